@@ -1,0 +1,129 @@
+/**
+ * Admin endpoints under /_emulator/ for out-of-process users (the CLI, the demo, benchmarks): the
+ * truth oracle, run-time configuration, adding/deleting instances, stats and token expiry. They
+ * take no auth and are exempt from latency, quota, limits and faults — they are the test harness,
+ * not the emulated API.
+ */
+import type { AddInstancesRequest, InstanceStatus, InstanceTruth } from './dataset.js';
+import { INSTANCE_STATUSES } from './dataset.js';
+import type { EmulatorOptions } from './options.js';
+import type { EmulatorStats } from './stats.js';
+
+/** The slice of FeishuEmulator the admin endpoints drive. */
+export interface AdminTarget {
+  readonly options: EmulatorOptions;
+  configure(partial: Partial<EmulatorOptions>): void;
+  truth(approvalCode?: string): InstanceTruth[];
+  addInstances(req: AddInstancesRequest): InstanceTruth[];
+  deleteInstance(instanceCode: string): void;
+  setInstanceStatus(instanceCode: string, status: InstanceStatus): void;
+  stats(): EmulatorStats;
+  resetStats(): void;
+  expireAllTokens(): void;
+}
+
+export interface AdminResult {
+  status: number;
+  body: unknown;
+}
+
+interface TruthRow {
+  approval_code: string;
+  instance_code: string;
+  create_time_ms: number;
+  indexed_at_ms: number;
+}
+
+function toRow(t: InstanceTruth): TruthRow {
+  return {
+    approval_code: t.approvalCode,
+    instance_code: t.instanceCode,
+    create_time_ms: t.createTimeMs,
+    indexed_at_ms: t.indexedAtMs,
+  };
+}
+
+const okResult = (body: unknown): AdminResult => ({ status: 200, body });
+const badRequest = (msg: string): AdminResult => ({ status: 400, body: { code: 400, msg } });
+
+function parseObject(raw: string): Record<string, unknown> {
+  if (raw.trim() === '') return {};
+  const parsed: unknown = JSON.parse(raw);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TypeError('body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function optionalInt(body: Record<string, unknown>, key: string): number | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(`${key} must be an integer`);
+  return value;
+}
+
+/** Effective options without the secret (the admin API is unauthenticated). */
+export function publicOptions(options: EmulatorOptions): Omit<EmulatorOptions, 'appSecret'> {
+  const { appSecret: _secret, ...rest } = options;
+  return rest;
+}
+
+/** Dispatches one admin request; any thrown error becomes HTTP 400 with its message. */
+export function handleAdmin(target: AdminTarget, method: string, url: URL, rawBody: string): AdminResult {
+  const path = url.pathname;
+  try {
+    if (method === 'GET' && path === '/_emulator/truth') {
+      const code = url.searchParams.get('approval_code');
+      return okResult({ instances: target.truth(code ?? undefined).map(toRow) });
+    }
+    if (method === 'POST' && path === '/_emulator/config') {
+      target.configure(parseObject(rawBody) as Partial<EmulatorOptions>);
+      return okResult(publicOptions(target.options));
+    }
+    if (method === 'GET' && path === '/_emulator/config') return okResult(publicOptions(target.options));
+    if (method === 'POST' && path === '/_emulator/instances') {
+      const body = parseObject(rawBody);
+      const approvalCode = body['approval_code'];
+      if (typeof approvalCode !== 'string') throw new TypeError('approval_code must be a string');
+      const count = optionalInt(body, 'count');
+      if (count === undefined) throw new TypeError('count is required');
+      const req: AddInstancesRequest = { approvalCode, count };
+      const from = optionalInt(body, 'created_from_ms');
+      const to = optionalInt(body, 'created_to_ms');
+      const delay = optionalInt(body, 'index_delay_ms');
+      if (from !== undefined) req.createdFromMs = from;
+      if (to !== undefined) req.createdToMs = to;
+      if (delay !== undefined) req.indexDelayMs = delay;
+      return okResult({ instances: target.addInstances(req).map(toRow) });
+    }
+    const statusMatch = /^\/_emulator\/instances\/([^/]+)\/status$/.exec(path);
+    if (method === 'POST' && statusMatch) {
+      const status = parseObject(rawBody)['status'];
+      if (!INSTANCE_STATUSES.includes(status as InstanceStatus)) throw new TypeError('status is invalid');
+      target.setInstanceStatus(decodeURIComponent(statusMatch[1] as string), status as InstanceStatus);
+      return okResult({ ok: true });
+    }
+    const deleteMatch = /^\/_emulator\/instances\/([^/]+)$/.exec(path);
+    if (method === 'DELETE' && deleteMatch) {
+      target.deleteInstance(decodeURIComponent(deleteMatch[1] as string));
+      return okResult({ ok: true });
+    }
+    if (method === 'GET' && path === '/_emulator/stats') {
+      const stats = target.stats();
+      if (url.searchParams.get('times') === '1') return okResult(stats);
+      const { listRequestTimes: _times, ...rest } = stats;
+      return okResult(rest);
+    }
+    if (method === 'POST' && path === '/_emulator/stats/reset') {
+      target.resetStats();
+      return okResult({ ok: true });
+    }
+    if (method === 'POST' && path === '/_emulator/tokens/expire') {
+      target.expireAllTokens();
+      return okResult({ ok: true });
+    }
+    return { status: 404, body: { code: 404, msg: 'not found' } };
+  } catch (error) {
+    return badRequest(error instanceof Error ? error.message : String(error));
+  }
+}

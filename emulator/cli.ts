@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+/**
+ * `node dist/emulator/cli.js [flags]` — runs the emulator as a process for the demo, the image
+ * smoke test and benchmarks. The first stdout line is one JSON object those callers parse; human
+ * chatter goes to stderr so it never corrupts that line.
+ */
+import { parseArgs } from 'node:util';
+import type { BoundSemantics, EmulatorOptions } from './options.js';
+import { BOUND_SEMANTICS } from './options.js';
+import { FeishuEmulator } from './server.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** The emulator has no real auth and a known secret: it must never listen beyond this machine. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+const USAGE = `usage: node dist/emulator/cli.js [--port N] [--host 127.0.0.1] [--seed N] [--codes N]
+  [--instances N] [--days N] [--latency-ms N] [--token-ttl-sec N] [--list-limit N/min (0=off)]
+  [--fault-rate F] [--html-fault-rate F] [--bounds inclusive|end_exclusive|start_exclusive]
+  [--index-delay-ms N] [--page-token-ttl-ms N] [--edge-every-ms N] [--app-id S] [--app-secret S]`;
+
+class UsageError extends Error {}
+
+function int(name: string, raw: string | undefined, min = 0): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`--${name} must be an integer >= ${min}`);
+  }
+  return value;
+}
+
+function fraction(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === '' || !(value >= 0 && value < 1)) throw new UsageError(`--${name} must be a number in [0, 1)`);
+  return value;
+}
+
+interface CliConfig {
+  port: number;
+  host: string;
+  options: Partial<EmulatorOptions>;
+}
+
+function parse(argv: string[]): CliConfig {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      seed: { type: 'string' },
+      codes: { type: 'string' },
+      instances: { type: 'string' },
+      days: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'token-ttl-sec': { type: 'string' },
+      'list-limit': { type: 'string' },
+      'fault-rate': { type: 'string' },
+      'html-fault-rate': { type: 'string' },
+      bounds: { type: 'string' },
+      'index-delay-ms': { type: 'string' },
+      'page-token-ttl-ms': { type: 'string' },
+      'edge-every-ms': { type: 'string' },
+      'app-id': { type: 'string' },
+      'app-secret': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+
+  const host = values.host ?? '127.0.0.1';
+  if (!LOOPBACK_HOSTS.has(host)) throw new UsageError('--host must be a loopback address (127.0.0.1, ::1, localhost)');
+  const port = int('port', values.port) ?? 0;
+  if (port > 65_535) throw new UsageError('--port must be <= 65535');
+
+  const options: Partial<EmulatorOptions> = {};
+  const set = <K extends keyof EmulatorOptions>(key: K, value: EmulatorOptions[K] | undefined): void => {
+    if (value !== undefined) options[key] = value;
+  };
+  set('seed', int('seed', values.seed, Number.MIN_SAFE_INTEGER));
+  set('codeCount', int('codes', values.codes, 1));
+  set('instancesPerCode', int('instances', values.instances));
+  set('latencyMs', int('latency-ms', values['latency-ms']));
+  set('tokenTtlSec', int('token-ttl-sec', values['token-ttl-sec'], 1));
+  set('faultRate', fraction('fault-rate', values['fault-rate']));
+  set('htmlFaultRate', fraction('html-fault-rate', values['html-fault-rate']));
+  set('indexDelayMs', int('index-delay-ms', values['index-delay-ms']));
+  set('pageTokenTtlMs', int('page-token-ttl-ms', values['page-token-ttl-ms']));
+  set('edgeInstancesEveryMs', int('edge-every-ms', values['edge-every-ms']));
+  set('appId', values['app-id']);
+  set('appSecret', values['app-secret']);
+
+  const listLimit = int('list-limit', values['list-limit']);
+  if (listLimit !== undefined) options.listRateLimit = listLimit === 0 ? null : { limit: listLimit, windowMs: 60_000 };
+
+  if (values.bounds !== undefined) {
+    if (!BOUND_SEMANTICS.includes(values.bounds as BoundSemantics)) {
+      throw new UsageError(`--bounds must be one of ${BOUND_SEMANTICS.join(', ')}`);
+    }
+    options.bounds = values.bounds as BoundSemantics;
+  }
+
+  const days = int('days', values.days, 1);
+  if (days !== undefined) {
+    const now = Date.now();
+    options.spanStartMs = Math.floor((now - days * DAY_MS) / HOUR_MS) * HOUR_MS;
+    options.spanEndMs = now - 60_000;
+  }
+  return { port, host, options };
+}
+
+async function main(): Promise<void> {
+  let config: CliConfig;
+  let emulator: FeishuEmulator;
+  try {
+    config = parse(process.argv.slice(2));
+    emulator = new FeishuEmulator(config.options);
+  } catch (error) {
+    process.stderr.write(`emulator: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const baseUrl = await emulator.start(config.port, config.host);
+  const options = emulator.options;
+  const instances = emulator.instanceCount;
+  process.stdout.write(
+    `${JSON.stringify({
+      base_url: baseUrl,
+      app_id: options.appId,
+      app_secret: options.appSecret,
+      approval_codes: options.approvalCodes,
+      instances,
+    })}\n`,
+  );
+  process.stderr.write(
+    `Feishu emulator listening on ${baseUrl} — ${options.approvalCodes.length} approval code(s), ${instances} instances; Ctrl-C to stop\n`,
+  );
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    emulator.stop().then(
+      () => process.exit(0),
+      () => process.exit(0),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`emulator: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

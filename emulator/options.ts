@@ -1,0 +1,266 @@
+/**
+ * Emulator options: the public types, their defaults and validation.
+ *
+ * Options fall in two groups. Data-set options (seed, codes, counts, span, edge instances, pending
+ * ratio) shape the generated instances and are fixed once the emulator exists; behaviour knobs
+ * (latency, faults, limits, TTLs, bounds, quota, credentials) can be changed at run time through
+ * `FeishuEmulator.configure` or `POST /_emulator/config`.
+ */
+
+/** How `start_time` / `end_time` filter an instance's creation time (undocumented by Feishu). */
+export type BoundSemantics = 'inclusive' | 'end_exclusive' | 'start_exclusive';
+
+export const BOUND_SEMANTICS: readonly BoundSemantics[] = ['inclusive', 'end_exclusive', 'start_exclusive'];
+
+/** Fixed windows aligned to multiples of `windowMs` of the wall clock. */
+export interface RateLimitOption {
+  limit: number;
+  windowMs: number;
+}
+
+export interface EmulatorOptions {
+  appId: string;
+  appSecret: string;
+  seed: number;
+  approvalCodes: string[];
+  codeCount: number;
+  instancesPerCode: number;
+  spanStartMs: number;
+  spanEndMs: number;
+  edgeInstancesEveryMs: number;
+  latencyMs: number;
+  tokenTtlSec: number;
+  listRateLimit: RateLimitOption | null;
+  detailRateLimit: RateLimitOption | null;
+  faultRate: number;
+  htmlFaultRate: number;
+  bounds: BoundSemantics;
+  indexDelayMs: number;
+  pageTokenTtlMs: number;
+  maxRangeMs: number;
+  maxPageSize: number;
+  quotaExhausted: boolean;
+  pendingRatio: number;
+}
+
+export type OptionKey = keyof EmulatorOptions;
+
+/** Options that shape the generated data set; they cannot change after construction. */
+export const DATASET_KEYS: readonly OptionKey[] = [
+  'seed',
+  'approvalCodes',
+  'codeCount',
+  'instancesPerCode',
+  'spanStartMs',
+  'spanEndMs',
+  'edgeInstancesEveryMs',
+  'pendingRatio',
+];
+
+export const ALL_KEYS: readonly OptionKey[] = [
+  'appId',
+  'appSecret',
+  'seed',
+  'approvalCodes',
+  'codeCount',
+  'instancesPerCode',
+  'spanStartMs',
+  'spanEndMs',
+  'edgeInstancesEveryMs',
+  'latencyMs',
+  'tokenTtlSec',
+  'listRateLimit',
+  'detailRateLimit',
+  'faultRate',
+  'htmlFaultRate',
+  'bounds',
+  'indexDelayMs',
+  'pageTokenTtlMs',
+  'maxRangeMs',
+  'maxPageSize',
+  'quotaExhausted',
+  'pendingRatio',
+];
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Defaults. `approvalCodes` is left empty here: the real default is `codeCount` codes generated
+ * from the seed, which the data set fills in (see dataset.ts).
+ */
+export function defaultOptions(nowMs: number = Date.now()): EmulatorOptions {
+  return {
+    appId: 'cli_emulator_app',
+    appSecret: 'emulator-secret-0123456789',
+    seed: 42,
+    approvalCodes: [],
+    codeCount: 2,
+    instancesPerCode: 1000,
+    spanStartMs: Math.floor((nowMs - 30 * DAY_MS) / HOUR_MS) * HOUR_MS,
+    spanEndMs: nowMs - 60_000,
+    edgeInstancesEveryMs: 0,
+    latencyMs: 0,
+    tokenTtlSec: 7200,
+    listRateLimit: { limit: 100, windowMs: 60_000 },
+    detailRateLimit: { limit: 50, windowMs: 1000 },
+    faultRate: 0,
+    htmlFaultRate: 0,
+    bounds: 'inclusive',
+    indexDelayMs: 0,
+    pageTokenTtlMs: 0,
+    maxRangeMs: 36_000_000,
+    maxPageSize: 100,
+    quotaExhausted: false,
+    pendingRatio: 0.3,
+  };
+}
+
+/** Thrown for option values that make no sense; the admin endpoint turns it into HTTP 400. */
+export class OptionError extends Error {
+  override name = 'OptionError';
+}
+
+function isInt(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+function checkNonNegativeInt(key: string, value: unknown): void {
+  if (!isInt(value) || value < 0) throw new OptionError(`${key} must be a non-negative integer`);
+}
+
+function checkPositiveInt(key: string, value: unknown): void {
+  if (!isInt(value) || value < 1) throw new OptionError(`${key} must be a positive integer`);
+}
+
+function checkRate(key: string, value: unknown): void {
+  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+    throw new OptionError(`${key} must be a number in [0, 1)`);
+  }
+}
+
+function checkRateLimit(key: string, value: unknown): void {
+  if (value === null) return;
+  if (typeof value !== 'object') throw new OptionError(`${key} must be null or {limit, windowMs}`);
+  const v = value as Record<string, unknown>;
+  checkPositiveInt(`${key}.limit`, v['limit']);
+  checkPositiveInt(`${key}.windowMs`, v['windowMs']);
+}
+
+/** Validates one option value; throws OptionError. Kept per key so partial updates reuse it. */
+export function validateOption(key: OptionKey, value: unknown): void {
+  switch (key) {
+    case 'appId':
+    case 'appSecret':
+      if (typeof value !== 'string' || value.length === 0) throw new OptionError(`${key} must be a non-empty string`);
+      return;
+    case 'seed':
+      if (!isInt(value)) throw new OptionError('seed must be an integer');
+      return;
+    case 'approvalCodes':
+      if (!Array.isArray(value) || !value.every((c) => typeof c === 'string' && c.length > 0)) {
+        throw new OptionError('approvalCodes must be an array of non-empty strings');
+      }
+      if (new Set(value).size !== value.length) throw new OptionError('approvalCodes must be unique');
+      return;
+    case 'codeCount':
+    case 'instancesPerCode':
+    case 'edgeInstancesEveryMs':
+    case 'latencyMs':
+    case 'indexDelayMs':
+    case 'pageTokenTtlMs':
+      checkNonNegativeInt(key, value);
+      return;
+    case 'spanStartMs':
+    case 'spanEndMs':
+      if (!isInt(value)) throw new OptionError(`${key} must be an integer (ms since epoch)`);
+      return;
+    case 'tokenTtlSec':
+    case 'maxRangeMs':
+    case 'maxPageSize':
+      checkPositiveInt(key, value);
+      return;
+    case 'listRateLimit':
+    case 'detailRateLimit':
+      checkRateLimit(key, value);
+      return;
+    case 'faultRate':
+    case 'htmlFaultRate':
+      checkRate(key, value);
+      return;
+    case 'pendingRatio':
+      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+        throw new OptionError('pendingRatio must be a number in [0, 1]');
+      }
+      return;
+    case 'bounds':
+      if (!BOUND_SEMANTICS.includes(value as BoundSemantics)) {
+        throw new OptionError(`bounds must be one of ${BOUND_SEMANTICS.join(', ')}`);
+      }
+      return;
+    case 'quotaExhausted':
+      if (typeof value !== 'boolean') throw new OptionError('quotaExhausted must be a boolean');
+      return;
+  }
+}
+
+export function isOptionKey(key: string): key is OptionKey {
+  return (ALL_KEYS as readonly string[]).includes(key);
+}
+
+/**
+ * Checks a partial option object coming from an untrusted source (HTTP admin endpoint): only known
+ * keys, each valid. Undefined values are dropped so `{latencyMs: undefined}` means "unchanged".
+ */
+export function validatePartial(partial: Partial<EmulatorOptions> | Record<string, unknown>): Partial<EmulatorOptions> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(partial)) {
+    if (value === undefined) continue;
+    if (!isOptionKey(key)) throw new OptionError(`unknown option: ${key}`);
+    validateOption(key, value);
+    out[key] = value;
+  }
+  return out as Partial<EmulatorOptions>;
+}
+
+/** Cross-field checks that only make sense on a complete option set. */
+function validateWhole(options: EmulatorOptions): void {
+  if (options.spanEndMs < options.spanStartMs) throw new OptionError('spanEndMs must be >= spanStartMs');
+  if (options.faultRate + options.htmlFaultRate >= 1) {
+    throw new OptionError('faultRate + htmlFaultRate must stay below 1');
+  }
+}
+
+/** Deep-ish copy so callers never share mutable rate-limit objects or the code array with us. */
+export function cloneOptions(options: EmulatorOptions): EmulatorOptions {
+  return {
+    ...options,
+    approvalCodes: [...options.approvalCodes],
+    listRateLimit: options.listRateLimit ? { ...options.listRateLimit } : null,
+    detailRateLimit: options.detailRateLimit ? { ...options.detailRateLimit } : null,
+  };
+}
+
+/** Defaults overlaid with the caller's partial options, validated. */
+export function resolveOptions(partial: Partial<EmulatorOptions> = {}, nowMs: number = Date.now()): EmulatorOptions {
+  const merged = cloneOptions({ ...defaultOptions(nowMs), ...validatePartial(partial) });
+  validateWhole(merged);
+  return merged;
+}
+
+/**
+ * Applies a run-time update. Data-set keys may be passed only with their current value (so a
+ * caller can round-trip the effective options), anything else about them is refused.
+ */
+export function applyRuntimeUpdate(current: EmulatorOptions, partial: Partial<EmulatorOptions>): EmulatorOptions {
+  const update = validatePartial(partial);
+  for (const key of DATASET_KEYS) {
+    if (!(key in update)) continue;
+    if (JSON.stringify(update[key]) !== JSON.stringify(current[key])) {
+      throw new OptionError(`${key} shapes the data set and cannot be changed at run time`);
+    }
+  }
+  const next = cloneOptions({ ...current, ...update });
+  validateWhole(next);
+  return next;
+}

@@ -1,0 +1,264 @@
+/**
+ * FeishuEmulator: the in-process facade (data-set control, stats, knobs) plus the node:http server
+ * that speaks the emulated Feishu Open API.
+ *
+ * Per API request the gateway steps run in this order, as the connector must handle them:
+ * latency (applied to every answer, errors included) → quota → auth → rate limit → injected
+ * faults → the endpoint handler.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { handleAdmin, type AdminTarget } from './admin-handlers.js';
+import {
+  authorize,
+  handleApproval,
+  handleDetail,
+  handleList,
+  handleToken,
+  matchRoute,
+  type ApiContext,
+  type Route,
+} from './api-handlers.js';
+import { Dataset, type AddInstancesRequest, type InstanceStatus, type InstanceTruth } from './dataset.js';
+import { readBody, writeHtml, writeJson, BodyTooLargeError } from './http-io.js';
+import { newLogId } from './ids.js';
+import { applyRuntimeUpdate, cloneOptions, resolveOptions, type EmulatorOptions } from './options.js';
+import { PageTokenStore } from './page-tokens.js';
+import { deriveSeed, mulberry32, type Random } from './random.js';
+import { FixedWindowLimiter } from './rate-limit.js';
+import {
+  badGatewayHtml,
+  invalidAppParam,
+  notFound,
+  quotaExhausted,
+  rateLimited,
+  transientFault,
+  type ApiResult,
+} from './responses.js';
+import { StatsCollector, type EmulatorStats } from './stats.js';
+import { TokenStore } from './tokens.js';
+
+export class FeishuEmulator implements AdminTarget {
+  private current: EmulatorOptions;
+  private readonly dataset: Dataset;
+  private readonly tokens = new TokenStore();
+  private readonly pageTokens = new PageTokenStore();
+  private readonly counters = new StatsCollector();
+  private readonly listLimiter: FixedWindowLimiter;
+  private readonly detailLimiter: FixedWindowLimiter;
+  /** Fault draws come from the seed too, so a serial run injects faults at the same requests. */
+  private readonly faultRng: Random;
+  private readonly ctx: ApiContext;
+  private server: Server | undefined;
+  private url = '';
+  private started = false;
+  /** Aborts latency sleeps on stop() so no timer keeps the process (or a test) alive. */
+  private shutdown = new AbortController();
+
+  constructor(options: Partial<EmulatorOptions> = {}) {
+    const resolved = resolveOptions(options);
+    this.dataset = new Dataset(resolved);
+    resolved.approvalCodes = [...this.dataset.approvalCodes];
+    this.current = resolved;
+    this.listLimiter = new FixedWindowLimiter(() => this.current.listRateLimit);
+    this.detailLimiter = new FixedWindowLimiter(() => this.current.detailRateLimit);
+    this.faultRng = mulberry32(deriveSeed(resolved.seed, 'faults'));
+    const self = this;
+    this.ctx = {
+      get options() {
+        return self.current;
+      },
+      dataset: this.dataset,
+      tokens: this.tokens,
+      pageTokens: this.pageTokens,
+      onTokenIssued: () => this.counters.tokenIssued(),
+    };
+  }
+
+  /** 'http://127.0.0.1:PORT' once started, '' before. */
+  get baseUrl(): string {
+    return this.url;
+  }
+
+  /** A copy of the effective options (mutating it changes nothing; use configure). */
+  get options(): EmulatorOptions {
+    return cloneOptions(this.current);
+  }
+
+  /** Number of instances that exist (cheaper than truth().length at 1M). */
+  get instanceCount(): number {
+    return this.dataset.size;
+  }
+
+  get approvalCodes(): string[] {
+    return [...this.dataset.approvalCodes];
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    if (this.server) throw new Error('emulator already started');
+    if (!this.started) {
+      // "Pending instances finalise within ~5 s" counts from when clients can first connect.
+      this.dataset.setSeedAnchor(Date.now());
+      this.started = true;
+    }
+    this.shutdown = new AbortController();
+    const server = createServer((req, res) => {
+      this.route(req, res).catch((error: unknown) => this.internalError(res, error));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    const address = server.address() as AddressInfo;
+    const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    this.url = `http://${hostPart}:${address.port}`;
+    return this.url;
+  }
+
+  /** Closes the listener and every socket (keep-alive ones included) right away. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.shutdown.abort();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  configure(partial: Partial<EmulatorOptions>): void {
+    this.current = applyRuntimeUpdate(this.current, partial);
+  }
+
+  truth(approvalCode?: string): InstanceTruth[] {
+    return this.dataset.truth(approvalCode);
+  }
+
+  addInstances(req: AddInstancesRequest): InstanceTruth[] {
+    return this.dataset.add(req, this.current.indexDelayMs);
+  }
+
+  deleteInstance(instanceCode: string): void {
+    this.dataset.delete(instanceCode);
+  }
+
+  setInstanceStatus(instanceCode: string, status: InstanceStatus): void {
+    this.dataset.setStatus(instanceCode, status);
+  }
+
+  stats(): EmulatorStats {
+    return this.counters.snapshot();
+  }
+
+  resetStats(): void {
+    this.counters.reset();
+  }
+
+  expireAllTokens(): void {
+    this.tokens.expireAll();
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    if (url.pathname.startsWith('/_emulator/')) {
+      const body = await readBody(req);
+      const result = handleAdmin(this, req.method ?? 'GET', url, body);
+      writeJson(res, result.status, result.body);
+      return;
+    }
+    await this.serveApi(req, res, url);
+  }
+
+  private async serveApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    this.counters.enter();
+    res.once('close', () => this.counters.leave());
+    const route = matchRoute(req.method ?? 'GET', url.pathname);
+    this.counters.request(route.kind, Date.now());
+
+    let body = '';
+    let bodyError = false;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      bodyError = true;
+    }
+
+    const latencyMs = this.current.latencyMs;
+    if (latencyMs > 0) {
+      try {
+        await sleep(latencyMs, undefined, { signal: this.shutdown.signal });
+      } catch {
+        // Stopped while waiting: the socket is being torn down, nothing to answer.
+        return;
+      }
+    }
+    const result = bodyError && route.kind === 'token' ? invalidAppParam() : this.answer(route, req, url, body);
+    this.write(res, result);
+  }
+
+  /** The gateway steps after latency, then the endpoint itself. */
+  private answer(route: Route, req: IncomingMessage, url: URL, body: string): ApiResult {
+    const options = this.current;
+    if (route.kind === 'other') return notFound();
+    if (options.quotaExhausted) return quotaExhausted();
+    if (route.kind === 'token') return handleToken(this.ctx, body);
+
+    const authError = authorize(this.ctx, req.headers.authorization);
+    if (authError) return authError;
+
+    const limiter = route.kind === 'list' ? this.listLimiter : route.kind === 'detail' ? this.detailLimiter : undefined;
+    if (limiter) {
+      const decision = limiter.check();
+      if (!decision.allowed) return rateLimited(decision.limit, decision.resetSec);
+    }
+
+    if (options.faultRate > 0 || options.htmlFaultRate > 0) {
+      const u = this.faultRng.next();
+      if (u < options.faultRate) return transientFault();
+      if (u < options.faultRate + options.htmlFaultRate) return badGatewayHtml();
+    }
+
+    switch (route.kind) {
+      case 'list':
+        return handleList(this.ctx, url.searchParams);
+      case 'approval':
+        return handleApproval(this.ctx, route.approvalCode);
+      case 'detail':
+        return handleDetail(this.ctx, route.instanceId);
+    }
+  }
+
+  private write(res: ServerResponse, result: ApiResult): void {
+    const headers: Record<string, string> = { 'X-Tt-Logid': newLogId() };
+    if (result.kind === 'html') {
+      this.counters.response('html502');
+      writeHtml(res, result.status, result.html, headers);
+      return;
+    }
+    this.counters.response(result.body.code);
+    writeJson(res, result.status, result.body, { ...headers, ...result.headers });
+  }
+
+  private internalError(res: ServerResponse, error: unknown): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const msg = error instanceof Error ? error.message : String(error);
+    writeJson(res, 500, { code: 500, msg: `emulator internal error: ${msg}` }, { 'X-Tt-Logid': newLogId() });
+  }
+}
+
+/** Creates an emulator and starts it on 127.0.0.1 (port 0 = any free port). */
+export async function startEmulator(options?: Partial<EmulatorOptions>, port?: number): Promise<FeishuEmulator> {
+  const emulator = new FeishuEmulator(options);
+  await emulator.start(port);
+  return emulator;
+}

@@ -1,0 +1,78 @@
+/** Request counters the tests and benchmarks read back (GET /_emulator/stats or stats()). */
+
+export type EndpointKind = 'token' | 'list' | 'approval' | 'detail' | 'other';
+
+export interface EmulatorStats {
+  /** By endpoint: 'token' | 'list' | 'approval' | 'detail' | 'other'. */
+  requests: Record<string, number>;
+  /** Body code (or 'html502') → count. */
+  responsesByCode: Record<string, number>;
+  /** 99991400 answers. */
+  rateLimited: number;
+  tokensIssued: number;
+  /** Peak number of API requests being served at once. */
+  maxInFlight: number;
+  /** Receive times (ms) of list requests, the last LIST_TIMES_CAP of them. */
+  listRequestTimes: number[];
+}
+
+export const LIST_TIMES_CAP = 200_000;
+
+export class StatsCollector {
+  private requests: Record<string, number> = {};
+  private responsesByCode: Record<string, number> = {};
+  private rateLimited = 0;
+  private tokensIssued = 0;
+  private inFlight = 0;
+  private maxInFlight = 0;
+  private listTimes: number[] = [];
+
+  request(kind: EndpointKind, nowMs: number): void {
+    this.requests[kind] = (this.requests[kind] ?? 0) + 1;
+    if (kind === 'list') {
+      this.listTimes.push(nowMs);
+      // Trim in chunks so the amortised cost per request stays O(1).
+      if (this.listTimes.length > LIST_TIMES_CAP + 10_000) this.listTimes = this.listTimes.slice(-LIST_TIMES_CAP);
+    }
+  }
+
+  response(code: number | 'html502'): void {
+    const key = String(code);
+    this.responsesByCode[key] = (this.responsesByCode[key] ?? 0) + 1;
+    if (code === 99991400) this.rateLimited++;
+  }
+
+  tokenIssued(): void {
+    this.tokensIssued++;
+  }
+
+  enter(): void {
+    this.inFlight++;
+    if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+  }
+
+  leave(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+  }
+
+  snapshot(): EmulatorStats {
+    return {
+      requests: { ...this.requests },
+      responsesByCode: { ...this.responsesByCode },
+      rateLimited: this.rateLimited,
+      tokensIssued: this.tokensIssued,
+      maxInFlight: this.maxInFlight,
+      listRequestTimes: this.listTimes.slice(-LIST_TIMES_CAP),
+    };
+  }
+
+  /** Clears the counters; requests in flight stay counted so the peak stays meaningful. */
+  reset(): void {
+    this.requests = {};
+    this.responsesByCode = {};
+    this.rateLimited = 0;
+    this.tokensIssued = 0;
+    this.maxInFlight = this.inFlight;
+    this.listTimes = [];
+  }
+}

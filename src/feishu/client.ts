@@ -1,0 +1,186 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TenantTokenProvider, type Credentials } from './auth.js';
+import { FeishuApiError, FeishuTransportError } from './errors.js';
+import { RateLimiter } from './rate-limiter.js';
+import { backoffDelayMs, classifyFailure } from './retry-policy.js';
+import { Transport, type TransportRequest } from './transport.js';
+import type { ApprovalDefinition, FeishuEnvelope, InstanceCodePage, InstanceDetail, ListInstanceCodesRequest } from './types.js';
+
+export interface FeishuClientOptions extends Credentials {
+  baseUrl: string;
+  /** Budget of the list and definition endpoints, shared by every call of this client. */
+  requestsPerMinute: number;
+  /** Budget of the instance detail endpoint (documented: 50 per second). */
+  detailRequestsPerMinute?: number;
+  maxRetries: number;
+  timeoutMs: number;
+  retryBaseMs?: number;
+  retryCapMs?: number;
+  connections?: number;
+  /** Every token as soon as it is known, so the caller can mask it. */
+  onToken?: (token: string) => void;
+  /** Each failed attempt that will be retried. */
+  onRetry?: (event: RetryEvent) => void;
+}
+
+export interface RetryEvent {
+  endpoint: string;
+  attempt: number;
+  cause: string;
+  delayMs: number;
+  error: FeishuApiError | FeishuTransportError;
+}
+
+/** Counters a caller passes with a call to see what it cost (attempts made, retries). */
+export interface CallCounters {
+  requests: number;
+  retries: number;
+}
+
+export interface ClientCounters {
+  requests: number;
+  retries: number;
+  throttled: number;
+  tokenFetches: number;
+}
+
+/** Retries ran out: `last` is the final failure (its code, msg and log id name the cause). */
+export class RetriesExhaustedError extends Error {
+  constructor(
+    readonly endpoint: string,
+    readonly attempts: number,
+    readonly last: FeishuApiError | FeishuTransportError,
+  ) {
+    super(`${endpoint} failed ${attempts} times; last: ${last.message}`);
+    this.name = 'RetriesExhaustedError';
+  }
+}
+
+/**
+ * The Feishu approval API as the connector needs it: auth, budget, retries
+ * and timeouts are handled here, callers see typed data or a typed error.
+ */
+export class FeishuClient {
+  private readonly transport: Transport;
+  private readonly tokens: TenantTokenProvider;
+  private readonly listBudget: RateLimiter;
+  private readonly detailBudget: RateLimiter;
+  readonly counters: ClientCounters = { requests: 0, retries: 0, throttled: 0, tokenFetches: 0 };
+
+  constructor(private readonly options: FeishuClientOptions) {
+    this.transport = new Transport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, connections: options.connections });
+    this.tokens = new TenantTokenProvider(this.transport, options, options.onToken);
+    this.listBudget = new RateLimiter(options.requestsPerMinute);
+    this.detailBudget = new RateLimiter(options.detailRequestsPerMinute ?? 3000);
+  }
+
+  /** host:port, for messages about an unreachable server. */
+  get target(): string {
+    return this.transport.target;
+  }
+
+  get listRatePerMinute(): number {
+    return this.listBudget.ratePerMinute;
+  }
+
+  /** Fetches a token now: the cheapest proof that the credentials work. */
+  async authenticate(signal?: AbortSignal): Promise<void> {
+    await this.withRetries('POST /auth/v3/tenant_access_token/internal', signal, undefined, async () => {
+      await this.tokens.get(signal);
+      this.counters.tokenFetches = this.tokens.fetches;
+    });
+  }
+
+  listInstanceCodes(req: ListInstanceCodesRequest, signal?: AbortSignal, counters?: CallCounters): Promise<InstanceCodePage> {
+    return this.call<InstanceCodePage>(this.listBudget, counters, {
+      method: 'GET',
+      path: '/open-apis/approval/v4/instances',
+      query: {
+        approval_code: req.approvalCode,
+        start_time: String(req.startMs),
+        end_time: String(req.endMs),
+        page_size: req.pageSize,
+        page_token: req.pageToken,
+      },
+      signal,
+    }).then((data) => ({
+      instance_code_list: Array.isArray(data.instance_code_list) ? data.instance_code_list : [],
+      page_token: typeof data.page_token === 'string' ? data.page_token : '',
+      has_more: data.has_more === true,
+    }));
+  }
+
+  getApproval(approvalCode: string, signal?: AbortSignal): Promise<ApprovalDefinition> {
+    return this.call<ApprovalDefinition>(this.listBudget, undefined, {
+      method: 'GET',
+      path: `/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}`,
+      signal,
+    });
+  }
+
+  getInstance(instanceCode: string, signal?: AbortSignal, counters?: CallCounters): Promise<InstanceDetail> {
+    return this.call<InstanceDetail>(this.detailBudget, counters, {
+      method: 'GET',
+      path: `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`,
+      signal,
+    });
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  private async call<Data>(budget: RateLimiter, counters: CallCounters | undefined, req: Omit<TransportRequest, 'token'>): Promise<Data> {
+    const endpoint = `${req.method} ${req.path.replace(/\/(approvals|instances)\/[^/]+$/, '/$1/:code')}`;
+    let tokenRefreshed = false;
+    return this.withRetries(endpoint, req.signal, counters, async () => {
+      for (;;) {
+        const token = await this.tokens.get(req.signal);
+        this.counters.tokenFetches = this.tokens.fetches;
+        await budget.acquire(req.signal);
+        this.counters.requests++;
+        if (counters) counters.requests++;
+        try {
+          const { body } = await this.transport.request<FeishuEnvelope<Data>>({ ...req, token });
+          budget.onSuccess();
+          return (body.data ?? {}) as Data;
+        } catch (error) {
+          const decision = classifyFailure(error);
+          // A rejected token is refreshed once per call; a second rejection is a real failure.
+          if (decision.kind === 'refresh-token' && !tokenRefreshed) {
+            tokenRefreshed = true;
+            await this.tokens.invalidate(token, req.signal);
+            continue;
+          }
+          if (decision.kind === 'retry' && decision.throttled) {
+            this.counters.throttled++;
+            budget.onThrottled(decision.minDelayMs);
+          }
+          throw error;
+        }
+      }
+    });
+  }
+
+  private async withRetries<T>(
+    endpoint: string,
+    signal: AbortSignal | undefined,
+    counters: CallCounters | undefined,
+    attemptOnce: () => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await attemptOnce();
+      } catch (error) {
+        const decision = classifyFailure(error);
+        if (decision.kind !== 'retry' || !(error instanceof FeishuApiError || error instanceof FeishuTransportError)) throw error;
+        if (attempt >= this.options.maxRetries) throw new RetriesExhaustedError(endpoint, attempt + 1, error);
+        const delayMs = backoffDelayMs(attempt, this.options.retryBaseMs ?? 1000, this.options.retryCapMs ?? 60_000, decision.minDelayMs);
+        this.counters.retries++;
+        if (counters) counters.retries++;
+        this.options.onRetry?.({ endpoint, attempt: attempt + 1, cause: decision.cause, delayMs, error });
+        await sleep(delayMs, undefined, { signal });
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/** Feishu answered with a non-zero body `code` (the body decides, not the HTTP status). */
+export class FeishuApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly msg: string,
+    readonly httpStatus: number,
+    readonly logId: string | undefined,
+    readonly endpoint: string,
+    /** Seconds from `x-ogw-ratelimit-reset`, when the gateway sent it. */
+    readonly rateLimitResetSec?: number,
+  ) {
+    super(`Feishu API error ${code} (${msg}) from ${endpoint}, HTTP ${httpStatus}${logId ? `, log id ${logId}` : ''}`);
+    this.name = 'FeishuApiError';
+  }
+}
+
+export type TransportFailure = 'connect' | 'timeout' | 'reset' | 'http' | 'body';
+
+/**
+ * The request did not produce a Feishu body: the host is unreachable, the
+ * connection broke, a timeout fired, or a gateway answered with HTML.
+ */
+export class FeishuTransportError extends Error {
+  constructor(
+    readonly failure: TransportFailure,
+    readonly target: string,
+    detail: string,
+    readonly httpStatus?: number,
+    readonly logId?: string,
+  ) {
+    super(`${describeFailure(failure)} ${target}: ${detail}`);
+    this.name = 'FeishuTransportError';
+  }
+}
+
+function describeFailure(failure: TransportFailure): string {
+  switch (failure) {
+    case 'connect':
+      return 'Cannot connect to';
+    case 'timeout':
+      return 'Timed out waiting for';
+    case 'reset':
+      return 'Connection lost to';
+    case 'http':
+      return 'Unexpected HTTP answer from';
+    case 'body':
+      return 'Unreadable answer from';
+  }
+}
+
+/** Feishu codes with a meaning the client acts on. */
+export const FeishuCode = {
+  FREQUENCY_LIMIT: 99991400,
+  QUOTA_EXHAUSTED: 99991403,
+  TOKEN_MISSING: 99991661,
+  TOKEN_INVALID: 99991663,
+  TOKEN_EXPIRED: 99991677,
+  NO_PERMISSION: 99991672,
+  NO_PERMISSION_USER: 99991679,
+  BAD_APP_ID: 10003,
+  BAD_APP_SECRET: 10014,
+  BAD_PARAMETER: 1390001,
+  APPROVAL_NOT_FOUND: 1390002,
+  TRANSIENT: 1395001,
+} as const;
+
+export function isTokenError(code: number): boolean {
+  return code === FeishuCode.TOKEN_MISSING || code === FeishuCode.TOKEN_INVALID || code === FeishuCode.TOKEN_EXPIRED;
+}

@@ -1,0 +1,150 @@
+import { Agent, errors as undiciErrors } from 'undici';
+import { FeishuApiError, FeishuTransportError } from './errors.js';
+import type { FeishuEnvelope } from './types.js';
+
+export interface TransportOptions {
+  baseUrl: string;
+  /** Limit for connecting, for the response headers and for the body, each. */
+  timeoutMs: number;
+  /** Sockets kept open to the host; requests beyond it queue inside undici. */
+  connections?: number;
+}
+
+export interface TransportRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  token?: string;
+  signal?: AbortSignal;
+}
+
+export interface TransportResponse<T> {
+  body: T;
+  httpStatus: number;
+  logId: string | undefined;
+}
+
+/**
+ * HTTP to one Feishu host over keep-alive connections. Turns every outcome into
+ * either a parsed success body or a typed error; it never retries (retry.ts
+ * decides) and never sees Airbyte.
+ */
+export class Transport {
+  private readonly agent: Agent;
+  private readonly origin: string;
+  private readonly basePath: string;
+  readonly target: string;
+
+  constructor(private readonly options: TransportOptions) {
+    const url = new URL(options.baseUrl);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.target = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+    this.agent = new Agent({
+      connect: { timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      keepAliveTimeout: 30_000,
+      connections: options.connections ?? 16,
+      pipelining: 1,
+    });
+  }
+
+  async request<T extends { code: number; msg: string }>(req: TransportRequest): Promise<TransportResponse<T>> {
+    const path = this.basePath + req.path + queryString(req.query);
+    const endpoint = req.method + ' ' + req.path;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (req.token) headers['authorization'] = `Bearer ${req.token}`;
+    if (req.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+    // A last resort above undici's own timeouts: a server trickling bytes forever still ends.
+    const overall = AbortSignal.timeout(this.options.timeoutMs * 3);
+    const signal = req.signal ? AbortSignal.any([req.signal, overall]) : overall;
+    let statusCode: number;
+    let logId: string | undefined;
+    let text: string;
+    let resetSec: number | undefined;
+    try {
+      const res = await this.agent.request({
+        origin: this.origin,
+        path,
+        method: req.method,
+        headers,
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal,
+      });
+      statusCode = res.statusCode;
+      logId = headerValue(res.headers['x-tt-logid']);
+      const reset = Number(headerValue(res.headers['x-ogw-ratelimit-reset']));
+      resetSec = Number.isFinite(reset) && reset >= 0 ? reset : undefined;
+      text = await res.body.text();
+    } catch (error) {
+      if (req.signal?.aborted) throw req.signal.reason;
+      throw this.transportError(error);
+    }
+    const parsed = parseEnvelope(text);
+    if (!parsed) {
+      // Gateways answer 502/503/504 with HTML; any non-JSON body is a transport problem.
+      throw new FeishuTransportError('http', this.target, `HTTP ${statusCode} with a non-JSON body`, statusCode, logId);
+    }
+    if (parsed.code !== 0) {
+      throw new FeishuApiError(parsed.code, String(parsed.msg ?? ''), statusCode, logId, endpoint, resetSec);
+    }
+    return { body: parsed as T, httpStatus: statusCode, logId };
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+
+  private transportError(error: unknown): FeishuTransportError {
+    const code = errorCode(error);
+    if (error instanceof undiciErrors.ConnectTimeoutError) return new FeishuTransportError('connect', this.target, 'connect timeout');
+    if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+      return new FeishuTransportError('timeout', this.target, code ?? 'timeout');
+    }
+    if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+      return new FeishuTransportError('timeout', this.target, 'request took too long');
+    }
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
+      return new FeishuTransportError('connect', this.target, code);
+    }
+    return new FeishuTransportError('reset', this.target, code ?? (error instanceof Error ? error.message : String(error)));
+  }
+}
+
+function queryString(query: TransportRequest['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+  const text = params.toString();
+  return text ? '?' + text : '';
+}
+
+function parseEnvelope(text: string): (FeishuEnvelope & Record<string, unknown>) | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number') {
+      return value as FeishuEnvelope & Record<string, unknown>;
+    }
+  } catch {
+    // not JSON: handled by the caller
+  }
+  return undefined;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** undici wraps socket errors; the errno code may sit on the error or its cause. */
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && !code.startsWith('UND_ERR_SOCKET')) return code;
+    if (typeof code === 'string') return 'ECONNRESET';
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,87 @@
+import type { AirbyteStateMessage, ConfiguredAirbyteCatalog, ConnectorSpecification } from './protocol.js';
+import { ConfigError } from './errors.js';
+import { isJsonObject, readJsonFile } from './json-files.js';
+import { createAjv, describeSchemaErrors } from './schema.js';
+
+/**
+ * Reads the config and checks it against the connector's own spec; fills in
+ * defaults. Values of properties marked `airbyte_secret` are handed to
+ * `onSecret` before anything is validated, so no error can echo them.
+ */
+export async function loadConfig(
+  path: string,
+  spec: ConnectorSpecification,
+  onSecret: (secret: string) => void = () => {},
+): Promise<Record<string, unknown>> {
+  const raw = await readJsonFile(path, 'config');
+  if (isJsonObject(raw)) for (const secret of secretValues(raw, spec)) onSecret(secret);
+  return validateConfig(raw, spec, `config file '${path}'`);
+}
+
+function secretValues(raw: Record<string, unknown>, spec: ConnectorSpecification): string[] {
+  const properties = spec.connectionSpecification['properties'];
+  if (!isJsonObject(properties)) return [];
+  return Object.entries(properties)
+    .filter(([key, schema]) => isJsonObject(schema) && schema['airbyte_secret'] === true && typeof raw[key] === 'string')
+    .map(([key]) => raw[key] as string);
+}
+
+export function validateConfig(raw: unknown, spec: ConnectorSpecification, where = 'config'): Record<string, unknown> {
+  if (!isJsonObject(raw)) throw new ConfigError(`The ${where} must hold a JSON object.`);
+  const config = structuredClone(raw);
+  const validate = createAjv({ useDefaults: true }).compile(spec.connectionSpecification);
+  if (!validate(config)) {
+    throw new ConfigError(`The ${where} does not match the connector's spec: ${describeSchemaErrors(validate.errors, 'config')}.`);
+  }
+  return config;
+}
+
+/**
+ * A hand-written minimum of ConfiguredAirbyteCatalog: what the runner itself
+ * relies on. The full protocol schema is checked in tests, not at run time.
+ */
+const CATALOG_SCHEMA = {
+  type: 'object',
+  required: ['streams'],
+  properties: {
+    streams: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['stream', 'sync_mode'],
+        properties: {
+          stream: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+          sync_mode: { enum: ['full_refresh', 'incremental'] },
+          cursor_field: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  },
+} as const;
+
+export async function loadCatalog(path: string): Promise<ConfiguredAirbyteCatalog> {
+  const raw = await readJsonFile(path, 'catalog');
+  const validate = createAjv().compile(CATALOG_SCHEMA);
+  if (!validate(raw)) {
+    throw new ConfigError(`The catalog file '${path}' is not a configured catalog: ${describeSchemaErrors(validate.errors, 'catalog')}.`);
+  }
+  return raw as unknown as ConfiguredAirbyteCatalog;
+}
+
+/**
+ * The platform passes state as a JSON array of state messages. An empty
+ * object or array (and `null`) means "no state"; a lone message object is
+ * accepted too, for hand-written files.
+ */
+export async function loadState(path: string | undefined): Promise<AirbyteStateMessage[]> {
+  if (path === undefined) return [];
+  const raw = await readJsonFile(path, 'state');
+  if (raw === null) return [];
+  const list = Array.isArray(raw) ? raw : isJsonObject(raw) && Object.keys(raw).length === 0 ? [] : [raw];
+  list.forEach((message, i) => {
+    if (!isJsonObject(message) || !(isJsonObject(message['stream']) || isJsonObject(message['global']) || isJsonObject(message['data']))) {
+      throw new ConfigError(`The state file '${path}' is malformed: entry ${i} is not an Airbyte state message (it needs a 'stream' object).`);
+    }
+  });
+  return list as AirbyteStateMessage[];
+}

@@ -1,0 +1,118 @@
+/**
+ * Airbyte protocol messages (the subset a source emits or reads), typed after
+ * the definitions of airbyte_protocol.yaml v0.3.x. The kit knows nothing of Feishu.
+ */
+
+export type JsonObject = { [key: string]: unknown };
+
+export type SyncMode = 'full_refresh' | 'incremental';
+export type DestinationSyncMode = 'append' | 'overwrite' | 'append_dedup' | 'update';
+export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
+export type FailureType = 'system_error' | 'config_error' | 'transient_error';
+export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
+
+export interface StreamDescriptor {
+  name: string;
+  namespace?: string;
+}
+
+export interface AirbyteRecordMessage {
+  stream: string;
+  namespace?: string;
+  data: JsonObject;
+  emitted_at: number;
+}
+
+export interface AirbyteStateStats {
+  recordCount?: number;
+  rejectedRecordCount?: number;
+}
+
+export interface AirbyteStreamState {
+  stream_descriptor: StreamDescriptor;
+  stream_state?: JsonObject;
+}
+
+export interface AirbyteStateMessage {
+  type?: 'STREAM' | 'GLOBAL' | 'LEGACY';
+  stream?: AirbyteStreamState;
+  global?: { shared_state?: JsonObject; stream_states: AirbyteStreamState[] };
+  data?: JsonObject;
+  sourceStats?: AirbyteStateStats;
+}
+
+export interface AirbyteLogMessage {
+  level: LogLevel;
+  message: string;
+  stack_trace?: string;
+}
+
+export interface AirbyteErrorTraceMessage {
+  message: string;
+  internal_message?: string;
+  stack_trace?: string;
+  failure_type?: FailureType;
+  stream_descriptor?: StreamDescriptor;
+}
+
+export interface AirbyteStreamStatusTraceMessage {
+  stream_descriptor: StreamDescriptor;
+  status: StreamStatus;
+  reasons?: { type: 'RATE_LIMITED'; rate_limited?: { quota_reset?: number } }[];
+}
+
+export interface AirbyteTraceMessage {
+  type: 'ERROR' | 'ESTIMATE' | 'STREAM_STATUS' | 'ANALYTICS';
+  emitted_at: number;
+  error?: AirbyteErrorTraceMessage;
+  stream_status?: AirbyteStreamStatusTraceMessage;
+}
+
+export interface AirbyteConnectionStatus {
+  status: 'SUCCEEDED' | 'FAILED';
+  message?: string;
+}
+
+export interface AirbyteStream {
+  name: string;
+  json_schema: JsonObject;
+  supported_sync_modes: SyncMode[];
+  source_defined_cursor?: boolean;
+  default_cursor_field?: string[];
+  source_defined_primary_key?: string[][];
+  namespace?: string;
+  is_resumable?: boolean;
+}
+
+export interface AirbyteCatalog {
+  streams: AirbyteStream[];
+}
+
+export interface ConfiguredAirbyteStream {
+  stream: AirbyteStream;
+  sync_mode: SyncMode;
+  destination_sync_mode: DestinationSyncMode;
+  cursor_field?: string[];
+  primary_key?: string[][];
+}
+
+export interface ConfiguredAirbyteCatalog {
+  streams: ConfiguredAirbyteStream[];
+}
+
+export interface ConnectorSpecification {
+  documentationUrl?: string;
+  changelogUrl?: string;
+  connectionSpecification: JsonObject;
+  supportsIncremental?: boolean;
+  protocol_version?: string;
+}
+
+export type AirbyteMessage =
+  | { type: 'RECORD'; record: AirbyteRecordMessage }
+  | { type: 'STATE'; state: AirbyteStateMessage }
+  | { type: 'LOG'; log: AirbyteLogMessage }
+  | { type: 'TRACE'; trace: AirbyteTraceMessage }
+  | { type: 'SPEC'; spec: ConnectorSpecification }
+  | { type: 'CONNECTION_STATUS'; connectionStatus: AirbyteConnectionStatus }
+  | { type: 'CATALOG'; catalog: AirbyteCatalog };

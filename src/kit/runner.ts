@@ -1,0 +1,138 @@
+import yargs from 'yargs';
+import type { Writable } from 'node:stream';
+import { Emitter } from './emitter.js';
+import { ConfigError, ConnectorError, describe, toErrorTrace } from './errors.js';
+import { loadCatalog, loadConfig, loadState } from './inputs.js';
+import type { Source } from './source.js';
+import type { LogLevel } from './protocol.js';
+
+type Command = 'spec' | 'check' | 'discover' | 'read';
+
+interface Invocation {
+  command: Command;
+  config?: string;
+  catalog?: string;
+  state?: string;
+  logLevel: LogLevel;
+}
+
+export interface RunOptions {
+  stdout?: Writable;
+  /** Where help text goes: never stdout, which carries protocol messages only. */
+  stderr?: Writable;
+  scriptName?: string;
+}
+
+/**
+ * Runs one command of the Airbyte protocol and returns the exit code. Every
+ * failure ends here as exactly one TRACE ERROR (or, for `check`, a FAILED
+ * connection status), so nothing but protocol messages reaches stdout.
+ */
+export async function runConnector<Config>(source: Source<Config>, argv: string[], options: RunOptions = {}): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const emitter = new Emitter(stdout);
+  let invocation: Invocation | undefined;
+  try {
+    invocation = await parseArguments(argv, options.scriptName ?? 'source', stderr);
+    if (!invocation) return 0; // --help or --version: answered on stderr
+    const emitterForRun = new Emitter(stdout, { redactor: emitter.redactor, minLevel: invocation.logLevel });
+    const code = await dispatch(source, invocation, emitterForRun);
+    await emitterForRun.close();
+    return code;
+  } catch (error) {
+    emitter.errorTrace(toErrorTrace(error));
+    await emitter.close();
+    return 1;
+  }
+}
+
+async function dispatch<Config>(source: Source<Config>, inv: Invocation, emitter: Emitter): Promise<number> {
+  if (inv.command === 'spec') {
+    await emitter.emit({ type: 'SPEC', spec: source.spec() });
+    return 0;
+  }
+  if (inv.command === 'check') return check(source, inv, emitter);
+  try {
+    const config = await prepareConfig(source, required(inv.config, 'config'), emitter);
+    if (inv.command === 'discover') {
+      await emitter.emit({ type: 'CATALOG', catalog: await source.discover(config, emitter) });
+    } else {
+      const catalog = await loadCatalog(required(inv.catalog, 'catalog'));
+      const state = await loadState(inv.state);
+      await source.read(config, catalog, state, emitter);
+    }
+    return 0;
+  } catch (error) {
+    await emitter.errorTrace(toErrorTrace(error));
+    return 1;
+  }
+}
+
+/** `check` answers every problem, a bad config included, with FAILED and exit 0. */
+async function check<Config>(source: Source<Config>, inv: Invocation, emitter: Emitter): Promise<number> {
+  let message: string;
+  try {
+    const config = await prepareConfig(source, required(inv.config, 'config'), emitter);
+    const status = await source.check(config, emitter);
+    await emitter.emit({ type: 'CONNECTION_STATUS', connectionStatus: status });
+    return 0;
+  } catch (error) {
+    message = error instanceof ConnectorError ? error.message : `Unexpected error: ${describe(error)}`;
+    if (!(error instanceof ConnectorError) && error instanceof Error) emitter.error(message, error.stack);
+  }
+  await emitter.emit({ type: 'CONNECTION_STATUS', connectionStatus: { status: 'FAILED', message: emitter.redactor.redact(message) } });
+  return 0;
+}
+
+async function prepareConfig<Config>(source: Source<Config>, path: string, emitter: Emitter): Promise<Config> {
+  const raw = await loadConfig(path, source.spec(), (secret) => emitter.redactor.add(secret));
+  const config = source.parseConfig(raw);
+  for (const secret of source.secrets(config)) emitter.redactor.add(secret);
+  return config;
+}
+
+function required(value: string | undefined, name: string): string {
+  if (value === undefined || value === '') throw new ConfigError(`Missing required option --${name}.`);
+  return value;
+}
+
+async function parseArguments(argv: string[], scriptName: string, stderr: Writable): Promise<Invocation | undefined> {
+  const parser = yargs(argv)
+    .scriptName(scriptName)
+    .command('spec', 'Print the connector specification')
+    .command('check', 'Check the connection', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }))
+    .command('discover', 'Print the catalog', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }))
+    .command('read', 'Read records', (y) =>
+      y
+        .option('config', { type: 'string', demandOption: true, describe: 'config JSON file' })
+        .option('catalog', { type: 'string', demandOption: true, describe: 'configured catalog JSON file' })
+        .option('state', { type: 'string', describe: 'state JSON file (array of state messages)' }),
+    )
+    .option('log-level', { choices: ['DEBUG', 'INFO', 'WARN', 'ERROR'], default: 'INFO', describe: 'lowest LOG level printed' })
+    .demandCommand(1, 1, 'A command is required: spec, check, discover or read.', 'Only one command at a time.')
+    .strict()
+    .exitProcess(false)
+    .wrap(100);
+  const { args, output, failure } = await new Promise<{ args: Record<string, unknown>; output: string; failure?: Error }>((resolve) => {
+    void parser.parse(argv, {}, (err: Error | undefined, parsed: Record<string, unknown>, out: string) => {
+      resolve({ args: parsed, output: out, failure: err ?? undefined });
+    });
+  });
+  if (failure) throw new ConfigError(`Invalid command line: ${failure.message}`);
+  if (output) {
+    stderr.write(output + '\n');
+    return undefined;
+  }
+  const command = (args['_'] as unknown[])[0];
+  if (command !== 'spec' && command !== 'check' && command !== 'discover' && command !== 'read') {
+    throw new ConfigError(`Unknown command '${String(command)}': use spec, check, discover or read.`);
+  }
+  return {
+    command,
+    config: args['config'] as string | undefined,
+    catalog: args['catalog'] as string | undefined,
+    state: args['state'] as string | undefined,
+    logLevel: args['logLevel'] as LogLevel,
+  };
+}

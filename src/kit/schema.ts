@@ -1,0 +1,39 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+
+/** RFC 3339 date-time, or a plain date (the spec's pattern allows both). */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$/i;
+
+/**
+ * One ajv instance for the connector. `strict: false` because Airbyte specs
+ * carry UI keywords (airbyte_secret, order, airbyte_hidden) that are not JSON
+ * Schema; `useDefaults` fills the spec's defaults into the config object.
+ */
+export function createAjv(options: { useDefaults?: boolean } = {}): Ajv {
+  const ajv = new Ajv({ strict: false, allErrors: true, useDefaults: options.useDefaults ?? false });
+  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)) });
+  ajv.addFormat('uri', { type: 'string', validate: (s: string) => URL.canParse(s) });
+  return ajv;
+}
+
+/** Turns ajv's errors into one sentence that names each field at fault. */
+export function describeSchemaErrors(errors: ErrorObject[] | null | undefined, root: string): string {
+  if (!errors || errors.length === 0) return `${root} is invalid`;
+  const parts = new Set<string>();
+  for (const error of errors) {
+    // ajv reports each branch of a failed `if`; the concrete errors follow anyway.
+    if (error.keyword === 'if') continue;
+    const field = root + error.instancePath.replace(/\//g, '.');
+    if (error.keyword === 'required') {
+      parts.add(`${field}.${String(error.params['missingProperty'])} is required`);
+    } else if (error.keyword === 'additionalProperties') {
+      parts.add(`${field} has an unknown property '${String(error.params['additionalProperty'])}'`);
+    } else if (error.keyword === 'enum') {
+      parts.add(`${field} must be one of ${JSON.stringify(error.params['allowedValues'])}`);
+    } else {
+      parts.add(`${field} ${error.message ?? 'is invalid'}`);
+    }
+  }
+  return [...parts].join('; ');
+}
+
+export type { ValidateFunction };

@@ -1,0 +1,60 @@
+import { FeishuClient } from '../feishu/client.js';
+import type { Emitter } from '../kit/emitter.js';
+import { ConnectorError } from '../kit/errors.js';
+import type { AirbyteConnectionStatus } from '../kit/protocol.js';
+import { createClient } from './client-factory.js';
+import type { FeishuApprovalConfig } from './config.js';
+import { toConnectorError } from './errors.js';
+import { FeishuApiError, FeishuCode, FeishuTransportError } from '../feishu/errors.js';
+import { RetriesExhaustedError } from '../feishu/client.js';
+
+/**
+ * Proves the config works: a token, then every approval code's definition.
+ * Each failure names its cause; every unknown code is named, not just the first.
+ */
+export async function checkConnection(config: FeishuApprovalConfig, emitter: Emitter): Promise<AirbyteConnectionStatus> {
+  // A person waits for check: fewer retries than a sync.
+  const client = createClient({ ...config, maxRetries: Math.min(config.maxRetries, 2) }, emitter);
+  try {
+    try {
+      await client.authenticate();
+    } catch (error) {
+      return failed(describeFailure(error, client));
+    }
+    const unknown: string[] = [];
+    const names: string[] = [];
+    for (const code of config.approvalCodes) {
+      try {
+        const definition = await client.getApproval(code);
+        names.push(`${code} (${definition.approval_name ?? 'unnamed'}${definition.status && definition.status !== 'ACTIVE' ? `, ${definition.status}` : ''})`);
+      } catch (error) {
+        if (error instanceof FeishuApiError && error.code === FeishuCode.APPROVAL_NOT_FOUND) unknown.push(code);
+        else return failed(describeFailure(error, client, code));
+      }
+    }
+    if (unknown.length > 0) {
+      return failed(
+        `Approval code${unknown.length > 1 ? 's' : ''} not found (Feishu code 1390002): ${unknown.map((c) => `'${c}'`).join(', ')}. ` +
+          'Check config.approval_codes against the approval admin console.',
+      );
+    }
+    emitter.info(`Connected to ${client.target}; approval definitions: ${names.join(', ')}`);
+    return { status: 'SUCCEEDED' };
+  } finally {
+    await client.close();
+  }
+}
+
+function failed(message: string): AirbyteConnectionStatus {
+  return { status: 'FAILED', message };
+}
+
+function describeFailure(error: unknown, client: FeishuClient, approvalCode?: string): string {
+  const last = error instanceof RetriesExhaustedError ? error.last : error;
+  if (last instanceof FeishuTransportError && last.failure === 'connect') {
+    return `Cannot reach ${last.target} (from config.base_url): ${last.message}. Check the host, port and network.`;
+  }
+  const mapped = toConnectorError(error, { approvalCode });
+  if (mapped instanceof ConnectorError) return mapped.message;
+  return `Unexpected error talking to ${client.target}: ${mapped instanceof Error ? mapped.message : String(mapped)}`;
+}

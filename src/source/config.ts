@@ -1,0 +1,73 @@
+import { ConfigError } from '../kit/errors.js';
+
+/** The connector's configuration after the spec's schema and the checks below. */
+export interface FeishuApprovalConfig {
+  appId: string;
+  appSecret: string;
+  approvalCodes: string[];
+  startMs: number;
+  /** Undefined: read up to the moment each sync starts. */
+  endMs: number | undefined;
+  baseUrl: string;
+  pageSize: number;
+  windowMs: number;
+  lookbackMs: number;
+  requestsPerMinute: number;
+  maxConcurrency: number;
+  maxRetries: number;
+  timeoutMs: number;
+  retryBaseMs: number;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/**
+ * Checks the schema cannot express, on a config that already passed it (so
+ * every defaulted field is present). Each message names the field and value.
+ */
+export function parseConfig(raw: Record<string, unknown>): FeishuApprovalConfig {
+  const startMs = parseUtc(raw['start_date'] as string, 'start_date');
+  const endMs = raw['end_date'] === undefined || raw['end_date'] === '' ? undefined : parseUtc(raw['end_date'] as string, 'end_date');
+  if (endMs !== undefined && endMs <= startMs) {
+    throw new ConfigError(`config.end_date '${String(raw['end_date'])}' must be after config.start_date '${String(raw['start_date'])}'.`);
+  }
+  return {
+    appId: raw['app_id'] as string,
+    appSecret: raw['app_secret'] as string,
+    approvalCodes: (raw['approval_codes'] as string[]).map((code) => code.trim()),
+    startMs,
+    endMs,
+    baseUrl: parseBaseUrl(raw['base_url'] as string),
+    pageSize: raw['page_size'] as number,
+    windowMs: (raw['window_hours'] as number) * 3_600_000,
+    lookbackMs: (raw['lookback_minutes'] as number) * 60_000,
+    requestsPerMinute: raw['requests_per_minute'] as number,
+    maxConcurrency: raw['max_concurrency'] as number,
+    maxRetries: raw['max_retries'] as number,
+    timeoutMs: (raw['request_timeout_seconds'] as number) * 1000,
+    retryBaseMs: raw['retry_initial_delay_ms'] as number,
+  };
+}
+
+/** A date alone means midnight UTC; the pattern already forbids offsets other than Z. */
+export function parseUtc(value: string, field: string): number {
+  const ms = Date.parse(/T/.test(value) ? value : `${value}T00:00:00Z`);
+  if (Number.isNaN(ms)) throw new ConfigError(`config.${field} '${value}' is not a valid UTC date-time.`);
+  return ms;
+}
+
+function parseBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`config.base_url '${value}' is not a URL (expected e.g. https://open.feishu.cn).`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+    throw new ConfigError(`config.base_url '${value}' must use https (plain http is allowed only for localhost / 127.0.0.1).`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(`config.base_url '${url.origin}' must be a plain origin without credentials, query or fragment.`);
+  }
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}

@@ -1,0 +1,66 @@
+import { RetriesExhaustedError } from '../feishu/client.js';
+import { FeishuApiError, FeishuCode, FeishuTransportError } from '../feishu/errors.js';
+import { ConfigError, ConnectorError, TransientError } from '../kit/errors.js';
+
+/** What the failing call was about, to name the value at fault. */
+export interface ErrorContext {
+  approvalCode?: string;
+  pageSize?: number;
+}
+
+/**
+ * Feishu's failures in the words of the person who configured the connector:
+ * which field or value to fix, or that waiting will help. The only place that
+ * knows both Feishu codes and Airbyte failure types.
+ */
+export function toConnectorError(error: unknown, context: ErrorContext = {}): unknown {
+  if (error instanceof ConnectorError) return error;
+  if (error instanceof RetriesExhaustedError) {
+    const last = error.last;
+    const detail =
+      last instanceof FeishuApiError ? `Feishu code ${last.code} (${last.msg})${last.logId ? `, log id ${last.logId}` : ''}` : last.message;
+    return new TransientError(
+      `Feishu kept failing after ${error.attempts} attempts on ${error.endpoint}; last error: ${detail}. Try again later, or lower requests_per_minute.`,
+      error.message,
+      { cause: error },
+    );
+  }
+  if (error instanceof FeishuTransportError) {
+    return new TransientError(`Cannot get an answer from ${error.target}: ${error.message}. Check base_url and the network.`, error.message, {
+      cause: error,
+    });
+  }
+  if (!(error instanceof FeishuApiError)) return error;
+  const ref = `Feishu code ${error.code} (${error.msg})${error.logId ? `, log id ${error.logId}` : ''}`;
+  switch (error.code) {
+    case FeishuCode.BAD_APP_ID:
+      return new ConfigError(`Feishu rejected config.app_id: ${ref}. Copy the App ID from the app's Credentials page.`, error.message);
+    case FeishuCode.BAD_APP_SECRET:
+      return new ConfigError(`Feishu rejected config.app_secret: ${ref}. Copy the App Secret from the app's Credentials page.`, error.message);
+    case FeishuCode.APPROVAL_NOT_FOUND:
+      return new ConfigError(
+        `Approval code '${context.approvalCode ?? '?'}' in config.approval_codes was not found: ${ref}. Check the code in the approval admin console.`,
+        error.message,
+      );
+    case FeishuCode.BAD_PARAMETER:
+      return new ConfigError(
+        `Feishu rejected a parameter: ${ref}. Sent approval_code '${context.approvalCode ?? '?'}'${context.pageSize ? `, page_size ${context.pageSize}` : ''}; check config.approval_codes, page_size and window_hours.`,
+        error.message,
+      );
+    case FeishuCode.QUOTA_EXHAUSTED:
+      return new TransientError(
+        `The app's monthly Feishu API quota is exhausted: ${ref}. Nothing was retried; raise the quota in the Feishu admin console or wait for it to reset.`,
+        error.message,
+      );
+    case FeishuCode.NO_PERMISSION:
+    case FeishuCode.NO_PERMISSION_USER:
+      return new ConfigError(
+        `The app lacks a permission scope: ${ref}. Grant approval:approval:readonly to the app and publish a new version of it.`,
+        error.message,
+      );
+    default:
+      return error.httpStatus === 401 || error.httpStatus === 403
+        ? new ConfigError(`Feishu refused access: ${ref}.`, error.message)
+        : new ConnectorError('system_error', `Feishu answered with an error: ${ref}.`, error.message);
+  }
+}

@@ -1,0 +1,38 @@
+import type { Emitter } from '../kit/emitter.js';
+import type { Source } from '../kit/source.js';
+import type { AirbyteCatalog, AirbyteStateMessage, ConfiguredAirbyteCatalog, ConnectorSpecification } from '../kit/protocol.js';
+import { checkConnection } from './check.js';
+import { parseConfig, type FeishuApprovalConfig } from './config.js';
+import { readStreams } from './read.js';
+import { loadSpec } from './spec.js';
+import { ApprovalInstancesStream } from './streams/approval-instances.js';
+import type { Stream } from './streams/stream.js';
+
+/** The Feishu approval source: the kit's Source contract over this connector's streams. */
+export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
+  readonly streams: Stream[] = [new ApprovalInstancesStream()];
+
+  spec(): ConnectorSpecification {
+    return loadSpec();
+  }
+
+  parseConfig(raw: Record<string, unknown>): FeishuApprovalConfig {
+    return parseConfig(raw);
+  }
+
+  secrets(config: FeishuApprovalConfig): string[] {
+    return [config.appId, config.appSecret];
+  }
+
+  check(config: FeishuApprovalConfig, emitter: Emitter) {
+    return checkConnection(config, emitter);
+  }
+
+  async discover(): Promise<AirbyteCatalog> {
+    return { streams: this.streams.map((s) => s.asAirbyteStream()) };
+  }
+
+  read(config: FeishuApprovalConfig, catalog: ConfiguredAirbyteCatalog, state: AirbyteStateMessage[], emitter: Emitter): Promise<void> {
+    return readStreams(config, catalog, state, emitter, this.streams);
+  }
+}

@@ -1,0 +1,165 @@
+import type { CallCounters } from '../feishu/client.js';
+import type { PartitionCursors } from './state.js';
+import type { SyncContext } from './streams/stream.js';
+import { WindowChain, type WindowNode } from './window-chain.js';
+import { readWindow } from './window-reader.js';
+import { WorkQueue } from './work-queue.js';
+import { planWindows, splitParts, syncRange } from './windows.js';
+import { toConnectorError } from './errors.js';
+
+export interface ScanHandlers {
+  /** One instance code, exactly once per sync; resolves when it has been handled. */
+  onCode(code: string, node: WindowNode): Promise<void> | undefined;
+  /** A partition's resumable cursor moved: every code before it has been handled. */
+  onCheckpoint(cursors: PartitionCursors): Promise<void> | undefined;
+}
+
+/** Parts narrower than a minute cost more requests than their pages save. */
+const MIN_SPLIT_WIDTH_MS = 60_000;
+const MAX_SPLIT_PARTS = 8;
+
+interface PartitionStats extends CallCounters {
+  records: number;
+  startedMs: number;
+  pageTokenRestarts: number;
+  reported: boolean;
+}
+
+/**
+ * Lists the instance codes of every approval code (partition) over the sync's
+ * creation-time windows, all windows sharing one pool of `max_concurrency`
+ * workers and the client's one request budget. Codes on a shared window edge
+ * are handled once; a window's last page-size codes are held back until the
+ * next window's first page says whether it lists them too.
+ */
+export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursors, handlers: ScanHandlers): Promise<void> {
+  const { config, log, emitter } = ctx;
+  const nowMs = Date.now();
+  const cursors: PartitionCursors = new Map(saved);
+  const stats = new Map<WindowChain, PartitionStats>();
+  const chains = config.approvalCodes.map((code) => {
+    const cursorMs = saved.get(code);
+    const range = syncRange({ startDateMs: config.startMs, endDateMs: config.endMs, nowMs, cursorMs, lookbackMs: config.lookbackMs });
+    const chain = new WindowChain(code, range ?? { startMs: nowMs, endMs: nowMs }, range ? planWindows(range, config.windowMs) : [], cursorMs);
+    stats.set(chain, { records: 0, requests: 0, retries: 0, startedMs: Date.now(), pageTokenRestarts: 0, reported: false });
+    emitter.info(
+      range
+        ? `Partition ${code}: reading instances created ${iso(range.startMs)} .. ${iso(range.endMs)} in ${chain.nodes.length} window(s)` +
+            (cursorMs !== undefined ? ` (cursor ${iso(cursorMs)}, lookback ${config.lookbackMs / 60_000} min)` : '')
+        : `Partition ${code}: nothing to read, cursor ${cursorMs !== undefined ? iso(cursorMs) : '-'} is at or after the end of the range`,
+    );
+    return chain;
+  });
+
+  const finalisations: Promise<void>[] = [];
+  const queue: WorkQueue<WindowNode> = new WorkQueue(config.maxConcurrency, async (node, signal) => {
+    const partition = stats.get(node.chain)!;
+    const outcome = await readWindow(
+      node,
+      {
+        pageSize: config.pageSize,
+        listPage: (req, sig) =>
+          ctx.client.listInstanceCodes(req, sig, partition).catch((error: unknown) => {
+            throw toConnectorErrorUnlessExpiry(error, req.approvalCode, req.pageToken, config.pageSize);
+          }),
+        emit: (code, n) => {
+          partition.records++;
+          return handlers.onCode(code, n);
+        },
+        splitParts: (n) =>
+          splitParts({
+            widthMs: n.window.endMs - n.window.startMs,
+            idleWorkers: queue.idleWorkers(),
+            minWidthMs: MIN_SPLIT_WIDTH_MS,
+            maxParts: MAX_SPLIT_PARTS,
+          }),
+        enqueue: (nodes) => queue.pushFront(...nodes),
+        onPageTokenExpired: (n) => {
+          partition.pageTokenRestarts++;
+          emitter.debug(`Partition ${n.chain.partition}: page token expired in window ${iso(n.window.startMs)}; restarting the window`);
+        },
+      },
+      signal,
+    );
+    if (outcome.kind === 'split') return;
+    const finalisation = finalise(node, outcome.tail);
+    finalisation.catch((error: unknown) => queue.fail(error));
+    finalisations.push(finalisation);
+    log.progress(() => progressLine(chains, stats));
+  });
+
+  async function finalise(node: WindowNode, tail: string[]): Promise<void> {
+    const next = node.chain.next(node);
+    // Under inclusive bounds the next window lists the instances on the shared edge first.
+    const listedByNext = next ? await Promise.race([next.head, queue.done.then(() => next.head)]) : undefined;
+    const partition = stats.get(node.chain)!;
+    for (const code of tail) {
+      if (listedByNext?.has(code)) continue;
+      partition.records++;
+      const pending = handlers.onCode(code, node);
+      if (pending) await pending;
+    }
+    node.done = true;
+    const before = cursors.get(node.chain.partition);
+    const after = node.chain.cursorMs();
+    if (after !== undefined && after !== before) {
+      cursors.set(node.chain.partition, after);
+      await handlers.onCheckpoint(new Map(cursors));
+    }
+    if (node.chain.nodes.every((n) => n.done)) reportPartition(node.chain);
+  }
+
+  function reportPartition(chain: WindowChain): void {
+    const s = stats.get(chain)!;
+    if (s.reported) return;
+    s.reported = true;
+    emitter.info(
+      `Partition ${chain.partition}: done, ${chain.nodes.length} window(s), ${s.records} record(s), ${s.requests} request(s), ` +
+        `${s.retries} retr${s.retries === 1 ? 'y' : 'ies'}, ${s.pageTokenRestarts} page-token restart(s), ${((Date.now() - s.startedMs) / 1000).toFixed(1)} s`,
+    );
+  }
+
+  queue.push(...interleave(chains));
+  await queue.start();
+  await Promise.all(finalisations);
+  for (const chain of chains) if (chain.nodes.length === 0) reportPartition(chain);
+  log.flushRetries();
+  for (const chain of chains) {
+    const cursor = chain.cursorMs();
+    if (cursor !== undefined) cursors.set(chain.partition, cursor);
+  }
+  await handlers.onCheckpoint(new Map(cursors));
+}
+
+/** Round-robin over partitions, so every approval code advances from its oldest window on. */
+function interleave(chains: WindowChain[]): WindowNode[] {
+  const out: WindowNode[] = [];
+  const longest = Math.max(0, ...chains.map((c) => c.nodes.length));
+  for (let i = 0; i < longest; i++) for (const chain of chains) if (chain.nodes[i]) out.push(chain.nodes[i]!);
+  return out;
+}
+
+/** An expired page token is the window reader's to handle; everything else is named for the user here. */
+function toConnectorErrorUnlessExpiry(error: unknown, approvalCode: string, pageToken: string | undefined, pageSize: number): unknown {
+  if (pageToken !== undefined) return error;
+  return toConnectorError(error, { approvalCode, pageSize });
+}
+
+function progressLine(chains: WindowChain[], stats: Map<WindowChain, PartitionStats>): string {
+  let done = 0;
+  let total = 0;
+  let records = 0;
+  let requests = 0;
+  for (const chain of chains) {
+    total += chain.nodes.length;
+    done += chain.nodes.filter((n) => n.done).length;
+    const s = stats.get(chain)!;
+    records += s.records;
+    requests += s.requests;
+  }
+  return `Progress: ${done}/${total} window(s) done, ${records} record(s), ${requests} list request(s)`;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

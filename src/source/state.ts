@@ -1,0 +1,66 @@
+import { ConfigError } from '../kit/errors.js';
+import type { AirbyteStateMessage, JsonObject } from '../kit/protocol.js';
+
+/**
+ * Per-partition stream state, in the shape Airbyte's own per-partition cursors use:
+ * {"states": [{"partition": {"approval_code": "…"}, "cursor": {"created_before": "<ISO UTC>"}}]}
+ * A cursor is the end of the last window whose records were all emitted.
+ */
+export type PartitionCursors = Map<string, number>;
+
+export const CURSOR_FIELD = 'created_before';
+
+/** The cursors of `stream` from the platform's state messages; a malformed entry is a config error. */
+export function readCursors(messages: AirbyteStateMessage[], stream: string): PartitionCursors {
+  const cursors: PartitionCursors = new Map();
+  for (const message of messages) {
+    const streamState = message.stream;
+    if (!streamState || streamState.stream_descriptor?.name !== stream) continue;
+    const blob = streamState.stream_state;
+    if (blob === undefined || blob === null) continue;
+    const states = (blob as JsonObject)['states'];
+    if (!Array.isArray(states)) throw new ConfigError(`The state of stream '${stream}' is malformed: stream_state.states must be an array.`);
+    states.forEach((entry: unknown, i) => {
+      const partition = (entry as JsonObject | null)?.['partition'] as JsonObject | undefined;
+      const cursor = (entry as JsonObject | null)?.['cursor'] as JsonObject | undefined;
+      const code = partition?.['approval_code'];
+      const value = cursor?.[CURSOR_FIELD];
+      const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+      if (typeof code !== 'string' || Number.isNaN(ms)) {
+        throw new ConfigError(
+          `The state of stream '${stream}' is malformed: states[${i}] needs partition.approval_code and an ISO date-time cursor.${CURSOR_FIELD}.`,
+        );
+      }
+      cursors.set(code, ms);
+    });
+  }
+  return cursors;
+}
+
+export function stateBlob(cursors: PartitionCursors): JsonObject {
+  const states = [...cursors.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([code, ms]) => ({ partition: { approval_code: code }, cursor: { [CURSOR_FIELD]: new Date(ms).toISOString() } }));
+  return { states };
+}
+
+export function stateMessage(stream: string, cursors: PartitionCursors, recordCount: number): AirbyteStateMessage {
+  return {
+    type: 'STREAM',
+    stream: { stream_descriptor: { name: stream }, stream_state: stateBlob(cursors) },
+    sourceStats: { recordCount },
+  };
+}
+
+/**
+ * The resumable cursor of a partition: the end of the contiguous prefix of
+ * finished windows (never past an unfinished one). `windows` are in time order.
+ */
+export function completedPrefixEnd(windows: readonly { endMs: number; done: boolean }[], initialMs: number | undefined): number | undefined {
+  let cursor = initialMs;
+  for (const window of windows) {
+    if (!window.done) break;
+    cursor = window.endMs;
+  }
+  return cursor;
+}

@@ -1,0 +1,44 @@
+import type { FeishuClient } from '../../feishu/client.js';
+import type { Emitter } from '../../kit/emitter.js';
+import type { AirbyteStateMessage, AirbyteStream, JsonObject, SyncMode } from '../../kit/protocol.js';
+import type { FeishuApprovalConfig } from '../config.js';
+import type { SyncLog } from '../sync-log.js';
+
+/** What a stream needs while it reads. */
+export interface SyncContext {
+  config: FeishuApprovalConfig;
+  client: FeishuClient;
+  emitter: Emitter;
+  log: SyncLog;
+}
+
+/**
+ * The contract of a stream; discover's catalog entry is derived from it, never
+ * written by hand. Both streams of this connector are incremental on the
+ * creation-time window an instance was listed in.
+ */
+export abstract class Stream {
+  abstract readonly name: string;
+  abstract readonly jsonSchema: JsonObject;
+  /** Primary key paths; destinations dedupe on it. */
+  readonly primaryKey: string[][] = [['instance_code']];
+  /** The source decides the cursor: the end of the creation-time window. */
+  readonly cursorField: string[] = ['created_before'];
+
+  asAirbyteStream(): AirbyteStream {
+    return {
+      name: this.name,
+      json_schema: this.jsonSchema,
+      supported_sync_modes: ['full_refresh', 'incremental'],
+      source_defined_cursor: true,
+      default_cursor_field: this.cursorField,
+      source_defined_primary_key: this.primaryKey,
+      is_resumable: true,
+    };
+  }
+
+  /** Emits the stream's records and, in incremental mode, its STATE messages. */
+  abstract read(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): Promise<void>;
+}
+
+export const TIMESTAMP = { type: 'string', format: 'date-time', airbyte_type: 'timestamp_with_timezone' } as const;

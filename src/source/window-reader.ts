@@ -1,0 +1,91 @@
+import { FeishuApiError, FeishuCode } from '../feishu/errors.js';
+import type { InstanceCodePage, ListInstanceCodesRequest } from '../feishu/types.js';
+import { ConnectorError } from '../kit/errors.js';
+import type { WindowNode } from './window-chain.js';
+import { queryBounds } from './windows.js';
+
+export interface WindowReaderDeps {
+  listPage(req: ListInstanceCodesRequest, signal: AbortSignal): Promise<InstanceCodePage>;
+  pageSize: number;
+  /** Emits one instance code found in `node`'s window; awaits stdout's backpressure. */
+  emit(code: string, node: WindowNode): Promise<void> | undefined;
+  /** Asked after a first page that has more: how many parts to cut the window into (1 = keep going). */
+  splitParts(node: WindowNode): number;
+  /** Queues the parts of a split window ahead of other work. */
+  enqueue(nodes: WindowNode[]): void;
+  onPageTokenExpired(node: WindowNode): void;
+}
+
+/** A scroll cursor that keeps expiring faster than its pages can be read is a real failure. */
+const MAX_RESTARTS = 10;
+
+export type WindowOutcome = { kind: 'fetched'; tail: string[] } | { kind: 'split' };
+
+/**
+ * Reads every page of one window and emits its codes, except the last
+ * `pageSize` ones: those are returned as `tail`, because the next window may
+ * list the same instances on its start edge (inclusive bounds) and only the
+ * caller, once the next window's first page is known, can tell.
+ *
+ * Page tokens are scroll cursors that expire: on expiry the window starts
+ * over and skips every code it already handled, so nothing is lost or doubled.
+ */
+export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signal: AbortSignal): Promise<WindowOutcome> {
+  const bounds = queryBounds(node.window, node.chain.range);
+  const seen = new Set<string>();
+  const tail: string[] = [];
+  let pageToken: string | undefined;
+  let firstPage = true;
+  let restarts = 0;
+  for (;;) {
+    let page: InstanceCodePage;
+    try {
+      page = await deps.listPage(
+        { approvalCode: node.chain.partition, startMs: bounds.startMs, endMs: bounds.endMs, pageSize: deps.pageSize, pageToken },
+        signal,
+      );
+    } catch (error) {
+      // Feishu answers an expired scroll cursor with "param is invalid" (1390001).
+      if (pageToken !== undefined && isExpiredPageToken(error) && restarts < MAX_RESTARTS) {
+        restarts++;
+        deps.onPageTokenExpired(node);
+        pageToken = undefined;
+        continue;
+      }
+      throw error;
+    }
+    if (firstPage) {
+      firstPage = false;
+      if (page.has_more) {
+        const parts = deps.splitParts(node);
+        if (parts > 1) {
+          // The page is dropped: the parts list its codes again, in their own windows.
+          deps.enqueue(node.chain.split(node, parts));
+          return { kind: 'split' };
+        }
+      }
+      node.setHead(new Set(page.instance_code_list));
+    }
+    for (const code of page.instance_code_list) {
+      if (seen.has(code)) continue;
+      seen.add(code);
+      tail.push(code);
+      if (tail.length > deps.pageSize) {
+        const pending = deps.emit(tail.shift() as string, node);
+        if (pending) await pending;
+      }
+    }
+    if (!page.has_more) return { kind: 'fetched', tail };
+    if (!page.page_token || page.page_token === pageToken) {
+      throw new ConnectorError(
+        'system_error',
+        `The list API returned has_more=true with ${page.page_token ? 'the same page_token again' : 'no page_token'} for approval code '${node.chain.partition}'; stopping to avoid a loop.`,
+      );
+    }
+    pageToken = page.page_token;
+  }
+}
+
+function isExpiredPageToken(error: unknown): boolean {
+  return error instanceof FeishuApiError && error.code === FeishuCode.BAD_PARAMETER;
+}
