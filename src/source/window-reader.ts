@@ -19,11 +19,17 @@ export interface WindowReaderDeps {
 /** A scroll cursor that keeps expiring faster than its pages can be read is a real failure. */
 const MAX_RESTARTS = 10;
 
+/**
+ * How many codes at each end of a window take part in edge dedupe: exact as
+ * long as fewer instances than this share the edge's very millisecond.
+ */
+export const EDGE_CODES = 100;
+
 export type WindowOutcome = { kind: 'fetched'; tail: string[] } | { kind: 'split' };
 
 /**
  * Reads every page of one window and emits its codes, except the last
- * `pageSize` ones: those are returned as `tail`, because the next window may
+ * EDGE_CODES ones: those are returned as `tail`, because the next window may
  * list the same instances on its start edge (inclusive bounds) and only the
  * caller, once the next window's first page is known, can tell.
  *
@@ -34,6 +40,7 @@ export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signa
   const bounds = queryBounds(node.window, node.chain.range);
   const seen = new Set<string>();
   const tail: string[] = [];
+  const head = new Set<string>();
   let pageToken: string | undefined;
   let firstPage = true;
   let restarts = 0;
@@ -64,17 +71,18 @@ export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signa
           return { kind: 'split' };
         }
       }
-      node.setHead(new Set(page.instance_code_list));
     }
     for (const code of page.instance_code_list) {
       if (seen.has(code)) continue;
       seen.add(code);
+      if (head.size < EDGE_CODES) head.add(code);
       tail.push(code);
-      if (tail.length > deps.pageSize) {
+      if (tail.length > EDGE_CODES) {
         const pending = deps.emit(tail.shift() as string, node);
         if (pending) await pending;
       }
     }
+    if (head.size >= EDGE_CODES || !page.has_more) node.setHead(head);
     if (!page.has_more) return { kind: 'fetched', tail };
     if (!page.page_token || page.page_token === pageToken) {
       throw new ConnectorError(

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import type { AirbyteStateMessage, SyncMode } from '../../src/kit/protocol.js';
+import type { FeishuEmulator } from '../../emulator/index.js';
+import { records, runCli, states, writeFiles, type RunResult } from './connector.js';
+import { catalog, emulatorConfig } from './fixtures.js';
+
+export interface SyncResult extends RunResult {
+  codes: string[];
+  lastState: AirbyteStateMessage | undefined;
+}
+
+/** One `read` through the real CLI against `emulator`. */
+export async function sync(
+  emulator: FeishuEmulator,
+  options: { config?: Record<string, unknown>; mode?: SyncMode; state?: AirbyteStateMessage[]; expectExit?: number } = {},
+): Promise<SyncResult> {
+  const files = writeFiles({
+    'config.json': emulatorConfig(emulator, options.config),
+    'catalog.json': catalog(options.mode ?? 'incremental'),
+    ...(options.state ? { 'state.json': options.state } : {}),
+  });
+  const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
+  if (options.state) args.push('--state', files['state.json']!);
+  const result = await runCli(args);
+  assert.equal(result.code, options.expectExit ?? 0, `read exited ${result.code}: ${result.stdout.split('\n').filter((l) => l.includes('"ERROR"')).join('\n').slice(0, 2000)}`);
+  const found = states(result.messages);
+  return { ...result, codes: records(result.messages).map((r) => r.data['instance_code'] as string), lastState: found.at(-1) };
+}
+
+/** Asserts the protocol's bookkeeping: each STATE's recordCount is the number of RECORDs since the previous STATE. */
+export function assertExactRecordCounts(result: RunResult): void {
+  let since = 0;
+  for (const message of result.messages) {
+    if (message.type === 'RECORD') since++;
+    if (message.type === 'STATE') {
+      assert.equal(message.state.sourceStats?.recordCount, since, 'recordCount of a STATE');
+      since = 0;
+    }
+  }
+}
+
+export function assertNoDuplicates(codes: string[], what = 'records'): void {
+  const seen = new Set<string>();
+  const dups = codes.filter((c) => (seen.has(c) ? true : (seen.add(c), false)));
+  assert.deepEqual(dups.slice(0, 5), [], `duplicate ${what}`);
+}
+
+export function truthCodes(emulator: FeishuEmulator, filter: (t: { createTimeMs: number; approvalCode: string }) => boolean = () => true): string[] {
+  return emulator
+    .truth()
+    .filter(filter)
+    .map((t) => t.instanceCode);
+}
+
+export function assertSameSet(actual: Iterable<string>, expected: Iterable<string>, what: string): void {
+  const a = new Set(actual);
+  const e = new Set(expected);
+  const missing = [...e].filter((c) => !a.has(c));
+  const extra = [...a].filter((c) => !e.has(c));
+  assert.deepEqual({ missing: missing.length, extra: extra.length, sampleMissing: missing.slice(0, 3), sampleExtra: extra.slice(0, 3) }, { missing: 0, extra: 0, sampleMissing: [], sampleExtra: [] }, what);
+}

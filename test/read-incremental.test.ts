@@ -1,0 +1,121 @@
+import { after, afterEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startEmulator, type BoundSemantics, type FeishuEmulator } from '../emulator/index.js';
+import { planWindows } from '../src/source/windows.js';
+import { records, states } from './helpers/connector.js';
+import { hourFloor } from './helpers/fixtures.js';
+import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
+import { protocolErrors } from './helpers/protocol-schema.js';
+
+const H = 3_600_000;
+let emulator: FeishuEmulator | undefined;
+afterEach(() => emulator?.stop());
+after(() => emulator?.stop());
+
+function cursorOf(state: { stream?: { stream_state?: Record<string, unknown> } } | undefined, code: string): number | undefined {
+  const list = (state?.stream?.stream_state?.['states'] ?? []) as { partition: { approval_code: string }; cursor: { created_before: string } }[];
+  const found = list.find((s) => s.partition.approval_code === code);
+  return found ? Date.parse(found.cursor.created_before) : undefined;
+}
+
+describe('incremental sync', () => {
+  for (const bounds of ['inclusive', 'end_exclusive', 'start_exclusive'] as BoundSemantics[]) {
+    it(`${bounds} bounds: full + 2 incremental syncs = truth, round-hour instances once, late indexing within lookback`, async () => {
+      const now = Date.now();
+      emulator = await startEmulator({ seed: 11, codeCount: 2, instancesPerCode: 600, bounds, spanStartMs: hourFloor(now) - 3 * 24 * H, spanEndMs: now - 60_000, edgeInstancesEveryMs: H, listRateLimit: null });
+      const config = { window_hours: 1, lookback_minutes: 1, page_size: 7 };
+      // Instances exactly on every window edge of the first sync, and on its start.
+      const first = await sync(emulator, { config });
+      assertNoDuplicates(first.codes, 'records in sync 1');
+      assertSameSet(first.codes, truthCodes(emulator), 'sync 1 vs truth');
+      assertExactRecordCounts(first);
+      for (const s of states(first.messages)) assert.deepEqual(protocolErrors(s, 'AirbyteStateMessage'), []);
+
+      // New instances between syncs; some are indexed late (visible 1.5 s after creation).
+      for (const code of emulator.approvalCodes) {
+        emulator.addInstances({ approvalCode: code, count: 20, createdFromMs: Date.now() - 20_000, createdToMs: Date.now() });
+        emulator.addInstances({ approvalCode: code, count: 5, indexDelayMs: 1500 });
+      }
+      const second = await sync(emulator, { config, state: [first.lastState!] });
+      assertNoDuplicates(second.codes, 'records in sync 2');
+      assertExactRecordCounts(second);
+      await sleep(1600);
+      for (const code of emulator.approvalCodes) emulator.addInstances({ approvalCode: code, count: 10 });
+      const third = await sync(emulator, { config, state: [second.lastState!] });
+      assertNoDuplicates(third.codes, 'records in sync 3');
+
+      assertSameSet([...first.codes, ...second.codes, ...third.codes], truthCodes(emulator), 'union of 3 syncs vs truth');
+      // Across syncs only the lookback overlap repeats.
+      const firstSet = new Set(first.codes);
+      const byCode = new Map(emulator.truth().map((t) => [t.instanceCode, t]));
+      for (const code of second.codes.filter((c) => firstSet.has(c))) {
+        const t = byCode.get(code)!;
+        assert.ok(t.createTimeMs >= cursorOf(first.lastState, t.approvalCode)! - 60_000 - 1, 'a repeat lies within the lookback');
+      }
+    });
+  }
+
+  it('windows edges hold exactly one copy of instances placed on every edge, under every semantics', async () => {
+    const now = Date.now();
+    const start = hourFloor(now) - 24 * H;
+    const end = hourFloor(now) - 2 * H;
+    for (const bounds of ['inclusive', 'end_exclusive', 'start_exclusive'] as BoundSemantics[]) {
+      emulator = await startEmulator({ seed: 5, codeCount: 1, instancesPerCode: 50, bounds, spanStartMs: start, spanEndMs: end, listRateLimit: null });
+      const code = emulator.approvalCodes[0]!;
+      const windows = planWindows({ startMs: start, endMs: end }, 3 * H);
+      for (const edge of [start, ...windows.map((w) => w.endMs)]) {
+        emulator.addInstances({ approvalCode: code, count: 3, createdFromMs: edge, createdToMs: edge });
+      }
+      const config = { window_hours: 3, page_size: 2, start_date: new Date(start).toISOString(), end_date: new Date(end).toISOString() };
+      const result = await sync(emulator, { config, mode: 'full_refresh' });
+      assertNoDuplicates(result.codes, `${bounds} records`);
+      assertSameSet(result.codes, truthCodes(emulator, (t) => t.createTimeMs >= start && t.createTimeMs <= end), `${bounds} vs truth`);
+      await emulator.stop();
+    }
+  });
+
+  it('a cursor in the future (abnormal state) yields no records and keeps the cursor', async () => {
+    emulator = await startEmulator({ seed: 2, codeCount: 1, instancesPerCode: 100, listRateLimit: null });
+    const code = emulator.approvalCodes[0]!;
+    const future = '2099-01-01T00:00:00.000Z';
+    const state = [{ type: 'STREAM' as const, stream: { stream_descriptor: { name: 'approval_instances' }, stream_state: { states: [{ partition: { approval_code: code }, cursor: { created_before: future } }] } } }];
+    const result = await sync(emulator, { state });
+    assert.equal(records(result.messages).length, 0);
+    assert.equal(cursorOf(result.lastState, code), Date.parse(future));
+    assert.equal(emulator.stats().requests['list'] ?? 0, 0);
+  });
+
+  it('an approval code added later backfills from start_date; the others continue from their cursors', async () => {
+    emulator = await startEmulator({ seed: 8, codeCount: 2, instancesPerCode: 300, listRateLimit: null });
+    const [a, b] = emulator.approvalCodes as [string, string];
+    const first = await sync(emulator, { config: { approval_codes: [a] } });
+    assertSameSet(first.codes, truthCodes(emulator, (t) => t.approvalCode === a), 'code A');
+    emulator.addInstances({ approvalCode: a, count: 4 });
+    const second = await sync(emulator, { config: { approval_codes: [a, b], lookback_minutes: 0 }, state: [first.lastState!] });
+    const fromB = records(second.messages).filter((r) => r.data['approval_code'] === b).map((r) => r.data['instance_code'] as string);
+    const fromA = records(second.messages).filter((r) => r.data['approval_code'] === a).map((r) => r.data['instance_code'] as string);
+    assertSameSet(fromB, truthCodes(emulator, (t) => t.approvalCode === b), 'code B backfilled');
+    assert.ok(fromA.length >= 4 && fromA.length < 20, `code A continued from its cursor (${fromA.length} records)`);
+    assert.ok(cursorOf(second.lastState, a)! >= cursorOf(first.lastState, a)!);
+  });
+
+  it('end_date reached: a later sync reads nothing and keeps the cursor at end_date', async () => {
+    emulator = await startEmulator({ seed: 9, codeCount: 1, instancesPerCode: 200, listRateLimit: null });
+    const end = new Date(hourFloor(Date.now()) - 5 * H).toISOString();
+    const first = await sync(emulator, { config: { end_date: end } });
+    assertSameSet(first.codes, truthCodes(emulator, (t) => t.createTimeMs <= Date.parse(end)), 'up to end_date');
+    assert.equal(cursorOf(first.lastState, emulator.approvalCodes[0]!), Date.parse(end));
+    const second = await sync(emulator, { config: { end_date: end, lookback_minutes: 0 }, state: [first.lastState!] });
+    assert.equal(second.codes.length, 0);
+    assert.equal(cursorOf(second.lastState, emulator.approvalCodes[0]!), Date.parse(end));
+  });
+
+  it('page tokens that expire mid-window: the window restarts and nothing is lost or doubled', async () => {
+    emulator = await startEmulator({ seed: 4, codeCount: 2, instancesPerCode: 1500, latencyMs: 15, pageTokenTtlMs: 40, listRateLimit: null });
+    const result = await sync(emulator, { config: { page_size: 10, max_concurrency: 4 } });
+    assertNoDuplicates(result.codes);
+    assertSameSet(result.codes, truthCodes(emulator), 'with page-token expiry');
+    assert.ok((emulator.stats().responsesByCode['1390001'] ?? 0) > 0, 'some page tokens did expire');
+  });
+});
