@@ -1,7 +1,18 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 /** RFC 3339 date-time, or a plain date (the spec's pattern allows both). */
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$/i;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$/i;
+
+/** Date.parse rolls 2024-02-31 over to March; a real date must survive the round trip. */
+export function isRealDateTime(value: string): boolean {
+  const m = DATE_TIME.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return false;
+  if (m[4] && (Number(m[5]) > 23 || Number(m[6]) > 59 || Number(m[7]) > 59)) return false;
+  return !Number.isNaN(Date.parse(m[4] ? value : `${value}T00:00:00Z`));
+}
 
 /**
  * One ajv instance for the connector. `strict: false` because Airbyte specs
@@ -10,7 +21,7 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}
  */
 export function createAjv(options: { useDefaults?: boolean } = {}): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, useDefaults: options.useDefaults ?? false });
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)) });
+  ajv.addFormat('date-time', { type: 'string', validate: isRealDateTime });
   ajv.addFormat('uri', { type: 'string', validate: (s: string) => URL.canParse(s) });
   return ajv;
 }

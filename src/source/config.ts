@@ -1,4 +1,5 @@
 import { ConfigError } from '../kit/errors.js';
+import { isRealDateTime } from '../kit/schema.js';
 
 /** The connector's configuration after the spec's schema and the checks below. */
 export interface FeishuApprovalConfig {
@@ -52,7 +53,7 @@ export function parseConfig(raw: Record<string, unknown>): FeishuApprovalConfig 
 /** A date alone means midnight UTC; the pattern already forbids offsets other than Z. */
 export function parseUtc(value: string, field: string): number {
   const ms = Date.parse(/T/.test(value) ? value : `${value}T00:00:00Z`);
-  if (Number.isNaN(ms)) throw new ConfigError(`config.${field} '${value}' is not a valid UTC date-time.`);
+  if (Number.isNaN(ms) || !isRealDateTime(value)) throw new ConfigError(`config.${field} '${value}' is not a valid UTC date-time.`);
   return ms;
 }
 
