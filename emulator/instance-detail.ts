@@ -3,7 +3,7 @@
  *
  * Nothing here is stored per instance: every attribute is derived from the record's salt, so 1M
  * instances cost no more memory than their codes and times. The status model: a `pendingRatio`
- * share of instances is PENDING until a derived `finalAtMs`; about half of those finalise 0.5–5 s
+ * share of instances is PENDING until a derived `finalAtMs`; about half of those finalise 1–5 s
  * after their batch anchor (the emulator's start for seeded data), the rest hours later — so two
  * syncs a few seconds apart see some PENDING → final transitions. The others are final from the
  * start, finalised somewhere between their creation and the anchor.
@@ -90,7 +90,7 @@ function deriveFacts(record: InstanceRecord, pendingRatio: number): DerivedFacts
   const pending = rng.next() < pendingRatio;
   const finalStatus = pickFinal(rng);
   const soon = rng.next() < 0.5;
-  const soonDelay = randomInt(rng, 500, 5 * SECOND_MS);
+  const soonDelay = randomInt(rng, SECOND_MS, 5 * SECOND_MS);
   const lateDelay = randomInt(rng, 2 * HOUR_MS, 48 * HOUR_MS);
   const doneFraction = rng.next();
   let finalAtMs: number;

@@ -68,7 +68,7 @@ function hexWord(word: number): string {
   );
 }
 
-/** `count` 32-bit words as uppercase hex (8 characters each). */
+/** `words` random 32-bit words as uppercase hex (8 characters each). */
 export function randomHex(rng: Random, words: number): string {
   let out = '';
   for (let i = 0; i < words; i++) out += hexWord(rng.nextUint32());

@@ -247,6 +247,8 @@ export class FeishuEmulator implements AdminTarget {
   }
 
   private internalError(res: ServerResponse, error: unknown): void {
+    // A socket torn down by stop() (or the client) has nobody left to answer.
+    if (res.destroyed || res.socket === null || res.socket.destroyed) return;
     if (res.headersSent) {
       res.destroy();
       return;
