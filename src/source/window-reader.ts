@@ -16,8 +16,8 @@ export interface WindowReaderDeps {
   onPageTokenExpired(node: WindowNode): void;
 }
 
-/** A scroll cursor that keeps expiring faster than its pages can be read is a real failure. */
-const MAX_RESTARTS = 10;
+/** A scroll cursor that keeps expiring before any of its pages can be read is a real failure. */
+const MAX_RESTARTS_WITHOUT_PROGRESS = 10;
 
 /**
  * How many codes at each end of a window take part in edge dedupe: exact as
@@ -53,7 +53,7 @@ export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signa
       );
     } catch (error) {
       // Feishu answers an expired scroll cursor with "param is invalid" (1390001).
-      if (pageToken !== undefined && isExpiredPageToken(error) && restarts < MAX_RESTARTS) {
+      if (pageToken !== undefined && isExpiredPageToken(error) && restarts < MAX_RESTARTS_WITHOUT_PROGRESS) {
         restarts++;
         deps.onPageTokenExpired(node);
         pageToken = undefined;
@@ -61,6 +61,7 @@ export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signa
       }
       throw error;
     }
+    if (pageToken !== undefined) restarts = 0;
     if (firstPage) {
       firstPage = false;
       if (page.has_more) {
