@@ -112,17 +112,17 @@ describe('integration_tests/ files', { concurrency: true }, () => {
     assert.deepEqual(spec?.spec, repoJson('spec/spec.json'));
   });
 
-  test('configured_catalog.json is the catalog `discover` prints, configured for incremental append_dedup', async () => {
+  test('configured_catalog.json holds streams exactly as `discover` prints them, configured for incremental append_dedup', async () => {
     await withSampleEmulator(async (emulator) => {
       const files = writeFiles({ 'config.json': configFor(emulator) });
       const run = await runCli(['discover', '--config', files['config.json']!]);
       assert.equal(run.code, 0, run.stderr);
       const discovered = (run.messages.find((m) => m.type === 'CATALOG') as { catalog: AirbyteCatalog }).catalog;
       const configured = repoJson<ConfiguredAirbyteCatalog>('integration_tests/configured_catalog.json');
-      assert.deepEqual(
-        configured.streams.map((s) => s.stream),
-        discovered.streams,
-      );
+      // A subset of discover's streams, each exactly as discovered (details vary with time, so are not in the sample).
+      for (const configuredStream of configured.streams) {
+        assert.deepEqual(configuredStream.stream, discovered.streams.find((d) => d.name === configuredStream.stream.name));
+      }
       const [entry] = configured.streams;
       assert.equal(entry?.stream.name, STREAM);
       assert.equal(entry?.sync_mode, 'incremental');

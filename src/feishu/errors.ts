@@ -61,6 +61,8 @@ export const FeishuCode = {
   BAD_APP_SECRET: 10014,
   BAD_PARAMETER: 1390001,
   APPROVAL_NOT_FOUND: 1390002,
+  /** Instance code unknown (deleted between list and detail); listed in the approval v4 error tables. */
+  INSTANCE_NOT_FOUND: 1390003,
   TRANSIENT: 1395001,
 } as const;
 

@@ -10,10 +10,11 @@ export function createClient(config: FeishuApprovalConfig, emitter: Emitter, log
     appSecret: config.appSecret,
     baseUrl: config.baseUrl,
     requestsPerMinute: config.requestsPerMinute,
+    detailRequestsPerMinute: config.detailRequestsPerSecond * 60,
     maxRetries: config.maxRetries,
     timeoutMs: config.timeoutMs,
     retryBaseMs: config.retryBaseMs,
-    connections: Math.max(config.maxConcurrency, 2),
+    connections: Math.max(config.maxConcurrency + config.detailConcurrency, 2),
     onToken: (token) => emitter.redactor.add(token),
     onRetry: (event) => log?.retry(event),
   });

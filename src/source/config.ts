@@ -18,6 +18,10 @@ export interface FeishuApprovalConfig {
   maxRetries: number;
   timeoutMs: number;
   retryBaseMs: number;
+  detailRequestsPerSecond: number;
+  detailConcurrency: number;
+  pendingMax: number;
+  pendingMaxAgeMs: number;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -47,6 +51,10 @@ export function parseConfig(raw: Record<string, unknown>): FeishuApprovalConfig 
     maxRetries: raw['max_retries'] as number,
     timeoutMs: (raw['request_timeout_seconds'] as number) * 1000,
     retryBaseMs: raw['retry_initial_delay_ms'] as number,
+    detailRequestsPerSecond: raw['detail_requests_per_second'] as number,
+    detailConcurrency: raw['detail_max_concurrency'] as number,
+    pendingMax: raw['pending_resync_max'] as number,
+    pendingMaxAgeMs: (raw['pending_resync_max_age_days'] as number) * 86_400_000,
   };
 }
 

@@ -5,12 +5,13 @@ import { checkConnection } from './check.js';
 import { parseConfig, type FeishuApprovalConfig } from './config.js';
 import { readStreams } from './read.js';
 import { loadSpec } from './spec.js';
+import { ApprovalInstanceDetailsStream } from './streams/approval-instance-details.js';
 import { ApprovalInstancesStream } from './streams/approval-instances.js';
 import type { Stream } from './streams/stream.js';
 
 /** The Feishu approval source: the kit's Source contract over this connector's streams. */
 export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
-  readonly streams: Stream[] = [new ApprovalInstancesStream()];
+  readonly streams: Stream[] = [new ApprovalInstancesStream(), new ApprovalInstanceDetailsStream()];
 
   spec(): ConnectorSpecification {
     return loadSpec();

@@ -114,7 +114,7 @@ export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursor
     if (s.reported) return;
     s.reported = true;
     emitter.info(
-      `Partition ${chain.partition}: done, ${chain.nodes.length} window(s), ${s.records} record(s), ${s.requests} request(s), ` +
+      `Partition ${chain.partition}: done, ${chain.nodes.length} window(s), ${s.records} instance code(s), ${s.requests} request(s), ` +
         `${s.retries} retr${s.retries === 1 ? 'y' : 'ies'}, ${s.pageTokenRestarts} page-token restart(s), ${((Date.now() - s.startedMs) / 1000).toFixed(1)} s`,
     );
   }
@@ -157,7 +157,7 @@ function progressLine(chains: WindowChain[], stats: Map<WindowChain, PartitionSt
     records += s.records;
     requests += s.requests;
   }
-  return `Progress: ${done}/${total} window(s) done, ${records} record(s), ${requests} list request(s)`;
+  return `Progress: ${done}/${total} window(s) done, ${records} instance code(s), ${requests} list request(s)`;
 }
 
 function iso(ms: number): string {

@@ -10,15 +10,20 @@ export type PartitionCursors = Map<string, number>;
 
 export const CURSOR_FIELD = 'created_before';
 
+/** The state blob of `stream` among the platform's state messages, if any. */
+export function streamBlob(messages: AirbyteStateMessage[], stream: string): JsonObject | undefined {
+  for (const message of messages) {
+    if (message.stream?.stream_descriptor?.name === stream && message.stream.stream_state) return message.stream.stream_state;
+  }
+  return undefined;
+}
+
 /** The cursors of `stream` from the platform's state messages; a malformed entry is a config error. */
 export function readCursors(messages: AirbyteStateMessage[], stream: string): PartitionCursors {
   const cursors: PartitionCursors = new Map();
-  for (const message of messages) {
-    const streamState = message.stream;
-    if (!streamState || streamState.stream_descriptor?.name !== stream) continue;
-    const blob = streamState.stream_state;
-    if (blob === undefined || blob === null) continue;
-    const states = (blob as JsonObject)['states'];
+  const blob = streamBlob(messages, stream);
+  if (blob) {
+    const states = blob['states'];
     if (!Array.isArray(states)) throw new ConfigError(`The state of stream '${stream}' is malformed: stream_state.states must be an array.`);
     states.forEach((entry: unknown, i) => {
       const partition = (entry as JsonObject | null)?.['partition'] as JsonObject | undefined;
@@ -42,14 +47,6 @@ export function stateBlob(cursors: PartitionCursors): JsonObject {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([code, ms]) => ({ partition: { approval_code: code }, cursor: { [CURSOR_FIELD]: new Date(ms).toISOString() } }));
   return { states };
-}
-
-export function stateMessage(stream: string, cursors: PartitionCursors, recordCount: number): AirbyteStateMessage {
-  return {
-    type: 'STREAM',
-    stream: { stream_descriptor: { name: stream }, stream_state: stateBlob(cursors) },
-    sourceStats: { recordCount },
-  };
 }
 
 /**

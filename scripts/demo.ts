@@ -1,0 +1,256 @@
+#!/usr/bin/env node
+/**
+ * `npm run demo`: the connector end to end, as the Airbyte platform drives it, against the
+ * embedded Feishu emulator — spec, check, discover, a first read, new approval instances, then
+ * an incremental read that resumes from the first read's last STATE. Each command is the real CLI
+ * (node dist/src/main.js) in a child process; its stdout is saved under demo-output/. A summary
+ * goes to stderr; the exit code is non-zero, with the reason, when any step did not do its job.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator, type EmulatorStats, type FeishuEmulator } from '../emulator/index.js';
+import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../src/kit/protocol.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CONNECTOR = join(REPO_ROOT, 'dist', 'src', 'main.js');
+const OUT_DIR = join(REPO_ROOT, 'demo-output');
+
+const CODES = 2;
+const INSTANCES_PER_CODE = 2_000;
+const DAYS = 30;
+const LATENCY_MS = 5;
+/** The emulator's list limit and the connector's budget, raised together from Feishu's 100/min so the demo is quick. */
+const REQUESTS_PER_MINUTE = 6_000;
+const NEW_INSTANCES_PER_CODE = 25;
+const STREAM = 'approval_instances';
+
+class DemoFailure extends Error {}
+
+interface Step {
+  name: string;
+  file: string;
+  code: number | null;
+  seconds: number;
+  messages: AirbyteMessage[];
+  requests: Record<string, number>;
+}
+
+const say = (line = ''): void => void process.stderr.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const nowMs = Date.now();
+  const emulator = await startEmulator({
+    codeCount: CODES,
+    instancesPerCode: INSTANCES_PER_CODE,
+    spanStartMs: nowMs - DAYS * 86_400_000,
+    spanEndMs: nowMs - 60_000,
+    latencyMs: LATENCY_MS,
+    listRateLimit: { limit: REQUESTS_PER_MINUTE, windowMs: 60_000 },
+  });
+  try {
+    await run(emulator);
+  } finally {
+    await emulator.stop();
+  }
+}
+
+async function run(emulator: FeishuEmulator): Promise<void> {
+  const options = emulator.options;
+  say(
+    `Feishu emulator on ${emulator.baseUrl}: ${CODES} approval codes x ${INSTANCES_PER_CODE} instances over ${DAYS} days, ` +
+      `${LATENCY_MS} ms latency, list limit ${REQUESTS_PER_MINUTE}/min`,
+  );
+  const config = {
+    app_id: options.appId,
+    app_secret: options.appSecret,
+    approval_codes: emulator.approvalCodes,
+    start_date: new Date(options.spanStartMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    base_url: emulator.baseUrl,
+    requests_per_minute: REQUESTS_PER_MINUTE,
+    max_concurrency: 4,
+  };
+  const catalog: ConfiguredAirbyteCatalog = {
+    streams: [
+      {
+        stream: { name: STREAM, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'], source_defined_cursor: true, default_cursor_field: ['created_before'] },
+        sync_mode: 'incremental',
+        destination_sync_mode: 'append_dedup',
+        cursor_field: ['created_before'],
+        primary_key: [['instance_code']],
+      },
+    ],
+  };
+  const configFile = writeJson('config.json', config);
+  const catalogFile = writeJson('configured_catalog.json', catalog);
+  const steps: Step[] = [];
+
+  const spec = await step(emulator, 'spec', 'spec.jsonl', ['spec']);
+  steps.push(spec);
+  expect(spec.messages.some((m) => m.type === 'SPEC'), 'spec printed no SPEC message');
+
+  const check = await step(emulator, 'check', 'check.jsonl', ['check', '--config', configFile]);
+  steps.push(check);
+  const status = check.messages.find((m) => m.type === 'CONNECTION_STATUS');
+  expect(status?.connectionStatus.status === 'SUCCEEDED', `check did not succeed: ${status?.connectionStatus.message ?? 'no CONNECTION_STATUS'}`);
+
+  const discover = await step(emulator, 'discover', 'discover.jsonl', ['discover', '--config', configFile]);
+  steps.push(discover);
+  const discovered = discover.messages.find((m) => m.type === 'CATALOG');
+  expect(discovered?.catalog.streams.some((s) => s.name === STREAM), `discover did not list the stream ${STREAM}`);
+
+  const full = await step(emulator, 'read (first, no state)', 'read-1.jsonl', ['read', '--config', configFile, '--catalog', catalogFile]);
+  steps.push(full);
+  const seeded = new Set(emulator.truth().map((t) => t.instanceCode));
+  const firstCodes = instanceCodes(full.messages);
+  expect(firstCodes.size === seeded.size && [...seeded].every((c) => firstCodes.has(c)), `first read returned ${firstCodes.size} distinct instances, the emulator holds ${seeded.size}`);
+  const lastState = lastStateOf(full.messages);
+  expect(lastState, 'first read emitted no STATE message');
+  // The platform hands back the latest state per stream, as an array of state messages.
+  const stateFile = writeJson('state-after-read-1.json', [lastState]);
+
+  const added = emulator.approvalCodes.flatMap((approvalCode) => emulator.addInstances({ approvalCode, count: NEW_INSTANCES_PER_CODE }));
+  say(`Added ${added.length} new instances (${NEW_INSTANCES_PER_CODE} per approval code), created now`);
+
+  const incremental = await step(emulator, 'read (incremental, with state)', 'read-2.jsonl', [
+    'read',
+    '--config',
+    configFile,
+    '--catalog',
+    catalogFile,
+    '--state',
+    stateFile,
+  ]);
+  steps.push(incremental);
+  const secondCodes = instanceCodes(incremental.messages);
+  const missing = added.filter((t) => !secondCodes.has(t.instanceCode));
+  expect(missing.length === 0, `incremental read missed ${missing.length} of the ${added.length} new instances`);
+  const reread = [...secondCodes].filter((c) => seeded.has(c)).length;
+  const finalState = lastStateOf(incremental.messages);
+  expect(finalState, 'incremental read emitted no STATE message');
+  const before = cursorsOf(lastState);
+  const after = cursorsOf(finalState);
+  for (const code of emulator.approvalCodes) {
+    expect(Date.parse(after[code] ?? '') > Date.parse(before[code] ?? ''), `the cursor of ${code} did not advance (${before[code]} -> ${after[code]})`);
+  }
+
+  summary(steps, emulator, { added: added.length, newFound: added.length - missing.length, reread, before, after });
+}
+
+/** Runs one connector command, saves its stdout, checks the protocol basics: exit 0 and no TRACE ERROR. */
+async function step(emulator: FeishuEmulator, name: string, file: string, args: string[]): Promise<Step> {
+  const before = emulator.stats();
+  const started = performance.now();
+  const { code, stdout, stderr } = await runConnector(args);
+  const seconds = (performance.now() - started) / 1000;
+  writeFileSync(join(OUT_DIR, file), stdout);
+  const messages = parseLines(stdout, file);
+  const result: Step = { name, file, code, seconds, messages, requests: delta(before, emulator.stats()) };
+  const error = messages.find((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
+  if (code !== 0 || error) {
+    const why = error?.type === 'TRACE' ? error.trace.error?.message : stderr.trim().split('\n').at(-1);
+    throw new DemoFailure(`${name} failed (exit code ${code}): ${why ?? 'no message'} — see demo-output/${file}`);
+  }
+  return result;
+}
+
+function runConnector(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CONNECTOR, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function parseLines(stdout: string, file: string): AirbyteMessage[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as AirbyteMessage;
+      } catch {
+        throw new DemoFailure(`demo-output/${file} line ${i + 1} is not a JSON message: ${line.slice(0, 120)}`);
+      }
+    });
+}
+
+function instanceCodes(messages: AirbyteMessage[]): Set<string> {
+  const codes = new Set<string>();
+  for (const m of messages) if (m.type === 'RECORD' && m.record.stream === STREAM) codes.add(m.record.data['instance_code'] as string);
+  return codes;
+}
+
+function recordCounts(messages: AirbyteMessage[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const m of messages) if (m.type === 'RECORD') counts[m.record.stream] = (counts[m.record.stream] ?? 0) + 1;
+  return counts;
+}
+
+function lastStateOf(messages: AirbyteMessage[]): AirbyteStateMessage | undefined {
+  let last: AirbyteStateMessage | undefined;
+  for (const m of messages) if (m.type === 'STATE') last = m.state;
+  return last;
+}
+
+function cursorsOf(state: AirbyteStateMessage): Record<string, string> {
+  const blob = state.stream?.stream_state as { states?: { partition: { approval_code: string }; cursor: { created_before: string } }[] } | undefined;
+  return Object.fromEntries((blob?.states ?? []).map((s) => [s.partition.approval_code, s.cursor.created_before]));
+}
+
+function delta(before: EmulatorStats, after: EmulatorStats): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [kind, n] of Object.entries(after.requests)) {
+    const d = n - (before.requests[kind] ?? 0);
+    if (d > 0) out[kind] = d;
+  }
+  return out;
+}
+
+function writeJson(name: string, value: unknown): string {
+  const path = join(OUT_DIR, name);
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  return path;
+}
+
+function expect(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new DemoFailure(message);
+}
+
+function summary(
+  steps: Step[],
+  emulator: FeishuEmulator,
+  inc: { added: number; newFound: number; reread: number; before: Record<string, string>; after: Record<string, string> },
+): void {
+  say();
+  say('Summary (stdout of each command in demo-output/):');
+  for (const s of steps) {
+    const records = Object.entries(recordCounts(s.messages)).map(([stream, n]) => `${n} ${stream}`);
+    const requests = Object.entries(s.requests).map(([kind, n]) => `${n} ${kind}`);
+    say(
+      `  ${s.name.padEnd(31)} exit ${s.code}  ${s.seconds.toFixed(2).padStart(6)} s  ` +
+        `records: ${records.join(', ') || '0'}  API requests: ${requests.join(', ') || '0'}  -> ${s.file}`,
+    );
+  }
+  say('  STATE cursors per approval code (after read 1 -> after read 2):');
+  for (const code of emulator.approvalCodes) say(`    ${code}  ${inc.before[code]} -> ${inc.after[code]}`);
+  say(`  Incremental read: ${inc.newFound}/${inc.added} new instances found, ${inc.reread} older instance(s) re-read in the lookback (deduped on instance_code)`);
+  const stats = emulator.stats();
+  const total = Object.values(stats.requests).reduce((a, b) => a + b, 0);
+  say(`  Emulator totals: ${total} API requests (${JSON.stringify(stats.requests)}), ${stats.rateLimited} rate-limited, ${stats.tokensIssued} token(s) issued`);
+  say(`  Total connector time: ${steps.reduce((a, s) => a + s.seconds, 0).toFixed(2)} s`);
+}
+
+try {
+  await main();
+  say('Demo OK');
+} catch (error) {
+  say(`Demo FAILED: ${error instanceof DemoFailure ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,119 @@
+import { after, afterEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Ajv } from 'ajv';
+import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import type { AirbyteStateMessage } from '../src/kit/protocol.js';
+import { ApprovalInstanceDetailsStream } from '../src/source/streams/approval-instance-details.js';
+import { logs, records, states } from './helpers/connector.js';
+import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, truthCodes } from './helpers/sync.js';
+import { catalog, emulatorConfig } from './helpers/fixtures.js';
+import { runCli, writeFiles } from './helpers/connector.js';
+
+const DETAILS = 'approval_instance_details';
+let emulator: FeishuEmulator | undefined;
+afterEach(() => emulator?.stop());
+after(() => emulator?.stop());
+
+/** Reads both streams incrementally through the real CLI. */
+async function syncBoth(e: FeishuEmulator, config: Record<string, unknown>, state?: AirbyteStateMessage[]) {
+  const files = writeFiles({
+    'config.json': emulatorConfig(e, config),
+    'catalog.json': catalog('incremental', ['approval_instances', DETAILS]),
+    ...(state ? { 'state.json': state } : {}),
+  });
+  const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, ...(state ? ['--state', files['state.json']!] : [])];
+  const result = await runCli(args);
+  assert.equal(result.code, 0, result.stdout.split('\n').filter((l) => l.includes('"ERROR"')).join('\n'));
+  return result;
+}
+
+function lastStateOf(messages: ReturnType<typeof states>, stream: string) {
+  return messages.filter((s) => s.stream?.stream_descriptor.name === stream).at(-1);
+}
+
+describe('approval_instance_details', () => {
+  it('full + incremental of both streams: a detail for every instance, PENDING → final re-emitted, within the detail budget', async () => {
+    emulator = await startEmulator({ seed: 12, codeCount: 2, instancesPerCode: 150, pendingRatio: 0.4, listRateLimit: null, detailRateLimit: { limit: 150, windowMs: 1000 } });
+    const config = { detail_requests_per_second: 150, detail_max_concurrency: 8 };
+    const first = await syncBoth(emulator, config);
+    const details = records(first.messages, DETAILS);
+    assertNoDuplicates(details.map((r) => r.data['instance_code'] as string), 'details in sync 1');
+    assertSameSet(details.map((r) => r.data['instance_code'] as string), truthCodes(emulator), 'details vs truth');
+    assertSameSet(records(first.messages, 'approval_instances').map((r) => r.data['instance_code'] as string), truthCodes(emulator), 'codes vs truth');
+    assertExactRecordCounts({ ...first, messages: first.messages.filter((m) => m.type !== 'RECORD' || m.record.stream === DETAILS).filter((m) => m.type !== 'STATE' || m.state.stream?.stream_descriptor.name === DETAILS) });
+
+    const validate = new Ajv({ strict: false }).compile(new ApprovalInstanceDetailsStream().jsonSchema);
+    for (const r of details) assert.ok(validate(r.data), JSON.stringify(validate.errors));
+    const open = details.filter((r) => r.data['status'] === 'PENDING');
+    assert.ok(open.length > 10, `${open.length} pending`);
+    assert.ok(open.every((r) => r.data['end_time'] === null));
+    const closed = details.find((r) => r.data['status'] !== 'PENDING')!;
+    assert.ok(Date.parse(closed.data['end_time'] as string) >= Date.parse(closed.data['start_time'] as string));
+    assert.ok(Array.isArray(closed.data['form_parsed']));
+    const detailState = lastStateOf(states(first.messages), DETAILS)!;
+    const pendingInState = (detailState.stream!.stream_state!['pending'] as { instance_code: string }[]).map((p) => p.instance_code);
+    assertSameSet(pendingInState, open.map((r) => r.data['instance_code'] as string), 'pending list in the state');
+    assert.equal(emulator.stats().rateLimited, 0, 'no 429 at the detail budget');
+
+    // Half of the pending instances become final within seconds of the emulator's start.
+    await sleep(5500);
+    const second = await syncBoth(emulator, config, states(first.messages).length ? [lastStateOf(states(first.messages), 'approval_instances')!, detailState] : undefined);
+    const again = new Map(records(second.messages, DETAILS).map((r) => [r.data['instance_code'] as string, r.data['status'] as string]));
+    for (const code of pendingInState) assert.ok(again.has(code), `pending ${code} fetched again`);
+    const nowFinal = pendingInState.filter((code) => again.get(code) !== 'PENDING');
+    assert.ok(nowFinal.length > 0, 'some instances moved from PENDING to a final status');
+    const stillPending = (lastStateOf(states(second.messages), DETAILS)!.stream!.stream_state!['pending'] as { instance_code: string }[]).map((p) => p.instance_code);
+    for (const code of nowFinal) assert.ok(!stillPending.includes(code), 'final instances leave the pending list');
+    assert.equal(emulator.stats().rateLimited, 0);
+  });
+
+  it('the pending list stays under its cap, with a WARN for what is dropped', async () => {
+    emulator = await startEmulator({ seed: 13, codeCount: 1, instancesPerCode: 100, pendingRatio: 0.5, listRateLimit: null, detailRateLimit: null });
+    const files = writeFiles({ 'config.json': emulatorConfig(emulator, { pending_resync_max: 5, detail_requests_per_second: 1000 }), 'catalog.json': catalog('incremental', [DETAILS]) });
+    const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
+    assert.equal(run.code, 0);
+    for (const state of states(run.messages)) assert.ok((state.stream!.stream_state!['pending'] as unknown[]).length <= 5);
+    assert.ok(logs(run.messages).some((l) => l.level === 'WARN' && /pending_resync_max/.test(l.message)));
+  });
+
+  it('an instance deleted before its detail is fetched is skipped with a WARN, not a failure', async () => {
+    emulator = await startEmulator({ seed: 14, codeCount: 1, instancesPerCode: 60, pendingRatio: 0.5, listRateLimit: null, detailRateLimit: null });
+    const files = writeFiles({ 'config.json': emulatorConfig(emulator, { detail_requests_per_second: 1000 }), 'catalog.json': catalog('incremental', [DETAILS]) });
+    const first = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
+    const state = states(first.messages).at(-1)!;
+    const victim = (state.stream!.stream_state!['pending'] as { instance_code: string }[])[0]!.instance_code;
+    emulator.deleteInstance(victim);
+    const stateFile = writeFiles({ 'state.json': [state] });
+    const second = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, '--state', stateFile['state.json']!]);
+    assert.equal(second.code, 0);
+    assert.ok(logs(second.messages).some((l) => l.level === 'WARN' && l.message.includes(victim) && /1390003/.test(l.message)));
+    assert.ok(!records(second.messages).some((r) => r.data['instance_code'] === victim));
+  });
+
+  it('kill -9 mid-sync and resume: every instance gets its detail', async () => {
+    emulator = await startEmulator({ seed: 15, codeCount: 2, instancesPerCode: 400, latencyMs: 2, listRateLimit: null, detailRateLimit: null });
+    const { spawn } = await import('node:child_process');
+    const { CONNECTOR_BIN } = await import('./helpers/paths.js');
+    const { parseProtocolLines } = await import('./helpers/connector.js');
+    const files = writeFiles({ 'config.json': emulatorConfig(emulator, { window_hours: 2, detail_requests_per_second: 1000 }), 'catalog.json': catalog('incremental', [DETAILS]) });
+    for (const killAt of [50, 333, 700]) {
+      const child = spawn(process.execPath, [CONNECTOR_BIN, 'read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.split('"type":"RECORD"').length - 1 >= killAt) child.kill('SIGKILL');
+      });
+      await new Promise((resolve) => child.on('close', resolve));
+      const messages = parseProtocolLines(stdout, true);
+      const cut = messages.map((m) => m.type).lastIndexOf('STATE');
+      const committed = messages.slice(0, cut + 1).flatMap((m) => (m.type === 'RECORD' ? [m.record.data['instance_code'] as string] : []));
+      const lastState = cut >= 0 ? (messages[cut] as { state: AirbyteStateMessage }).state : undefined;
+      const stateFile = writeFiles({ 'state.json': lastState ? [lastState] : [] });
+      const resumed = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, '--state', stateFile['state.json']!]);
+      assert.equal(resumed.code, 0);
+      const after = records(resumed.messages).map((r) => r.data['instance_code'] as string);
+      assertSameSet([...committed, ...after], truthCodes(emulator), `details killed after ${killAt} records, resumed`);
+    }
+  });
+});
