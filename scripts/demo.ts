@@ -25,6 +25,9 @@ const LATENCY_MS = 5;
 const REQUESTS_PER_MINUTE = 6_000;
 const NEW_INSTANCES_PER_CODE = 25;
 const STREAM = 'approval_instances';
+const DETAILS = 'approval_instance_details';
+/** The demo raises the detail budget (Feishu's is 50/s) so that 4,000 details take seconds. */
+const DETAIL_REQUESTS_PER_SECOND = 1000;
 
 class DemoFailure extends Error {}
 
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     spanEndMs: nowMs - 60_000,
     latencyMs: LATENCY_MS,
     listRateLimit: { limit: REQUESTS_PER_MINUTE, windowMs: 60_000 },
+    detailRateLimit: { limit: DETAIL_REQUESTS_PER_SECOND, windowMs: 1000 },
   });
   try {
     await run(emulator);
@@ -70,18 +74,17 @@ async function run(emulator: FeishuEmulator): Promise<void> {
     start_date: new Date(options.spanStartMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     base_url: emulator.baseUrl,
     requests_per_minute: REQUESTS_PER_MINUTE,
+    detail_requests_per_second: DETAIL_REQUESTS_PER_SECOND,
     max_concurrency: 4,
   };
   const catalog: ConfiguredAirbyteCatalog = {
-    streams: [
-      {
-        stream: { name: STREAM, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'], source_defined_cursor: true, default_cursor_field: ['created_before'] },
-        sync_mode: 'incremental',
-        destination_sync_mode: 'append_dedup',
-        cursor_field: ['created_before'],
-        primary_key: [['instance_code']],
-      },
-    ],
+    streams: [STREAM, DETAILS].map((name) => ({
+      stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'], source_defined_cursor: true, default_cursor_field: ['created_before'] },
+      sync_mode: 'incremental',
+      destination_sync_mode: 'append_dedup',
+      cursor_field: ['created_before'],
+      primary_key: [['instance_code']],
+    })),
   };
   const configFile = writeJson('config.json', config);
   const catalogFile = writeJson('configured_catalog.json', catalog);
@@ -106,10 +109,13 @@ async function run(emulator: FeishuEmulator): Promise<void> {
   const seeded = new Set(emulator.truth().map((t) => t.instanceCode));
   const firstCodes = instanceCodes(full.messages);
   expect(firstCodes.size === seeded.size && [...seeded].every((c) => firstCodes.has(c)), `first read returned ${firstCodes.size} distinct instances, the emulator holds ${seeded.size}`);
+  const detailCodes = instanceCodes(full.messages, DETAILS);
+  expect(detailCodes.size === seeded.size, `first read returned ${detailCodes.size} instance details, the emulator holds ${seeded.size} instances`);
   const lastState = lastStateOf(full.messages);
-  expect(lastState, 'first read emitted no STATE message');
+  const lastDetailState = lastStateOf(full.messages, DETAILS);
+  expect(lastState && lastDetailState, 'first read emitted no STATE message for a stream');
   // The platform hands back the latest state per stream, as an array of state messages.
-  const stateFile = writeJson('state-after-read-1.json', [lastState]);
+  const stateFile = writeJson('state-after-read-1.json', [lastState, lastDetailState]);
 
   const added = emulator.approvalCodes.flatMap((approvalCode) => emulator.addInstances({ approvalCode, count: NEW_INSTANCES_PER_CODE }));
   say(`Added ${added.length} new instances (${NEW_INSTANCES_PER_CODE} per approval code), created now`);
@@ -181,9 +187,9 @@ function parseLines(stdout: string, file: string): AirbyteMessage[] {
     });
 }
 
-function instanceCodes(messages: AirbyteMessage[]): Set<string> {
+function instanceCodes(messages: AirbyteMessage[], stream = STREAM): Set<string> {
   const codes = new Set<string>();
-  for (const m of messages) if (m.type === 'RECORD' && m.record.stream === STREAM) codes.add(m.record.data['instance_code'] as string);
+  for (const m of messages) if (m.type === 'RECORD' && m.record.stream === stream) codes.add(m.record.data['instance_code'] as string);
   return codes;
 }
 
@@ -193,9 +199,9 @@ function recordCounts(messages: AirbyteMessage[]): Record<string, number> {
   return counts;
 }
 
-function lastStateOf(messages: AirbyteMessage[]): AirbyteStateMessage | undefined {
+function lastStateOf(messages: AirbyteMessage[], stream = STREAM): AirbyteStateMessage | undefined {
   let last: AirbyteStateMessage | undefined;
-  for (const m of messages) if (m.type === 'STATE') last = m.state;
+  for (const m of messages) if (m.type === 'STATE' && m.state.stream?.stream_descriptor.name === stream) last = m.state;
   return last;
 }
 
