@@ -1,7 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Emitter } from '../src/kit/emitter.js';
 import { Redactor } from '../src/kit/redactor.js';
 import { ConfigError, TransientError, toErrorTrace } from '../src/kit/errors.js';

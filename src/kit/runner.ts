@@ -30,30 +30,29 @@ export interface RunOptions {
  */
 export async function runConnector<Config>(source: Source<Config>, argv: string[], options: RunOptions = {}): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
-  const stderr = options.stderr ?? process.stderr;
-  const emitter = new Emitter(stdout);
   let invocation: Invocation | undefined;
   try {
-    invocation = await parseArguments(argv, options.scriptName ?? 'source', stderr);
-    if (!invocation) return 0; // --help or --version: answered on stderr
-    const emitterForRun = new Emitter(stdout, { redactor: emitter.redactor, minLevel: invocation.logLevel });
-    const code = await dispatch(source, invocation, emitterForRun);
-    await emitterForRun.close();
-    return code;
+    invocation = await parseArguments(argv, options.scriptName ?? 'source', options.stderr ?? process.stderr);
   } catch (error) {
+    const emitter = new Emitter(stdout);
     emitter.errorTrace(toErrorTrace(error));
     await emitter.close();
     return 1;
   }
+  if (!invocation) return 0; // --help or --version: answered on stderr
+  const emitter = new Emitter(stdout, { minLevel: invocation.logLevel });
+  const code = await dispatch(source, invocation, emitter);
+  await emitter.close();
+  return code;
 }
 
 async function dispatch<Config>(source: Source<Config>, inv: Invocation, emitter: Emitter): Promise<number> {
-  if (inv.command === 'spec') {
-    await emitter.emit({ type: 'SPEC', spec: source.spec() });
-    return 0;
-  }
   if (inv.command === 'check') return check(source, inv, emitter);
   try {
+    if (inv.command === 'spec') {
+      await emitter.emit({ type: 'SPEC', spec: source.spec() });
+      return 0;
+    }
     const config = await prepareConfig(source, required(inv.config, 'config'), emitter);
     if (inv.command === 'discover') {
       await emitter.emit({ type: 'CATALOG', catalog: await source.discover(config, emitter) });
