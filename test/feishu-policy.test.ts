@@ -55,24 +55,35 @@ describe('refreshAfterMs', () => {
 });
 
 describe('RateLimiter', () => {
-  it('spaces requests evenly at the budget, whatever the burst', () => {
+  it('keeps sends at least 60 s / budget apart, measured between actual sends', () => {
     let now = 1_000;
     const limiter = new RateLimiter(120, () => now);
-    const waits = Array.from({ length: 5 }, () => limiter.reserve());
-    assert.deepEqual(waits, [0, 500, 1000, 1500, 2000]);
+    assert.equal(limiter.delayBeforeNext(), 0, 'the first request goes at once');
+    limiter.markSent();
+    assert.equal(limiter.delayBeforeNext(), 500);
+    now = 1_700; // a late timer: the next one still waits a full interval after this send
+    limiter.markSent();
+    now = 1_750;
+    assert.equal(limiter.delayBeforeNext(), 450);
     now = 10_000;
-    assert.equal(limiter.reserve(), 0, 'an idle budget does not bank requests for a burst');
-    assert.equal(limiter.reserve(), 500);
+    assert.equal(limiter.delayBeforeNext(), 0, 'an idle budget does not bank requests for a burst');
   });
 
   it('after a throttle nobody goes before the reset, and the pace drops then recovers', () => {
-    let now = 0;
+    const now = 0;
     const limiter = new RateLimiter(600, () => now);
-    limiter.reserve();
+    limiter.markSent();
     limiter.onThrottled(3000);
-    assert.equal(limiter.reserve(), 3000);
+    assert.equal(limiter.delayBeforeNext(), 3000);
     assert.ok(limiter.ratePerMinute < 600);
     for (let i = 0; i < 2000; i++) limiter.onSuccess();
     assert.equal(limiter.ratePerMinute, 600);
+  });
+
+  it('serves waiting callers one at a time at the budget', async () => {
+    const limiter = new RateLimiter(1200);
+    const sent: number[] = [];
+    await Promise.all(Array.from({ length: 6 }, () => limiter.acquire().then(() => sent.push(Date.now()))));
+    for (let i = 1; i < sent.length; i++) assert.ok(sent[i]! - sent[i - 1]! >= 49, `gap ${sent[i]! - sent[i - 1]!} ms`);
   });
 });

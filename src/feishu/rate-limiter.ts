@@ -1,15 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * A smooth client-side budget: requests leave one every `60 s / perMinute`, so
- * a fixed-window server limit of `perMinute` is never hit by bursts. Every
- * request of the process takes its slot here (one instance per budget).
- * After a 429 the rate drops and recovers slowly while requests succeed.
+ * A smooth client-side budget: requests leave one at a time, at least
+ * `60 s / perMinute` apart, measured between actual sends. Spacing by actual
+ * send time (not by pre-booked slots) matters: a late timer must not let the
+ * next request follow too closely and break a fixed-window server limit.
+ * Every request of the process takes its turn here (one instance per budget).
+ * After a 429 nobody sends before the reset, the pace drops by a fifth, and
+ * it recovers slowly while requests succeed.
  */
 export class RateLimiter {
-  private nextSlotMs = 0;
+  private lastSendMs = Number.NEGATIVE_INFINITY;
   private currentPerMinute: number;
   private successesSinceSlowdown = 0;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly perMinute: number,
@@ -23,24 +27,32 @@ export class RateLimiter {
     return this.currentPerMinute;
   }
 
-  /** Reserves the next free slot and waits for it. */
-  async acquire(signal?: AbortSignal): Promise<void> {
-    const wait = this.reserve();
-    if (wait > 0) await sleep(wait, undefined, { signal });
+  /** Waits for this request's turn; callers are served in call order. */
+  acquire(signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(async () => {
+      for (let wait = this.delayBeforeNext(); wait > 0; wait = this.delayBeforeNext()) {
+        await sleep(wait, undefined, { signal });
+      }
+      this.markSent();
+    });
+    // An aborted waiter must not stall the ones behind it.
+    this.queue = turn.catch(() => {});
+    return turn;
   }
 
-  /** Pure bookkeeping of `acquire`: reserves a slot and says how long to wait for it. */
-  reserve(): number {
-    const now = this.now();
-    const slot = Math.max(now, this.nextSlotMs);
-    this.nextSlotMs = slot + 60_000 / this.currentPerMinute;
-    return slot - now;
+  /** Milliseconds until the next request may leave (pure bookkeeping, for tests). */
+  delayBeforeNext(): number {
+    return Math.max(0, this.lastSendMs + 60_000 / this.currentPerMinute - this.now());
   }
 
-  /** The server said "too many": nobody sends before `resetMs`, and the pace drops by a fifth. */
+  markSent(): void {
+    this.lastSendMs = this.now();
+  }
+
+  /** The server said "too many": nobody sends before `resetMs` from now, and the pace drops by a fifth. */
   onThrottled(resetMs: number): void {
-    this.nextSlotMs = Math.max(this.nextSlotMs, this.now() + resetMs);
     this.currentPerMinute = Math.max(this.perMinute * 0.1, this.currentPerMinute * 0.8);
+    this.lastSendMs = Math.max(this.lastSendMs, this.now() + resetMs - 60_000 / this.currentPerMinute);
     this.successesSinceSlowdown = 0;
   }
 
