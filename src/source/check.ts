@@ -1,12 +1,11 @@
-import { FeishuClient } from '../feishu/client.js';
+import { RetriesExhaustedError, type FeishuClient } from '../feishu/client.js';
+import { FeishuApiError, FeishuCode, FeishuTransportError } from '../feishu/errors.js';
 import type { Emitter } from '../kit/emitter.js';
 import { ConnectorError } from '../kit/errors.js';
 import type { AirbyteConnectionStatus } from '../kit/protocol.js';
 import { createClient } from './client-factory.js';
 import type { FeishuApprovalConfig } from './config.js';
 import { toConnectorError } from './errors.js';
-import { FeishuApiError, FeishuCode, FeishuTransportError } from '../feishu/errors.js';
-import { RetriesExhaustedError } from '../feishu/client.js';
 
 /**
  * Proves the config works: a token, then every approval code's definition.

@@ -1,0 +1,30 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './helpers/paths.js';
+
+/** Imports of every .ts file under src/<layer>, as written. */
+function importsOf(layer: string): { file: string; target: string }[] {
+  const dir = join(REPO_ROOT, 'src', layer);
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .flatMap((file) => [...readFileSync(join(dir, file), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => ({ file: `${layer}/${file}`, target: m[1]! })));
+}
+
+describe('layers: imports point one way (source → feishu, source → kit)', () => {
+  it('the protocol kit knows nothing of Feishu or the source', () => {
+    const bad = importsOf('kit').filter((i) => /\/(feishu|source)\//.test(i.target) || /^\.\.\//.test(i.target));
+    assert.deepEqual(bad, []);
+  });
+
+  it('the Feishu client knows nothing of Airbyte or the source', () => {
+    const bad = importsOf('feishu').filter((i) => /\/(kit|source)\//.test(i.target) || /^\.\.\//.test(i.target));
+    assert.deepEqual(bad, []);
+  });
+
+  it('nothing in src reaches into ../shared, the emulator or the tests', () => {
+    const all = ['kit', 'feishu', 'source'].flatMap(importsOf);
+    assert.deepEqual(all.filter((i) => /shared|emulator|test/.test(i.target)), []);
+  });
+});
