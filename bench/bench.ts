@@ -3,7 +3,6 @@
  * against the embedded emulator, the connector as a real child process, prints a table and writes
  * bench/results.json. With scenario names as arguments only those run (dense limited sparse large).
  */
-import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from './machine.js';
 import { formatTable, writeResults, type BenchReport } from './report.js';
@@ -15,13 +14,6 @@ import { sparse } from './scenarios/sparse.js';
 
 const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = { dense, limited, sparse, large };
 const RESULTS_PATH = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
-
-/**
- * The emulator aborts every latency sleep through one AbortSignal, so more than 10 requests in
- * flight trip Node's MaxListenersExceededWarning in this process; raise the default for the signals
- * it creates (a harmless warning, but noise in the bench output).
- */
-setMaxListeners(1000);
 
 async function main(): Promise<number> {
   const requested = process.argv.slice(2);

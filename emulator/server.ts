@@ -6,6 +6,7 @@
  * latency (applied to every answer, errors included) → quota → auth → rate limit → injected
  * faults → the endpoint handler.
  */
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -103,6 +104,8 @@ export class FeishuEmulator implements AdminTarget {
       this.started = true;
     }
     this.shutdown = new AbortController();
+    // Every in-flight latency sleep listens on this one signal; hundreds at once are expected.
+    setMaxListeners(Number.POSITIVE_INFINITY, this.shutdown.signal);
     const server = createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => this.internalError(res, error));
     });

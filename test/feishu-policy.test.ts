@@ -69,6 +69,16 @@ describe('RateLimiter', () => {
     assert.equal(limiter.delayBeforeNext(), 0, 'an idle budget does not bank requests for a burst');
   });
 
+  it('a budget finer than timers allow is kept over a few sends instead of one', () => {
+    const now = 0;
+    const limiter = new RateLimiter(100_000, () => now); // one send per 0.6 ms: kept over k = 4 sends
+    for (let i = 0; i < 4; i++) {
+      assert.equal(limiter.delayBeforeNext(), 0);
+      limiter.markSent();
+    }
+    assert.ok(Math.abs(limiter.delayBeforeNext() - 2.4) < 1e-9, 'the fifth send waits until 4 intervals after the first');
+  });
+
   it('after a throttle nobody goes before the reset, and the pace drops then recovers', () => {
     const now = 0;
     const limiter = new RateLimiter(600, () => now);

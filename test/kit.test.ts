@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { Emitter } from '../src/kit/emitter.js';
 import { Redactor } from '../src/kit/redactor.js';
+import { RecordLineTemplate } from '../src/kit/record-template.js';
 import { ConfigError, TransientError, toErrorTrace } from '../src/kit/errors.js';
 import { runConnector } from '../src/kit/runner.js';
 import type { Source } from '../src/kit/source.js';
@@ -57,6 +58,17 @@ describe('Emitter', () => {
     emitter.warn('loud');
     await emitter.close();
     assert.deepEqual(parseProtocolLines(out.text).map((m) => (m as { log: { message: string } }).log.message), ['loud']);
+  });
+});
+
+describe('RecordLineTemplate', () => {
+  it('writes exactly what JSON.stringify of the whole message writes', () => {
+    const data = { approval_code: 'A"1', instance_code: '', created_after: '2024-01-01T00:00:00.000Z', created_before: '2024-01-01T10:00:00.000Z' };
+    const template = new RecordLineTemplate('approval_instances', data, 'instance_code');
+    for (const value of ['7C468A54-8745-2245-9675-08B7C63E7A85', 'quote " and \\ backslash', 'ünïcödé 审批', 'control \u0001 \n', '']) {
+      const expected = JSON.stringify({ type: 'RECORD', record: { stream: 'approval_instances', data: { ...data, instance_code: value }, emitted_at: 1712345678901 } }) + '\n';
+      assert.equal(template.line(value, 1712345678901), expected);
+    }
   });
 });
 

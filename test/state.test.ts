@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { completedPrefixEnd, readCursors, stateBlob } from '../src/source/state.js';
+import { readCursors, stateBlob } from '../src/source/state.js';
 import { ConfigError } from '../src/kit/errors.js';
 import { protocolErrors } from './helpers/protocol-schema.js';
 
@@ -52,16 +52,4 @@ describe('stateBlob', () => {
       ],
     });
   });
-});
-
-describe('completedPrefixEnd', () => {
-  const w = (endMs: number, done: boolean) => ({ endMs, done });
-  const cases: [string, { endMs: number; done: boolean }[], number | undefined, number | undefined][] = [
-    ['nothing done keeps the initial cursor', [w(10, false), w(20, true)], 5, 5],
-    ['contiguous prefix', [w(10, true), w(20, true), w(30, false)], undefined, 20],
-    ['never past an unfinished window', [w(10, true), w(20, false), w(30, true)], undefined, 10],
-    ['all done', [w(10, true), w(20, true)], 0, 20],
-    ['no windows', [], 7, 7],
-  ];
-  for (const [name, windows, initial, expected] of cases) it(name, () => assert.equal(completedPrefixEnd(windows, initial), expected));
 });

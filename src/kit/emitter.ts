@@ -47,7 +47,11 @@ export class Emitter implements Logger {
 
   /** Queues a message; resolves at once unless stdout asks us to wait. */
   emit(message: AirbyteMessage): Promise<void> | undefined {
-    const line = JSON.stringify(message) + '\n';
+    return this.emitLine(JSON.stringify(message) + '\n');
+  }
+
+  /** Queues one already serialised message line (see RecordLineTemplate), newline included. */
+  emitLine(line: string): Promise<void> | undefined {
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (this.drain) return this.drain;

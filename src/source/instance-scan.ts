@@ -44,7 +44,7 @@ export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursor
     stats.set(chain, { records: 0, requests: 0, retries: 0, startedMs: Date.now(), pageTokenRestarts: 0, reported: false });
     emitter.info(
       range
-        ? `Partition ${code}: reading instances created ${iso(range.startMs)} .. ${iso(range.endMs)} in ${chain.nodes.length} window(s)` +
+        ? `Partition ${code}: reading instances created ${iso(range.startMs)} .. ${iso(range.endMs)} in ${chain.windowCount} window(s)` +
             (cursorMs !== undefined ? ` (cursor ${iso(cursorMs)}, lookback ${config.lookbackMs / 60_000} min)` : '')
         : `Partition ${code}: nothing to read, cursor ${cursorMs !== undefined ? iso(cursorMs) : '-'} is at or after the end of the range`,
     );
@@ -99,14 +99,14 @@ export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursor
       const pending = handlers.onCode(code, node);
       if (pending) await pending;
     }
-    node.done = true;
+    node.chain.markDone(node);
     const before = cursors.get(node.chain.partition);
     const after = node.chain.cursorMs();
     if (after !== undefined && after !== before) {
       cursors.set(node.chain.partition, after);
       await handlers.onCheckpoint(new Map(cursors));
     }
-    if (node.chain.nodes.every((n) => n.done)) reportPartition(node.chain);
+    if (node.chain.finished) reportPartition(node.chain);
   }
 
   function reportPartition(chain: WindowChain): void {
@@ -114,7 +114,7 @@ export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursor
     if (s.reported) return;
     s.reported = true;
     emitter.info(
-      `Partition ${chain.partition}: done, ${chain.nodes.length} window(s), ${s.records} instance code(s), ${s.requests} request(s), ` +
+      `Partition ${chain.partition}: done, ${chain.windowCount} window(s), ${s.records} instance code(s), ${s.requests} request(s), ` +
         `${s.retries} retr${s.retries === 1 ? 'y' : 'ies'}, ${s.pageTokenRestarts} page-token restart(s), ${((Date.now() - s.startedMs) / 1000).toFixed(1)} s`,
     );
   }
@@ -122,7 +122,7 @@ export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursor
   queue.push(...interleave(chains));
   await queue.start();
   await Promise.all(finalisations);
-  for (const chain of chains) if (chain.nodes.length === 0) reportPartition(chain);
+  for (const chain of chains) if (chain.windowCount === 0) reportPartition(chain);
   log.flushRetries();
   for (const chain of chains) {
     const cursor = chain.cursorMs();
@@ -134,8 +134,9 @@ export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursor
 /** Round-robin over partitions, so every approval code advances from its oldest window on. */
 function interleave(chains: WindowChain[]): WindowNode[] {
   const out: WindowNode[] = [];
-  const longest = Math.max(0, ...chains.map((c) => c.nodes.length));
-  for (let i = 0; i < longest; i++) for (const chain of chains) if (chain.nodes[i]) out.push(chain.nodes[i]!);
+  const lists = chains.map((c) => c.nodes);
+  const longest = Math.max(0, ...lists.map((l) => l.length));
+  for (let i = 0; i < longest; i++) for (const list of lists) if (list[i]) out.push(list[i]!);
   return out;
 }
 
@@ -151,8 +152,8 @@ function progressLine(chains: WindowChain[], stats: Map<WindowChain, PartitionSt
   let records = 0;
   let requests = 0;
   for (const chain of chains) {
-    total += chain.nodes.length;
-    done += chain.nodes.filter((n) => n.done).length;
+    total += chain.windowCount;
+    done += chain.doneCount;
     const s = stats.get(chain)!;
     records += s.records;
     requests += s.requests;

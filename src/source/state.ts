@@ -48,16 +48,3 @@ export function stateBlob(cursors: PartitionCursors): JsonObject {
     .map(([code, ms]) => ({ partition: { approval_code: code }, cursor: { [CURSOR_FIELD]: new Date(ms).toISOString() } }));
   return { states };
 }
-
-/**
- * The resumable cursor of a partition: the end of the contiguous prefix of
- * finished windows (never past an unfinished one). `windows` are in time order.
- */
-export function completedPrefixEnd(windows: readonly { endMs: number; done: boolean }[], initialMs: number | undefined): number | undefined {
-  let cursor = initialMs;
-  for (const window of windows) {
-    if (!window.done) break;
-    cursor = window.endMs;
-  }
-  return cursor;
-}

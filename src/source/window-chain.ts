@@ -1,13 +1,14 @@
-import { completedPrefixEnd } from './state.js';
 import { splitWindow, type Window } from './windows.js';
 
 /**
- * One window of one partition while a sync runs. `head` resolves to the codes
- * of its first page: under inclusive bounds these include every instance on
- * its start edge, which the previous window must then not emit (edge dedupe).
+ * One window of one partition while a sync runs. `head` resolves to the first
+ * codes it lists: under inclusive bounds these include every instance on its
+ * start edge, which the previous window must then not emit (edge dedupe).
  */
 export class WindowNode {
   done = false;
+  next: WindowNode | undefined;
+  prev: WindowNode | undefined;
   readonly head: Promise<ReadonlySet<string>>;
   private resolveHead!: (codes: ReadonlySet<string>) => void;
   private headSettled = false;
@@ -29,12 +30,17 @@ export class WindowNode {
 }
 
 /**
- * The windows of one partition (approval code) in time order. Windows may be
- * split while the sync runs; the resumable cursor is the end of the contiguous
- * prefix of finished windows, never beyond an unfinished one.
+ * The windows of one partition (approval code), linked in time order. Windows
+ * may be split while the sync runs; the resumable cursor is the end of the
+ * contiguous prefix of finished windows, never beyond an unfinished one. Every
+ * operation is O(1) amortised, so a partition may have thousands of windows.
  */
 export class WindowChain {
-  readonly nodes: WindowNode[];
+  private first: WindowNode | undefined;
+  private firstUnfinished: WindowNode | undefined;
+  private prefixEndMs: number | undefined;
+  windowCount = 0;
+  doneCount = 0;
 
   constructor(
     readonly partition: string,
@@ -44,31 +50,63 @@ export class WindowChain {
     /** The saved cursor; the cursor never moves back behind it (lookback re-reads). */
     private readonly savedCursorMs: number | undefined,
   ) {
-    this.nodes = windows.map((w) => new WindowNode(this, w));
+    const nodes = windows.map((w) => new WindowNode(this, w));
+    link(nodes, undefined, undefined);
+    this.first = nodes[0];
+    this.firstUnfinished = nodes[0];
+    this.windowCount = nodes.length;
+  }
+
+  /** The windows in time order (a walk of the list). */
+  get nodes(): WindowNode[] {
+    const out: WindowNode[] = [];
+    for (let n = this.first; n; n = n.next) out.push(n);
+    return out;
+  }
+
+  get finished(): boolean {
+    return this.firstUnfinished === undefined;
   }
 
   /** The window after `node`, whose head decides `node`'s edge, or undefined for the last one. */
   next(node: WindowNode): WindowNode | undefined {
-    const i = this.nodes.indexOf(node);
-    return i >= 0 ? this.nodes[i + 1] : undefined;
+    return node.next;
   }
 
-  /** Replaces `node` by `parts` windows; `node`'s head becomes its first part's head. */
+  /** Replaces an unfinished `node` by `parts` windows; `node`'s head becomes its first part's head. */
   split(node: WindowNode, parts: number): WindowNode[] {
-    const i = this.nodes.indexOf(node);
-    if (i < 0) throw new Error('split of a window that is not in the chain');
+    if (node.done) throw new Error('split of a finished window');
     const children = splitWindow(node.window, parts).map((w) => new WindowNode(this, w));
-    this.nodes.splice(i, 1, ...children);
+    link(children, node.prev, node.next);
+    if (this.first === node) this.first = children[0];
+    if (this.firstUnfinished === node) this.firstUnfinished = children[0];
+    this.windowCount += children.length - 1;
     void children[0]!.head.then((codes) => node.setHead(codes));
     return children;
   }
 
-  cursorMs(): number | undefined {
-    const prefix = completedPrefixEnd(
-      this.nodes.map((n) => ({ endMs: n.window.endMs, done: n.done })),
-      undefined,
-    );
-    if (prefix === undefined) return this.savedCursorMs;
-    return this.savedCursorMs === undefined ? prefix : Math.max(prefix, this.savedCursorMs);
+  /** Marks `node` finished and moves the cursor over every finished window at the front. */
+  markDone(node: WindowNode): void {
+    node.done = true;
+    this.doneCount++;
+    while (this.firstUnfinished?.done) {
+      this.prefixEndMs = this.firstUnfinished.window.endMs;
+      this.firstUnfinished = this.firstUnfinished.next;
+    }
   }
+
+  cursorMs(): number | undefined {
+    if (this.prefixEndMs === undefined) return this.savedCursorMs;
+    return this.savedCursorMs === undefined ? this.prefixEndMs : Math.max(this.prefixEndMs, this.savedCursorMs);
+  }
+}
+
+/** Links `nodes` in order between `before` and `after`. */
+function link(nodes: WindowNode[], before: WindowNode | undefined, after: WindowNode | undefined): void {
+  nodes.forEach((n, i) => {
+    n.prev = nodes[i - 1] ?? before;
+    n.next = nodes[i + 1] ?? after;
+  });
+  if (before && nodes[0]) before.next = nodes[0];
+  if (after && nodes.length) after.prev = nodes.at(-1);
 }

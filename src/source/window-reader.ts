@@ -38,7 +38,9 @@ export type WindowOutcome = { kind: 'fetched'; tail: string[] } | { kind: 'split
  */
 export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signal: AbortSignal): Promise<WindowOutcome> {
   const bounds = queryBounds(node.window, node.chain.range);
-  const seen = new Set<string>();
+  // Codes handled so far; turned into a Set only when a restart needs to skip them (rare).
+  const handled: string[] = [];
+  let seen: Set<string> | undefined;
   const tail: string[] = [];
   const head = new Set<string>();
   let pageToken: string | undefined;
@@ -56,6 +58,7 @@ export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signa
       if (pageToken !== undefined && isExpiredPageToken(error) && restarts < MAX_RESTARTS_WITHOUT_PROGRESS) {
         restarts++;
         deps.onPageTokenExpired(node);
+        seen = new Set(handled);
         pageToken = undefined;
         continue;
       }
@@ -74,8 +77,9 @@ export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signa
       }
     }
     for (const code of page.instance_code_list) {
-      if (seen.has(code)) continue;
-      seen.add(code);
+      if (seen?.has(code)) continue;
+      handled.push(code);
+      if (seen) seen.add(code);
       if (head.size < EDGE_CODES) head.add(code);
       tail.push(code);
       if (tail.length > EDGE_CODES) {

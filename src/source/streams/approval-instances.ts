@@ -1,4 +1,6 @@
 import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../kit/protocol.js';
+import { RecordLineTemplate } from '../../kit/record-template.js';
+import type { WindowNode } from '../window-chain.js';
 import { scanInstanceCodes } from '../instance-scan.js';
 import { readCursors, stateBlob, type PartitionCursors } from '../state.js';
 import { Stream, TIMESTAMP, type SyncContext } from './stream.js';
@@ -23,8 +25,18 @@ export class ApprovalInstancesStream extends Stream {
   async read(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): Promise<void> {
     const saved: PartitionCursors = mode === 'incremental' ? readCursors(state, this.name) : new Map();
     const out = new StreamOutput(ctx.emitter, this.name);
+    // Records of one window differ only in instance_code: serialise the rest once per window.
+    const templates = new WeakMap<WindowNode, RecordLineTemplate>();
+    const templateOf = (node: WindowNode): RecordLineTemplate => {
+      let template = templates.get(node);
+      if (!template) {
+        template = new RecordLineTemplate(this.name, { approval_code: node.chain.partition, instance_code: '', ...out.windowFields(node) }, 'instance_code');
+        templates.set(node, template);
+      }
+      return template;
+    };
     await scanInstanceCodes(ctx, saved, {
-      onCode: (code, node) => out.record({ approval_code: node.chain.partition, instance_code: code, ...out.windowFields(node) }),
+      onCode: (code, node) => out.recordFromTemplate(templateOf(node), code),
       onCheckpoint: (cursors) => (mode === 'incremental' ? out.state(stateBlob(cursors)) : undefined),
     });
   }

@@ -1,5 +1,6 @@
 import type { Emitter } from '../../kit/emitter.js';
 import type { JsonObject } from '../../kit/protocol.js';
+import type { RecordLineTemplate } from '../../kit/record-template.js';
 import type { WindowNode } from '../window-chain.js';
 
 /**
@@ -17,12 +18,22 @@ export class StreamOutput {
   ) {}
 
   record(data: JsonObject): Promise<void> | undefined {
+    this.count();
+    return this.emitter.record({ stream: this.stream, data, emitted_at: Date.now() });
+  }
+
+  /** The same as `record`, for records built from a template that varies one field. */
+  recordFromTemplate(template: RecordLineTemplate, value: string): Promise<void> | undefined {
+    this.count();
+    return this.emitter.emitLine(template.line(value, Date.now()));
+  }
+
+  private count(): void {
     if (!this.running) {
       this.running = true;
       void this.emitter.streamStatus(this.stream, 'RUNNING');
     }
     this.sinceState++;
-    return this.emitter.record({ stream: this.stream, data, emitted_at: Date.now() });
   }
 
   state(blob: JsonObject): Promise<void> | undefined {
