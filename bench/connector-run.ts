@@ -44,12 +44,12 @@ function nodeFlags(): string[] {
   return (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a.length > 0);
 }
 
-export function fullRefreshCatalog(): unknown {
+export function fullRefreshCatalog(streams: string[] = ['approval_instances']): unknown {
   return {
-    streams: [
+    streams: streams.map((name) => (
       {
         stream: {
-          name: 'approval_instances',
+          name,
           json_schema: {},
           supported_sync_modes: ['full_refresh', 'incremental'],
           source_defined_cursor: true,
@@ -59,8 +59,7 @@ export function fullRefreshCatalog(): unknown {
         destination_sync_mode: 'overwrite',
         cursor_field: ['created_before'],
         primary_key: [['instance_code']],
-      },
-    ],
+      })),
   };
 }
 
@@ -71,14 +70,14 @@ interface Message {
   trace?: { type?: string; error?: { message?: string; internal_message?: string } };
 }
 
-export async function runConnectorRead(config: Record<string, unknown>, options: { timeoutMs?: number } = {}): Promise<ConnectorRun> {
+export async function runConnectorRead(config: Record<string, unknown>, options: { timeoutMs?: number; streams?: string[] } = {}): Promise<ConnectorRun> {
   const dir = mkdtempSync(join(tmpdir(), 'feishu-approval-bench-'));
   try {
     const configFile = join(dir, 'config.json');
     const catalogFile = join(dir, 'catalog.json');
     const usageFile = join(dir, 'usage.txt');
     writeFileSync(configFile, JSON.stringify(config));
-    writeFileSync(catalogFile, JSON.stringify(fullRefreshCatalog()));
+    writeFileSync(catalogFile, JSON.stringify(fullRefreshCatalog(options.streams)));
     const nodeArgs = [...nodeFlags(), CONNECTOR_BIN, 'read', '--config', configFile, '--catalog', catalogFile];
     const wrapped = haveGnuTime();
     const [command, args] = wrapped ? [GNU_TIME, [...gnuTimeArgs(usageFile), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];

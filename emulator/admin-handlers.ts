@@ -111,7 +111,7 @@ export function handleAdmin(target: AdminTarget, method: string, url: URL, rawBo
     if (method === 'GET' && path === '/_emulator/stats') {
       const stats = target.stats();
       if (url.searchParams.get('times') === '1') return okResult(stats);
-      const { listRequestTimes: _times, ...rest } = stats;
+      const { listRequestTimes: _times, detailRequestTimes: _detailTimes, ...rest } = stats;
       return okResult(rest);
     }
     if (method === 'POST' && path === '/_emulator/stats/reset') {

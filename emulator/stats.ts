@@ -14,6 +14,8 @@ export interface EmulatorStats {
   maxInFlight: number;
   /** Receive times (ms) of list requests, the last LIST_TIMES_CAP of them. */
   listRequestTimes: number[];
+  /** Receive times (ms) of instance detail requests, likewise. */
+  detailRequestTimes: number[];
 }
 
 export const LIST_TIMES_CAP = 200_000;
@@ -26,14 +28,12 @@ export class StatsCollector {
   private inFlight = 0;
   private maxInFlight = 0;
   private listTimes: number[] = [];
+  private detailTimes: number[] = [];
 
   request(kind: EndpointKind, nowMs: number): void {
     this.requests[kind] = (this.requests[kind] ?? 0) + 1;
-    if (kind === 'list') {
-      this.listTimes.push(nowMs);
-      // Trim in chunks so the amortised cost per request stays O(1).
-      if (this.listTimes.length > LIST_TIMES_CAP + 10_000) this.listTimes = this.listTimes.slice(-LIST_TIMES_CAP);
-    }
+    if (kind === 'list') this.listTimes = recordTime(this.listTimes, nowMs);
+    if (kind === 'detail') this.detailTimes = recordTime(this.detailTimes, nowMs);
   }
 
   response(code: number | 'html502'): void {
@@ -63,6 +63,7 @@ export class StatsCollector {
       tokensIssued: this.tokensIssued,
       maxInFlight: this.maxInFlight,
       listRequestTimes: this.listTimes.slice(-LIST_TIMES_CAP),
+      detailRequestTimes: this.detailTimes.slice(-LIST_TIMES_CAP),
     };
   }
 
@@ -74,5 +75,12 @@ export class StatsCollector {
     this.tokensIssued = 0;
     this.maxInFlight = this.inFlight;
     this.listTimes = [];
+    this.detailTimes = [];
   }
+}
+
+/** Appends a receive time; trims in chunks so the amortised cost per request stays O(1). */
+function recordTime(times: number[], nowMs: number): number[] {
+  times.push(nowMs);
+  return times.length > LIST_TIMES_CAP + 10_000 ? times.slice(-LIST_TIMES_CAP) : times;
 }

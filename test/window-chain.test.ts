@@ -54,3 +54,16 @@ describe('WindowChain: the cursor is the end of the finished prefix', () => {
     assert.equal(c.cursorMs(), range.endMs);
   });
 });
+
+describe('CodeHashes', () => {
+  it('remembers every code added, and 200,000 distinct codes get distinct hashes', async () => {
+    const { CodeHashes, hashCode } = await import('../src/source/code-hashes.js');
+    const hashes = new CodeHashes();
+    const codes = Array.from({ length: 200_000 }, (_, i) => `${((i * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0')}-8745-2245-9675-${i.toString(16).padStart(12, '0')}`);
+    for (const code of codes) hashes.add(code);
+    const set = hashes.toSet();
+    assert.equal(set.size, codes.length, 'no collisions');
+    assert.ok(codes.every((c) => set.has(hashCode(c))));
+    assert.ok(!set.has(hashCode('not-a-code')));
+  });
+});

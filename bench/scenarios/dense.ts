@@ -72,7 +72,7 @@ export async function dense(): Promise<ScenarioResult> {
     const exactness: { run: string; result: Exactness }[] = [];
     for (const maxConcurrency of CONCURRENCIES) {
       emulator.resetStats();
-      const run = await runConnectorRead(connectorConfig(emulator, range, { requests_per_minute: 100_000, max_concurrency: maxConcurrency }));
+      const run = await runConnectorRead(connectorConfig(emulator, range, { requests_per_minute: 1_000_000, max_concurrency: maxConcurrency }));
       assertCleanRun(`dense max_concurrency=${maxConcurrency}`, run);
       const stats = emulator.stats();
       const exact = checkExact(emulator, run.codes, run.records);
@@ -104,7 +104,7 @@ export async function dense(): Promise<ScenarioResult> {
     return finish({
       name: 'dense',
       about: `${CODES} codes × ${PER_CODE.toLocaleString('en')} instances over ${DAYS} days, ${LATENCY_MS} ms per request, no rate limit: connector records/s vs the SDK iterator on the same windows`,
-      params: { codes: CODES, instancesPerCode: PER_CODE, days: DAYS, latencyMs: LATENCY_MS, pageSize: PAGE_SIZE, requestsPerMinute: 100_000, concurrencies: CONCURRENCIES },
+      params: { codes: CODES, instancesPerCode: PER_CODE, days: DAYS, latencyMs: LATENCY_MS, pageSize: PAGE_SIZE, requestsPerMinute: 1_000_000, concurrencies: CONCURRENCIES },
       figures: {
         windowsPerCode: planned.length,
         sdk: {

@@ -36,7 +36,7 @@ export class Transport {
   private readonly basePath: string;
   readonly target: string;
 
-  constructor(private readonly options: TransportOptions) {
+  constructor(options: TransportOptions) {
     const url = new URL(options.baseUrl);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
@@ -57,9 +57,6 @@ export class Transport {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (req.token) headers['authorization'] = `Bearer ${req.token}`;
     if (req.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
-    // A last resort above undici's own timeouts: a server trickling bytes forever still ends.
-    const overall = AbortSignal.timeout(this.options.timeoutMs * 3);
-    const signal = req.signal ? AbortSignal.any([req.signal, overall]) : overall;
     let statusCode: number;
     let logId: string | undefined;
     let text: string;
@@ -71,7 +68,8 @@ export class Transport {
         method: req.method,
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal,
+        // Connect, headers and body each have their timeout (the Agent's); the caller's signal cancels.
+        signal: req.signal,
       });
       statusCode = res.statusCode;
       logId = headerValue(res.headers['x-tt-logid']);
@@ -102,9 +100,6 @@ export class Transport {
     if (error instanceof undiciErrors.ConnectTimeoutError) return new FeishuTransportError('connect', this.target, 'connect timeout');
     if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
       return new FeishuTransportError('timeout', this.target, code ?? 'timeout');
-    }
-    if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      return new FeishuTransportError('timeout', this.target, 'request took too long');
     }
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
       return new FeishuTransportError('connect', this.target, code);

@@ -1,6 +1,7 @@
 import { FeishuApiError, FeishuCode } from '../feishu/errors.js';
 import type { InstanceCodePage, ListInstanceCodesRequest } from '../feishu/types.js';
 import { ConnectorError } from '../kit/errors.js';
+import { CodeHashes, hashCode } from './code-hashes.js';
 import type { WindowNode } from './window-chain.js';
 import { queryBounds } from './windows.js';
 
@@ -38,9 +39,9 @@ export type WindowOutcome = { kind: 'fetched'; tail: string[] } | { kind: 'split
  */
 export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signal: AbortSignal): Promise<WindowOutcome> {
   const bounds = queryBounds(node.window, node.chain.range);
-  // Codes handled so far; turned into a Set only when a restart needs to skip them (rare).
-  const handled: string[] = [];
-  let seen: Set<string> | undefined;
+  // Codes handled so far, as hashes (see CodeHashes); a Set only once a restart needs them (rare).
+  const handled = new CodeHashes();
+  let seen: Set<number> | undefined;
   const tail: string[] = [];
   const head = new Set<string>();
   let pageToken: string | undefined;
@@ -58,7 +59,7 @@ export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signa
       if (pageToken !== undefined && isExpiredPageToken(error) && restarts < MAX_RESTARTS_WITHOUT_PROGRESS) {
         restarts++;
         deps.onPageTokenExpired(node);
-        seen = new Set(handled);
+        seen ??= handled.toSet();
         pageToken = undefined;
         continue;
       }
@@ -77,9 +78,13 @@ export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signa
       }
     }
     for (const code of page.instance_code_list) {
-      if (seen?.has(code)) continue;
-      handled.push(code);
-      if (seen) seen.add(code);
+      if (seen) {
+        const hash = hashCode(code);
+        if (seen.has(hash)) continue;
+        seen.add(hash);
+      } else {
+        handled.add(code);
+      }
       if (head.size < EDGE_CODES) head.add(code);
       tail.push(code);
       if (tail.length > EDGE_CODES) {
