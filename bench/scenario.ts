@@ -1,4 +1,5 @@
 /** What every scenario hands back to bench.ts: its figures, its target checks, its exactness. */
+import { startEmulator, type EmulatorOptions, type FeishuEmulator } from '../emulator/index.js';
 import type { Exactness } from './exactness.js';
 
 export interface TargetCheck {
@@ -43,4 +44,31 @@ export function say(message: string): void {
 export function finish(result: Omit<ScenarioResult, 'met'>): ScenarioResult {
   const met = result.checks.every((c) => c.met) && result.exactness.every((e) => e.result.exact);
   return { ...result, met };
+}
+
+/** The last `days` whole hours up to now: every scenario reads such a range. */
+export function recentRange(days: number): { startMs: number; endMs: number } {
+  const endMs = hourFloor(Date.now());
+  return { startMs: endMs - days * DAY_MS, endMs };
+}
+
+/**
+ * An emulator whose instances are spread over `range` (end excluded), with no rate limit unless
+ * the scenario sets one.
+ */
+export function scenarioEmulator(
+  range: { startMs: number; endMs: number },
+  data: { codes: number; perCode: number; latencyMs: number },
+  limits: Partial<Pick<EmulatorOptions, 'listRateLimit' | 'detailRateLimit'>> = {},
+): Promise<FeishuEmulator> {
+  return startEmulator({
+    codeCount: data.codes,
+    instancesPerCode: data.perCode,
+    spanStartMs: range.startMs,
+    spanEndMs: range.endMs - 1,
+    latencyMs: data.latencyMs,
+    listRateLimit: null,
+    detailRateLimit: null,
+    ...limits,
+  });
 }

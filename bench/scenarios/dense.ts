@@ -3,12 +3,11 @@
  * the connector (several max_concurrency values) against the SDK iterator walking the same
  * ≤10 h windows one page at a time. Target: connector ≥ 3× SDK.
  */
-import { startEmulator } from '../../emulator/index.js';
-import { planWindows, queryBounds, type Window } from '../../src/source/windows.js';
+import { planWindows, queryBounds } from '../../src/source/windows.js';
 import { assertCleanRun, connectorConfig } from '../connector-config.js';
 import { runConnectorRead } from '../connector-run.js';
 import { checkExact, describeExactness, type Exactness } from '../exactness.js';
-import { DAY_MS, HOUR_MS, finish, hourFloor, say, type ScenarioResult } from '../scenario.js';
+import { HOUR_MS, finish, recentRange, say, scenarioEmulator, type ScenarioResult } from '../scenario.js';
 import { sdkClient, walkWithSdk, type SdkWindow } from '../sdk-walk.js';
 
 const CODES = 2;
@@ -30,17 +29,8 @@ function spread(n: number, k: number): number[] {
 }
 
 export async function dense(): Promise<ScenarioResult> {
-  const now = Date.now();
-  const range: Window = { startMs: hourFloor(now - DAYS * DAY_MS), endMs: hourFloor(now) };
-  const emulator = await startEmulator({
-    codeCount: CODES,
-    instancesPerCode: PER_CODE,
-    spanStartMs: range.startMs,
-    spanEndMs: range.endMs - 1,
-    latencyMs: LATENCY_MS,
-    listRateLimit: null,
-    detailRateLimit: null,
-  });
+  const range = recentRange(DAYS);
+  const emulator = await scenarioEmulator(range, { codes: CODES, perCode: PER_CODE, latencyMs: LATENCY_MS });
   try {
     const planned = planWindows(range, 10 * HOUR_MS);
     // The same windows and query bounds as the connector, per code, in time order.

@@ -5,11 +5,10 @@
  * the budget, and the 429-style refusals.
  * Target: ≥ 0.9 of the budget with zero refusals, and a detail for every instance.
  */
-import { startEmulator } from '../../emulator/index.js';
 import { assertCleanRun, connectorConfig } from '../connector-config.js';
 import { runConnectorRead } from '../connector-run.js';
 import { checkExact, describeExactness } from '../exactness.js';
-import { DAY_MS, finish, hourFloor, say, type ScenarioResult } from '../scenario.js';
+import { finish, recentRange, say, scenarioEmulator, type ScenarioResult } from '../scenario.js';
 
 const CODES = 2;
 const PER_CODE = 500;
@@ -20,17 +19,8 @@ const DETAIL_CONCURRENCY = 10;
 const TARGET_FRACTION = 0.9;
 
 export async function details(): Promise<ScenarioResult> {
-  const now = Date.now();
-  const range = { startMs: hourFloor(now - DAYS * DAY_MS), endMs: hourFloor(now) };
-  const emulator = await startEmulator({
-    codeCount: CODES,
-    instancesPerCode: PER_CODE,
-    spanStartMs: range.startMs,
-    spanEndMs: range.endMs - 1,
-    latencyMs: LATENCY_MS,
-    listRateLimit: null,
-    detailRateLimit: { limit: BUDGET_PER_S, windowMs: 1000 },
-  });
+  const range = recentRange(DAYS);
+  const emulator = await scenarioEmulator(range, { codes: CODES, perCode: PER_CODE, latencyMs: LATENCY_MS }, { detailRateLimit: { limit: BUDGET_PER_S, windowMs: 1000 } });
   try {
     say(`details: ${CODES * PER_CODE} instance details at detail_requests_per_second=${BUDGET_PER_S} against a limit of ${BUDGET_PER_S}/s ...`);
     emulator.resetStats();

@@ -5,11 +5,10 @@
  * median is judged, because on a 2-core machine shared with the emulator one run is noisy.
  * Targets: ≤ 150 MiB, ≤ 3 CPU s per million records.
  */
-import { startEmulator } from '../../emulator/index.js';
 import { assertCleanRun, connectorConfig } from '../connector-config.js';
 import { runConnectorRead } from '../connector-run.js';
 import { checkExact, describeExactness, type Exactness } from '../exactness.js';
-import { DAY_MS, finish, hourFloor, say, type ScenarioResult } from '../scenario.js';
+import { finish, recentRange, say, scenarioEmulator, type ScenarioResult } from '../scenario.js';
 
 const CODES = 2;
 const PER_CODE = 500_000;
@@ -40,17 +39,8 @@ function median(values: number[]): number {
 }
 
 export async function large(): Promise<ScenarioResult> {
-  const now = Date.now();
-  const range = { startMs: hourFloor(now - DAYS * DAY_MS), endMs: hourFloor(now) };
-  const emulator = await startEmulator({
-    codeCount: CODES,
-    instancesPerCode: PER_CODE,
-    spanStartMs: range.startMs,
-    spanEndMs: range.endMs - 1,
-    latencyMs: 0,
-    listRateLimit: null,
-    detailRateLimit: null,
-  });
+  const range = recentRange(DAYS);
+  const emulator = await scenarioEmulator(range, { codes: CODES, perCode: PER_CODE, latencyMs: 0 });
   try {
     const runs: LargeRun[] = [];
     const exactness: { run: string; result: Exactness }[] = [];

@@ -4,11 +4,10 @@
  * over the steady part of the run, as a fraction of R, and the 429-style refusals (99991400).
  * Target: ≥ 0.9 R with zero refusals.
  */
-import { startEmulator } from '../../emulator/index.js';
 import { assertCleanRun, connectorConfig } from '../connector-config.js';
 import { runConnectorRead } from '../connector-run.js';
 import { checkExact, describeExactness } from '../exactness.js';
-import { DAY_MS, finish, hourFloor, say, type ScenarioResult } from '../scenario.js';
+import { finish, recentRange, say, scenarioEmulator, type ScenarioResult } from '../scenario.js';
 
 const CODES = 2;
 /** 30 days = 72 windows per code; 36,000 per code ≈ 500 per window ≈ 5–6 pages: ~800 requests ≈ 40 s at 20/s. */
@@ -24,17 +23,8 @@ const TARGET_FRACTION = 0.9;
 const MIN_REQUEST_SPAN_S = 30;
 
 export async function limited(): Promise<ScenarioResult> {
-  const now = Date.now();
-  const range = { startMs: hourFloor(now - DAYS * DAY_MS), endMs: hourFloor(now) };
-  const emulator = await startEmulator({
-    codeCount: CODES,
-    instancesPerCode: PER_CODE,
-    spanStartMs: range.startMs,
-    spanEndMs: range.endMs - 1,
-    latencyMs: LATENCY_MS,
-    listRateLimit: { limit: R, windowMs: 1000 },
-    detailRateLimit: null,
-  });
+  const range = recentRange(DAYS);
+  const emulator = await scenarioEmulator(range, { codes: CODES, perCode: PER_CODE, latencyMs: LATENCY_MS }, { listRateLimit: { limit: R, windowMs: 1000 } });
   try {
     say(`limited: connector at requests_per_minute=${BUDGET_PER_MINUTE}, max_concurrency=${MAX_CONCURRENCY} against R=${R}/s ...`);
     emulator.resetStats();

@@ -3,11 +3,10 @@
  * reader can do is one request per ≤10 h window: ceil(span / 10 h) per code. Target: list
  * requests ≤ 1.05 × that lower bound.
  */
-import { startEmulator } from '../../emulator/index.js';
 import { assertCleanRun, connectorConfig } from '../connector-config.js';
 import { runConnectorRead } from '../connector-run.js';
 import { checkExact, describeExactness } from '../exactness.js';
-import { DAY_MS, HOUR_MS, finish, hourFloor, say, type ScenarioResult } from '../scenario.js';
+import { HOUR_MS, finish, recentRange, say, scenarioEmulator, type ScenarioResult } from '../scenario.js';
 
 const CODES = 2;
 const TOTAL_INSTANCES = 40;
@@ -18,17 +17,8 @@ const MAX_CONCURRENCY = 16;
 const TARGET_FACTOR = 1.05;
 
 export async function sparse(): Promise<ScenarioResult> {
-  const endMs = hourFloor(Date.now());
-  const range = { startMs: endMs - DAYS * DAY_MS, endMs };
-  const emulator = await startEmulator({
-    codeCount: CODES,
-    instancesPerCode: TOTAL_INSTANCES / CODES,
-    spanStartMs: range.startMs,
-    spanEndMs: range.endMs - 1,
-    latencyMs: LATENCY_MS,
-    listRateLimit: null,
-    detailRateLimit: null,
-  });
+  const range = recentRange(DAYS);
+  const emulator = await scenarioEmulator(range, { codes: CODES, perCode: TOTAL_INSTANCES / CODES, latencyMs: LATENCY_MS });
   try {
     const perCode = Math.ceil((range.endMs - range.startMs) / (WINDOW_HOURS * HOUR_MS));
     const lowerBound = CODES * perCode;
