@@ -19,7 +19,7 @@ const MIN_SPLIT_WIDTH_MS = 60_000;
 const MAX_SPLIT_PARTS = 8;
 
 interface PartitionStats extends CallCounters {
-  records: number;
+  codes: number;
   startedMs: number;
   pageTokenRestarts: number;
   reported: boolean;
@@ -29,8 +29,8 @@ interface PartitionStats extends CallCounters {
  * Lists the instance codes of every approval code (partition) over the sync's
  * creation-time windows, all windows sharing one pool of `max_concurrency`
  * workers and the client's one request budget. Codes on a shared window edge
- * are handled once; a window's last page-size codes are held back until the
- * next window's first page says whether it lists them too.
+ * are handled once: a window's last EDGE_CODES codes are held back until the
+ * next window's first codes say whether it lists them too.
  */
 export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursors, handlers: ScanHandlers): Promise<void> {
   const { config, log, emitter } = ctx;
@@ -41,12 +41,12 @@ export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursor
     const cursorMs = saved.get(code);
     const range = syncRange({ startDateMs: config.startMs, endDateMs: config.endMs, nowMs, cursorMs, lookbackMs: config.lookbackMs });
     const chain = new WindowChain(code, range ?? { startMs: nowMs, endMs: nowMs }, range ? planWindows(range, config.windowMs) : [], cursorMs);
-    stats.set(chain, { records: 0, requests: 0, retries: 0, startedMs: Date.now(), pageTokenRestarts: 0, reported: false });
+    stats.set(chain, { codes: 0, requests: 0, retries: 0, startedMs: Date.now(), pageTokenRestarts: 0, reported: false });
     emitter.info(
       range
         ? `Partition ${code}: reading instances created ${iso(range.startMs)} .. ${iso(range.endMs)} in ${chain.windowCount} window(s)` +
             (cursorMs !== undefined ? ` (cursor ${iso(cursorMs)}, lookback ${config.lookbackMs / 60_000} min)` : '')
-        : `Partition ${code}: nothing to read, cursor ${cursorMs !== undefined ? iso(cursorMs) : '-'} is at or after the end of the range`,
+        : `Partition ${code}: nothing to read: ${cursorMs !== undefined ? `cursor ${iso(cursorMs)}` : `start_date ${iso(config.startMs)}`} is at or after the end of the range`,
     );
     return chain;
   });
@@ -63,7 +63,7 @@ export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursor
             throw toConnectorErrorUnlessExpiry(error, req.approvalCode, req.pageToken, config.pageSize);
           }),
         emit: (code, n) => {
-          partition.records++;
+          partition.codes++;
           return handlers.onCode(code, n);
         },
         splitParts: (n) =>
@@ -95,7 +95,7 @@ export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursor
     const partition = stats.get(node.chain)!;
     for (const code of tail) {
       if (listedByNext?.has(code)) continue;
-      partition.records++;
+      partition.codes++;
       const pending = handlers.onCode(code, node);
       if (pending) await pending;
     }
@@ -114,7 +114,7 @@ export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursor
     if (s.reported) return;
     s.reported = true;
     emitter.info(
-      `Partition ${chain.partition}: done, ${chain.windowCount} window(s), ${s.records} instance code(s), ${s.requests} request(s), ` +
+      `Partition ${chain.partition}: done, ${chain.windowCount} window(s), ${s.codes} instance code(s), ${s.requests} request(s), ` +
         `${s.retries} retr${s.retries === 1 ? 'y' : 'ies'}, ${s.pageTokenRestarts} page-token restart(s), ${((Date.now() - s.startedMs) / 1000).toFixed(1)} s`,
     );
   }
@@ -149,16 +149,16 @@ function toConnectorErrorUnlessExpiry(error: unknown, approvalCode: string, page
 function progressLine(chains: WindowChain[], stats: Map<WindowChain, PartitionStats>): string {
   let done = 0;
   let total = 0;
-  let records = 0;
+  let codes = 0;
   let requests = 0;
   for (const chain of chains) {
     total += chain.windowCount;
     done += chain.doneCount;
     const s = stats.get(chain)!;
-    records += s.records;
+    codes += s.codes;
     requests += s.requests;
   }
-  return `Progress: ${done}/${total} window(s) done, ${records} instance code(s), ${requests} list request(s)`;
+  return `Progress: ${done}/${total} window(s) done, ${codes} instance code(s), ${requests} list request(s)`;
 }
 
 function iso(ms: number): string {
