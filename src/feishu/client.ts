@@ -65,7 +65,7 @@ export class FeishuClient {
   private readonly tokens: TenantTokenProvider;
   private readonly listBudget: RateLimiter;
   private readonly detailBudget: RateLimiter;
-  readonly counters: ClientCounters = { requests: 0, retries: 0, throttled: 0, tokenFetches: 0 };
+  private readonly stats = { requests: 0, retries: 0, throttled: 0 };
 
   constructor(private readonly options: FeishuClientOptions) {
     this.transport = new Transport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, connections: options.connections });
@@ -79,6 +79,11 @@ export class FeishuClient {
     return this.transport.target;
   }
 
+  /** What this client has cost so far, for the sync's closing log line. */
+  get counters(): ClientCounters {
+    return { ...this.stats, tokenFetches: this.tokens.fetches };
+  }
+
   get listRatePerMinute(): number {
     return this.listBudget.ratePerMinute;
   }
@@ -87,7 +92,6 @@ export class FeishuClient {
   async authenticate(signal?: AbortSignal): Promise<void> {
     await this.withRetries('POST /auth/v3/tenant_access_token/internal', signal, undefined, async () => {
       await this.tokens.get(signal);
-      this.counters.tokenFetches = this.tokens.fetches;
     });
   }
 
@@ -132,13 +136,13 @@ export class FeishuClient {
 
   private async call<Data>(budget: RateLimiter, counters: CallCounters | undefined, req: Omit<TransportRequest, 'token'>): Promise<Data> {
     const endpoint = `${req.method} ${req.path.replace(/\/(approvals|instances)\/[^/]+$/, '/$1/:code')}`;
-    let tokenRefreshed = false;
     return this.withRetries(endpoint, req.signal, counters, async () => {
+      // A rejected token is refreshed once per attempt; a second rejection is a real failure.
+      let tokenRefreshed = false;
       for (;;) {
         const token = await this.tokens.get(req.signal);
-        this.counters.tokenFetches = this.tokens.fetches;
         await budget.acquire(req.signal);
-        this.counters.requests++;
+        this.stats.requests++;
         if (counters) counters.requests++;
         try {
           const { body } = await this.transport.request<FeishuEnvelope<Data>>({ ...req, token });
@@ -146,14 +150,13 @@ export class FeishuClient {
           return (body.data ?? {}) as Data;
         } catch (error) {
           const decision = classifyFailure(error);
-          // A rejected token is refreshed once per call; a second rejection is a real failure.
           if (decision.kind === 'refresh-token' && !tokenRefreshed) {
             tokenRefreshed = true;
             await this.tokens.invalidate(token, req.signal);
             continue;
           }
           if (decision.kind === 'retry' && decision.throttled) {
-            this.counters.throttled++;
+            this.stats.throttled++;
             budget.onThrottled(decision.minDelayMs);
           }
           throw error;
@@ -176,7 +179,7 @@ export class FeishuClient {
         if (decision.kind !== 'retry' || !(error instanceof FeishuApiError || error instanceof FeishuTransportError)) throw error;
         if (attempt >= this.options.maxRetries) throw new RetriesExhaustedError(endpoint, attempt + 1, error);
         const delayMs = backoffDelayMs(attempt, this.options.retryBaseMs ?? 1000, this.options.retryCapMs ?? 60_000, decision.minDelayMs);
-        this.counters.retries++;
+        this.stats.retries++;
         if (counters) counters.retries++;
         this.options.onRetry?.({ endpoint, attempt: attempt + 1, cause: decision.cause, delayMs, error });
         await sleep(delayMs, undefined, { signal });
