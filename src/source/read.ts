@@ -52,7 +52,6 @@ export async function readStreams(
   }
 }
 
-
 /** Names the failing stream in the trace; unexpected errors become system errors with their stack kept. */
 function withStream(error: unknown, stream: string): ConnectorError {
   const connectorError =
