@@ -21,19 +21,28 @@ function cursorOf(state: { stream?: { stream_state?: Record<string, unknown> } }
 
 describe('incremental sync', () => {
   for (const bounds of ['inclusive', 'end_exclusive', 'start_exclusive'] as BoundSemantics[]) {
-    it(`${bounds} bounds: full + 2 incremental syncs = truth, round-hour instances once, late indexing within lookback`, async () => {
+    it(`${bounds} bounds: full + 2 incremental syncs = truth, instances on every window edge once, late indexing within lookback`, async () => {
       const now = Date.now();
       emulator = await startEmulator({ seed: 11, codeCount: 2, instancesPerCode: 600, bounds, spanStartMs: hourFloor(now) - 3 * 24 * H, spanEndMs: now - 60_000, edgeInstancesEveryMs: H, listRateLimit: null });
-      const config = { window_hours: 1, lookback_minutes: 1, page_size: 7 };
-      // Instances exactly on every window edge of the first sync, and on its start.
+      const lookbackMs = 120 * 60_000;
+      const config = { window_hours: 1, lookback_minutes: 120, page_size: 7 };
+      // Sync 1's window edges fall on start_date + k h - 1 ms (round hours are inside windows).
+      const firstEdges = planWindows({ startMs: emulator.options.spanStartMs, endMs: now - 1000 }, H).map((w) => w.endMs).slice(0, -1);
+      for (const code of emulator.approvalCodes) {
+        for (const edge of [emulator.options.spanStartMs, ...firstEdges]) emulator.addInstances({ approvalCode: code, count: 2, createdFromMs: edge, createdToMs: edge });
+      }
       const first = await sync(emulator, { config });
       assertNoDuplicates(first.codes, 'records in sync 1');
       assertSameSet(first.codes, truthCodes(emulator), 'sync 1 vs truth');
       assertExactRecordCounts(first);
       for (const s of states(first.messages)) assert.deepEqual(protocolErrors(s, 'AirbyteStateMessage'), []);
 
-      // New instances between syncs; some are indexed late (visible 1.5 s after creation).
+      // New instances between syncs: on sync 2's window edges (it starts at the cursor minus the
+      // lookback), exactly on sync 1's cursor, in the last seconds, and some indexed late (1.5 s).
       for (const code of emulator.approvalCodes) {
+        const cursor = cursorOf(first.lastState, code)!;
+        const secondEdges = [cursor - lookbackMs, cursor - lookbackMs + H - 1, cursor - lookbackMs + 2 * H - 1, cursor];
+        for (const edge of secondEdges) emulator.addInstances({ approvalCode: code, count: 2, createdFromMs: edge, createdToMs: edge });
         emulator.addInstances({ approvalCode: code, count: 20, createdFromMs: Date.now() - 20_000, createdToMs: Date.now() });
         emulator.addInstances({ approvalCode: code, count: 5, indexDelayMs: 1500 });
       }
@@ -51,7 +60,7 @@ describe('incremental sync', () => {
       const byCode = new Map(emulator.truth().map((t) => [t.instanceCode, t]));
       for (const code of second.codes.filter((c) => firstSet.has(c))) {
         const t = byCode.get(code)!;
-        assert.ok(t.createTimeMs >= cursorOf(first.lastState, t.approvalCode)! - 60_000 - 1, 'a repeat lies within the lookback');
+        assert.ok(t.createTimeMs >= cursorOf(first.lastState, t.approvalCode)! - lookbackMs - 1, 'a repeat lies within the lookback');
       }
     });
   }
