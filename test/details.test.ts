@@ -55,6 +55,11 @@ describe('approval_instance_details', () => {
     const pendingInState = (detailState.stream!.stream_state!['pending'] as { instance_code: string }[]).map((p) => p.instance_code);
     assertSameSet(pendingInState, open.map((r) => r.data['instance_code'] as string), 'pending list in the state');
     assert.equal(emulator.stats().rateLimited, 0, 'no 429 at the detail budget');
+    // Both streams start from no state: they share one scan, so the windows are listed once.
+    const windows = (first.messages.flatMap((m) => (m.type === 'LOG' ? [m.log.message] : [])).filter((l) => /^Partition .*: done, /.test(l)));
+    const listRequests = windows.reduce((n, l) => n + Number(/(\d+) request\(s\)/.exec(l)![1]), 0);
+    assert.equal(windows.length, emulator.approvalCodes.length, 'one scan per approval code, not one per stream');
+    assert.equal(emulator.stats().requests['list'], listRequests);
 
     // Half of the pending instances become final within seconds of the emulator's start.
     await sleep(5500);

@@ -5,12 +5,15 @@ import { createClient } from './client-factory.js';
 import type { FeishuApprovalConfig } from './config.js';
 import { toConnectorError } from './errors.js';
 import type { Stream } from './streams/stream.js';
+import { scanInstanceCodes } from './instance-scan.js';
+import { combineHandlers, groupByCursors } from './scan-groups.js';
 import { SyncLog } from './sync-log.js';
 
 /**
- * Reads the streams the catalog selects, in catalog order, each framed by
- * STREAM_STATUS traces. A failing stream is marked INCOMPLETE and the error
- * goes up to the runner, which emits the one TRACE ERROR.
+ * Reads the streams the catalog selects, each framed by STREAM_STATUS traces.
+ * Streams with the same saved cursors share one scan of the windows. A failing
+ * scan marks its streams INCOMPLETE and the error goes up to the runner, which
+ * emits the one TRACE ERROR.
  */
 export async function readStreams(
   config: FeishuApprovalConfig,
@@ -29,18 +32,25 @@ export async function readStreams(
   }
   const log = new SyncLog(emitter);
   const client = createClient(config, emitter, log);
+  const ctx = { config, client, emitter, log };
   const started = Date.now();
   try {
-    for (const configured of catalog.streams) {
+    const prepared = catalog.streams.map((configured) => {
       const stream = byName.get(configured.stream.name)!;
-      await emitter.streamStatus(stream.name, 'STARTED');
+      return { stream, ...stream.prepare(ctx, configured.sync_mode, state) };
+    });
+    // Streams starting from the same cursors share one scan: the list API is read once for them.
+    for (const group of groupByCursors(prepared)) {
+      for (const { stream } of group) await emitter.streamStatus(stream.name, 'STARTED');
       try {
-        await stream.read({ config, client, emitter, log }, configured.sync_mode, state);
+        for (const part of group) await part.before?.();
+        await scanInstanceCodes(ctx, group[0]!.saved, combineHandlers(group.map((part) => part.handlers)));
+        for (const part of group) part.after?.();
       } catch (error) {
-        await emitter.streamStatus(stream.name, 'INCOMPLETE');
-        throw withStream(toConnectorError(error), stream.name);
+        for (const { stream } of group) await emitter.streamStatus(stream.name, 'INCOMPLETE');
+        throw withStream(toConnectorError(error), group[0]!.stream.name);
       }
-      await emitter.streamStatus(stream.name, 'COMPLETE');
+      for (const { stream } of group) await emitter.streamStatus(stream.name, 'COMPLETE');
     }
   } finally {
     const c = client.counters;

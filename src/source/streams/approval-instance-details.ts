@@ -2,10 +2,9 @@ import { FeishuApiError, FeishuCode } from '../../feishu/errors.js';
 import type { InstanceDetail } from '../../feishu/types.js';
 import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../kit/protocol.js';
 import { DetailPipeline } from '../detail-pipeline.js';
-import { scanInstanceCodes } from '../instance-scan.js';
 import { prunePending, readPending, type PendingInstance } from '../pending.js';
 import { readCursors, stateBlob, streamBlob, type PartitionCursors } from '../state.js';
-import { Stream, TIMESTAMP, type SyncContext } from './stream.js';
+import { Stream, TIMESTAMP, type StreamScan, type SyncContext } from './stream.js';
 import { StreamOutput } from './stream-output.js';
 
 const STRINGS = { type: ['string', 'null'] } as const;
@@ -46,7 +45,7 @@ export class ApprovalInstanceDetailsStream extends Stream {
     },
   };
 
-  async read(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): Promise<void> {
+  prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan {
     const { config, client, emitter } = ctx;
     const incremental = mode === 'incremental';
     const saved: PartitionCursors = incremental ? readCursors(state, this.name) : new Map();
@@ -91,7 +90,8 @@ export class ApprovalInstanceDetailsStream extends Stream {
 
     // Instances pending at the end of the last sync come first: their status may have changed.
     const refetched = new Set<string>();
-    if (incremental) {
+    const before = async (): Promise<void> => {
+      if (!incremental) return;
       for (const entry of readPending(streamBlob(state, this.name))) pending.set(entry.instance_code, entry);
       this.prune(ctx, pending);
       for (const entry of [...pending.values()]) {
@@ -101,20 +101,25 @@ export class ApprovalInstanceDetailsStream extends Stream {
       }
       await pipeline.barrier();
       if (refetched.size > 0) emitter.info(`${this.name}: fetched ${refetched.size} pending instance(s) again; ${counters.becameFinal} became final`);
-    }
+    };
 
-    await scanInstanceCodes(ctx, saved, {
-      onCode: (code, node) => {
-        if (refetched.has(code)) return undefined;
-        const window = out.windowFields(node);
-        return pipeline.submit(() => fetchAndEmit(code, window, node.chain.partition));
+    return {
+      saved,
+      before,
+      handlers: {
+        onCode: (code, node) => {
+          if (refetched.has(code)) return undefined;
+          const window = out.windowFields(node);
+          return pipeline.submit(() => fetchAndEmit(code, window, node.chain.partition));
+        },
+        onCheckpoint: checkpoint,
       },
-      onCheckpoint: checkpoint,
-    });
-    emitter.info(
-      `${this.name}: ${counters.requests} detail request(s), ${counters.retries} retr${counters.retries === 1 ? 'y' : 'ies'}, ` +
-        `${counters.deleted} deleted instance(s) skipped, ${pending.size} instance(s) still pending`,
-    );
+      after: () =>
+        emitter.info(
+          `${this.name}: ${counters.requests} detail request(s), ${counters.retries} retr${counters.retries === 1 ? 'y' : 'ies'}, ` +
+            `${counters.deleted} deleted instance(s) skipped, ${pending.size} instance(s) still pending`,
+        ),
+    };
   }
 
   /** Applies the cap and age limit to the pending set, with a WARN for what is dropped. */

@@ -1,9 +1,8 @@
 import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../kit/protocol.js';
 import { RecordLineTemplate } from '../../kit/record-template.js';
 import type { WindowNode } from '../window-chain.js';
-import { scanInstanceCodes } from '../instance-scan.js';
 import { readCursors, stateBlob, type PartitionCursors } from '../state.js';
-import { Stream, TIMESTAMP, type SyncContext } from './stream.js';
+import { Stream, TIMESTAMP, type StreamScan, type SyncContext } from './stream.js';
 import { StreamOutput } from './stream-output.js';
 
 /** One record per approval instance code, with the creation-time window it was listed in. */
@@ -22,7 +21,7 @@ export class ApprovalInstancesStream extends Stream {
     },
   };
 
-  async read(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): Promise<void> {
+  prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan {
     const saved: PartitionCursors = mode === 'incremental' ? readCursors(state, this.name) : new Map();
     const out = new StreamOutput(ctx.emitter, this.name);
     // Records of one window differ only in instance_code: serialise the rest once per window.
@@ -35,9 +34,12 @@ export class ApprovalInstancesStream extends Stream {
       }
       return template;
     };
-    await scanInstanceCodes(ctx, saved, {
-      onCode: (code, node) => out.recordFromTemplate(templateOf(node), code),
-      onCheckpoint: (cursors) => (mode === 'incremental' ? out.state(stateBlob(cursors)) : undefined),
-    });
+    return {
+      saved,
+      handlers: {
+        onCode: (code, node) => out.recordFromTemplate(templateOf(node), code),
+        onCheckpoint: (cursors) => (mode === 'incremental' ? out.state(stateBlob(cursors)) : undefined),
+      },
+    };
   }
 }

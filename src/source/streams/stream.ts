@@ -2,6 +2,8 @@ import type { FeishuClient } from '../../feishu/client.js';
 import type { Emitter } from '../../kit/emitter.js';
 import type { AirbyteStateMessage, AirbyteStream, JsonObject, SyncMode } from '../../kit/protocol.js';
 import type { FeishuApprovalConfig } from '../config.js';
+import type { ScanHandlers } from '../instance-scan.js';
+import type { PartitionCursors } from '../state.js';
 import type { SyncLog } from '../sync-log.js';
 
 /** What a stream needs while it reads. */
@@ -10,6 +12,20 @@ export interface SyncContext {
   client: FeishuClient;
   emitter: Emitter;
   log: SyncLog;
+}
+
+/**
+ * How a stream takes part in a scan of the creation-time windows. Streams
+ * whose saved cursors are equal share one scan, so the list API is read once.
+ */
+export interface StreamScan {
+  /** The stream's saved cursors per approval code (empty in full refresh). */
+  saved: PartitionCursors;
+  handlers: ScanHandlers;
+  /** Work before the windows are listed. */
+  before?(): Promise<void>;
+  /** Closing log lines, after the scan. */
+  after?(): void;
 }
 
 /**
@@ -37,8 +53,8 @@ export abstract class Stream {
     };
   }
 
-  /** Emits the stream's records and, in incremental mode, its STATE messages. */
-  abstract read(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): Promise<void>;
+  /** How the stream handles the codes of a scan: its records and, in incremental mode, its STATE messages. */
+  abstract prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan;
 }
 
 export const TIMESTAMP = { type: 'string', format: 'date-time', airbyte_type: 'timestamp_with_timezone' } as const;
