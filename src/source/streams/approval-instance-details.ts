@@ -52,7 +52,7 @@ export class ApprovalInstanceDetailsStream extends Stream {
     const out = new StreamOutput(emitter, this.name);
     const pipeline = new DetailPipeline(config.detailConcurrency);
     const pending = new Map<string, PendingInstance>();
-    const counters = { requests: 0, retries: 0, deleted: 0, refetched: 0, becameFinal: 0 };
+    const counters = { requests: 0, retries: 0, deleted: 0, becameFinal: 0 };
 
     const fetchAndEmit = async (code: string, window: { created_after: string; created_before: string }, approvalCode: string, firstSeen?: string) => {
       let detail: InstanceDetail;
@@ -96,7 +96,6 @@ export class ApprovalInstanceDetailsStream extends Stream {
       this.prune(ctx, pending);
       for (const entry of [...pending.values()]) {
         refetched.add(entry.instance_code);
-        counters.refetched++;
         await pipeline.submit(() => fetchAndEmit(entry.instance_code, entry, entry.approval_code, entry.first_seen));
       }
       await pipeline.barrier();

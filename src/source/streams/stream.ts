@@ -3,7 +3,7 @@ import type { Emitter } from '../../kit/emitter.js';
 import type { AirbyteStateMessage, AirbyteStream, JsonObject, SyncMode } from '../../kit/protocol.js';
 import type { FeishuApprovalConfig } from '../config.js';
 import type { ScanHandlers } from '../instance-scan.js';
-import type { PartitionCursors } from '../state.js';
+import { CURSOR_FIELD, type PartitionCursors } from '../state.js';
 import type { SyncLog } from '../sync-log.js';
 
 /** What a stream needs while it reads. */
@@ -39,7 +39,7 @@ export abstract class Stream {
   /** Primary key paths; destinations dedupe on it. */
   readonly primaryKey: string[][] = [['instance_code']];
   /** The source decides the cursor: the end of the creation-time window. */
-  readonly cursorField: string[] = ['created_before'];
+  readonly cursorField: string[] = [CURSOR_FIELD];
 
   asAirbyteStream(): AirbyteStream {
     return {
