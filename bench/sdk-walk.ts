@@ -5,7 +5,7 @@
  * emulator's own work adds little to each page's 50 ms latency.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { Window } from '../src/source/windows.js';
+import type { Window } from '../src/source/scan/windows.js';
 
 export interface SdkWindow {
   approvalCode: string;

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Ajv } from 'ajv';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteStateMessage } from '../src/kit/protocol.js';
-import { ApprovalInstanceDetailsStream } from '../src/source/streams/approval-instance-details.js';
+import { ApprovalInstanceDetailsStream } from '../src/source/streams/details/approval-instance-details.js';
 import { logs, records, states } from './helpers/connector.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, truthCodes } from './helpers/sync.js';
 import { catalog, emulatorConfig } from './helpers/fixtures.js';

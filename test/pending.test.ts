@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { prunePending, readPending, type PendingInstance } from '../src/source/pending.js';
+import { prunePending, readPending, type PendingInstance } from '../src/source/streams/details/pending.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2024-06-30T00:00:00Z');

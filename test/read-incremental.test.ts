@@ -2,7 +2,7 @@ import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator, type BoundSemantics, type FeishuEmulator } from '../emulator/index.js';
-import { planWindows } from '../src/source/windows.js';
+import { planWindows } from '../src/source/scan/windows.js';
 import { records, states } from './helpers/connector.js';
 import { hourFloor } from './helpers/fixtures.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { combineHandlers, groupByCursors, sameCursors } from '../src/source/scan-groups.js';
-import type { ScanHandlers } from '../src/source/instance-scan.js';
+import { combineHandlers, groupByCursors, sameCursors } from '../src/source/scan/scan-groups.js';
+import type { ScanHandlers } from '../src/source/sync-contract.js';
 
 const cursors = (entries: [string, number][]) => new Map(entries);
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { WindowChain } from '../src/source/window-chain.js';
-import { planWindows } from '../src/source/windows.js';
+import { WindowChain } from '../src/source/scan/window-chain.js';
+import { planWindows } from '../src/source/scan/windows.js';
 
 /** A chain of windows [0,10], [10,20], ... and the nodes by index. */
 function chain(count: number, saved?: number) {
@@ -57,7 +57,7 @@ describe('WindowChain: the cursor is the end of the finished prefix', () => {
 
 describe('CodeHashes', () => {
   it('remembers every code added, and 200,000 distinct codes get distinct hashes', async () => {
-    const { CodeHashes, hashCode } = await import('../src/source/code-hashes.js');
+    const { CodeHashes, hashCode } = await import('../src/source/scan/code-hashes.js');
     const hashes = new CodeHashes();
     const codes = Array.from({ length: 200_000 }, (_, i) => `${((i * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0')}-8745-2245-9675-${i.toString(16).padStart(12, '0')}`);
     for (const code of codes) hashes.add(code);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { planWindows, queryBounds, splitParts, splitWindow, syncRange, type Window } from '../src/source/windows.js';
+import { planWindows, queryBounds, splitParts, splitWindow, syncRange, type Window } from '../src/source/scan/windows.js';
 
 const H = 3_600_000;
 

@@ -3,7 +3,7 @@
  * the connector (several max_concurrency values) against the SDK iterator walking the same
  * ≤10 h windows one page at a time. Target: connector ≥ 3× SDK.
  */
-import { planWindows, queryBounds } from '../../src/source/windows.js';
+import { planWindows, queryBounds } from '../../src/source/scan/windows.js';
 import { assertCleanRun, connectorConfig } from '../connector-config.js';
 import { runConnectorRead } from '../connector-run.js';
 import { checkExact, describeExactness, type Exactness } from '../exactness.js';

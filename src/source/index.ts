@@ -5,7 +5,7 @@ import { checkConnection } from './check.js';
 import { parseConfig, type FeishuApprovalConfig } from './config.js';
 import { readStreams } from './read.js';
 import { loadSpec } from './spec.js';
-import { ApprovalInstanceDetailsStream } from './streams/approval-instance-details.js';
+import { ApprovalInstanceDetailsStream } from './streams/details/approval-instance-details.js';
 import { ApprovalInstancesStream } from './streams/approval-instances.js';
 import type { Stream } from './streams/stream.js';
 

@@ -4,9 +4,10 @@ import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../kit/proto
 import { createClient } from './client-factory.js';
 import type { FeishuApprovalConfig } from './config.js';
 import { toConnectorError } from './errors.js';
+import { scanInstanceCodes } from './scan/instance-scan.js';
+import { combineHandlers, groupByCursors } from './scan/scan-groups.js';
 import type { Stream } from './streams/stream.js';
-import { scanInstanceCodes } from './instance-scan.js';
-import { combineHandlers, groupByCursors } from './scan-groups.js';
+import type { SyncContext } from './sync-contract.js';
 import { SyncLog } from './sync-log.js';
 
 /**
@@ -32,7 +33,7 @@ export async function readStreams(
   }
   const log = new SyncLog(emitter);
   const client = createClient(config, emitter, log);
-  const ctx = { config, client, emitter, log };
+  const ctx: SyncContext = { config, client, emitter, log };
   const started = Date.now();
   try {
     const prepared = catalog.streams.map((configured) => {

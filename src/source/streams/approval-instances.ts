@@ -1,8 +1,8 @@
 import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../kit/protocol.js';
 import { RecordLineTemplate } from '../../kit/record-template.js';
-import type { WindowNode } from '../window-chain.js';
 import { readCursors, stateBlob, type PartitionCursors } from '../state.js';
-import { Stream, TIMESTAMP, type StreamScan, type SyncContext } from './stream.js';
+import type { ScanWindow, StreamScan, SyncContext } from '../sync-contract.js';
+import { Stream, TIMESTAMP } from './stream.js';
 import { StreamOutput } from './stream-output.js';
 
 /** One record per approval instance code, with the creation-time window it was listed in. */
@@ -25,19 +25,19 @@ export class ApprovalInstancesStream extends Stream {
     const saved: PartitionCursors = mode === 'incremental' ? readCursors(state, this.name) : new Map();
     const out = new StreamOutput(ctx.emitter, this.name);
     // Records of one window differ only in instance_code: serialise the rest once per window.
-    const templates = new WeakMap<WindowNode, RecordLineTemplate>();
-    const templateOf = (node: WindowNode): RecordLineTemplate => {
-      let template = templates.get(node);
+    const templates = new WeakMap<ScanWindow, RecordLineTemplate>();
+    const templateOf = (window: ScanWindow): RecordLineTemplate => {
+      let template = templates.get(window);
       if (!template) {
-        template = new RecordLineTemplate(this.name, { approval_code: node.chain.partition, instance_code: '', ...out.windowFields(node) }, 'instance_code');
-        templates.set(node, template);
+        template = new RecordLineTemplate(this.name, { approval_code: window.partition, instance_code: '', ...window.fields }, 'instance_code');
+        templates.set(window, template);
       }
       return template;
     };
     return {
       saved,
       handlers: {
-        onCode: (code, node) => out.recordFromTemplate(templateOf(node), code),
+        onCode: (code, window) => out.recordFromTemplate(templateOf(window), code),
         onCheckpoint: (cursors) => (mode === 'incremental' ? out.state(stateBlob(cursors)) : undefined),
       },
     };

@@ -1,7 +1,6 @@
 import type { Emitter } from '../../kit/emitter.js';
 import type { JsonObject } from '../../kit/protocol.js';
 import type { RecordLineTemplate } from '../../kit/record-template.js';
-import type { WindowNode } from '../window-chain.js';
 
 /**
  * What a stream writes: records (the first one announces RUNNING) and states
@@ -10,7 +9,6 @@ import type { WindowNode } from '../window-chain.js';
 export class StreamOutput {
   private sinceState = 0;
   private running = false;
-  private readonly windowIso = new WeakMap<WindowNode, { created_after: string; created_before: string }>();
 
   constructor(
     private readonly emitter: Emitter,
@@ -40,15 +38,5 @@ export class StreamOutput {
     const recordCount = this.sinceState;
     this.sinceState = 0;
     return this.emitter.state({ type: 'STREAM', stream: { stream_descriptor: { name: this.stream }, stream_state: blob }, sourceStats: { recordCount } });
-  }
-
-  /** The creation-time window of `node` as record fields, formatted once per window. */
-  windowFields(node: WindowNode): { created_after: string; created_before: string } {
-    let fields = this.windowIso.get(node);
-    if (!fields) {
-      fields = { created_after: new Date(node.window.startMs).toISOString(), created_before: new Date(node.window.endMs).toISOString() };
-      this.windowIso.set(node, fields);
-    }
-    return fields;
   }
 }

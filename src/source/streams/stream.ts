@@ -1,32 +1,6 @@
-import type { FeishuClient } from '../../feishu/client.js';
-import type { Emitter } from '../../kit/emitter.js';
 import type { AirbyteStateMessage, AirbyteStream, JsonObject, SyncMode } from '../../kit/protocol.js';
-import type { FeishuApprovalConfig } from '../config.js';
-import type { ScanHandlers } from '../instance-scan.js';
-import { CURSOR_FIELD, type PartitionCursors } from '../state.js';
-import type { SyncLog } from '../sync-log.js';
-
-/** What a stream needs while it reads. */
-export interface SyncContext {
-  config: FeishuApprovalConfig;
-  client: FeishuClient;
-  emitter: Emitter;
-  log: SyncLog;
-}
-
-/**
- * How a stream takes part in a scan of the creation-time windows. Streams
- * whose saved cursors are equal share one scan, so the list API is read once.
- */
-export interface StreamScan {
-  /** The stream's saved cursors per approval code (empty in full refresh). */
-  saved: PartitionCursors;
-  handlers: ScanHandlers;
-  /** Work before the windows are listed. */
-  before?(): Promise<void>;
-  /** Closing log lines, after the scan. */
-  after?(): void;
-}
+import { CURSOR_FIELD } from '../state.js';
+import type { StreamScan, SyncContext } from '../sync-contract.js';
 
 /**
  * The contract of a stream; discover's catalog entry is derived from it, never

@@ -1,5 +1,5 @@
-import type { ScanHandlers } from './instance-scan.js';
-import type { PartitionCursors } from './state.js';
+import type { PartitionCursors } from '../state.js';
+import type { ScanHandlers } from '../sync-contract.js';
 
 /**
  * Streams that start from the same cursors can share one scan of the list API
@@ -26,7 +26,7 @@ export function sameCursors(a: PartitionCursors, b: PartitionCursors): boolean {
 export function combineHandlers(all: ScanHandlers[]): ScanHandlers {
   if (all.length === 1) return all[0]!;
   return {
-    onCode: (code, node) => settleAll(all.map((h) => h.onCode(code, node))),
+    onCode: (code, window) => settleAll(all.map((h) => h.onCode(code, window))),
     onCheckpoint: (cursors) => settleAll(all.map((h) => h.onCheckpoint(cursors))),
   };
 }

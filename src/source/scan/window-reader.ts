@@ -1,6 +1,6 @@
-import { FeishuApiError, FeishuCode } from '../feishu/errors.js';
-import type { InstanceCodePage, ListInstanceCodesRequest } from '../feishu/types.js';
-import { ConnectorError } from '../kit/errors.js';
+import { FeishuApiError, FeishuCode } from '../../feishu/errors.js';
+import type { InstanceCodePage, ListInstanceCodesRequest } from '../../feishu/types.js';
+import { ConnectorError } from '../../kit/errors.js';
 import { CodeHashes, hashCode } from './code-hashes.js';
 import type { WindowNode } from './window-chain.js';
 import { queryBounds } from './windows.js';

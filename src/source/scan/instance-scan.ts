@@ -1,18 +1,11 @@
-import type { CallCounters } from '../feishu/client.js';
-import type { PartitionCursors } from './state.js';
-import type { SyncContext } from './streams/stream.js';
+import type { CallCounters } from '../../feishu/client.js';
+import { toConnectorError } from '../errors.js';
+import type { PartitionCursors } from '../state.js';
+import type { ScanHandlers, SyncContext } from '../sync-contract.js';
 import { WindowChain, type WindowNode } from './window-chain.js';
 import { readWindow } from './window-reader.js';
 import { WorkQueue } from './work-queue.js';
 import { planWindows, splitParts, syncRange } from './windows.js';
-import { toConnectorError } from './errors.js';
-
-export interface ScanHandlers {
-  /** One instance code, exactly once per sync; resolves when it has been handled. */
-  onCode(code: string, node: WindowNode): Promise<void> | undefined;
-  /** A partition's resumable cursor moved: every code before it has been handled. */
-  onCheckpoint(cursors: PartitionCursors): Promise<void> | undefined;
-}
 
 /** Parts narrower than a minute cost more requests than their pages save. */
 const MIN_SPLIT_WIDTH_MS = 60_000;
@@ -64,7 +57,7 @@ export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursor
           }),
         emit: (code, n) => {
           partition.codes++;
-          return handlers.onCode(code, n);
+          return handlers.onCode(code, n.value);
         },
         splitParts: (n) =>
           splitParts({
@@ -96,7 +89,7 @@ export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursor
     for (const code of tail) {
       if (listedByNext?.has(code)) continue;
       partition.codes++;
-      const pending = handlers.onCode(code, node);
+      const pending = handlers.onCode(code, node.value);
       if (pending) await pending;
     }
     node.chain.markDone(node);

@@ -1,3 +1,4 @@
+import { scanWindow, type ScanWindow } from '../sync-contract.js';
 import { splitWindow, type Window } from './windows.js';
 
 /**
@@ -10,6 +11,8 @@ export class WindowNode {
   next: WindowNode | undefined;
   prev: WindowNode | undefined;
   readonly head: Promise<ReadonlySet<string>>;
+  /** What streams see of this window: a frozen value, without the links above. */
+  readonly value: ScanWindow;
   private resolveHead!: (codes: ReadonlySet<string>) => void;
   private headSettled = false;
 
@@ -17,6 +20,7 @@ export class WindowNode {
     readonly chain: WindowChain,
     readonly window: Window,
   ) {
+    this.value = scanWindow(chain.partition, window.startMs, window.endMs);
     this.head = new Promise((resolve) => {
       this.resolveHead = resolve;
     });

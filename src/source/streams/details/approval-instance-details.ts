@@ -1,11 +1,12 @@
-import { FeishuApiError, FeishuCode } from '../../feishu/errors.js';
-import type { InstanceDetail } from '../../feishu/types.js';
-import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../kit/protocol.js';
-import { DetailPipeline } from '../detail-pipeline.js';
-import { prunePending, readPending, type PendingInstance } from '../pending.js';
-import { readCursors, stateBlob, streamBlob, type PartitionCursors } from '../state.js';
-import { Stream, TIMESTAMP, type StreamScan, type SyncContext } from './stream.js';
-import { StreamOutput } from './stream-output.js';
+import { FeishuApiError, FeishuCode } from '../../../feishu/errors.js';
+import type { InstanceDetail } from '../../../feishu/types.js';
+import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../../kit/protocol.js';
+import { readCursors, stateBlob, streamBlob, type PartitionCursors } from '../../state.js';
+import type { StreamScan, SyncContext, WindowFields } from '../../sync-contract.js';
+import { Stream, TIMESTAMP } from '../stream.js';
+import { StreamOutput } from '../stream-output.js';
+import { DetailPipeline } from './detail-pipeline.js';
+import { prunePending, readPending, type PendingInstance } from './pending.js';
 
 const STRINGS = { type: ['string', 'null'] } as const;
 const LIST = { type: ['array', 'null'], items: { type: 'object', additionalProperties: true } } as const;
@@ -54,7 +55,7 @@ export class ApprovalInstanceDetailsStream extends Stream {
     const pending = new Map<string, PendingInstance>();
     const counters = { requests: 0, retries: 0, deleted: 0, becameFinal: 0 };
 
-    const fetchAndEmit = async (code: string, window: { created_after: string; created_before: string }, approvalCode: string, firstSeen?: string) => {
+    const fetchAndEmit = async (code: string, window: WindowFields, approvalCode: string, firstSeen?: string) => {
       let detail: InstanceDetail;
       try {
         detail = await client.getInstance(code, undefined, counters);
@@ -106,10 +107,9 @@ export class ApprovalInstanceDetailsStream extends Stream {
       saved,
       before,
       handlers: {
-        onCode: (code, node) => {
+        onCode: (code, window) => {
           if (refetched.has(code)) return undefined;
-          const window = out.windowFields(node);
-          return pipeline.submit(() => fetchAndEmit(code, window, node.chain.partition));
+          return pipeline.submit(() => fetchAndEmit(code, window.fields, window.partition));
         },
         onCheckpoint: checkpoint,
       },
@@ -136,7 +136,7 @@ export class ApprovalInstanceDetailsStream extends Stream {
 }
 
 /** The detail as a record: Feishu's ms strings become ISO timestamps, "0" (still open) becomes null. */
-export function detailRecord(d: InstanceDetail, window: { created_after: string; created_before: string }): JsonObject {
+export function detailRecord(d: InstanceDetail, window: WindowFields): JsonObject {
   return {
     approval_code: d.approval_code,
     approval_name: d.approval_name ?? null,

@@ -1,0 +1,64 @@
+import type { FeishuClient } from '../feishu/client.js';
+import type { Emitter } from '../kit/emitter.js';
+import type { FeishuApprovalConfig } from './config.js';
+import type { PartitionCursors } from './state.js';
+import type { SyncLog } from './sync-log.js';
+
+/**
+ * The contract between the window scan (scan/) and the streams (streams/):
+ * both import this file and neither imports the other, so the scheduler's
+ * internals stay behind it.
+ */
+
+/** What a stream needs while it reads. */
+export interface SyncContext {
+  config: FeishuApprovalConfig;
+  client: FeishuClient;
+  emitter: Emitter;
+  log: SyncLog;
+}
+
+/** A window's creation-time range as record fields (ISO 8601, UTC). */
+export interface WindowFields {
+  readonly created_after: string;
+  readonly created_before: string;
+}
+
+/**
+ * One creation-time window of one partition as a stream sees it: a frozen
+ * value, the same object for every code of the window (streams may key
+ * per-window caches on it).
+ */
+export interface ScanWindow {
+  /** The approval code the window belongs to. */
+  readonly partition: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly fields: WindowFields;
+}
+
+export function scanWindow(partition: string, startMs: number, endMs: number): ScanWindow {
+  const fields = Object.freeze({ created_after: new Date(startMs).toISOString(), created_before: new Date(endMs).toISOString() });
+  return Object.freeze({ partition, startMs, endMs, fields });
+}
+
+export interface ScanHandlers {
+  /** One instance code, exactly once per sync; resolves when it has been handled. */
+  onCode(code: string, window: ScanWindow): Promise<void> | undefined;
+  /** A partition's resumable cursor moved: every code before it has been handled. */
+  onCheckpoint(cursors: PartitionCursors): Promise<void> | undefined;
+}
+
+/**
+ * How a stream takes part in a scan of the creation-time windows. Streams
+ * whose saved cursors are equal share one scan, so the list API is read once.
+ */
+export interface StreamScan {
+  /** The stream's saved cursors per approval code (empty in full refresh). */
+  saved: PartitionCursors;
+  handlers: ScanHandlers;
+  /** Work before the windows are listed. */
+  before?(): Promise<void>;
+  /** Closing log lines, after the scan. */
+  after?(): void;
+}
