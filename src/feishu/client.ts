@@ -4,6 +4,7 @@ import { FeishuApiError, FeishuTransportError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { backoffDelayMs, classifyFailure } from './retry-policy.js';
 import { Transport, type TransportRequest } from './transport.js';
+import { isObject, narrowApprovalDefinition, narrowInstanceCodePage, narrowInstanceDetail } from './narrow.js';
 import type { ApprovalDefinition, FeishuEnvelope, InstanceCodePage, InstanceDetail, ListInstanceCodesRequest } from './types.js';
 
 export interface FeishuClientOptions extends Credentials {
@@ -35,6 +36,12 @@ export interface RetryEvent {
 export interface CallCounters {
   requests: number;
   retries: number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Incremented with every attempt and retry of this call. */
+  counters?: CallCounters;
 }
 
 export interface ClientCounters {
@@ -95,8 +102,8 @@ export class FeishuClient {
     });
   }
 
-  listInstanceCodes(req: ListInstanceCodesRequest, signal?: AbortSignal, counters?: CallCounters): Promise<InstanceCodePage> {
-    return this.call<InstanceCodePage>(this.listBudget, counters, {
+  listInstanceCodes(req: ListInstanceCodesRequest, { signal, counters }: CallOptions = {}): Promise<InstanceCodePage> {
+    return this.call(this.listBudget, counters, {
       method: 'GET',
       path: '/open-apis/approval/v4/instances',
       query: {
@@ -107,34 +114,31 @@ export class FeishuClient {
         page_token: req.pageToken,
       },
       signal,
-    }).then((data) => ({
-      instance_code_list: Array.isArray(data.instance_code_list) ? data.instance_code_list : [],
-      page_token: typeof data.page_token === 'string' ? data.page_token : '',
-      has_more: data.has_more === true,
-    }));
+    }).then(narrowInstanceCodePage);
   }
 
-  getApproval(approvalCode: string, signal?: AbortSignal): Promise<ApprovalDefinition> {
-    return this.call<ApprovalDefinition>(this.listBudget, undefined, {
+  getApproval(approvalCode: string, { signal, counters }: CallOptions = {}): Promise<ApprovalDefinition> {
+    return this.call(this.listBudget, counters, {
       method: 'GET',
       path: `/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}`,
       signal,
-    });
+    }).then(narrowApprovalDefinition);
   }
 
-  getInstance(instanceCode: string, signal?: AbortSignal, counters?: CallCounters): Promise<InstanceDetail> {
-    return this.call<InstanceDetail>(this.detailBudget, counters, {
+  getInstance(instanceCode: string, { signal, counters }: CallOptions = {}): Promise<InstanceDetail> {
+    return this.call(this.detailBudget, counters, {
       method: 'GET',
       path: `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`,
       signal,
-    });
+    }).then((data) => narrowInstanceDetail(data, instanceCode));
   }
 
   close(): Promise<void> {
     return this.transport.close();
   }
 
-  private async call<Data>(budget: RateLimiter, counters: CallCounters | undefined, req: Omit<TransportRequest, 'token'>): Promise<Data> {
+  /** One call with its token, budget and retries; resolves to the body's `data` object, whatever its fields. */
+  private async call(budget: RateLimiter, counters: CallCounters | undefined, req: Omit<TransportRequest, 'token'>): Promise<Record<string, unknown>> {
     const endpoint = `${req.method} ${req.path.replace(/\/(approvals|instances)\/[^/]+$/, '/$1/:code')}`;
     return this.withRetries(endpoint, req.signal, counters, async () => {
       // A rejected token is refreshed once per attempt; a second rejection is a real failure.
@@ -145,9 +149,11 @@ export class FeishuClient {
         this.stats.requests++;
         if (counters) counters.requests++;
         try {
-          const { body } = await this.transport.request<FeishuEnvelope<Data>>({ ...req, token });
+          const { body, httpStatus, logId } = await this.transport.request<FeishuEnvelope>({ ...req, token });
           budget.onSuccess();
-          return (body.data ?? {}) as Data;
+          // A success without its data object is a broken answer, not an empty one: retried, never read as "no instances".
+          if (!isObject(body.data)) throw new FeishuTransportError('body', this.target, `${endpoint} answered code 0 without a data object`, httpStatus, logId);
+          return body.data;
         } catch (error) {
           const decision = classifyFailure(error);
           if (decision.kind === 'refresh-token' && !tokenRefreshed) {

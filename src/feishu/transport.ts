@@ -27,8 +27,8 @@ export interface TransportResponse<T> {
 
 /**
  * HTTP to one Feishu host over keep-alive connections. Turns every outcome into
- * either a parsed success body or a typed error; it never retries (retry.ts
- * decides) and never sees Airbyte.
+ * either a parsed success body or a typed error; it never retries (client.ts
+ * does, as retry-policy.ts decides) and never sees Airbyte.
  */
 export class Transport {
   private readonly agent: Agent;

@@ -22,9 +22,10 @@ export interface InstanceCodePage {
 }
 
 export interface ApprovalDefinition {
-  approval_name: string;
+  approval_name?: string;
   approval_code?: string;
-  status?: 'ACTIVE' | 'INACTIVE' | 'DELETED' | 'UNKNOWN';
+  /** ACTIVE, INACTIVE, DELETED or UNKNOWN. */
+  status?: string;
 }
 
 export interface ListInstanceCodesRequest {
@@ -38,13 +39,15 @@ export interface ListInstanceCodesRequest {
 
 /** Instance detail (`GET /approval/v4/instances/:id`), as far as the connector types it. */
 export interface InstanceDetail {
-  approval_code: string;
+  approval_code?: string;
   approval_name?: string;
   instance_code: string;
   serial_number?: string;
-  status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCELED' | 'DELETED';
-  start_time: string;
-  end_time: string;
+  /** PENDING, APPROVED, REJECTED, CANCELED or DELETED. */
+  status?: string;
+  /** Unix ms as a string; "0" while the instance is open. */
+  start_time?: string;
+  end_time?: string;
   user_id?: string;
   open_id?: string;
   department_id?: string;

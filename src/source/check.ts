@@ -1,7 +1,6 @@
 import { RetriesExhaustedError, type FeishuClient } from '../feishu/client.js';
 import { FeishuApiError, FeishuCode, FeishuTransportError } from '../feishu/errors.js';
 import type { Emitter } from '../kit/emitter.js';
-import { ConnectorError } from '../kit/errors.js';
 import type { AirbyteConnectionStatus } from '../kit/protocol.js';
 import { createClient } from './client-factory.js';
 import type { FeishuApprovalConfig } from './config.js';
@@ -53,7 +52,5 @@ function describeFailure(error: unknown, client: FeishuClient, approvalCode?: st
   if (last instanceof FeishuTransportError && last.failure === 'connect') {
     return `Cannot reach ${last.target} (from config.base_url): ${last.message}. Check the host, port and network.`;
   }
-  const mapped = toConnectorError(error, { approvalCode });
-  if (mapped instanceof ConnectorError) return mapped.message;
-  return `Unexpected error talking to ${client.target}: ${mapped instanceof Error ? mapped.message : String(mapped)}`;
+  return toConnectorError(error, { approvalCode, unexpected: `Unexpected error talking to ${client.target}` }).message;
 }

@@ -1,19 +1,27 @@
 import { RetriesExhaustedError } from '../feishu/client.js';
 import { FeishuApiError, FeishuCode, FeishuTransportError } from '../feishu/errors.js';
-import { ConfigError, ConnectorError, TransientError } from '../kit/errors.js';
+import { ConfigError, ConnectorError, describe, TransientError } from '../kit/errors.js';
 
 /** What the failing call was about, to name the value at fault. */
 export interface ErrorContext {
   approvalCode?: string;
   pageSize?: number;
+  /** Opens the message of an error nobody expected (default: the connector failed unexpectedly). */
+  unexpected?: string;
+}
+
+/** A failure of a Feishu call, which toConnectorError can name; anything else is a bug. */
+export function isFeishuFailure(error: unknown): error is FeishuApiError | FeishuTransportError | RetriesExhaustedError {
+  return error instanceof FeishuApiError || error instanceof FeishuTransportError || error instanceof RetriesExhaustedError;
 }
 
 /**
  * Feishu's failures in the words of the person who configured the connector:
  * which field or value to fix, or that waiting will help. The only place that
- * knows both Feishu codes and Airbyte failure types.
+ * knows both Feishu codes and Airbyte failure types. Anything else becomes a
+ * system error that keeps the original stack.
  */
-export function toConnectorError(error: unknown, context: ErrorContext = {}): unknown {
+export function toConnectorError(error: unknown, context: ErrorContext = {}): ConnectorError {
   if (error instanceof ConnectorError) return error;
   if (error instanceof RetriesExhaustedError) {
     const last = error.last;
@@ -30,7 +38,7 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): un
       cause: error,
     });
   }
-  if (!(error instanceof FeishuApiError)) return error;
+  if (!(error instanceof FeishuApiError)) return unexpectedError(error, context.unexpected ?? 'The connector failed unexpectedly');
   const ref = `Feishu code ${error.code} (${error.msg})${error.logId ? `, log id ${error.logId}` : ''}`;
   switch (error.code) {
     case FeishuCode.BAD_APP_ID:
@@ -63,4 +71,10 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): un
         ? new ConfigError(`Feishu refused access: ${ref}.`, error.message)
         : new ConnectorError('system_error', `Feishu answered with an error: ${ref}.`, error.message);
   }
+}
+
+function unexpectedError(error: unknown, opening: string): ConnectorError {
+  const wrapped = new ConnectorError('system_error', `${opening}: ${describe(error)}`, undefined, { cause: error });
+  if (error instanceof Error && error.stack) wrapped.stack = error.stack;
+  return wrapped;
 }

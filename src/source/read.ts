@@ -1,5 +1,5 @@
 import type { Emitter } from '../kit/emitter.js';
-import { ConfigError, ConnectorError, describe } from '../kit/errors.js';
+import { ConfigError, type ConnectorError } from '../kit/errors.js';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../kit/protocol.js';
 import { createClient } from './client-factory.js';
 import type { FeishuApprovalConfig } from './config.js';
@@ -38,18 +38,19 @@ export async function readStreams(
   try {
     const prepared = catalog.streams.map((configured) => {
       const stream = byName.get(configured.stream.name)!;
-      return { stream, ...stream.prepare(ctx, configured.sync_mode, state) };
+      const scan = stream.prepare(ctx, configured.sync_mode, state);
+      return { stream, scan, saved: scan.saved };
     });
     // Streams starting from the same cursors share one scan: the list API is read once for them.
     for (const group of groupByCursors(prepared)) {
       for (const { stream } of group) await emitter.streamStatus(stream.name, 'STARTED');
       try {
-        for (const part of group) await part.before?.();
-        await scanInstanceCodes(ctx, group[0]!.saved, combineHandlers(group.map((part) => part.handlers)));
-        for (const part of group) part.after?.();
+        for (const { scan } of group) await scan.before?.();
+        await scanInstanceCodes(ctx, group[0]!.saved, combineHandlers(group.map(({ scan }) => scan.handlers)));
+        for (const { scan } of group) scan.after?.();
       } catch (error) {
         for (const { stream } of group) await emitter.streamStatus(stream.name, 'INCOMPLETE');
-        throw withStream(toConnectorError(error), group[0]!.stream.name);
+        throw withStream(error, group[0]!.stream.name);
       }
       for (const { stream } of group) await emitter.streamStatus(stream.name, 'COMPLETE');
     }
@@ -65,9 +66,7 @@ export async function readStreams(
 
 /** Names the failing stream in the trace; unexpected errors become system errors with their stack kept. */
 function withStream(error: unknown, stream: string): ConnectorError {
-  const connectorError =
-    error instanceof ConnectorError ? error : new ConnectorError('system_error', `Reading stream '${stream}' failed: ${describe(error)}`, undefined, { cause: error });
-  if (!(error instanceof ConnectorError) && error instanceof Error && error.stack) connectorError.stack = error.stack;
+  const connectorError = toConnectorError(error, { unexpected: `Reading stream '${stream}' failed` });
   connectorError.stream = stream;
   return connectorError;
 }

@@ -1,22 +1,16 @@
-import type { CallCounters } from '../../feishu/client.js';
+import type { InstanceCodePage, ListInstanceCodesRequest } from '../../feishu/types.js';
 import { toConnectorError } from '../errors.js';
 import type { PartitionCursors } from '../state.js';
 import type { ScanHandlers, SyncContext } from '../sync-contract.js';
-import { WindowChain, type WindowNode } from './window-chain.js';
-import { readWindow } from './window-reader.js';
+import { iso, Partition } from './partition.js';
+import type { WindowChain, WindowNode } from './window-chain.js';
+import { isExpiredPageToken, readWindow } from './window-reader.js';
 import { WorkQueue } from './work-queue.js';
-import { planWindows, splitParts, syncRange } from './windows.js';
+import { splitParts } from './windows.js';
 
 /** Parts narrower than a minute cost more requests than their pages save. */
 const MIN_SPLIT_WIDTH_MS = 60_000;
 const MAX_SPLIT_PARTS = 8;
-
-interface PartitionStats extends CallCounters {
-  codes: number;
-  startedMs: number;
-  pageTokenRestarts: number;
-  reported: boolean;
-}
 
 /**
  * Lists the instance codes of every approval code (partition) over the sync's
@@ -25,48 +19,61 @@ interface PartitionStats extends CallCounters {
  * are handled once: a window's last EDGE_CODES codes are held back until the
  * next window's first codes say whether it lists them too.
  */
-export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursors, handlers: ScanHandlers): Promise<void> {
-  const { config, log, emitter } = ctx;
-  const nowMs = Date.now();
-  const cursors: PartitionCursors = new Map(saved);
-  const stats = new Map<WindowChain, PartitionStats>();
-  const chains = config.approvalCodes.map((code) => {
-    const cursorMs = saved.get(code);
-    const range = syncRange({ startDateMs: config.startMs, endDateMs: config.endMs, nowMs, cursorMs, lookbackMs: config.lookbackMs });
-    const chain = new WindowChain(code, range ?? { startMs: nowMs, endMs: nowMs }, range ? planWindows(range, config.windowMs) : [], cursorMs);
-    stats.set(chain, { codes: 0, requests: 0, retries: 0, startedMs: Date.now(), pageTokenRestarts: 0, reported: false });
-    emitter.info(
-      range
-        ? `Partition ${code}: reading instances created ${iso(range.startMs)} .. ${iso(range.endMs)} in ${chain.windowCount} window(s)` +
-            (cursorMs !== undefined ? ` (cursor ${iso(cursorMs)}, lookback ${config.lookbackMs / 60_000} min)` : '')
-        : `Partition ${code}: nothing to read: ${cursorMs !== undefined ? `cursor ${iso(cursorMs)}` : `start_date ${iso(config.startMs)}`} is at or after the end of the range`,
-    );
-    return chain;
-  });
+export function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursors, handlers: ScanHandlers): Promise<void> {
+  return new InstanceScan(ctx, saved, handlers).run();
+}
 
-  const finalisations: Promise<void>[] = [];
-  const queue: WorkQueue<WindowNode> = new WorkQueue(config.maxConcurrency, async (node, signal) => {
-    const partition = stats.get(node.chain)!;
+class InstanceScan {
+  private readonly cursors: PartitionCursors;
+  private readonly partitions: Partition[];
+  private readonly byChain = new Map<WindowChain, Partition>();
+  private readonly finalisations: Promise<void>[] = [];
+  private readonly queue: WorkQueue<WindowNode>;
+
+  constructor(
+    private readonly ctx: SyncContext,
+    saved: PartitionCursors,
+    private readonly handlers: ScanHandlers,
+  ) {
+    const nowMs = Date.now();
+    this.cursors = new Map(saved);
+    this.partitions = ctx.config.approvalCodes.map((code) => Partition.plan(code, ctx.config, saved.get(code), nowMs));
+    for (const partition of this.partitions) {
+      this.byChain.set(partition.chain, partition);
+      ctx.emitter.info(partition.describePlan(ctx.config));
+    }
+    this.queue = new WorkQueue(ctx.config.maxConcurrency, (node, signal) => this.readNode(node, signal));
+  }
+
+  async run(): Promise<void> {
+    this.queue.push(...interleave(this.partitions.map((p) => p.chain)));
+    await this.queue.start();
+    await Promise.all(this.finalisations);
+    for (const partition of this.partitions) if (partition.chain.windowCount === 0) partition.report(this.ctx.emitter);
+    this.ctx.log.flushRetries();
+    for (const { chain } of this.partitions) {
+      const cursor = chain.cursorMs();
+      if (cursor !== undefined) this.cursors.set(chain.partition, cursor);
+    }
+    await this.handlers.onCheckpoint(new Map(this.cursors));
+  }
+
+  /** The queue's work on one window: read its pages, then finalise it beside the queue (it may wait for the next window). */
+  private async readNode(node: WindowNode, signal: AbortSignal): Promise<void> {
+    const partition = this.byChain.get(node.chain)!;
+    const { config, emitter } = this.ctx;
     const outcome = await readWindow(
       node,
       {
         pageSize: config.pageSize,
-        listPage: (req, sig) =>
-          ctx.client.listInstanceCodes(req, sig, partition).catch((error: unknown) => {
-            throw toConnectorErrorUnlessExpiry(error, req.approvalCode, req.pageToken, config.pageSize);
-          }),
+        listPage: (req, sig) => this.listPage(req, sig, partition),
         emit: (code, n) => {
           partition.codes++;
-          return handlers.onCode(code, n.value);
+          return this.handlers.onCode(code, n.value);
         },
         splitParts: (n) =>
-          splitParts({
-            widthMs: n.window.endMs - n.window.startMs,
-            idleWorkers: queue.idleWorkers(),
-            minWidthMs: MIN_SPLIT_WIDTH_MS,
-            maxParts: MAX_SPLIT_PARTS,
-          }),
-        enqueue: (nodes) => queue.pushFront(...nodes),
+          splitParts({ widthMs: n.window.endMs - n.window.startMs, idleWorkers: this.queue.idleWorkers(), minWidthMs: MIN_SPLIT_WIDTH_MS, maxParts: MAX_SPLIT_PARTS }),
+        enqueue: (nodes) => this.queue.pushFront(...nodes),
         onPageTokenExpired: (n) => {
           partition.pageTokenRestarts++;
           emitter.debug(`Partition ${n.chain.partition}: page token expired in window ${iso(n.window.startMs)}; restarting the window`);
@@ -75,53 +82,57 @@ export async function scanInstanceCodes(ctx: SyncContext, saved: PartitionCursor
       signal,
     );
     if (outcome.kind === 'split') return;
-    const finalisation = finalise(node, outcome.tail);
-    finalisation.catch((error: unknown) => queue.fail(error));
-    finalisations.push(finalisation);
-    log.progress(() => progressLine(chains, stats));
-  });
+    const finalisation = this.finalise(node, outcome.tail);
+    finalisation.catch((error: unknown) => this.queue.fail(error));
+    this.finalisations.push(finalisation);
+    this.ctx.log.progress(() => this.progressLine());
+  }
 
-  async function finalise(node: WindowNode, tail: string[]): Promise<void> {
+  /** One list call; its failures are named for the user, except an expired page token, which the window reader handles. */
+  private async listPage(req: ListInstanceCodesRequest, signal: AbortSignal, partition: Partition): Promise<InstanceCodePage> {
+    try {
+      return await this.ctx.client.listInstanceCodes(req, { signal, counters: partition });
+    } catch (error) {
+      if (isExpiredPageToken(error, req.pageToken)) throw error;
+      throw toConnectorError(error, { approvalCode: req.approvalCode, pageSize: req.pageSize });
+    }
+  }
+
+  /** Emits the window's held-back tail codes the next window does not list, then moves the partition's cursor. */
+  private async finalise(node: WindowNode, tail: string[]): Promise<void> {
     const next = node.chain.next(node);
     // Under inclusive bounds the next window lists the instances on the shared edge first.
-    const listedByNext = next ? await Promise.race([next.head, queue.done.then(() => next.head)]) : undefined;
-    const partition = stats.get(node.chain)!;
+    const listedByNext = next ? await Promise.race([next.head, this.queue.done.then(() => next.head)]) : undefined;
+    const partition = this.byChain.get(node.chain)!;
     for (const code of tail) {
       if (listedByNext?.has(code)) continue;
       partition.codes++;
-      const pending = handlers.onCode(code, node.value);
+      const pending = this.handlers.onCode(code, node.value);
       if (pending) await pending;
     }
     node.chain.markDone(node);
-    const before = cursors.get(node.chain.partition);
+    const before = this.cursors.get(node.chain.partition);
     const after = node.chain.cursorMs();
     if (after !== undefined && after !== before) {
-      cursors.set(node.chain.partition, after);
-      await handlers.onCheckpoint(new Map(cursors));
+      this.cursors.set(node.chain.partition, after);
+      await this.handlers.onCheckpoint(new Map(this.cursors));
     }
-    if (node.chain.finished) reportPartition(node.chain);
+    if (node.chain.finished) partition.report(this.ctx.emitter);
   }
 
-  function reportPartition(chain: WindowChain): void {
-    const s = stats.get(chain)!;
-    if (s.reported) return;
-    s.reported = true;
-    emitter.info(
-      `Partition ${chain.partition}: done, ${chain.windowCount} window(s), ${s.codes} instance code(s), ${s.requests} request(s), ` +
-        `${s.retries} retr${s.retries === 1 ? 'y' : 'ies'}, ${s.pageTokenRestarts} page-token restart(s), ${((Date.now() - s.startedMs) / 1000).toFixed(1)} s`,
-    );
+  private progressLine(): string {
+    let done = 0;
+    let total = 0;
+    let codes = 0;
+    let requests = 0;
+    for (const partition of this.partitions) {
+      total += partition.chain.windowCount;
+      done += partition.chain.doneCount;
+      codes += partition.codes;
+      requests += partition.requests;
+    }
+    return `Progress: ${done}/${total} window(s) done, ${codes} instance code(s), ${requests} list request(s)`;
   }
-
-  queue.push(...interleave(chains));
-  await queue.start();
-  await Promise.all(finalisations);
-  for (const chain of chains) if (chain.windowCount === 0) reportPartition(chain);
-  log.flushRetries();
-  for (const chain of chains) {
-    const cursor = chain.cursorMs();
-    if (cursor !== undefined) cursors.set(chain.partition, cursor);
-  }
-  await handlers.onCheckpoint(new Map(cursors));
 }
 
 /** Round-robin over partitions, so every approval code advances from its oldest window on. */
@@ -131,29 +142,4 @@ function interleave(chains: WindowChain[]): WindowNode[] {
   const longest = Math.max(0, ...lists.map((l) => l.length));
   for (let i = 0; i < longest; i++) for (const list of lists) if (list[i]) out.push(list[i]!);
   return out;
-}
-
-/** An expired page token is the window reader's to handle; everything else is named for the user here. */
-function toConnectorErrorUnlessExpiry(error: unknown, approvalCode: string, pageToken: string | undefined, pageSize: number): unknown {
-  if (pageToken !== undefined) return error;
-  return toConnectorError(error, { approvalCode, pageSize });
-}
-
-function progressLine(chains: WindowChain[], stats: Map<WindowChain, PartitionStats>): string {
-  let done = 0;
-  let total = 0;
-  let codes = 0;
-  let requests = 0;
-  for (const chain of chains) {
-    total += chain.windowCount;
-    done += chain.doneCount;
-    const s = stats.get(chain)!;
-    codes += s.codes;
-    requests += s.requests;
-  }
-  return `Progress: ${done}/${total} window(s) done, ${codes} instance code(s), ${requests} list request(s)`;
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }

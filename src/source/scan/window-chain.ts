@@ -36,8 +36,10 @@ export class WindowNode {
 /**
  * The windows of one partition (approval code), linked in time order. Windows
  * may be split while the sync runs; the resumable cursor is the end of the
- * contiguous prefix of finished windows, never beyond an unfinished one. Every
- * operation is O(1) amortised, so a partition may have thousands of windows.
+ * contiguous prefix of finished windows, never beyond an unfinished one. What
+ * the scan calls per window (next, markDone) is O(1) amortised and split is
+ * O(parts), so a partition may have thousands of windows; only the `nodes`
+ * getter walks the whole list (once, when the scan starts).
  */
 export class WindowChain {
   private first: WindowNode | undefined;
@@ -61,7 +63,7 @@ export class WindowChain {
     this.windowCount = nodes.length;
   }
 
-  /** The windows in time order (a walk of the list). */
+  /** The windows in time order: an O(n) walk of the list, for the start of a scan and for tests. */
   get nodes(): WindowNode[] {
     const out: WindowNode[] = [];
     for (let n = this.first; n; n = n.next) out.push(n);

@@ -1,6 +1,6 @@
 import { FeishuApiError, FeishuCode } from '../../feishu/errors.js';
 import type { InstanceCodePage, ListInstanceCodesRequest } from '../../feishu/types.js';
-import { ConnectorError } from '../../kit/errors.js';
+import { ConnectorError, TransientError } from '../../kit/errors.js';
 import { CodeHashes, hashCode } from './code-hashes.js';
 import type { WindowNode } from './window-chain.js';
 import { queryBounds } from './windows.js';
@@ -55,15 +55,13 @@ export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signa
         signal,
       );
     } catch (error) {
-      // Feishu answers an expired scroll cursor with "param is invalid" (1390001).
-      if (pageToken !== undefined && isExpiredPageToken(error) && restarts < MAX_RESTARTS_WITHOUT_PROGRESS) {
-        restarts++;
-        deps.onPageTokenExpired(node);
-        seen ??= handled.toSet();
-        pageToken = undefined;
-        continue;
-      }
-      throw error;
+      if (!isExpiredPageToken(error, pageToken)) throw error;
+      if (restarts >= MAX_RESTARTS_WITHOUT_PROGRESS) throw restartsExhausted(node, restarts, error);
+      restarts++;
+      deps.onPageTokenExpired(node);
+      seen ??= handled.toSet();
+      pageToken = undefined;
+      continue;
     }
     if (pageToken !== undefined) restarts = 0;
     if (firstPage) {
@@ -104,6 +102,17 @@ export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signa
   }
 }
 
-function isExpiredPageToken(error: unknown): boolean {
-  return error instanceof FeishuApiError && error.code === FeishuCode.BAD_PARAMETER;
+/** Feishu answers an expired scroll cursor with "param is invalid" (1390001); only a request that sent a page token can meet it. */
+export function isExpiredPageToken(error: unknown, pageToken: string | undefined): error is FeishuApiError {
+  return pageToken !== undefined && error instanceof FeishuApiError && error.code === FeishuCode.BAD_PARAMETER;
+}
+
+function restartsExhausted(node: WindowNode, restarts: number, last: FeishuApiError): TransientError {
+  const { partition, fields } = node.value;
+  return new TransientError(
+    `The page token of approval code '${partition}' window ${fields.created_after} .. ${fields.created_before} kept expiring: ` +
+      `the window was restarted ${restarts} times without reading a further page. Try again later, or lower page_size or max_concurrency.`,
+    last.message,
+    { cause: last },
+  );
 }

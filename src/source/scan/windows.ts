@@ -5,7 +5,8 @@
  * Whether the list API treats start_time / end_time as inclusive is
  * undocumented, so the connector is exact under each of three semantics:
  *  - both inclusive: an instance on a shared edge is listed by both windows;
- *    the reader drops it from the earlier one (see edge-dedupe.ts);
+ *    the earlier one drops it (window-reader.ts holds back a window's last
+ *    EDGE_CODES codes; instance-scan.ts emits those the next window does not list);
  *  - end exclusive or start exclusive: exactly one of the two lists it.
  * Only the outermost edges can fall through (start exclusive at the very
  * start, end exclusive at the very end), so those queries reach 1 ms further.
