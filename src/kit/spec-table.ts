@@ -18,6 +18,7 @@ interface PropertySchema {
   description?: string;
   title?: string;
   order?: number;
+  format?: string;
   airbyte_secret?: boolean;
 }
 
@@ -43,6 +44,7 @@ export function configFieldRows(connectionSpecification: JsonObject): ConfigFiel
 function typeLabel(p: PropertySchema): string {
   const names = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join(' | ') : (t ?? 'any'));
   let label = p.type === 'array' ? `array of ${names(p.items?.type)}` : names(p.type);
+  if (p.format) label += ` (${p.format})`;
   if (p.enum) label += ` (one of ${p.enum.map((v) => JSON.stringify(v)).join(', ')})`;
   return p.airbyte_secret ? `${label}, secret` : label;
 }
