@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
- * `node dist/scripts/sample-emulator.js [--port 18555]` — serves the fixed data set of
+ * `node dist/scripts/sample-emulator.js [--port 18555] [--host 127.0.0.1]` — serves the fixed data set of
  * integration_tests/ (see sample-dataset.ts) until Ctrl-C / SIGTERM, for running the connector
  * or its image by hand and for Airbyte's connector acceptance tests. Like the emulator CLI it
  * prints one JSON line on stdout ({base_url, app_id, app_secret, approval_codes, instances});
- * chatter goes to stderr.
+ * chatter goes to stderr. `--host` binds another address (e.g. 0.0.0.0 or a Docker bridge
+ * address) so that a container network can reach it, as Airbyte's acceptance tests need; see
+ * docs/integrations/sources/feishu-approval.md#acceptance-tests.
  */
 import { parseArgs } from 'node:util';
-import { startEmulator } from '../emulator/index.js';
+import { FeishuEmulator } from '../emulator/index.js';
 import { SAMPLE_PORT, sampleEmulatorOptions } from './sample-dataset.js';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
-  process.stderr.write('usage: node dist/scripts/sample-emulator.js [--port N]   (default 18555, 0 = any free port)\n');
+  process.stderr.write('usage: node dist/scripts/sample-emulator.js [--port N] [--host ADDRESS]   (default 18555, 0 = any free port; 127.0.0.1)\n');
   process.exit(0);
 }
 const port = values.port === undefined ? SAMPLE_PORT : Number(values.port);
@@ -21,7 +23,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
-const emulator = await startEmulator(sampleEmulatorOptions(), port);
+const emulator = new FeishuEmulator(sampleEmulatorOptions());
+await emulator.start(port, values.host);
 const options = emulator.options;
 process.stdout.write(
   `${JSON.stringify({

@@ -221,7 +221,8 @@ describe('metadata.yaml and Dockerfile', () => {
     assert.equal(data['dockerRepository'], 'airbyte/source-feishu-approval');
     assert.equal(data['dockerImageTag'], pkg.version);
     assert.equal(data['documentationUrl'], repoJson('spec/spec.json')['documentationUrl']);
-    assert.deepEqual((data['allowedHosts'] as { hosts: string[] }).hosts.sort(), ['open.feishu.cn', 'open.larksuite.com']);
+    // The public hosts, and the configured one (the platform substitutes ${base_url}'s host).
+    assert.deepEqual((data['allowedHosts'] as { hosts: string[] }).hosts.sort(), ['${base_url}', 'open.feishu.cn', 'open.larksuite.com']);
     const cat = parseYaml(repoFile('acceptance-test-config.yml')) as { connector_image: string };
     assert.equal(cat.connector_image.split(':')[0], data['dockerRepository']);
   });

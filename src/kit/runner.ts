@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { Emitter } from './emitter.js';
 import { ConfigError, ConnectorError, describe, toErrorTrace } from './errors.js';
 import { loadCatalog, loadConfig, loadState } from './inputs.js';
+import { configFieldRows, formatConfigTable } from './spec-table.js';
 import type { Source } from './source.js';
 import type { LogLevel } from './protocol.js';
 
@@ -14,6 +15,8 @@ interface Invocation {
   catalog?: string;
   state?: string;
   logLevel: LogLevel;
+  /** `spec --pretty`: the config fields as a table for a person, not a protocol message. */
+  pretty: boolean;
 }
 
 export interface RunOptions {
@@ -40,6 +43,12 @@ export async function runConnector<Config>(source: Source<Config>, argv: string[
     return 1;
   }
   if (!invocation) return 0; // --help or --version: answered on stderr
+  if (invocation.command === 'spec' && invocation.pretty) {
+    // Asked for by a person at a terminal, so plain text on stdout is what they want to see.
+    const table = formatConfigTable(configFieldRows(source.spec().connectionSpecification));
+    await new Promise<void>((resolve, reject) => stdout.write(table, (error) => (error ? reject(error) : resolve())));
+    return 0;
+  }
   const emitter = new Emitter(stdout, { minLevel: invocation.logLevel });
   const code = await dispatch(source, invocation, emitter);
   await emitter.close();
@@ -99,7 +108,9 @@ function required(value: string | undefined, name: string): string {
 async function parseArguments(argv: string[], scriptName: string, stderr: Writable): Promise<Invocation | undefined> {
   const parser = yargs(argv)
     .scriptName(scriptName)
-    .command('spec', 'Print the connector specification')
+    .command('spec', 'Print the connector specification', (y) =>
+      y.option('pretty', { type: 'boolean', default: false, describe: 'print the config fields as a table for a person instead' }),
+    )
     .command('check', 'Check the connection', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }))
     .command('discover', 'Print the catalog', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }))
     .command('read', 'Read records', (y) =>
@@ -133,5 +144,6 @@ async function parseArguments(argv: string[], scriptName: string, stderr: Writab
     catalog: args['catalog'] as string | undefined,
     state: args['state'] as string | undefined,
     logLevel: args['logLevel'] as LogLevel,
+    pretty: args['pretty'] === true,
   };
 }

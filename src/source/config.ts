@@ -25,6 +25,12 @@ export interface FeishuApprovalConfig {
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+/**
+ * Test-only key, deliberately not in the spec (so not in the UI): the one host, besides loopback,
+ * that may be reached over plain http. Airbyte's acceptance tests need it because their container
+ * network reaches the sample emulator under a name such as host.docker.internal.
+ */
+export const TEST_ONLY_PLAIN_HTTP_HOST = 'test_only_plain_http_host';
 
 /**
  * Checks the schema cannot express, on a config that already passed it (so
@@ -42,7 +48,7 @@ export function parseConfig(raw: Record<string, unknown>): FeishuApprovalConfig 
     approvalCodes: (raw['approval_codes'] as string[]).map((code) => code.trim()),
     startMs,
     endMs,
-    baseUrl: parseBaseUrl(raw['base_url'] as string),
+    baseUrl: parseBaseUrl(raw['base_url'] as string, raw[TEST_ONLY_PLAIN_HTTP_HOST]),
     pageSize: raw['page_size'] as number,
     windowMs: (raw['window_hours'] as number) * 3_600_000,
     lookbackMs: (raw['lookback_minutes'] as number) * 60_000,
@@ -65,15 +71,18 @@ export function parseUtc(value: string, field: string): number {
   return ms;
 }
 
-function parseBaseUrl(value: string): string {
+function parseBaseUrl(value: string, plainHttpTestHost: unknown): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new ConfigError(`config.base_url '${value}' is not a URL (expected e.g. https://open.feishu.cn).`);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
-    throw new ConfigError(`config.base_url '${value}' must use https (plain http is allowed only for localhost / 127.0.0.1).`);
+  const plainHttpOk = LOOPBACK.has(url.hostname) || (typeof plainHttpTestHost === 'string' && plainHttpTestHost.toLowerCase() === url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && plainHttpOk)) {
+    throw new ConfigError(
+      `config.base_url '${value}' must use https (plain http is allowed only for localhost / 127.0.0.1, or the host named by the test-only key ${TEST_ONLY_PLAIN_HTTP_HOST}).`,
+    );
   }
   if (url.search || url.hash || url.username || url.password) {
     throw new ConfigError(`config.base_url '${url.origin}' must be a plain origin without credentials, query or fragment.`);
