@@ -1,6 +1,7 @@
 /**
  * Admin endpoints under /_emulator/ for out-of-process users (the CLI, the demo, benchmarks): the
- * truth oracle, run-time configuration, adding/deleting instances, stats and token expiry. They
+ * truth and status oracles, run-time configuration, adding/deleting instances, status changes
+ * after the fact (revoke, delete, finish), deleting a definition, stats and token expiry. They
  * take no auth and are exempt from latency, quota, limits and faults — they are the test harness,
  * not the emulated API.
  */
@@ -8,6 +9,7 @@ import type { AddInstancesRequest, InstanceStatus, InstanceTruth } from './datas
 import { INSTANCE_STATUSES } from './dataset.js';
 import type { EmulatorOptions } from './options.js';
 import type { EmulatorStats } from './stats.js';
+import { DELETE_MODES, type DeleteMode } from './transitions.js';
 
 /** The slice of FeishuEmulator the admin endpoints drive. */
 export interface AdminTarget {
@@ -15,8 +17,12 @@ export interface AdminTarget {
   configure(partial: Partial<EmulatorOptions>): void;
   truth(approvalCode?: string): InstanceTruth[];
   addInstances(req: AddInstancesRequest): InstanceTruth[];
-  deleteInstance(instanceCode: string): void;
+  deleteInstance(instanceCode: string, mode?: DeleteMode): void;
   setInstanceStatus(instanceCode: string, status: InstanceStatus): void;
+  revokeInstance(instanceCode: string): void;
+  finishInstance(instanceCode: string, status: InstanceStatus): void;
+  deleteDefinition(approvalCode: string): void;
+  statuses(approvalCode?: string): Array<{ instanceCode: string; status: InstanceStatus; endMs: number; reverted: boolean }>;
   stats(): EmulatorStats;
   resetStats(): void;
   expireAllTokens(): void;
@@ -105,8 +111,28 @@ export function handleAdmin(target: AdminTarget, method: string, url: URL, rawBo
     }
     const deleteMatch = /^\/_emulator\/instances\/([^/]+)$/.exec(path);
     if (method === 'DELETE' && deleteMatch) {
-      target.deleteInstance(decodeURIComponent(deleteMatch[1] as string));
+      const mode = url.searchParams.get('mode') ?? 'gone';
+      if (!DELETE_MODES.includes(mode as DeleteMode)) throw new TypeError(`mode must be one of ${DELETE_MODES.join(', ')}`);
+      target.deleteInstance(decodeURIComponent(deleteMatch[1] as string), mode as DeleteMode);
       return okResult({ ok: true });
+    }
+    const changeMatch = /^\/_emulator\/instances\/([^/]+)\/(revoke|finish)$/.exec(path);
+    if (method === 'POST' && changeMatch) {
+      const code = decodeURIComponent(changeMatch[1] as string);
+      if (changeMatch[2] === 'revoke') target.revokeInstance(code);
+      else target.finishInstance(code, parseObject(rawBody)['status'] as InstanceStatus);
+      return okResult({ ok: true });
+    }
+    const approvalMatch = /^\/_emulator\/approvals\/([^/]+)$/.exec(path);
+    if (method === 'DELETE' && approvalMatch) {
+      target.deleteDefinition(decodeURIComponent(approvalMatch[1] as string));
+      return okResult({ ok: true });
+    }
+    if (method === 'GET' && path === '/_emulator/statuses') {
+      const rows = target.statuses(url.searchParams.get('approval_code') ?? undefined);
+      return okResult({
+        instances: rows.map((r) => ({ instance_code: r.instanceCode, status: r.status, end_time_ms: r.endMs, reverted: r.reverted })),
+      });
     }
     if (method === 'GET' && path === '/_emulator/stats') {
       const stats = target.stats();

@@ -1,15 +1,18 @@
 /**
- * The Feishu Open API endpoints proper: routing, the token endpoint, authorisation and the three
- * approval endpoints. Gateway concerns shared by all endpoints (latency, quota, rate limits, fault
+ * The Feishu Open API endpoints proper: routing, the token endpoint, authorisation and the list,
+ * definition and detail endpoints (the bulk query lives in query-handler.ts). Gateway concerns shared by all endpoints (latency, quota, rate limits, fault
  * injection, stats) are sequenced by server.ts; these functions only compute answers.
  */
 import type { Dataset } from './dataset.js';
 import { rangeIndices } from './dataset.js';
+import { definitionForm } from './form-widgets.js';
 import { buildInstanceDetail } from './instance-detail.js';
+import { NODES } from './process.js';
 import type { EmulatorOptions } from './options.js';
 import type { PageTokenStore, Snapshot } from './page-tokens.js';
 import {
   approvalNotFound,
+  definitionDeleted,
   expiredToken,
   instanceNotFound,
   invalidAppParam,
@@ -33,10 +36,11 @@ export interface ApiContext {
   onTokenIssued(): void;
 }
 
-/** `kind` doubles as the stats key ('token' | 'list' | 'approval' | 'detail' | 'other'). */
+/** `kind` doubles as the stats key ('token' | 'list' | 'query' | 'approval' | 'detail' | 'other'). */
 export type Route =
   | { kind: 'token' }
   | { kind: 'list' }
+  | { kind: 'query' }
   | { kind: 'approval'; approvalCode: string }
   | { kind: 'detail'; instanceId: string }
   | { kind: 'other' };
@@ -45,6 +49,7 @@ export const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 const LIST_PATH = '/open-apis/approval/v4/instances';
 const APPROVAL_PREFIX = '/open-apis/approval/v4/approvals/';
 const DETAIL_PREFIX = `${LIST_PATH}/`;
+const QUERY_PATH = `${LIST_PATH}/query`;
 
 /** The single path segment after `prefix`, or undefined when there is none or more than one. */
 function tail(pathname: string, prefix: string): string | undefined {
@@ -60,6 +65,7 @@ function tail(pathname: string, prefix: string): string | undefined {
 
 export function matchRoute(method: string, pathname: string): Route {
   if (method === 'POST' && pathname === TOKEN_PATH) return { kind: 'token' };
+  if (method === 'POST' && pathname === QUERY_PATH) return { kind: 'query' };
   if (method !== 'GET') return { kind: 'other' };
   if (pathname === LIST_PATH) return { kind: 'list' };
   const approvalCode = tail(pathname, APPROVAL_PREFIX);
@@ -179,16 +185,16 @@ export function approvalName(ctx: ApiContext, approvalCode: string): string {
   return `Emulated approval ${ctx.dataset.approvalNumber(approvalCode) ?? 0}`;
 }
 
-/** GET /open-apis/approval/v4/approvals/:approval_code */
+/** GET /open-apis/approval/v4/approvals/:approval_code (no approval_code in `data`, as documented). */
 export function handleApproval(ctx: ApiContext, approvalCode: string): ApiResult {
   if (!ctx.dataset.hasApprovalCode(approvalCode)) return approvalNotFound();
+  if (ctx.dataset.isDefinitionDeleted(approvalCode)) return definitionDeleted();
   return ok({
     approval_name: approvalName(ctx, approvalCode),
-    approval_code: approvalCode,
     status: 'ACTIVE',
-    form: '[]',
-    node_list: [],
-    viewers: [],
+    form: definitionForm(),
+    node_list: NODES,
+    viewers: [{ type: 'TENANT', id: '', user_id: '' }],
   });
 }
 
@@ -197,6 +203,10 @@ export function handleDetail(ctx: ApiContext, instanceId: string, nowMs: number 
   const id = ctx.dataset.find(instanceId);
   if (id === undefined) return instanceNotFound();
   const record = ctx.dataset.record(id);
-  const data = buildInstanceDetail(record, approvalName(ctx, record.approvalCode), ctx.dataset.pendingRatio, nowMs);
+  const data = buildInstanceDetail(
+    record,
+    { approvalName: approvalName(ctx, record.approvalCode), pendingRatio: ctx.dataset.pendingRatio, employeeIdScope: ctx.options.employeeIdScope },
+    nowMs,
+  );
   return ok({ ...data });
 }

@@ -5,8 +5,8 @@
  * chatter goes to stderr so it never corrupts that line.
  */
 import { parseArgs } from 'node:util';
-import type { BoundSemantics, EmulatorOptions } from './options.js';
-import { BOUND_SEMANTICS } from './options.js';
+import type { BoundSemantics, DeniableEndpoint, EmulatorOptions, RateLimitOption, RateLimitSetting } from './options.js';
+import { BOUND_SEMANTICS, DENIABLE_ENDPOINTS } from './options.js';
 import { FeishuEmulator } from './server.js';
 
 const HOUR_MS = 3_600_000;
@@ -15,9 +15,23 @@ const DAY_MS = 86_400_000;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 const USAGE = `usage: node dist/emulator/cli.js [--port N] [--host 127.0.0.1] [--seed N] [--codes N]
-  [--instances N] [--days N] [--latency-ms N] [--token-ttl-sec N] [--list-limit N/min (0=off)]
+  [--instances N] [--days N] [--latency-ms N] [--token-ttl-sec N]
+  [--list-limit LIMIT] [--detail-limit LIMIT] [--approval-limit LIMIT] [--query-limit LIMIT]
+  [--query-lag-ms N] [--employee-id-scope] [--deny list,approval,detail,query]
   [--fault-rate F] [--html-fault-rate F] [--bounds inclusive|end_exclusive|start_exclusive]
-  [--index-delay-ms N] [--page-token-ttl-ms N] [--edge-every-ms N] [--app-id S] [--app-secret S]`;
+  [--index-delay-ms N] [--page-token-ttl-ms N] [--edge-every-ms N] [--app-id S] [--app-secret S]
+
+  LIMIT: sliding-window frequency limits, comma-separated, all must admit: N (per minute), N/min,
+  N/s or N/<ms>ms; 0 or off = unlimited. Defaults (the documented ones): --list-limit 100/min,
+  --detail-limit 1000/min,50/s, --approval-limit 100/min (apart from the list's),
+  --query-limit 1000/min,50/s. A refused request answers 99991400 (HTTP 429, x-ogw-ratelimit-reset).
+  --query-lag-ms N       the bulk query (POST /approval/v4/instances/query) answers as of N ms ago (0)
+  --employee-id-scope    the app has contact:user.employee_id:readonly: details carry user_id
+  --deny E,...           these endpoints answer 1390009 (HTTP 403, no permission)
+  Admin API (no auth): GET /_emulator/truth, GET /_emulator/statuses, GET|POST /_emulator/config,
+  POST /_emulator/instances, POST /_emulator/instances/:code/{status,revoke,finish},
+  DELETE /_emulator/instances/:code?mode=gone|status, DELETE /_emulator/approvals/:code,
+  GET /_emulator/stats[?times=1], POST /_emulator/stats/reset, POST /_emulator/tokens/expire`;
 
 class UsageError extends Error {}
 
@@ -35,6 +49,26 @@ function fraction(name: string, raw: string | undefined): number | undefined {
   const value = Number(raw);
   if (raw.trim() === '' || !(value >= 0 && value < 1)) throw new UsageError(`--${name} must be a number in [0, 1)`);
   return value;
+}
+
+const UNIT_MS: Record<string, number> = { min: 60_000, s: 1000 };
+
+/** '1000/min,50/s' -> two windows; a bare number is per minute; '0' or 'off' -> unlimited. */
+function parseLimit(name: string, raw: string | undefined): RateLimitSetting | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === '0' || raw === 'off') return null;
+  const windows: RateLimitOption[] = raw.split(',').map((part) => {
+    const match = /^(\d+)(?:\/(min|s|\d+ms))?$/.exec(part.trim());
+    const limit = Number(match?.[1]);
+    if (!match || !Number.isSafeInteger(limit) || limit < 1) {
+      throw new UsageError(`--${name} must look like 100/min or 1000/min,50/s (got '${raw}')`);
+    }
+    const unit = match[2] ?? 'min';
+    const windowMs = UNIT_MS[unit] ?? Number(unit.slice(0, -2));
+    if (!(windowMs >= 1)) throw new UsageError(`--${name}: window must be at least 1 ms`);
+    return { limit, windowMs };
+  });
+  return windows.length === 1 ? (windows[0] as RateLimitOption) : windows;
 }
 
 interface CliConfig {
@@ -58,6 +92,12 @@ function parse(argv: string[]): CliConfig {
       'latency-ms': { type: 'string' },
       'token-ttl-sec': { type: 'string' },
       'list-limit': { type: 'string' },
+      'detail-limit': { type: 'string' },
+      'approval-limit': { type: 'string' },
+      'query-limit': { type: 'string' },
+      'query-lag-ms': { type: 'string' },
+      'employee-id-scope': { type: 'boolean' },
+      deny: { type: 'string' },
       'fault-rate': { type: 'string' },
       'html-fault-rate': { type: 'string' },
       bounds: { type: 'string' },
@@ -96,8 +136,18 @@ function parse(argv: string[]): CliConfig {
   set('appId', values['app-id']);
   set('appSecret', values['app-secret']);
 
-  const listLimit = int('list-limit', values['list-limit']);
-  if (listLimit !== undefined) options.listRateLimit = listLimit === 0 ? null : { limit: listLimit, windowMs: 60_000 };
+  set('listRateLimit', parseLimit('list-limit', values['list-limit']));
+  set('detailRateLimit', parseLimit('detail-limit', values['detail-limit']));
+  set('approvalRateLimit', parseLimit('approval-limit', values['approval-limit']));
+  set('queryRateLimit', parseLimit('query-limit', values['query-limit']));
+  set('queryLagMs', int('query-lag-ms', values['query-lag-ms']));
+  if (values['employee-id-scope']) options.employeeIdScope = true;
+  if (values.deny !== undefined) {
+    const denied = values.deny.split(',').filter((e) => e !== '');
+    const unknown = denied.find((e) => !DENIABLE_ENDPOINTS.includes(e as DeniableEndpoint));
+    if (unknown !== undefined) throw new UsageError(`--deny takes ${DENIABLE_ENDPOINTS.join(', ')} (got '${unknown}')`);
+    options.deniedEndpoints = denied as DeniableEndpoint[];
+  }
 
   if (values.bounds !== undefined) {
     if (!BOUND_SEMANTICS.includes(values.bounds as BoundSemantics)) {

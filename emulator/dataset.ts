@@ -37,8 +37,13 @@ export type InstanceStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCELED' | 
 
 export const INSTANCE_STATUSES: readonly InstanceStatus[] = ['PENDING', 'APPROVED', 'REJECTED', 'CANCELED', 'DELETED'];
 
-/** A status forced by `setInstanceStatus`, with the moment it was set. */
+/**
+ * One admin-made status change, with the moment it happened: `set` forces a status (PENDING ->
+ * final, or anything through setInstanceStatus); `revoke` turns an APPROVED instance into a
+ * revoked CANCELED one; `delete` marks it DELETED (it stays listed and readable).
+ */
 export interface StatusOverride {
+  kind: 'set' | 'revoke' | 'delete';
   status: InstanceStatus;
   atMs: number;
 }
@@ -51,7 +56,10 @@ export interface InstanceRecord extends InstanceTruth {
   anchorMs: number;
   /** 1-based creation sequence number within its approval code (serial_number). */
   serial: number;
+  /** The latest status change made through the admin API, if any. */
   override: StatusOverride | undefined;
+  /** Every admin status change, oldest first (the query API may look at the past). */
+  history: readonly StatusOverride[];
 }
 
 /** One approval code's instances, sorted by (createTimeMs, instanceCode). Never mutated. */
@@ -154,7 +162,8 @@ export class Dataset {
   private readonly entryList: ApprovalEntry[] = [];
   private readonly cols = new Columns();
   private readonly batches: Batch[] = [];
-  private readonly overrides = new Map<number, StatusOverride>();
+  private readonly overrides = new Map<number, StatusOverride[]>();
+  private readonly deletedDefinitions = new Set<string>();
   private readonly codec: InstanceCodec;
   /** One stream for all instance data, consumed in a fixed order, so the data set is reproducible. */
   private readonly rng: Random;
@@ -201,6 +210,11 @@ export class Dataset {
     return this.entries.get(code)?.view;
   }
 
+  /** Creation time of an instance id. */
+  timeOf(id: number): number {
+    return this.cols.times[id] as number;
+  }
+
   instanceCodeOf(id: number): string {
     return this.codec.encode(id, this.cols.salts[id] as number);
   }
@@ -219,6 +233,7 @@ export class Dataset {
 
   record(id: number): InstanceRecord {
     const cols = this.cols;
+    const history = this.overrides.get(id) ?? [];
     const batch = this.batches[cols.batches[id] as number] as Batch;
     const entry = this.entryList[cols.approvals[id] as number] as ApprovalEntry;
     const createTimeMs = cols.times[id] as number;
@@ -230,7 +245,8 @@ export class Dataset {
       salt: (cols.salts[id] as number) >>> 0,
       anchorMs: batch.anchorMs,
       serial: cols.serials[id] as number,
-      override: this.overrides.get(id),
+      override: history[history.length - 1],
+      history,
     };
   }
 
@@ -295,10 +311,29 @@ export class Dataset {
   }
 
   setStatus(instanceCode: string, status: InstanceStatus, nowMs: number = Date.now()): void {
+    if (!INSTANCE_STATUSES.includes(status)) throw new DatasetError(`unknown status: ${String(status)}`);
+    this.pushStatus(instanceCode, { kind: 'set', status, atMs: nowMs });
+  }
+
+  /** Appends one status change (callers check that the transition makes sense). */
+  pushStatus(instanceCode: string, change: StatusOverride): void {
     const id = this.find(instanceCode);
     if (id === undefined) throw new DatasetError(`unknown instance code: ${instanceCode}`);
-    if (!INSTANCE_STATUSES.includes(status)) throw new DatasetError(`unknown status: ${String(status)}`);
-    this.overrides.set(id, { status, atMs: nowMs });
+    const history = this.overrides.get(id) ?? [];
+    const last = history[history.length - 1];
+    // Keep the history in time order even if two changes land on the same millisecond.
+    const atMs = last && change.atMs <= last.atMs ? last.atMs + 1 : change.atMs;
+    this.overrides.set(id, [...history, { ...change, atMs }]);
+  }
+
+  /** The definition endpoint answers 1390016 from now on; list and query keep its history. */
+  deleteDefinition(approvalCode: string): void {
+    if (!this.entries.has(approvalCode)) throw new DatasetError(`unknown approval code: ${approvalCode}`);
+    this.deletedDefinitions.add(approvalCode);
+  }
+
+  isDefinitionDeleted(approvalCode: string): boolean {
+    return this.deletedDefinitions.has(approvalCode);
   }
 
   private indexedAtOf(id: number): number {

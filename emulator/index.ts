@@ -1,8 +1,12 @@
 /** Public API of the embedded Feishu Open API emulator. */
 export { FeishuEmulator, startEmulator } from './server.js';
-export type { BoundSemantics, EmulatorOptions, RateLimitOption } from './options.js';
+export type { BoundSemantics, DeniableEndpoint, EmulatorOptions, RateLimitOption, RateLimitSetting } from './options.js';
 export { defaultOptions, OptionError } from './options.js';
 export type { AddInstancesRequest, InstanceStatus, InstanceTruth } from './dataset.js';
 export { DatasetError, generateApprovalCodes } from './dataset.js';
 export type { EmulatorStats } from './stats.js';
 export type { InstanceDetail } from './instance-detail.js';
+export type { CommentItem, TaskItem, TimelineItem } from './process.js';
+export type { WidgetDefinition } from './form-widgets.js';
+export { FORM_WIDGETS } from './form-widgets.js';
+export type { DeleteMode } from './transitions.js';

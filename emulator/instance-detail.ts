@@ -1,42 +1,18 @@
 /**
- * The instance detail payload and the status model behind it.
+ * The instance detail payload (GET /open-apis/approval/v4/instances/:instance_id).
  *
- * Nothing here is stored per instance: every attribute is derived from the record's salt, so 1M
- * instances cost no more memory than their codes and times. The status model: a `pendingRatio`
- * share of instances is PENDING until a derived `finalAtMs`; about half of those finalise 1–5 s
- * after their batch anchor (the emulator's start for seeded data), the rest hours later — so two
- * syncs a few seconds apart see some PENDING → final transitions. The others are final from the
- * start, finalised somewhere between their creation and the anchor.
+ * Nothing here is stored per instance: every attribute is derived from the record's salt when a
+ * detail is asked for, so 1M instances cost no more memory than their codes and times. Statuses
+ * come from status-model.ts, forms from form-widgets.ts, tasks and timeline from process.ts.
  */
 import type { InstanceRecord, InstanceStatus } from './dataset.js';
-import { mulberry32, randomHex, randomInt, type Random } from './random.js';
+import { instanceFormWidgets } from './form-widgets.js';
+import { buildProcess, person, type CommentItem, type Person, type TaskItem, type TimelineItem } from './process.js';
+import { mulberry32, randomHex, uuidLike } from './random.js';
+import { drawStatusFacts, statusStateAt, type StatusFacts } from './status-model.js';
 
-type FinalStatus = 'APPROVED' | 'REJECTED' | 'CANCELED';
-
-export interface TaskItem {
-  id: string;
-  user_id: string;
-  open_id: string;
-  status: string;
-  node_id: string;
-  node_name: string;
-  start_time: string;
-  end_time: string;
-}
-
-export interface TimelineItem {
-  type: 'START' | 'PASS' | 'REJECT' | 'CANCEL';
-  create_time: string;
-  user_id: string;
-  open_id: string;
-}
-
-export interface FormWidget {
-  id: string;
-  name: string;
-  type: string;
-  value: string;
-}
+export { statusAt } from './status-model.js';
+export type { TaskItem, TimelineItem, CommentItem } from './process.js';
 
 export interface InstanceDetail {
   approval_code: string;
@@ -52,159 +28,105 @@ export interface InstanceDetail {
   uuid: string;
   form: string;
   task_list: TaskItem[];
-  comment_list: never[];
+  comment_list: CommentItem[];
   timeline: TimelineItem[];
   reverted: boolean;
+  reverted_instance_code?: string;
+  modified_instance_code?: string;
 }
 
-/** The fixed-per-instance facts, derived from the salt. */
-interface DerivedFacts {
-  pending: boolean;
-  finalStatus: FinalStatus;
-  finalAtMs: number;
-  userId: string;
-  openId: string;
+/** The fixed-per-instance facts, derived from the salt (status facts first, same stream). */
+export interface DerivedFacts extends StatusFacts {
+  requester: Person;
   departmentId: string;
   uuid: string;
-  approverUserId: string;
-  approverOpenId: string;
-  taskId: string;
-  amount: number;
-  reason: string;
+  /** Code of the instance this one modifies (a share of instances are modifications). */
+  modifiedInstanceCode: string | undefined;
+  /** Code the revocation request would get if this instance is revoked. */
+  revertInstanceCode: string;
 }
 
-const REASONS = ['Travel', 'Office supplies', 'Team dinner', 'Training', 'Hardware', 'Conference'];
+export function deriveFacts(record: InstanceRecord, pendingRatio: number): DerivedFacts {
+  const rng = mulberry32(record.salt);
+  const status = drawStatusFacts(record, pendingRatio, rng);
+  const requester = person(rng);
+  const departmentId = `od-${randomHex(rng, 4).toLowerCase()}`;
+  const uuid = randomHex(rng, 2).toLowerCase();
+  const modified = rng.next() < 0.05;
+  const modifiedCode = uuidLike(rng);
+  const revertCode = uuidLike(rng);
+  return {
+    ...status,
+    requester,
+    departmentId,
+    uuid,
+    modifiedInstanceCode: modified ? modifiedCode : undefined,
+    revertInstanceCode: revertCode,
+  };
+}
 
-const SECOND_MS = 1000;
+/** serial_number: the creation day and a 4-digit sequence. */
+export function serialNumber(record: InstanceRecord): string {
+  const day = new Date(record.createTimeMs).toISOString().slice(0, 10).replaceAll('-', '');
+  return `${day}${String(record.serial % 10_000).padStart(4, '0')}`;
+}
+
 const HOUR_MS = 3_600_000;
 
-function pickFinal(rng: Random): FinalStatus {
-  const u = rng.next();
-  return u < 0.7 ? 'APPROVED' : u < 0.9 ? 'REJECTED' : 'CANCELED';
+/** Without contact:user.employee_id:readonly, Feishu leaves every user_id empty, silently. */
+function hideUserIds<T extends { user_id?: string; user_id_list?: string[]; cc_user_list?: Array<{ user_id: string }> }>(item: T): T {
+  const out: T = { ...item };
+  if (out.user_id !== undefined) out.user_id = '';
+  if (out.user_id_list) out.user_id_list = out.user_id_list.map(() => '');
+  if (out.cc_user_list) out.cc_user_list = out.cc_user_list.map((c) => ({ ...c, user_id: '' }));
+  return out;
 }
 
-/** Draw order is fixed: changing it would change every emulated data set. */
-function deriveFacts(record: InstanceRecord, pendingRatio: number): DerivedFacts {
-  const anchorMs = record.anchorMs;
-  const rng = mulberry32(record.salt);
-  const pending = rng.next() < pendingRatio;
-  const finalStatus = pickFinal(rng);
-  const soon = rng.next() < 0.5;
-  const soonDelay = randomInt(rng, SECOND_MS, 5 * SECOND_MS);
-  const lateDelay = randomInt(rng, 2 * HOUR_MS, 48 * HOUR_MS);
-  const doneFraction = rng.next();
-  let finalAtMs: number;
-  if (pending) {
-    finalAtMs = Math.max(record.createTimeMs, anchorMs) + (soon ? soonDelay : lateDelay);
-  } else {
-    finalAtMs = record.createTimeMs + Math.floor(doneFraction * Math.max(0, anchorMs - record.createTimeMs));
-  }
-  return {
-    pending,
-    finalStatus,
-    finalAtMs,
-    userId: randomHex(rng, 1).toLowerCase(),
-    openId: `ou_${randomHex(rng, 4).toLowerCase()}`,
-    departmentId: `od-${randomHex(rng, 4).toLowerCase()}`,
-    uuid: randomHex(rng, 2).toLowerCase(),
-    approverUserId: randomHex(rng, 1).toLowerCase(),
-    approverOpenId: `ou_${randomHex(rng, 4).toLowerCase()}`,
-    taskId: String(7_000_000_000_000_000 + (rng.nextUint32() % 1_000_000_000)),
-    amount: randomInt(rng, 1, 100_000),
-    reason: REASONS[randomInt(rng, 0, REASONS.length - 1)] ?? 'Other',
-  };
+export interface DetailContext {
+  approvalName: string;
+  pendingRatio: number;
+  /** The app may read employee ids (user_id filled). */
+  employeeIdScope: boolean;
 }
-
-/** Status and end time (0 = open) at `nowMs`, honouring a forced status. */
-export function statusAt(
-  record: InstanceRecord,
-  pendingRatio: number,
-  nowMs: number,
-): { status: InstanceStatus; endMs: number } {
-  if (record.override) {
-    const { status, atMs } = record.override;
-    return { status, endMs: status === 'PENDING' ? 0 : Math.max(atMs, record.createTimeMs) };
-  }
-  const facts = deriveFacts(record, pendingRatio);
-  if (nowMs >= facts.finalAtMs) return { status: facts.finalStatus, endMs: facts.finalAtMs };
-  return { status: 'PENDING', endMs: 0 };
-}
-
-function yyyymmdd(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
-}
-
-const TIMELINE_TYPE: Record<string, TimelineItem['type'] | undefined> = {
-  APPROVED: 'PASS',
-  REJECTED: 'REJECT',
-  CANCELED: 'CANCEL',
-};
-
-const TASK_STATUS: Record<InstanceStatus, string> = {
-  PENDING: 'PENDING',
-  APPROVED: 'APPROVED',
-  REJECTED: 'REJECTED',
-  CANCELED: 'DONE',
-  DELETED: 'DONE',
-};
 
 /** The `data` object of GET /open-apis/approval/v4/instances/:instance_id. */
-export function buildInstanceDetail(
-  record: InstanceRecord,
-  approvalName: string,
-  pendingRatio: number,
-  nowMs: number,
-): InstanceDetail {
-  const facts = deriveFacts(record, pendingRatio);
-  const { status, endMs } = statusAt(record, pendingRatio, nowMs);
-  const start = String(record.createTimeMs);
-  const end = String(endMs);
-  const form: FormWidget[] = [
-    { id: 'widget1', name: 'Amount', type: 'number', value: String(facts.amount) },
-    { id: 'widget2', name: 'Reason', type: 'textarea', value: facts.reason },
-    { id: 'widget3', name: 'Date', type: 'date', value: new Date(record.createTimeMs).toISOString() },
-  ];
-  const timeline: TimelineItem[] = [
-    { type: 'START', create_time: start, user_id: facts.userId, open_id: facts.openId },
-  ];
-  const closing = TIMELINE_TYPE[status];
-  if (closing) {
-    // The requester cancels; the approver passes or rejects.
-    const byRequester = closing === 'CANCEL';
-    timeline.push({
-      type: closing,
-      create_time: end,
-      user_id: byRequester ? facts.userId : facts.approverUserId,
-      open_id: byRequester ? facts.openId : facts.approverOpenId,
-    });
-  }
-  return {
+export function buildInstanceDetail(record: InstanceRecord, ctx: DetailContext, nowMs: number): InstanceDetail {
+  const facts = deriveFacts(record, ctx.pendingRatio);
+  const state = statusStateAt(record, ctx.pendingRatio, nowMs);
+  const pending = state.processStatus === 'PENDING';
+  // A PENDING instance shows its planned process cut at now; a forced PENDING one ends later.
+  const plannedEnd = facts.finalAtMs > nowMs ? facts.finalAtMs : nowMs + HOUR_MS;
+  const process = buildProcess({
+    salt: record.salt,
+    createMs: record.createTimeMs,
+    requester: facts.requester,
+    outcome: pending ? facts.finalStatus : (state.processStatus as 'APPROVED' | 'REJECTED' | 'CANCELED' | 'DELETED'),
+    endMs: pending ? plannedEnd : state.processEndMs,
+    cutMs: pending ? Math.min(nowMs, state.deletedAtMs ?? nowMs) : Number.MAX_SAFE_INTEGER,
+    revokedAtMs: state.revokedAtMs,
+    deletedAtMs: state.deletedAtMs,
+  });
+  const formRng = mulberry32((record.salt ^ 0x27d4eb2f) >>> 0);
+  const hide = !ctx.employeeIdScope;
+  const detail: InstanceDetail = {
     approval_code: record.approvalCode,
-    approval_name: approvalName,
+    approval_name: ctx.approvalName,
     instance_code: record.instanceCode,
-    serial_number: `${yyyymmdd(record.createTimeMs)}${String(record.serial % 10_000).padStart(4, '0')}`,
-    status,
-    start_time: start,
-    end_time: end,
-    user_id: facts.userId,
-    open_id: facts.openId,
+    serial_number: serialNumber(record),
+    status: state.status,
+    start_time: String(record.createTimeMs),
+    end_time: String(state.endMs),
+    user_id: hide ? '' : facts.requester.user_id,
+    open_id: facts.requester.open_id,
     department_id: facts.departmentId,
     uuid: facts.uuid,
-    form: JSON.stringify(form),
-    task_list: [
-      {
-        id: facts.taskId,
-        user_id: facts.approverUserId,
-        open_id: facts.approverOpenId,
-        status: TASK_STATUS[status],
-        node_id: 'b3e5a2f1c0d94e7a8b6c5d4e3f2a1b0c',
-        node_name: 'Manager approval',
-        start_time: start,
-        end_time: end,
-      },
-    ],
-    comment_list: [],
-    timeline,
-    reverted: false,
+    form: JSON.stringify(instanceFormWidgets(formRng, record.createTimeMs)),
+    task_list: hide ? process.task_list.map(hideUserIds) : process.task_list,
+    comment_list: hide ? process.comment_list.map(hideUserIds) : process.comment_list,
+    timeline: hide ? process.timeline.map(hideUserIds) : process.timeline,
+    reverted: state.revokedAtMs !== undefined,
   };
+  if (state.revokedAtMs !== undefined) detail.reverted_instance_code = facts.revertInstanceCode;
+  if (facts.modifiedInstanceCode !== undefined) detail.modified_instance_code = facts.modifiedInstanceCode;
+  return detail;
 }

@@ -12,11 +12,19 @@ export type BoundSemantics = 'inclusive' | 'end_exclusive' | 'start_exclusive';
 
 export const BOUND_SEMANTICS: readonly BoundSemantics[] = ['inclusive', 'end_exclusive', 'start_exclusive'];
 
-/** Fixed windows aligned to multiples of `windowMs` of the wall clock. */
+/** At most `limit` admitted requests in any sliding `windowMs` (see rate-limit.ts). */
 export interface RateLimitOption {
   limit: number;
   windowMs: number;
 }
+
+/** null = unlimited; several windows must all admit (e.g. 1,000/min AND 50/s). */
+export type RateLimitSetting = RateLimitOption | RateLimitOption[] | null;
+
+/** API endpoints that can be denied (1390009, HTTP 403) to emulate a missing scope. */
+export type DeniableEndpoint = 'list' | 'approval' | 'detail' | 'query';
+
+export const DENIABLE_ENDPOINTS: readonly DeniableEndpoint[] = ['list', 'approval', 'detail', 'query'];
 
 export interface EmulatorOptions {
   appId: string;
@@ -30,8 +38,18 @@ export interface EmulatorOptions {
   edgeInstancesEveryMs: number;
   latencyMs: number;
   tokenTtlSec: number;
-  listRateLimit: RateLimitOption | null;
-  detailRateLimit: RateLimitOption | null;
+  listRateLimit: RateLimitSetting;
+  detailRateLimit: RateLimitSetting;
+  /** The approval definition endpoint, counted apart from the list API. */
+  approvalRateLimit: RateLimitSetting;
+  /** POST /approval/v4/instances/query. */
+  queryRateLimit: RateLimitSetting;
+  /** The bulk query reports statuses as of this many ms ago (search-index lag). */
+  queryLagMs: number;
+  /** The app has contact:user.employee_id:readonly: details carry user_id (else it is ''). */
+  employeeIdScope: boolean;
+  /** Endpoints answering 1390009 (HTTP 403, no permission). */
+  deniedEndpoints: DeniableEndpoint[];
   faultRate: number;
   htmlFaultRate: number;
   bounds: BoundSemantics;
@@ -71,6 +89,11 @@ export const ALL_KEYS: readonly OptionKey[] = [
   'tokenTtlSec',
   'listRateLimit',
   'detailRateLimit',
+  'approvalRateLimit',
+  'queryRateLimit',
+  'queryLagMs',
+  'employeeIdScope',
+  'deniedEndpoints',
   'faultRate',
   'htmlFaultRate',
   'bounds',
@@ -102,8 +125,20 @@ export function defaultOptions(nowMs: number = Date.now()): EmulatorOptions {
     edgeInstancesEveryMs: 0,
     latencyMs: 0,
     tokenTtlSec: 7200,
+    // The documented limits per app and tenant (feishu-api-notes.md).
     listRateLimit: { limit: 100, windowMs: 60_000 },
-    detailRateLimit: { limit: 50, windowMs: 1000 },
+    detailRateLimit: [
+      { limit: 1000, windowMs: 60_000 },
+      { limit: 50, windowMs: 1000 },
+    ],
+    approvalRateLimit: { limit: 100, windowMs: 60_000 },
+    queryRateLimit: [
+      { limit: 1000, windowMs: 60_000 },
+      { limit: 50, windowMs: 1000 },
+    ],
+    queryLagMs: 0,
+    employeeIdScope: false,
+    deniedEndpoints: [],
     faultRate: 0,
     htmlFaultRate: 0,
     bounds: 'inclusive',
@@ -141,10 +176,20 @@ function checkRate(key: string, value: unknown): void {
 
 function checkRateLimit(key: string, value: unknown): void {
   if (value === null) return;
-  if (typeof value !== 'object') throw new OptionError(`${key} must be null or {limit, windowMs}`);
-  const v = value as Record<string, unknown>;
-  checkPositiveInt(`${key}.limit`, v['limit']);
-  checkPositiveInt(`${key}.windowMs`, v['windowMs']);
+  const windows: unknown[] = Array.isArray(value) ? value : [value];
+  windows.forEach((w, i) => {
+    const at = Array.isArray(value) ? `${key}[${i}]` : key;
+    if (typeof w !== 'object' || w === null) throw new OptionError(`${at} must be null, {limit, windowMs} or a list of them`);
+    const v = w as Record<string, unknown>;
+    checkPositiveInt(`${at}.limit`, v['limit']);
+    checkPositiveInt(`${at}.windowMs`, v['windowMs']);
+    if ((v['limit'] as number) > 1_000_000) throw new OptionError(`${at}.limit must be <= 1000000`);
+  });
+}
+
+function cloneRate(setting: RateLimitSetting): RateLimitSetting {
+  if (setting === null) return null;
+  return Array.isArray(setting) ? setting.map((w) => ({ ...w })) : { ...setting };
 }
 
 /** Validates one option value; throws OptionError. Kept per key so partial updates reuse it. */
@@ -182,7 +227,20 @@ export function validateOption(key: OptionKey, value: unknown): void {
       return;
     case 'listRateLimit':
     case 'detailRateLimit':
+    case 'approvalRateLimit':
+    case 'queryRateLimit':
       checkRateLimit(key, value);
+      return;
+    case 'queryLagMs':
+      checkNonNegativeInt(key, value);
+      return;
+    case 'employeeIdScope':
+      if (typeof value !== 'boolean') throw new OptionError('employeeIdScope must be a boolean');
+      return;
+    case 'deniedEndpoints':
+      if (!Array.isArray(value) || !value.every((e) => DENIABLE_ENDPOINTS.includes(e as DeniableEndpoint))) {
+        throw new OptionError(`deniedEndpoints must be a list of ${DENIABLE_ENDPOINTS.join(', ')}`);
+      }
       return;
     case 'faultRate':
     case 'htmlFaultRate':
@@ -236,8 +294,11 @@ export function cloneOptions(options: EmulatorOptions): EmulatorOptions {
   return {
     ...options,
     approvalCodes: [...options.approvalCodes],
-    listRateLimit: options.listRateLimit ? { ...options.listRateLimit } : null,
-    detailRateLimit: options.detailRateLimit ? { ...options.detailRateLimit } : null,
+    listRateLimit: cloneRate(options.listRateLimit),
+    detailRateLimit: cloneRate(options.detailRateLimit),
+    approvalRateLimit: cloneRate(options.approvalRateLimit),
+    queryRateLimit: cloneRate(options.queryRateLimit),
+    deniedEndpoints: [...options.deniedEndpoints],
   };
 }
 

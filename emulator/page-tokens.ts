@@ -20,25 +20,26 @@ export interface Snapshot {
   readonly visibleAtMs: number;
 }
 
-export interface PageCursor {
-  readonly snapshot: Snapshot;
+export interface PageCursor<S = Snapshot> {
+  readonly snapshot: S;
   /** Index in snapshot.view where the page starts. */
   readonly position: number;
   readonly issuedAtMs: number;
 }
 
-export type CursorLookup =
-  | { kind: 'ok'; cursor: PageCursor }
+export type CursorLookup<S = Snapshot> =
+  | { kind: 'ok'; cursor: PageCursor<S> }
   | { kind: 'unknown' }
   | { kind: 'expired' };
 
 /** Upper bound on remembered cursors (a 1M-instance crawl needs ~10k); oldest are forgotten first. */
 const MAX_CURSORS = 200_000;
 
-export class PageTokenStore {
-  private readonly cursors = new Map<string, PageCursor>();
+/** Generic over the snapshot so the list and the bulk query APIs each keep their own cursors. */
+export class PageTokenStore<S = Snapshot> {
+  private readonly cursors = new Map<string, PageCursor<S>>();
 
-  issue(snapshot: Snapshot, position: number, nowMs: number = Date.now()): string {
+  issue(snapshot: S, position: number, nowMs: number = Date.now()): string {
     const token = newPageToken();
     this.cursors.set(token, { snapshot, position, issuedAtMs: nowMs });
     if (this.cursors.size > MAX_CURSORS) {
@@ -53,7 +54,7 @@ export class PageTokenStore {
    * `ttlMs` 0 means tokens never expire. Expiry is judged at look-up time, so a run-time TTL change
    * applies to tokens already issued.
    */
-  lookup(token: string, ttlMs: number, nowMs: number = Date.now()): CursorLookup {
+  lookup(token: string, ttlMs: number, nowMs: number = Date.now()): CursorLookup<S> {
     const cursor = this.cursors.get(token);
     if (!cursor) return { kind: 'unknown' };
     if (ttlMs > 0 && nowMs - cursor.issuedAtMs > ttlMs) return { kind: 'expired' };

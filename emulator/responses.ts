@@ -64,3 +64,8 @@ export const approvalNotFound = (): JsonResult => fail(400, 1390002, 'approval c
  * itself was not available to confirm it, so it is the best-supported choice, not a certainty.
  */
 export const instanceNotFound = (): JsonResult => fail(400, 1390003, 'instance code not found');
+
+/** The approval definition was deleted (its instances stay listable). */
+export const definitionDeleted = (): JsonResult => fail(400, 1390016, 'approval is deleted');
+/** The app lacks the permission (scope) for this operation. */
+export const noPermission = (): JsonResult => fail(403, 1390009, 'no permission to operate');

@@ -27,10 +27,12 @@ import { newLogId } from './ids.js';
 import { applyRuntimeUpdate, cloneOptions, resolveOptions, type EmulatorOptions } from './options.js';
 import { PageTokenStore } from './page-tokens.js';
 import { deriveSeed, mulberry32, type Random } from './random.js';
-import { FixedWindowLimiter } from './rate-limit.js';
+import { handleQuery, type QuerySnapshot } from './query-handler.js';
+import { SlidingWindowLimiter } from './rate-limit.js';
 import {
   badGatewayHtml,
   invalidAppParam,
+  noPermission,
   notFound,
   quotaExhausted,
   rateLimited,
@@ -39,15 +41,25 @@ import {
 } from './responses.js';
 import { StatsCollector, type EmulatorStats } from './stats.js';
 import { TokenStore } from './tokens.js';
+import { deleteInstance, finishInstance, revokeInstance, statusRows, type DeleteMode } from './transitions.js';
+
+/** Endpoints with their own frequency limit, and the option holding it. */
+type LimitedEndpoint = 'list' | 'detail' | 'approval' | 'query';
+const LIMIT_OPTION = {
+  list: 'listRateLimit',
+  detail: 'detailRateLimit',
+  approval: 'approvalRateLimit',
+  query: 'queryRateLimit',
+} as const satisfies Record<LimitedEndpoint, keyof EmulatorOptions>;
 
 export class FeishuEmulator implements AdminTarget {
   private current: EmulatorOptions;
   private readonly dataset: Dataset;
   private readonly tokens = new TokenStore();
   private readonly pageTokens = new PageTokenStore();
+  private readonly queryTokens = new PageTokenStore<QuerySnapshot>();
   private readonly counters = new StatsCollector();
-  private readonly listLimiter: FixedWindowLimiter;
-  private readonly detailLimiter: FixedWindowLimiter;
+  private readonly limiters: Record<LimitedEndpoint, SlidingWindowLimiter>;
   /** Fault draws come from the seed too, so a serial run injects faults at the same requests. */
   private readonly faultRng: Random;
   private readonly ctx: ApiContext;
@@ -62,8 +74,8 @@ export class FeishuEmulator implements AdminTarget {
     this.dataset = new Dataset(resolved);
     resolved.approvalCodes = [...this.dataset.approvalCodes];
     this.current = resolved;
-    this.listLimiter = new FixedWindowLimiter(() => this.current.listRateLimit);
-    this.detailLimiter = new FixedWindowLimiter(() => this.current.detailRateLimit);
+    const limiter = (endpoint: LimitedEndpoint): SlidingWindowLimiter => new SlidingWindowLimiter(() => this.current[LIMIT_OPTION[endpoint]]);
+    this.limiters = { list: limiter('list'), detail: limiter('detail'), approval: limiter('approval'), query: limiter('query') };
     this.faultRng = mulberry32(deriveSeed(resolved.seed, 'faults'));
     const self = this;
     this.ctx = {
@@ -147,12 +159,33 @@ export class FeishuEmulator implements AdminTarget {
     return this.dataset.add(req, this.current.indexDelayMs);
   }
 
-  deleteInstance(instanceCode: string): void {
-    this.dataset.delete(instanceCode);
+  /** Default 'gone' (removed everywhere, detail 1390003); 'status' keeps it with status DELETED. */
+  deleteInstance(instanceCode: string, mode: DeleteMode = 'gone'): void {
+    deleteInstance(this.dataset, instanceCode, mode);
   }
 
   setInstanceStatus(instanceCode: string, status: InstanceStatus): void {
     this.dataset.setStatus(instanceCode, status);
+  }
+
+  /** APPROVED -> CANCELED with `reverted` (throws unless the instance is APPROVED now). */
+  revokeInstance(instanceCode: string): void {
+    revokeInstance(this.dataset, instanceCode);
+  }
+
+  /** PENDING -> a final status now (throws unless the instance is PENDING now). */
+  finishInstance(instanceCode: string, status: InstanceStatus): void {
+    finishInstance(this.dataset, instanceCode, status);
+  }
+
+  /** The definition endpoint answers 1390016 from now on; list and query keep its instances. */
+  deleteDefinition(approvalCode: string): void {
+    this.dataset.deleteDefinition(approvalCode);
+  }
+
+  /** Current status of every instance (or one code's), in truth order: the status oracle. */
+  statuses(approvalCode?: string): ReturnType<typeof statusRows> {
+    return statusRows(this.dataset, approvalCode);
   }
 
   stats(): EmulatorStats {
@@ -216,10 +249,10 @@ export class FeishuEmulator implements AdminTarget {
     const authError = authorize(this.ctx, req.headers.authorization);
     if (authError) return authError;
 
-    const limiter = route.kind === 'list' ? this.listLimiter : route.kind === 'detail' ? this.detailLimiter : undefined;
-    if (limiter) {
-      const decision = limiter.check();
-      if (!decision.allowed) return rateLimited(decision.limit, decision.resetSec);
+    const decision = this.limiters[route.kind].check();
+    if (!decision.allowed) {
+      this.counters.limited(route.kind);
+      return rateLimited(decision.limit, decision.resetSec);
     }
 
     if (options.faultRate > 0 || options.htmlFaultRate > 0) {
@@ -228,9 +261,13 @@ export class FeishuEmulator implements AdminTarget {
       if (u < options.faultRate + options.htmlFaultRate) return badGatewayHtml();
     }
 
+    if (options.deniedEndpoints.includes(route.kind)) return noPermission();
+
     switch (route.kind) {
       case 'list':
         return handleList(this.ctx, url.searchParams);
+      case 'query':
+        return handleQuery(this.ctx, this.queryTokens, url.searchParams, body);
       case 'approval':
         return handleApproval(this.ctx, route.approvalCode);
       case 'detail':

@@ -1,14 +1,16 @@
 /** Request counters the tests and benchmarks read back (GET /_emulator/stats or stats()). */
 
-export type EndpointKind = 'token' | 'list' | 'approval' | 'detail' | 'other';
+export type EndpointKind = 'token' | 'list' | 'query' | 'approval' | 'detail' | 'other';
 
 export interface EmulatorStats {
-  /** By endpoint: 'token' | 'list' | 'approval' | 'detail' | 'other'. */
+  /** By endpoint: 'token' | 'list' | 'query' | 'approval' | 'detail' | 'other'. */
   requests: Record<string, number>;
   /** Body code (or 'html502') → count. */
   responsesByCode: Record<string, number>;
   /** 99991400 answers. */
   rateLimited: number;
+  /** 99991400 answers by endpoint kind. */
+  rateLimitedByEndpoint: Record<string, number>;
   tokensIssued: number;
   /** Peak number of API requests being served at once. */
   maxInFlight: number;
@@ -24,6 +26,7 @@ export class StatsCollector {
   private requests: Record<string, number> = {};
   private responsesByCode: Record<string, number> = {};
   private rateLimited = 0;
+  private rateLimitedByEndpoint: Record<string, number> = {};
   private tokensIssued = 0;
   private inFlight = 0;
   private maxInFlight = 0;
@@ -40,6 +43,11 @@ export class StatsCollector {
     const key = String(code);
     this.responsesByCode[key] = (this.responsesByCode[key] ?? 0) + 1;
     if (code === 99991400) this.rateLimited++;
+  }
+
+  /** A 99991400 answer from the given endpoint (counted apart from response()). */
+  limited(kind: EndpointKind): void {
+    this.rateLimitedByEndpoint[kind] = (this.rateLimitedByEndpoint[kind] ?? 0) + 1;
   }
 
   tokenIssued(): void {
@@ -60,6 +68,7 @@ export class StatsCollector {
       requests: { ...this.requests },
       responsesByCode: { ...this.responsesByCode },
       rateLimited: this.rateLimited,
+      rateLimitedByEndpoint: { ...this.rateLimitedByEndpoint },
       tokensIssued: this.tokensIssued,
       maxInFlight: this.maxInFlight,
       listRequestTimes: this.listTimes.slice(-LIST_TIMES_CAP),
@@ -72,6 +81,7 @@ export class StatsCollector {
     this.requests = {};
     this.responsesByCode = {};
     this.rateLimited = 0;
+    this.rateLimitedByEndpoint = {};
     this.tokensIssued = 0;
     this.maxInFlight = this.inFlight;
     this.listTimes = [];

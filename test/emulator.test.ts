@@ -292,7 +292,7 @@ describe('Feishu emulator', { concurrency: true }, () => {
   });
 
   test('fault rates are close to the configured ones', async () => {
-    await withEmulator({ instancesPerCode: 5, faultRate: 0.2, htmlFaultRate: 0.1 }, async (emu) => {
+    await withEmulator({ instancesPerCode: 5, faultRate: 0.2, htmlFaultRate: 0.1, approvalRateLimit: null }, async (emu) => {
       const tok = await token(emu);
       const path = `/open-apis/approval/v4/approvals/${emu.approvalCodes[0] as string}`;
       const n = 1000;
@@ -360,11 +360,17 @@ describe('Feishu emulator', { concurrency: true }, () => {
       const tok = await token(emu);
       const code = emu.approvalCodes[1] as string;
       const ok = await get(emu, `/open-apis/approval/v4/approvals/${code}`, tok);
-      assert.deepEqual(ok.body, {
-        code: 0,
-        msg: 'success',
-        data: { approval_name: 'Emulated approval 2', approval_code: code, status: 'ACTIVE', form: '[]', node_list: [], viewers: [] },
-      });
+      const data = ok.body['data'] as Record<string, unknown>;
+      assert.deepEqual([ok.body['code'], ok.body['msg']], [0, 'success']);
+      // As documented: approval_name, status, form, node_list, viewers; no approval_code.
+      assert.deepEqual(Object.keys(data).sort(), ['approval_name', 'form', 'node_list', 'status', 'viewers']);
+      assert.deepEqual([data['approval_name'], data['status']], ['Emulated approval 2', 'ACTIVE']);
+      const form = JSON.parse(data['form'] as string) as Array<Record<string, unknown>>;
+      assert.ok(form.some((w) => w['type'] === 'fieldList' && Array.isArray(w['children'])));
+      const nodes = data['node_list'] as Array<Record<string, unknown>>;
+      for (const node of nodes) {
+        for (const key of ['name', 'need_approver', 'node_id', 'custom_node_id', 'node_type', 'approver_chosen_multi']) assert.ok(key in node, key);
+      }
       const missing = await get(emu, '/open-apis/approval/v4/approvals/NOPE', tok);
       assert.deepEqual([missing.status, missing.body['code']], [400, 1390002]);
       const unknownPath = await get(emu, '/open-apis/nothing/here', tok);
@@ -394,7 +400,7 @@ describe('Feishu emulator', { concurrency: true }, () => {
       for (const key of ['serial_number', 'user_id', 'open_id', 'department_id', 'uuid']) assert.equal(typeof d[key], 'string', key);
       const form = JSON.parse(d['form'] as string) as Array<Record<string, unknown>>;
       assert.ok(Array.isArray(form) && form.length > 0);
-      assert.deepEqual(Object.keys(form[0] ?? {}).sort(), ['id', 'name', 'type', 'value']);
+      assert.deepEqual(Object.keys(form[0] ?? {}).sort(), ['custom_id', 'id', 'name', 'type', 'value']);
       assert.ok(Array.isArray(d['task_list']) && Array.isArray(d['comment_list']) && Array.isArray(d['timeline']));
       const task = (d['task_list'] as Array<Record<string, unknown>>)[0] ?? {};
       for (const key of ['id', 'user_id', 'open_id', 'status', 'node_id', 'node_name', 'start_time', 'end_time']) assert.ok(key in task, key);
