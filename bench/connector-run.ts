@@ -48,11 +48,12 @@ interface Message {
   trace?: { type?: string; error?: { message?: string; internal_message?: string } };
 }
 
-export async function runConnectorRead(config: Record<string, unknown>, options: { timeoutMs?: number; streams?: string[] } = {}): Promise<ConnectorRun> {
+/** `bin`: another program taking the connector's arguments (the bench's floor program); the connector by default. */
+export async function runConnectorRead(config: Record<string, unknown>, options: { timeoutMs?: number; streams?: string[]; bin?: string } = {}): Promise<ConnectorRun> {
   const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('full_refresh', options.streams) });
   try {
     const usageFile = join(files.dir, 'usage.txt');
-    const nodeArgs = [...nodeFlags(), BENCH_BIN, 'read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
+    const nodeArgs = [...(options.bin ? [] : nodeFlags()), options.bin ?? BENCH_BIN, 'read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
     const wrapped = haveGnuTime();
     const [command, args] = wrapped ? [GNU_TIME, [...gnuTimeArgs(usageFile), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
     return await run(command, args, wrapped ? () => readGnuTime(usageFile) : undefined, options.timeoutMs ?? 600_000);
