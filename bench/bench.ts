@@ -25,7 +25,10 @@ async function main(): Promise<number> {
   }
   const names = requested.length > 0 ? requested : Object.keys(SCENARIOS);
   const machine = machineInfo();
-  process.stdout.write(`bench on ${machine.nproc} × ${machine.cpuModel}, node ${machine.node}, ${machine.date}\n`);
+  const cpu = machine.lscpu;
+  process.stdout.write(
+    `bench on ${machine.nproc} × ${cpu['Model name'] ?? machine.cpuModel}${cpu['Hypervisor vendor'] ? ` (${cpu['Hypervisor vendor']} guest)` : ''}, node ${machine.node}, ${machine.date}\n`,
+  );
   const started = performance.now();
   const report: BenchReport = { command: 'npm run bench', machine, durationS: 0, scenariosRun: names, allMet: false, scenarios: {} };
   for (const name of names) {

@@ -1,5 +1,6 @@
 /** The connector config a bench run uses: the emulator's credentials and codes, a fixed date range. */
 import type { FeishuEmulator } from '../emulator/index.js';
+import { connectionConfig } from '../harness/index.js';
 import { iso } from './scenario.js';
 
 export function connectorConfig(
@@ -7,17 +8,7 @@ export function connectorConfig(
   range: { startMs: number; endMs: number },
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return {
-    app_id: emulator.options.appId,
-    app_secret: emulator.options.appSecret,
-    approval_codes: emulator.approvalCodes,
-    start_date: iso(range.startMs),
-    end_date: iso(range.endMs),
-    base_url: emulator.baseUrl,
-    page_size: 100,
-    window_hours: 10,
-    ...overrides,
-  };
+  return connectionConfig(emulator, { start_date: iso(range.startMs), end_date: iso(range.endMs), page_size: 100, window_hours: 10, ...overrides });
 }
 
 /** Fails loudly when the connector did not finish cleanly: its figures would mean nothing. */

@@ -5,16 +5,13 @@
  * in memory whole.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CONNECTOR_BIN, catalog, writeFiles } from '../harness/index.js';
 import { GNU_TIME, gnuTimeArgs, haveGnuTime, readGnuTime, sampleProc, type ProcessUsage } from './process-usage.js';
 
-/** dist/bench/connector-run.js → repository root. */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** BENCH_CONNECTOR_BIN points the bench at another build (e.g. a patched copy, for an A/B comparison). */
-export const CONNECTOR_BIN = process.env['BENCH_CONNECTOR_BIN'] || join(REPO_ROOT, 'dist', 'src', 'main.js');
+const BENCH_BIN = process.env['BENCH_CONNECTOR_BIN'] || CONNECTOR_BIN;
 
 export interface ConnectorRun {
   exitCode: number | null;
@@ -44,25 +41,6 @@ function nodeFlags(): string[] {
   return (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a.length > 0);
 }
 
-export function fullRefreshCatalog(streams: string[] = ['approval_instances']): unknown {
-  return {
-    streams: streams.map((name) => (
-      {
-        stream: {
-          name,
-          json_schema: {},
-          supported_sync_modes: ['full_refresh', 'incremental'],
-          source_defined_cursor: true,
-          default_cursor_field: ['created_before'],
-        },
-        sync_mode: 'full_refresh',
-        destination_sync_mode: 'overwrite',
-        cursor_field: ['created_before'],
-        primary_key: [['instance_code']],
-      })),
-  };
-}
-
 interface Message {
   type?: string;
   record?: { data?: { instance_code?: unknown } };
@@ -70,20 +48,17 @@ interface Message {
   trace?: { type?: string; error?: { message?: string; internal_message?: string } };
 }
 
-export async function runConnectorRead(config: Record<string, unknown>, options: { timeoutMs?: number; streams?: string[] } = {}): Promise<ConnectorRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'feishu-approval-bench-'));
+/** `bin`: another program taking the connector's arguments (the bench's floor program); the connector by default. */
+export async function runConnectorRead(config: Record<string, unknown>, options: { timeoutMs?: number; streams?: string[]; bin?: string } = {}): Promise<ConnectorRun> {
+  const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('full_refresh', options.streams) });
   try {
-    const configFile = join(dir, 'config.json');
-    const catalogFile = join(dir, 'catalog.json');
-    const usageFile = join(dir, 'usage.txt');
-    writeFileSync(configFile, JSON.stringify(config));
-    writeFileSync(catalogFile, JSON.stringify(fullRefreshCatalog(options.streams)));
-    const nodeArgs = [...nodeFlags(), CONNECTOR_BIN, 'read', '--config', configFile, '--catalog', catalogFile];
+    const usageFile = join(files.dir, 'usage.txt');
+    const nodeArgs = [...(options.bin ? [] : nodeFlags()), options.bin ?? BENCH_BIN, 'read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
     const wrapped = haveGnuTime();
     const [command, args] = wrapped ? [GNU_TIME, [...gnuTimeArgs(usageFile), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
     return await run(command, args, wrapped ? () => readGnuTime(usageFile) : undefined, options.timeoutMs ?? 600_000);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(files.dir, { recursive: true, force: true });
   }
 }
 

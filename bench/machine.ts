@@ -1,4 +1,5 @@
 /** The machine a benchmark ran on, for results.json and docs/benchmarks.md. */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
@@ -10,6 +11,25 @@ export interface MachineInfo {
   node: string;
   platform: string;
   totalMemoryMiB: number;
+  /** The lines of `lscpu` that tell machines apart (empty where lscpu is missing). */
+  lscpu: Record<string, string>;
+}
+
+const LSCPU_FIELDS = ['Model name', 'CPU(s)', 'Thread(s) per core', 'Core(s) per socket', 'Socket(s)', 'Hypervisor vendor', 'BogoMIPS', 'L2 cache', 'L3 cache'];
+
+function lscpu(): Record<string, string> {
+  try {
+    const text = execFileSync('lscpu', { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+    const fields: Record<string, string> = {};
+    for (const line of text.split('\n')) {
+      const at = line.indexOf(':');
+      const key = line.slice(0, at).trim();
+      if (at > 0 && LSCPU_FIELDS.includes(key)) fields[key] = line.slice(at + 1).trim();
+    }
+    return fields;
+  } catch {
+    return {};
+  }
 }
 
 function cpuModel(): string {
@@ -33,5 +53,6 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     totalMemoryMiB: Math.round(os.totalmem() / 2 ** 20),
+    lscpu: lscpu(),
   };
 }

@@ -1,5 +1,6 @@
 /** What every scenario hands back to bench.ts: its figures, its target checks, its exactness. */
 import { startEmulator, type EmulatorOptions, type FeishuEmulator } from '../emulator/index.js';
+import { hourFloor } from '../harness/index.js';
 import type { Exactness } from './exactness.js';
 
 export interface TargetCheck {
@@ -25,12 +26,7 @@ export interface ScenarioResult {
   met: boolean;
 }
 
-export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
-
-export function hourFloor(ms: number): number {
-  return Math.floor(ms / HOUR_MS) * HOUR_MS;
-}
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();

@@ -6,15 +6,12 @@
  * (node dist/src/main.js) in a child process; its stdout is saved under demo-output/. A summary
  * goes to stderr; the exit code is non-zero, with the reason, when any step did not do its job.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startEmulator, type EmulatorStats, type FeishuEmulator } from '../emulator/index.js';
-import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../src/kit/protocol.js';
+import { REPO_ROOT, catalog, connectionConfig, cursors, instanceCodes, lastState, records, runConnectorCli } from '../harness/index.js';
+import type { AirbyteMessage } from '../src/kit/protocol.js';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CONNECTOR = join(REPO_ROOT, 'dist', 'src', 'main.js');
 const OUT_DIR = join(REPO_ROOT, 'demo-output');
 
 const CODES = 2;
@@ -62,32 +59,17 @@ async function main(): Promise<void> {
 }
 
 async function run(emulator: FeishuEmulator): Promise<void> {
-  const options = emulator.options;
   say(
     `Feishu emulator on ${emulator.baseUrl}: ${CODES} approval codes x ${INSTANCES_PER_CODE} instances over ${DAYS} days, ` +
       `${LATENCY_MS} ms latency, list limit ${REQUESTS_PER_MINUTE}/min`,
   );
-  const config = {
-    app_id: options.appId,
-    app_secret: options.appSecret,
-    approval_codes: emulator.approvalCodes,
-    start_date: new Date(options.spanStartMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    base_url: emulator.baseUrl,
+  const config = connectionConfig(emulator, {
     requests_per_minute: REQUESTS_PER_MINUTE,
     detail_requests_per_second: DETAIL_REQUESTS_PER_SECOND,
     max_concurrency: 4,
-  };
-  const catalog: ConfiguredAirbyteCatalog = {
-    streams: [STREAM, DETAILS].map((name) => ({
-      stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'], source_defined_cursor: true, default_cursor_field: ['created_before'] },
-      sync_mode: 'incremental',
-      destination_sync_mode: 'append_dedup',
-      cursor_field: ['created_before'],
-      primary_key: [['instance_code']],
-    })),
-  };
+  });
   const configFile = writeJson('config.json', config);
-  const catalogFile = writeJson('configured_catalog.json', catalog);
+  const catalogFile = writeJson('configured_catalog.json', catalog('incremental', [STREAM, DETAILS]));
   const steps: Step[] = [];
 
   const spec = await step(emulator, 'spec', 'spec.jsonl', ['spec']);
@@ -107,15 +89,15 @@ async function run(emulator: FeishuEmulator): Promise<void> {
   const full = await step(emulator, 'read (first, no state)', 'read-1.jsonl', ['read', '--config', configFile, '--catalog', catalogFile]);
   steps.push(full);
   const seeded = new Set(emulator.truth().map((t) => t.instanceCode));
-  const firstCodes = instanceCodes(full.messages);
+  const firstCodes = new Set(instanceCodes(full.messages, STREAM));
   expect(firstCodes.size === seeded.size && [...seeded].every((c) => firstCodes.has(c)), `first read returned ${firstCodes.size} distinct instances, the emulator holds ${seeded.size}`);
-  const detailCodes = instanceCodes(full.messages, DETAILS);
+  const detailCodes = new Set(instanceCodes(full.messages, DETAILS));
   expect(detailCodes.size === seeded.size, `first read returned ${detailCodes.size} instance details, the emulator holds ${seeded.size} instances`);
-  const lastState = lastStateOf(full.messages);
-  const lastDetailState = lastStateOf(full.messages, DETAILS);
-  expect(lastState && lastDetailState, 'first read emitted no STATE message for a stream');
+  const firstState = lastState(full.messages, STREAM);
+  const lastDetailState = lastState(full.messages, DETAILS);
+  expect(firstState && lastDetailState, 'first read emitted no STATE message for a stream');
   // The platform hands back the latest state per stream, as an array of state messages.
-  const stateFile = writeJson('state-after-read-1.json', [lastState, lastDetailState]);
+  const stateFile = writeJson('state-after-read-1.json', [firstState, lastDetailState]);
 
   const added = emulator.approvalCodes.flatMap((approvalCode) => emulator.addInstances({ approvalCode, count: NEW_INSTANCES_PER_CODE }));
   say(`Added ${added.length} new instances (${NEW_INSTANCES_PER_CODE} per approval code), created now`);
@@ -130,14 +112,14 @@ async function run(emulator: FeishuEmulator): Promise<void> {
     stateFile,
   ]);
   steps.push(incremental);
-  const secondCodes = instanceCodes(incremental.messages);
+  const secondCodes = new Set(instanceCodes(incremental.messages, STREAM));
   const missing = added.filter((t) => !secondCodes.has(t.instanceCode));
   expect(missing.length === 0, `incremental read missed ${missing.length} of the ${added.length} new instances`);
   const reread = [...secondCodes].filter((c) => seeded.has(c)).length;
-  const finalState = lastStateOf(incremental.messages);
+  const finalState = lastState(incremental.messages, STREAM);
   expect(finalState, 'incremental read emitted no STATE message');
-  const before = cursorsOf(lastState);
-  const after = cursorsOf(finalState);
+  const before = cursors(firstState);
+  const after = cursors(finalState);
   for (const code of emulator.approvalCodes) {
     expect(Date.parse(after[code] ?? '') > Date.parse(before[code] ?? ''), `the cursor of ${code} did not advance (${before[code]} -> ${after[code]})`);
   }
@@ -149,7 +131,7 @@ async function run(emulator: FeishuEmulator): Promise<void> {
 async function step(emulator: FeishuEmulator, name: string, file: string, args: string[]): Promise<Step> {
   const before = emulator.stats();
   const started = performance.now();
-  const { code, stdout, stderr } = await runConnector(args);
+  const { code, stdout, stderr } = await runConnectorCli(args, { timeoutMs: 600_000 });
   const seconds = (performance.now() - started) / 1000;
   writeFileSync(join(OUT_DIR, file), stdout);
   const messages = parseLines(stdout, file);
@@ -160,18 +142,6 @@ async function step(emulator: FeishuEmulator, name: string, file: string, args: 
     throw new DemoFailure(`${name} failed (exit code ${code}): ${why ?? 'no message'} — see demo-output/${file}`);
   }
   return result;
-}
-
-function runConnector(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CONNECTOR, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 function parseLines(stdout: string, file: string): AirbyteMessage[] {
@@ -187,27 +157,10 @@ function parseLines(stdout: string, file: string): AirbyteMessage[] {
     });
 }
 
-function instanceCodes(messages: AirbyteMessage[], stream = STREAM): Set<string> {
-  const codes = new Set<string>();
-  for (const m of messages) if (m.type === 'RECORD' && m.record.stream === stream) codes.add(m.record.data['instance_code'] as string);
-  return codes;
-}
-
 function recordCounts(messages: AirbyteMessage[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const m of messages) if (m.type === 'RECORD') counts[m.record.stream] = (counts[m.record.stream] ?? 0) + 1;
+  for (const r of records(messages)) counts[r.stream] = (counts[r.stream] ?? 0) + 1;
   return counts;
-}
-
-function lastStateOf(messages: AirbyteMessage[], stream = STREAM): AirbyteStateMessage | undefined {
-  let last: AirbyteStateMessage | undefined;
-  for (const m of messages) if (m.type === 'STATE' && m.state.stream?.stream_descriptor.name === stream) last = m.state;
-  return last;
-}
-
-function cursorsOf(state: AirbyteStateMessage): Record<string, string> {
-  const blob = state.stream?.stream_state as { states?: { partition: { approval_code: string }; cursor: { created_before: string } }[] } | undefined;
-  return Object.fromEntries((blob?.states ?? []).map((s) => [s.partition.approval_code, s.cursor.created_before]));
 }
 
 function delta(before: EmulatorStats, after: EmulatorStats): Record<string, number> {

@@ -2,8 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import { runCli, traces, writeFiles, type RunResult } from './helpers/connector.js';
-import { catalog, emulatorConfig } from './helpers/fixtures.js';
+import { catalog, traces, writeFiles } from '../harness/index.js';
+import { runCli, type RunResult } from './helpers/connector.js';
+import { emulatorConfig } from './helpers/fixtures.js';
 
 const APP_ID = 'cli_a9secretappid77';
 const APP_SECRET = 'Sup3rSecretAppSecretValue';

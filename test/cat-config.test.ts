@@ -13,8 +13,9 @@ import type { AirbyteCatalog, AirbyteStateMessage, ConfiguredAirbyteCatalog } fr
 import { ConfigError } from '../src/kit/errors.js';
 import { parseConfig, TEST_ONLY_PLAIN_HTTP_HOST } from '../src/source/config.js';
 import { sampleEmulatorOptions } from '../scripts/sample-dataset.js';
-import { records, runCli, traces, writeFiles } from './helpers/connector.js';
-import { REPO_ROOT } from './helpers/paths.js';
+import { runCli } from './helpers/connector.js';
+import { records, traces, writeFiles } from '../harness/index.js';
+import { REPO_ROOT } from '../harness/index.js';
 
 const read = (path: string): string => readFileSync(join(REPO_ROOT, path), 'utf8');
 const json = <T = Record<string, unknown>>(path: string): T => JSON.parse(read(path)) as T;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteCatalog, ConnectorSpecification } from '../src/kit/protocol.js';
-import { runCli, writeFiles } from './helpers/connector.js';
+import { writeFiles } from '../harness/index.js';
+import { runCli } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 import { protocolErrors } from './helpers/protocol-schema.js';
 

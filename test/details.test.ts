@@ -5,10 +5,10 @@ import { Ajv } from 'ajv';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteStateMessage } from '../src/kit/protocol.js';
 import { ApprovalInstanceDetailsStream } from '../src/source/streams/details/approval-instance-details.js';
-import { logs, records, states } from './helpers/connector.js';
+import { catalog, committedPrefix, instanceCodes, lastState, logs, records, runConnectorUntilKilled, states, writeFiles } from '../harness/index.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, truthCodes } from './helpers/sync.js';
-import { catalog, emulatorConfig } from './helpers/fixtures.js';
-import { runCli, writeFiles } from './helpers/connector.js';
+import { emulatorConfig } from './helpers/fixtures.js';
+import { runCli, withMessages } from './helpers/connector.js';
 
 const DETAILS = 'approval_instance_details';
 let emulator: FeishuEmulator | undefined;
@@ -26,10 +26,6 @@ async function syncBoth(e: FeishuEmulator, config: Record<string, unknown>, stat
   const result = await runCli(args);
   assert.equal(result.code, 0, result.stdout.split('\n').filter((l) => l.includes('"ERROR"')).join('\n'));
   return result;
-}
-
-function lastStateOf(messages: ReturnType<typeof states>, stream: string) {
-  return messages.filter((s) => s.stream?.stream_descriptor.name === stream).at(-1);
 }
 
 describe('approval_instance_details', () => {
@@ -51,7 +47,7 @@ describe('approval_instance_details', () => {
     const closed = details.find((r) => r.data['status'] !== 'PENDING')!;
     assert.ok(Date.parse(closed.data['end_time'] as string) >= Date.parse(closed.data['start_time'] as string));
     assert.ok(Array.isArray(closed.data['form_parsed']));
-    const detailState = lastStateOf(states(first.messages), DETAILS)!;
+    const detailState = lastState(first.messages, DETAILS)!;
     const pendingInState = (detailState.stream!.stream_state!['pending'] as { instance_code: string }[]).map((p) => p.instance_code);
     assertSameSet(pendingInState, open.map((r) => r.data['instance_code'] as string), 'pending list in the state');
     assert.equal(emulator.stats().rateLimited, 0, 'no 429 at the detail budget');
@@ -63,12 +59,12 @@ describe('approval_instance_details', () => {
 
     // Half of the pending instances become final within seconds of the emulator's start.
     await sleep(5500);
-    const second = await syncBoth(emulator, config, states(first.messages).length ? [lastStateOf(states(first.messages), 'approval_instances')!, detailState] : undefined);
+    const second = await syncBoth(emulator, config, states(first.messages).length ? [lastState(first.messages, 'approval_instances')!, detailState] : undefined);
     const again = new Map(records(second.messages, DETAILS).map((r) => [r.data['instance_code'] as string, r.data['status'] as string]));
     for (const code of pendingInState) assert.ok(again.has(code), `pending ${code} fetched again`);
     const nowFinal = pendingInState.filter((code) => again.get(code) !== 'PENDING');
     assert.ok(nowFinal.length > 0, 'some instances moved from PENDING to a final status');
-    const stillPending = (lastStateOf(states(second.messages), DETAILS)!.stream!.stream_state!['pending'] as { instance_code: string }[]).map((p) => p.instance_code);
+    const stillPending = (lastState(second.messages, DETAILS)!.stream!.stream_state!['pending'] as { instance_code: string }[]).map((p) => p.instance_code);
     for (const code of nowFinal) assert.ok(!stillPending.includes(code), 'final instances leave the pending list');
     assert.equal(emulator.stats().rateLimited, 0);
   });
@@ -98,23 +94,12 @@ describe('approval_instance_details', () => {
 
   it('kill -9 mid-sync and resume: every instance gets its detail', async () => {
     emulator = await startEmulator({ seed: 15, codeCount: 2, instancesPerCode: 400, latencyMs: 2, listRateLimit: null, detailRateLimit: null });
-    const { spawn } = await import('node:child_process');
-    const { CONNECTOR_BIN } = await import('./helpers/paths.js');
-    const { parseProtocolLines } = await import('./helpers/connector.js');
     const files = writeFiles({ 'config.json': emulatorConfig(emulator, { window_hours: 2, detail_requests_per_second: 1000 }), 'catalog.json': catalog('incremental', [DETAILS]) });
     for (const killAt of [50, 333, 700]) {
-      const child = spawn(process.execPath, [CONNECTOR_BIN, 'read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], { stdio: ['ignore', 'pipe', 'ignore'] });
-      let stdout = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-        if (stdout.split('"type":"RECORD"').length - 1 >= killAt) child.kill('SIGKILL');
-      });
-      await new Promise((resolve) => child.on('close', resolve));
-      const messages = parseProtocolLines(stdout, true);
-      const cut = messages.map((m) => m.type).lastIndexOf('STATE');
-      const committed = messages.slice(0, cut + 1).flatMap((m) => (m.type === 'RECORD' ? [m.record.data['instance_code'] as string] : []));
-      const lastState = cut >= 0 ? (messages[cut] as { state: AirbyteStateMessage }).state : undefined;
-      const stateFile = writeFiles({ 'state.json': lastState ? [lastState] : [] });
+      const killed = withMessages(await runConnectorUntilKilled(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], killAt));
+      const committed = instanceCodes(committedPrefix(killed.messages));
+      const resumeFrom = lastState(killed.messages);
+      const stateFile = writeFiles({ 'state.json': resumeFrom ? [resumeFrom] : [] });
       const resumed = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, '--state', stateFile['state.json']!]);
       assert.equal(resumed.code, 0);
       const after = records(resumed.messages).map((r) => r.data['instance_code'] as string);

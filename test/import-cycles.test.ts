@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { REPO_ROOT } from './helpers/paths.js';
+import { REPO_ROOT } from '../harness/index.js';
 
 const SRC = join(REPO_ROOT, 'src');
 

@@ -10,10 +10,10 @@ import { describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import type { AirbyteCatalog, AirbyteRecordMessage, ConfiguredAirbyteCatalog, ConnectorSpecification } from '../src/kit/protocol.js';
+import type { AirbyteCatalog, AirbyteRecordMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog, ConnectorSpecification } from '../src/kit/protocol.js';
 import { SAMPLE_PORT, SAMPLE_SPAN_END_MS, SAMPLE_SPAN_START_MS, sampleEmulatorOptions } from '../scripts/sample-dataset.js';
-import { records, runCli, states, traces, writeFiles } from './helpers/connector.js';
-import { REPO_ROOT, SHARED_REFERENCE } from './helpers/paths.js';
+import { REPO_ROOT, SHARED_REFERENCE, cursors, records, states, traces, writeFiles } from '../harness/index.js';
+import { runCli } from './helpers/connector.js';
 
 const STREAM = 'approval_instances';
 const FAR_FUTURE = '2099-01-01T00:00:00.000Z';
@@ -64,12 +64,6 @@ async function read(emulator: FeishuEmulator, stateFile?: string) {
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(traces(run.messages, 'ERROR'), []);
   return run;
-}
-
-/** The cursor of every approval code in a state message's per-partition blob. */
-function cursors(state: { stream?: { stream_state?: unknown } }): Record<string, string> {
-  const blob = state.stream?.stream_state as { states: { partition: { approval_code: string }; cursor: { created_before: string } }[] };
-  return Object.fromEntries(blob.states.map((s) => [s.partition.approval_code, s.cursor.created_before]));
 }
 
 describe('integration_tests/ files', { concurrency: true }, () => {
@@ -183,7 +177,7 @@ describe('integration_tests/ files', { concurrency: true }, () => {
     await withSampleEmulator(async (emulator) => {
       const config = repoJson('integration_tests/sample_config.json');
       const lookbackMs = (config['lookback_minutes'] as number) * 60_000;
-      const saved = cursors(repoJson<{ stream: unknown }[]>('integration_tests/sample_state.json')[0] as { stream: { stream_state: unknown } });
+      const saved = cursors(repoJson<AirbyteStateMessage[]>('integration_tests/sample_state.json')[0]);
       const run = await read(emulator, 'integration_tests/sample_state.json');
       const got = new Set(records(run.messages).map((r) => r.data['instance_code'] as string));
       for (const t of emulator.truth()) {

@@ -7,8 +7,8 @@ import { RecordLineTemplate } from '../src/kit/record-template.js';
 import { ConfigError, TransientError, toErrorTrace } from '../src/kit/errors.js';
 import { runConnector } from '../src/kit/runner.js';
 import type { Source } from '../src/kit/source.js';
+import { writeFiles } from '../harness/index.js';
 import { parseProtocolLines } from './helpers/connector.js';
-import { writeFiles } from './helpers/connector.js';
 
 /** A stdout that takes one chunk every few milliseconds and remembers how much was ever queued. */
 class SlowStdout extends Writable {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from './helpers/paths.js';
+import { REPO_ROOT } from '../harness/index.js';
 
 /** Imports of every .ts file under src/<layer>, as written. */
 function importsOf(layer: string): { file: string; target: string }[] {

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import { records, states, traces } from './helpers/connector.js';
+import { records, states, traces } from '../harness/index.js';
 import { assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
 
 describe('full refresh read', () => {

@@ -2,9 +2,9 @@ import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator, type BoundSemantics, type FeishuEmulator } from '../emulator/index.js';
+import type { AirbyteStateMessage } from '../src/kit/protocol.js';
 import { planWindows } from '../src/source/scan/windows.js';
-import { records, states } from './helpers/connector.js';
-import { hourFloor } from './helpers/fixtures.js';
+import { cursors, hourFloor, records, states } from '../harness/index.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
 import { protocolErrors } from './helpers/protocol-schema.js';
 
@@ -13,10 +13,9 @@ let emulator: FeishuEmulator | undefined;
 afterEach(() => emulator?.stop());
 after(() => emulator?.stop());
 
-function cursorOf(state: { stream?: { stream_state?: Record<string, unknown> } } | undefined, code: string): number | undefined {
-  const list = (state?.stream?.stream_state?.['states'] ?? []) as { partition: { approval_code: string }; cursor: { created_before: string } }[];
-  const found = list.find((s) => s.partition.approval_code === code);
-  return found ? Date.parse(found.cursor.created_before) : undefined;
+function cursorOf(state: AirbyteStateMessage | undefined, code: string): number | undefined {
+  const cursor = cursors(state)[code];
+  return cursor === undefined ? undefined : Date.parse(cursor);
 }
 
 describe('incremental sync', () => {

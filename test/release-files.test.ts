@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { auditVerdict } from '../scripts/audit-verdict.js';
-import { REPO_ROOT } from './helpers/paths.js';
+import { REPO_ROOT } from '../harness/index.js';
 
 const read = (path: string): string => readFileSync(join(REPO_ROOT, path), 'utf8');
 const metadata = (parseYaml(read('metadata.yaml')) as { data: Record<string, unknown> }).data;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { configFieldRows, formatConfigTable } from '../src/kit/spec-table.js';
 import { runCli } from './helpers/connector.js';
-import { CONNECTOR_BIN, REPO_ROOT } from './helpers/paths.js';
+import { CONNECTOR_BIN, REPO_ROOT } from '../harness/index.js';
 
 /** `spec --pretty` prints text, not protocol messages, so it is run without runCli's JSON parsing. */
 function specPretty(): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -7,7 +7,8 @@ import { planWindows, queryBounds } from '../../src/source/scan/windows.js';
 import { assertCleanRun, connectorConfig } from '../connector-config.js';
 import { runConnectorRead } from '../connector-run.js';
 import { checkExact, describeExactness, type Exactness } from '../exactness.js';
-import { HOUR_MS, finish, recentRange, say, scenarioEmulator, type ScenarioResult } from '../scenario.js';
+import { HOUR_MS } from '../../harness/index.js';
+import { finish, recentRange, say, scenarioEmulator, type ScenarioResult } from '../scenario.js';
 import { sdkClient, walkWithSdk, type SdkWindow } from '../sdk-walk.js';
 
 const CODES = 2;

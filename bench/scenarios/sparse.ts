@@ -6,7 +6,8 @@
 import { assertCleanRun, connectorConfig } from '../connector-config.js';
 import { runConnectorRead } from '../connector-run.js';
 import { checkExact, describeExactness } from '../exactness.js';
-import { HOUR_MS, finish, recentRange, say, scenarioEmulator, type ScenarioResult } from '../scenario.js';
+import { HOUR_MS } from '../../harness/index.js';
+import { finish, recentRange, say, scenarioEmulator, type ScenarioResult } from '../scenario.js';
 
 const CODES = 2;
 const TOTAL_INSTANCES = 40;

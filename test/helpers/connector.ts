@@ -1,17 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AirbyteMessage, AirbyteRecordMessage, AirbyteStateMessage } from '../../src/kit/protocol.js';
-import { CONNECTOR_BIN } from './paths.js';
+import type { AirbyteMessage } from '../../src/kit/protocol.js';
+import { runConnectorCli, type CliOutput } from '../../harness/index.js';
 import { protocolErrors } from './protocol-schema.js';
 
-export interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
+export interface RunResult extends CliOutput {
   messages: AirbyteMessage[];
 }
 
@@ -20,27 +12,12 @@ export interface RunResult {
  * way: every stdout line is one JSON message valid against the protocol schema.
  */
 export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
-  const child = spawn(process.execPath, [CONNECTOR_BIN, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return collect(child, options.timeoutMs ?? 120_000);
+  return withMessages(await runConnectorCli(args, options));
 }
 
-export function collect(child: ChildProcess, timeoutMs: number): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      try {
-        resolve({ code, signal, stdout, stderr, messages: parseProtocolLines(stdout, signal !== null) });
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
+/** Adds the parsed, schema-checked messages to a CLI run's output. */
+export function withMessages(output: CliOutput): RunResult {
+  return { ...output, messages: parseProtocolLines(output.stdout, output.signal !== null) };
 }
 
 /** Parses stdout; a killed process may leave a last partial line, which is dropped. */
@@ -59,32 +36,4 @@ export function parseProtocolLines(stdout: string, killed = false): AirbyteMessa
     assert.deepEqual(errors, [], `stdout line ${i + 1} is not a valid AirbyteMessage: ${line.slice(0, 300)}`);
     return message;
   });
-}
-
-export function records(messages: AirbyteMessage[], stream?: string): AirbyteRecordMessage[] {
-  return messages.flatMap((m) => (m.type === 'RECORD' && (!stream || m.record.stream === stream) ? [m.record] : []));
-}
-
-export function states(messages: AirbyteMessage[]): AirbyteStateMessage[] {
-  return messages.flatMap((m) => (m.type === 'STATE' ? [m.state] : []));
-}
-
-export function traces(messages: AirbyteMessage[], type?: string) {
-  return messages.flatMap((m) => (m.type === 'TRACE' && (!type || m.trace.type === type) ? [m.trace] : []));
-}
-
-export function logs(messages: AirbyteMessage[]) {
-  return messages.flatMap((m) => (m.type === 'LOG' ? [m.log] : []));
-}
-
-/** A fresh folder with the given JSON files; returns their paths by name. */
-export function writeFiles(files: Record<string, unknown>): Record<string, string> & { dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'feishu-approval-test-'));
-  const paths: Record<string, string> = {};
-  for (const [name, content] of Object.entries(files)) {
-    const path = join(dir, name);
-    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
-    paths[name] = path;
-  }
-  return Object.assign(paths, { dir });
 }

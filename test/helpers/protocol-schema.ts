@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { HAVE_SHARED, SHARED_REFERENCE } from './paths.js';
+import { HAVE_SHARED, SHARED_REFERENCE } from '../../harness/index.js';
 
 let validators: Map<string, ValidateFunction> | undefined;
 let warned = false;

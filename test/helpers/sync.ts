@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import type { AirbyteStateMessage, SyncMode } from '../../src/kit/protocol.js';
 import type { FeishuEmulator } from '../../emulator/index.js';
-import { records, runCli, states, writeFiles, type RunResult } from './connector.js';
-import { catalog, emulatorConfig } from './fixtures.js';
+import { catalog, instanceCodes, lastState, writeFiles } from '../../harness/index.js';
+import { runCli, type RunResult } from './connector.js';
+import { emulatorConfig } from './fixtures.js';
 
 export interface SyncResult extends RunResult {
   codes: string[];
@@ -23,8 +24,7 @@ export async function sync(
   if (options.state) args.push('--state', files['state.json']!);
   const result = await runCli(args);
   assert.equal(result.code, options.expectExit ?? 0, `read exited ${result.code}: ${result.stdout.split('\n').filter((l) => l.includes('"ERROR"')).join('\n').slice(0, 2000)}`);
-  const found = states(result.messages);
-  return { ...result, codes: records(result.messages).map((r) => r.data['instance_code'] as string), lastState: found.at(-1) };
+  return { ...result, codes: instanceCodes(result.messages), lastState: lastState(result.messages) };
 }
 
 /** Asserts the protocol's bookkeeping: each STATE's recordCount is the number of RECORDs since the previous STATE. */

@@ -1,0 +1,38 @@
+/** Picks what a run's Airbyte messages hold: records, states, the last state, its cursors. */
+import type { AirbyteMessage, AirbyteRecordMessage, AirbyteStateMessage } from '../src/kit/protocol.js';
+
+export function records(messages: AirbyteMessage[], stream?: string): AirbyteRecordMessage[] {
+  return messages.flatMap((m) => (m.type === 'RECORD' && (!stream || m.record.stream === stream) ? [m.record] : []));
+}
+
+export function states(messages: AirbyteMessage[], stream?: string): AirbyteStateMessage[] {
+  return messages.flatMap((m) => (m.type === 'STATE' && (!stream || m.state.stream?.stream_descriptor.name === stream) ? [m.state] : []));
+}
+
+export function traces(messages: AirbyteMessage[], type?: string) {
+  return messages.flatMap((m) => (m.type === 'TRACE' && (!type || m.trace.type === type) ? [m.trace] : []));
+}
+
+export function logs(messages: AirbyteMessage[]) {
+  return messages.flatMap((m) => (m.type === 'LOG' ? [m.log] : []));
+}
+
+export function instanceCodes(messages: AirbyteMessage[], stream?: string): string[] {
+  return records(messages, stream).map((r) => r.data['instance_code'] as string);
+}
+
+/** The last STATE (of `stream`, when given): where the platform resumes. */
+export function lastState(messages: AirbyteMessage[], stream?: string): AirbyteStateMessage | undefined {
+  return states(messages, stream).at(-1);
+}
+
+/** The messages up to and including the last STATE: what the platform keeps of a killed sync. */
+export function committedPrefix(messages: AirbyteMessage[]): AirbyteMessage[] {
+  return messages.slice(0, messages.map((m) => m.type).lastIndexOf('STATE') + 1);
+}
+
+/** The created_before cursor of every approval code in a state's per-partition blob. */
+export function cursors(state: AirbyteStateMessage | undefined): Record<string, string> {
+  const blob = state?.stream?.stream_state as { states?: { partition: { approval_code: string }; cursor: { created_before: string } }[] } | undefined;
+  return Object.fromEntries((blob?.states ?? []).map((s) => [s.partition.approval_code, s.cursor.created_before]));
+}
