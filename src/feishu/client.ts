@@ -4,6 +4,7 @@ import { FeishuApiError, FeishuTransportError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { backoffDelayMs, classifyFailure } from './retry-policy.js';
 import { Transport, type TransportRequest } from './transport.js';
+import { WaitWatch } from './wait-watch.js';
 import type { ApprovalDefinition, FeishuEnvelope, InstanceCodePage, InstanceDetail, ListInstanceCodesRequest } from './types.js';
 
 export interface FeishuClientOptions extends Credentials {
@@ -21,6 +22,9 @@ export interface FeishuClientOptions extends Credentials {
   onToken?: (token: string) => void;
   /** Each failed attempt that will be retried. */
   onRetry?: (event: RetryEvent) => void;
+  /** A line about the waits that have lasted long (see WaitWatch), at least every `waitReportEveryMs` during one. */
+  onStillWaiting?: (summary: string) => void;
+  waitReportEveryMs?: number;
 }
 
 export interface RetryEvent {
@@ -66,12 +70,14 @@ export class FeishuClient {
   private readonly listBudget: RateLimiter;
   private readonly detailBudget: RateLimiter;
   private readonly stats = { requests: 0, retries: 0, throttled: 0 };
+  private readonly waits: WaitWatch;
 
   constructor(private readonly options: FeishuClientOptions) {
     this.transport = new Transport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, connections: options.connections });
     this.tokens = new TenantTokenProvider(this.transport, options, options.onToken);
     this.listBudget = new RateLimiter(options.requestsPerMinute);
     this.detailBudget = new RateLimiter(options.detailRequestsPerMinute ?? 3000);
+    this.waits = new WaitWatch(options.onStillWaiting ?? (() => {}), options.waitReportEveryMs);
   }
 
   /** host:port, for messages about an unreachable server. */
@@ -91,7 +97,7 @@ export class FeishuClient {
   /** Fetches a token now: the cheapest proof that the credentials work. */
   async authenticate(signal?: AbortSignal): Promise<void> {
     await this.withRetries('POST /auth/v3/tenant_access_token/internal', signal, undefined, async () => {
-      await this.tokens.get(signal);
+      await this.waits.around('a tenant access token', this.tokens.get(signal));
     });
   }
 
@@ -131,6 +137,7 @@ export class FeishuClient {
   }
 
   close(): Promise<void> {
+    this.waits.close();
     return this.transport.close();
   }
 
@@ -140,12 +147,12 @@ export class FeishuClient {
       // A rejected token is refreshed once per attempt; a second rejection is a real failure.
       let tokenRefreshed = false;
       for (;;) {
-        const token = await this.tokens.get(req.signal);
-        await budget.acquire(req.signal);
+        const token = await this.waits.around('a tenant access token', this.tokens.get(req.signal));
+        await this.waits.around(`a turn in the budget of ${budgetName(budget, this.listBudget)}`, budget.acquire(req.signal));
         this.stats.requests++;
         if (counters) counters.requests++;
         try {
-          const { body } = await this.transport.request<FeishuEnvelope<Data>>({ ...req, token });
+          const { body } = await this.waits.around(`the answer of ${endpoint}`, this.transport.request<FeishuEnvelope<Data>>({ ...req, token }));
           budget.onSuccess();
           return (body.data ?? {}) as Data;
         } catch (error) {
@@ -182,8 +189,12 @@ export class FeishuClient {
         this.stats.retries++;
         if (counters) counters.retries++;
         this.options.onRetry?.({ endpoint, attempt: attempt + 1, cause: decision.cause, delayMs, error });
-        await sleep(delayMs, undefined, { signal });
+        await this.waits.around(`the retry of ${endpoint} after ${decision.cause}`, sleep(delayMs, undefined, { signal }));
       }
     }
   }
+}
+
+function budgetName(budget: RateLimiter, listBudget: RateLimiter): string {
+  return `${budget === listBudget ? 'the list API' : 'the detail API'} (${Math.round(budget.ratePerMinute)}/min)`;
 }
