@@ -5,6 +5,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { backoffDelayMs, classifyFailure } from './retry-policy.js';
 import { Transport, type TransportRequest } from './transport.js';
 import { isObject, narrowApprovalDefinition, narrowInstanceCodePage, narrowInstanceDetail } from './narrow.js';
+import { WaitWatch } from './wait-watch.js';
 import type { ApprovalDefinition, FeishuEnvelope, InstanceCodePage, InstanceDetail, ListInstanceCodesRequest } from './types.js';
 
 export interface FeishuClientOptions extends Credentials {
@@ -22,6 +23,9 @@ export interface FeishuClientOptions extends Credentials {
   onToken?: (token: string) => void;
   /** Each failed attempt that will be retried. */
   onRetry?: (event: RetryEvent) => void;
+  /** A line about the waits that have lasted long (see WaitWatch), at least every `waitReportEveryMs` during one. */
+  onStillWaiting?: (summary: string) => void;
+  waitReportEveryMs?: number;
 }
 
 export interface RetryEvent {
@@ -73,12 +77,14 @@ export class FeishuClient {
   private readonly listBudget: RateLimiter;
   private readonly detailBudget: RateLimiter;
   private readonly stats = { requests: 0, retries: 0, throttled: 0 };
+  private readonly waits: WaitWatch;
 
   constructor(private readonly options: FeishuClientOptions) {
     this.transport = new Transport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, connections: options.connections });
     this.tokens = new TenantTokenProvider(this.transport, options, options.onToken);
     this.listBudget = new RateLimiter(options.requestsPerMinute);
     this.detailBudget = new RateLimiter(options.detailRequestsPerMinute ?? 3000);
+    this.waits = new WaitWatch(options.onStillWaiting ?? (() => {}), options.waitReportEveryMs);
   }
 
   /** host:port, for messages about an unreachable server. */
@@ -98,7 +104,7 @@ export class FeishuClient {
   /** Fetches a token now: the cheapest proof that the credentials work. */
   async authenticate(signal?: AbortSignal): Promise<void> {
     await this.withRetries('POST /auth/v3/tenant_access_token/internal', signal, undefined, async () => {
-      await this.tokens.get(signal);
+      await this.waits.around('a tenant access token', this.tokens.get(signal));
     });
   }
 
@@ -134,6 +140,7 @@ export class FeishuClient {
   }
 
   close(): Promise<void> {
+    this.waits.close();
     return this.transport.close();
   }
 
@@ -144,12 +151,12 @@ export class FeishuClient {
       // A rejected token is refreshed once per attempt; a second rejection is a real failure.
       let tokenRefreshed = false;
       for (;;) {
-        const token = await this.tokens.get(req.signal);
-        await budget.acquire(req.signal);
+        const token = await this.waits.around('a tenant access token', this.tokens.get(req.signal));
+        await this.waits.around(`a turn in the budget of ${budgetName(budget, this.listBudget)}`, budget.acquire(req.signal));
         this.stats.requests++;
         if (counters) counters.requests++;
         try {
-          const { body, httpStatus, logId } = await this.transport.request<FeishuEnvelope>({ ...req, token });
+          const { body, httpStatus, logId } = await this.waits.around(`the answer of ${endpoint}`, this.transport.request<FeishuEnvelope>({ ...req, token }));
           budget.onSuccess();
           // A success without its data object is a broken answer, not an empty one: retried, never read as "no instances".
           if (!isObject(body.data)) throw new FeishuTransportError('body', this.target, `${endpoint} answered code 0 without a data object`, httpStatus, logId);
@@ -188,8 +195,12 @@ export class FeishuClient {
         this.stats.retries++;
         if (counters) counters.retries++;
         this.options.onRetry?.({ endpoint, attempt: attempt + 1, cause: decision.cause, delayMs, error });
-        await sleep(delayMs, undefined, { signal });
+        await this.waits.around(`the retry of ${endpoint} after ${decision.cause}`, sleep(delayMs, undefined, { signal }));
       }
     }
   }
+}
+
+function budgetName(budget: RateLimiter, listBudget: RateLimiter): string {
+  return `${budget === listBudget ? 'the list API' : 'the detail API'} (${Math.round(budget.ratePerMinute)}/min)`;
 }

@@ -8,6 +8,7 @@ import type {
   LogLevel,
   StreamStatus,
 } from './protocol.js';
+import type { RecordLineTemplate } from './record-template.js';
 import { Redactor } from './redactor.js';
 
 /** What the rest of the connector may log through; LOG messages are protocol messages on stdout. */
@@ -20,14 +21,22 @@ export interface Logger {
 
 const LEVEL_RANK: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4, FATAL: 5 };
 
-/** Lines are gathered up to this size before one write: a write per record costs too much at 1 M records. */
+/** Records are gathered up to this size before one write: a write per record costs too much at 1 M records. */
 const CHUNK_BYTES = 64 * 1024;
+/**
+ * The longest a queued line waits for company before it is written anyway. Half
+ * of the 100 ms the platform expects (the Python CDK flushes every 0.1 s), so
+ * a late timer on a busy machine still makes it.
+ */
+const FLUSH_AFTER_MS = 50;
 
 /**
- * The one writer of stdout. Every message is one JSON line. `record` and
- * `state` return a promise that waits for the stream to drain when it is full,
- * so a fast source can never pile up a sync's worth of lines in memory.
- * LOG and TRACE text goes through the redactor.
+ * The one writer of stdout. Every message is one JSON line and passes the
+ * redactor. Records are batched into chunks while they stream fast; any other
+ * message (STATE, LOG, TRACE...) is written at once, and a timer writes a
+ * lone record within FLUSH_AFTER_MS. `record` and `state` return a promise
+ * that waits for the stream to drain when it is full, so a fast source can
+ * never pile up a sync's worth of lines in memory.
  */
 export class Emitter implements Logger {
   readonly redactor: Redactor;
@@ -35,7 +44,10 @@ export class Emitter implements Logger {
   private pendingBytes = 0;
   /** Set while stdout is full: every producer waits on it, not just the one that filled it. */
   private drain: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private readonly minRank: number;
+  /** Templates whose fixed text was found free of secrets, with the redactor version it was checked at. */
+  private readonly cleanTemplates = new WeakMap<RecordLineTemplate, number>();
 
   constructor(
     private readonly out: Writable,
@@ -45,19 +57,45 @@ export class Emitter implements Logger {
     this.minRank = LEVEL_RANK[options.minLevel ?? 'INFO'];
   }
 
-  /** Queues a message; resolves at once unless stdout asks us to wait. */
+  /** Queues a message; resolves at once unless stdout asks us to wait. Only records wait for company. */
   emit(message: AirbyteMessage): Promise<void> | undefined {
-    return this.emitLine(JSON.stringify(message) + '\n');
+    return this.queueLine(this.redactor.redactLine(JSON.stringify(message) + '\n'), message.type !== 'RECORD');
   }
 
-  /** Queues one already serialised message line (see RecordLineTemplate), newline included. */
-  emitLine(line: string): Promise<void> | undefined {
+  /**
+   * A RECORD line built from a template (see RecordLineTemplate). Only the
+   * varying value is searched for secrets per record; the template's fixed
+   * text once per redactor version.
+   */
+  recordLine(template: RecordLineTemplate, value: string, emittedAt: number = Date.now()): Promise<void> | undefined {
+    const line = template.line(value, emittedAt);
+    const clean = this.templateIsClean(template) && !this.redactor.mayHoldSecret(value);
+    return this.queueLine(clean ? line : this.redactor.redactLine(line), false);
+  }
+
+  private templateIsClean(template: RecordLineTemplate): boolean {
+    const version = this.redactor.version;
+    if (this.cleanTemplates.get(template) === version) return true;
+    if (this.redactor.mayHoldSecret(template.fixedText)) return false;
+    this.cleanTemplates.set(template, version);
+    return true;
+  }
+
+  /** Queues one redacted line; `urgent` lines (and everything queued before them) are written now. */
+  private queueLine(line: string, urgent: boolean): Promise<void> | undefined {
     this.pending.push(line);
     this.pendingBytes += line.length;
+    // While stdout is full, the 'drain' handler writes what queued up meanwhile.
     if (this.drain) return this.drain;
-    if (this.pendingBytes >= CHUNK_BYTES) return this.flush();
+    if (urgent || this.pendingBytes >= CHUNK_BYTES) return this.flush();
+    this.timer ??= setTimeout(this.onTimer, FLUSH_AFTER_MS);
     return undefined;
   }
+
+  private readonly onTimer = (): void => {
+    this.timer = undefined;
+    if (!this.drain) void this.flush();
+  };
 
   /** Writes what is queued; resolves when stdout has room again. */
   flush(): Promise<void> | undefined {
@@ -69,6 +107,7 @@ export class Emitter implements Logger {
     this.drain ??= new Promise((resolve) =>
       this.out.once('drain', () => {
         this.drain = undefined;
+        void this.flush();
         resolve();
       }),
     );
@@ -77,7 +116,9 @@ export class Emitter implements Logger {
 
   /** Resolves once everything written so far has been handed to the OS. */
   async close(): Promise<void> {
-    await this.flush();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.pending.length > 0 || this.drain) await this.flush();
     await new Promise<void>((resolve) => this.out.write('', () => resolve()));
   }
 
@@ -95,16 +136,13 @@ export class Emitter implements Logger {
   }
 
   errorTrace(error: AirbyteErrorTraceMessage): Promise<void> | undefined {
-    const clean: AirbyteErrorTraceMessage = { ...error, message: this.redactor.redact(error.message) };
-    if (error.internal_message !== undefined) clean.internal_message = this.redactor.redact(error.internal_message);
-    if (error.stack_trace !== undefined) clean.stack_trace = this.redactor.redact(error.stack_trace);
-    return this.emit({ type: 'TRACE', trace: { type: 'ERROR', emitted_at: Date.now(), error: clean } });
+    return this.emit({ type: 'TRACE', trace: { type: 'ERROR', emitted_at: Date.now(), error } });
   }
 
   log(level: LogLevel, message: string, stackTrace?: string): void {
     if (LEVEL_RANK[level] < this.minRank) return;
-    const log: { level: LogLevel; message: string; stack_trace?: string } = { level, message: this.redactor.redact(message) };
-    if (stackTrace !== undefined) log.stack_trace = this.redactor.redact(stackTrace);
+    const log: { level: LogLevel; message: string; stack_trace?: string } = { level, message };
+    if (stackTrace !== undefined) log.stack_trace = stackTrace;
     void this.emit({ type: 'LOG', log });
   }
 

@@ -1,15 +1,28 @@
 /**
  * Masks secrets (credentials, access tokens) in any text the connector prints.
- * The source registers every secret it learns; the emitter runs LOG and TRACE
- * text through here, so a secret that slips into an error message never leaves
- * the process.
+ * The source registers every secret it learns; the Emitter runs every message
+ * line through here, so a secret that slips into an error message, or that a
+ * server echoes back in its `msg`, never leaves the process.
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  /** What to look for in a serialised line: each secret, and its JSON-escaped form when that differs. */
+  private readonly needles: string[] = [];
+  /** Grows with every new secret, so a caller may cache "this text holds none" per version. */
+  private generation = 0;
 
   add(secret: string | undefined | null): void {
     // Very short values would mask innocent text ("1", "ok") and are not real secrets.
-    if (typeof secret === 'string' && secret.length >= 4) this.secrets.add(secret);
+    if (typeof secret !== 'string' || secret.length < 4 || this.secrets.has(secret)) return;
+    this.secrets.add(secret);
+    this.needles.push(secret);
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (escaped !== secret) this.needles.push(escaped);
+    this.generation++;
+  }
+
+  get version(): number {
+    return this.generation;
   }
 
   redact(text: string): string {
@@ -18,5 +31,31 @@ export class Redactor {
       if (out.includes(secret)) out = out.split(secret).join('****');
     }
     return out;
+  }
+
+  /** True when `text` (plain or serialised JSON) may hold a secret: the cheap test run on every line. */
+  mayHoldSecret(text: string): boolean {
+    for (const needle of this.needles) if (text.includes(needle)) return true;
+    return false;
+  }
+
+  /**
+   * One serialised JSON message line (newline included) with every string in
+   * it, keys too, masked. Lines without a secret come back unchanged; the rare
+   * line with one is parsed and rebuilt, so masking can never break the JSON.
+   * A secret made of digits only is not masked where it stands as a number.
+   */
+  redactLine(line: string): string {
+    if (!this.mayHoldSecret(line)) return line;
+    return JSON.stringify(this.redactValue(JSON.parse(line))) + '\n';
+  }
+
+  private redactValue(value: unknown): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (Array.isArray(value)) return value.map((item) => this.redactValue(item));
+    if (typeof value === 'object' && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [this.redact(key), this.redactValue(item)]));
+    }
+    return value;
   }
 }

@@ -89,7 +89,7 @@ async function check<Config>(source: Source<Config>, inv: Invocation, emitter: E
     message = error instanceof ConnectorError ? error.message : `Unexpected error: ${describe(error)}`;
     if (!(error instanceof ConnectorError) && error instanceof Error) emitter.error(message, error.stack);
   }
-  await emitter.emit({ type: 'CONNECTION_STATUS', connectionStatus: { status: 'FAILED', message: emitter.redactor.redact(message) } });
+  await emitter.emit({ type: 'CONNECTION_STATUS', connectionStatus: { status: 'FAILED', message } });
   return 0;
 }
 

@@ -17,5 +17,7 @@ export function createClient(config: FeishuApprovalConfig, emitter: Emitter, log
     connections: Math.max(config.maxConcurrency + config.detailConcurrency, 2),
     onToken: (token) => emitter.redactor.add(token),
     onRetry: (event) => log?.retry(event),
+    // Keeps the platform's heartbeat (metadata.yaml maxSecondsBetweenMessages) quiet during long waits.
+    onStillWaiting: (summary) => emitter.info(summary),
   });
 }

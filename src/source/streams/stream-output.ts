@@ -23,7 +23,7 @@ export class StreamOutput {
   /** The same as `record`, for records built from a template that varies one field. */
   recordFromTemplate(template: RecordLineTemplate, value: string): Promise<void> | undefined {
     this.count();
-    return this.emitter.emitLine(template.line(value, Date.now()));
+    return this.emitter.recordLine(template, value);
   }
 
   private count(): void {

@@ -1,0 +1,63 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import { FeishuClient } from '../src/feishu/client.js';
+import { WaitWatch } from '../src/feishu/wait-watch.js';
+
+describe('WaitWatch', () => {
+  it('reports a long wait again and again while it lasts, then falls silent', async () => {
+    const reports: string[] = [];
+    const watch = new WaitWatch((summary) => reports.push(summary), 40);
+    await Promise.all([watch.around('a slow thing', sleep(300)), watch.around('a slow thing', sleep(250)), watch.around('a quick thing', sleep(5))]);
+    const during = reports.length;
+    await sleep(150);
+    watch.close();
+    assert.ok(during >= 3, `reports during the wait: ${during}`);
+    assert.equal(reports.length, during, 'no report once nothing waits');
+    assert.match(reports[1]!, /^Still waiting: 2 × a slow thing \(for \d+ s\)\.$/);
+    assert.ok(!reports.some((r) => r.includes('quick')), 'waits shorter than the period are not reported');
+  });
+
+  it('lets a failing wait fail, and forgets it', async () => {
+    const reports: string[] = [];
+    const watch = new WaitWatch((summary) => reports.push(summary), 20);
+    await assert.rejects(watch.around('doomed', Promise.reject(new Error('boom'))), /boom/);
+    await sleep(60);
+    watch.close();
+    assert.deepEqual(reports, []);
+  });
+});
+
+describe('FeishuClient reports its long waits', () => {
+  let emulator: FeishuEmulator;
+  after(() => emulator.stop());
+
+  it("a 99991400 reset wait and the budget's turns are reported while they last", async () => {
+    // One list request per second at the server; the client believes it may send 600 per minute.
+    emulator = await startEmulator({ seed: 3, codeCount: 1, instancesPerCode: 10, listRateLimit: { limit: 1, windowMs: 1000 } });
+    const reports: string[] = [];
+    const client = new FeishuClient({
+      baseUrl: emulator.baseUrl,
+      appId: emulator.options.appId,
+      appSecret: emulator.options.appSecret,
+      requestsPerMinute: 600,
+      maxRetries: 8,
+      timeoutMs: 5_000,
+      retryBaseMs: 5,
+      waitReportEveryMs: 100,
+      onStillWaiting: (summary) => reports.push(summary),
+    });
+    try {
+      const range = { startMs: emulator.options.spanStartMs, endMs: emulator.options.spanStartMs + 3_600_000 };
+      await Promise.all(Array.from({ length: 4 }, () => client.listInstanceCodes({ approvalCode: emulator.approvalCodes[0]!, ...range, pageSize: 10 })));
+    } finally {
+      await client.close();
+    }
+    assert.ok(emulator.stats().rateLimited > 0, 'the server throttled some requests');
+    assert.ok(
+      reports.some((r) => /the retry of GET \/open-apis\/approval\/v4\/instances after frequency limit 99991400|a turn in the budget of the list API/.test(r)),
+      `reports: ${JSON.stringify(reports.slice(0, 3))}`,
+    );
+  });
+});
