@@ -1,5 +1,6 @@
 import type { Emitter } from '../kit/emitter.js';
-import { ConfigError, ConnectorError, describe } from '../kit/errors.js';
+import { checkCatalog } from '../kit/catalog.js';
+import { ConnectorError, describe } from '../kit/errors.js';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../kit/protocol.js';
 import { createClient } from './client-factory.js';
 import type { FeishuApprovalConfig } from './config.js';
@@ -8,6 +9,7 @@ import type { Stream } from './streams/stream.js';
 import { scanInstanceCodes } from './instance-scan.js';
 import { combineHandlers, groupByCursors } from './scan-groups.js';
 import { SyncLog } from './sync-log.js';
+import { describeSyncShape } from './sync-shape.js';
 
 /**
  * Reads the streams the catalog selects, each framed by STREAM_STATUS traces.
@@ -22,14 +24,8 @@ export async function readStreams(
   emitter: Emitter,
   streams: Stream[],
 ): Promise<void> {
+  checkCatalog(catalog, streams.map((s) => s.asAirbyteStream()));
   const byName = new Map(streams.map((s) => [s.name, s]));
-  for (const configured of catalog.streams) {
-    if (!byName.has(configured.stream.name)) {
-      throw new ConfigError(
-        `The catalog names an unknown stream '${configured.stream.name}'; this source has: ${[...byName.keys()].join(', ')}.`,
-      );
-    }
-  }
   const log = new SyncLog(emitter);
   const client = createClient(config, emitter, log);
   const ctx = { config, client, emitter, log };
@@ -39,6 +35,8 @@ export async function readStreams(
       const stream = byName.get(configured.stream.name)!;
       return { stream, ...stream.prepare(ctx, configured.sync_mode, state) };
     });
+    const shapes = prepared.map(({ stream, saved }, i) => ({ name: stream.name, mode: catalog.streams[i]!.sync_mode, saved }));
+    emitter.info(describeSyncShape(config, Date.now(), shapes));
     // Streams starting from the same cursors share one scan: the list API is read once for them.
     for (const group of groupByCursors(prepared)) {
       for (const { stream } of group) await emitter.streamStatus(stream.name, 'STARTED');
