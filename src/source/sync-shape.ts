@@ -35,8 +35,8 @@ function describeStarts(config: FeishuApprovalConfig, nowMs: number, saved: Part
   const starts = config.approvalCodes.map((code) => {
     const cursorMs = saved.get(code);
     const range = syncRange({ startDateMs: config.startMs, endDateMs: config.endMs, nowMs, cursorMs, lookbackMs: config.lookbackMs });
-    const from = range ? `reads from ${iso(range.startMs)}` : 'nothing to read';
-    return `${code} ${cursorMs === undefined ? 'no cursor' : `cursor ${iso(cursorMs)}`}, ${from}`;
+    const from = range ? `from ${iso(range.startMs)}` : 'nothing to read';
+    return `${code} (${cursorMs === undefined ? 'no cursor' : `cursor ${iso(cursorMs)}`}) ${from}`;
   });
   const listed = starts.slice(0, MAX_PARTITIONS_LISTED).join(', ');
   const more = starts.length - MAX_PARTITIONS_LISTED;
