@@ -38,7 +38,10 @@ export function validateConfig(raw: unknown, spec: ConnectorSpecification, where
 
 /**
  * A hand-written minimum of ConfiguredAirbyteCatalog: what the runner itself
- * relies on. The full protocol schema is checked in tests, not at run time.
+ * relies on. It is lenient where the platform is: other keys (generation_id,
+ * sync_id, ...) pass, and the Java platform serialises unset fields as null.
+ * Stream names and sync modes are checked against discover's streams later
+ * (catalog.ts); the full protocol schema is checked in tests, not at run time.
  */
 const CATALOG_SCHEMA = {
   type: 'object',
@@ -50,9 +53,13 @@ const CATALOG_SCHEMA = {
         type: 'object',
         required: ['stream', 'sync_mode'],
         properties: {
-          stream: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
-          sync_mode: { enum: ['full_refresh', 'incremental'] },
-          cursor_field: { type: 'array', items: { type: 'string' } },
+          stream: {
+            type: 'object',
+            required: ['name'],
+            properties: { name: { type: 'string', minLength: 1 }, namespace: { type: ['string', 'null'] } },
+          },
+          sync_mode: { type: 'string' },
+          cursor_field: { type: ['array', 'null'], items: { type: 'string' } },
         },
       },
     },

@@ -6,7 +6,8 @@
 export type JsonObject = { [key: string]: unknown };
 
 export type SyncMode = 'full_refresh' | 'incremental';
-export type DestinationSyncMode = 'append' | 'overwrite' | 'append_dedup' | 'update';
+/** The platform sends newer modes than protocol 0.3.2 lists (overwrite_dedup); a source only passes them on. */
+export type DestinationSyncMode = 'append' | 'overwrite' | 'append_dedup' | 'overwrite_dedup' | 'update' | 'soft_delete';
 export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
 export type FailureType = 'system_error' | 'config_error' | 'transient_error';
 export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
@@ -88,12 +89,17 @@ export interface AirbyteCatalog {
   streams: AirbyteStream[];
 }
 
+/** As the platform sends it: fields it leaves unset may arrive as null. */
 export interface ConfiguredAirbyteStream {
   stream: AirbyteStream;
   sync_mode: SyncMode;
-  destination_sync_mode: DestinationSyncMode;
-  cursor_field?: string[];
-  primary_key?: string[][];
+  destination_sync_mode?: DestinationSyncMode;
+  /** Ignored: both streams define their own cursor. */
+  cursor_field?: string[] | null;
+  primary_key?: string[][] | null;
+  generation_id?: number | null;
+  minimum_generation_id?: number | null;
+  sync_id?: number | null;
 }
 
 export interface ConfiguredAirbyteCatalog {

@@ -1,9 +1,13 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
-/** RFC 3339 date-time, or a plain date (the spec's pattern allows both). */
+/** RFC 3339 full-date, optionally followed by a time and an offset. */
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$/i;
 
-/** Date.parse rolls 2024-02-31 over to March; a real date must survive the round trip. */
+/**
+ * A real calendar date, with or without a time (Date.parse rolls 2024-02-31
+ * over to March; a real date must survive the round trip). Config values may
+ * be either; the `date-time` format below, like the Airbyte server's, needs the time.
+ */
 export function isRealDateTime(value: string): boolean {
   const m = DATE_TIME.exec(value);
   if (!m) return false;
@@ -14,6 +18,16 @@ export function isRealDateTime(value: string): boolean {
   return !Number.isNaN(Date.parse(m[4] ? value : `${value}T00:00:00Z`));
 }
 
+/** JSON Schema's `date-time` (RFC 3339 date-time): a date alone is not one. */
+export function isRfc3339DateTime(value: string): boolean {
+  return /T/i.test(value) && isRealDateTime(value);
+}
+
+/** JSON Schema's `date` (RFC 3339 full-date). */
+export function isRfc3339Date(value: string): boolean {
+  return !/T/i.test(value) && isRealDateTime(value);
+}
+
 /**
  * One ajv instance for the connector. `strict: false` because Airbyte specs
  * carry UI keywords (airbyte_secret, order, airbyte_hidden) that are not JSON
@@ -21,7 +35,9 @@ export function isRealDateTime(value: string): boolean {
  */
 export function createAjv(options: { useDefaults?: boolean } = {}): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, useDefaults: options.useDefaults ?? false });
-  ajv.addFormat('date-time', { type: 'string', validate: isRealDateTime });
+  // As strict as the Airbyte server, which validates configs with format assertion.
+  ajv.addFormat('date-time', { type: 'string', validate: isRfc3339DateTime });
+  ajv.addFormat('date', { type: 'string', validate: isRfc3339Date });
   ajv.addFormat('uri', { type: 'string', validate: (s: string) => URL.canParse(s) });
   return ajv;
 }

@@ -1,5 +1,6 @@
 import type { Emitter } from '../kit/emitter.js';
-import { ConfigError, type ConnectorError } from '../kit/errors.js';
+import { checkCatalog } from '../kit/catalog.js';
+import type { ConnectorError } from '../kit/errors.js';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../kit/protocol.js';
 import { createClient } from './client-factory.js';
 import type { FeishuApprovalConfig } from './config.js';
@@ -9,6 +10,7 @@ import { combineHandlers, groupByCursors } from './scan/scan-groups.js';
 import type { Stream } from './streams/stream.js';
 import type { SyncContext } from './sync-contract.js';
 import { SyncLog } from './sync-log.js';
+import { describeSyncShape } from './sync-shape.js';
 
 /**
  * Reads the streams the catalog selects, each framed by STREAM_STATUS traces.
@@ -23,14 +25,8 @@ export async function readStreams(
   emitter: Emitter,
   streams: Stream[],
 ): Promise<void> {
+  checkCatalog(catalog, streams.map((s) => s.asAirbyteStream()));
   const byName = new Map(streams.map((s) => [s.name, s]));
-  for (const configured of catalog.streams) {
-    if (!byName.has(configured.stream.name)) {
-      throw new ConfigError(
-        `The catalog names an unknown stream '${configured.stream.name}'; this source has: ${[...byName.keys()].join(', ')}.`,
-      );
-    }
-  }
   const log = new SyncLog(emitter);
   const client = createClient(config, emitter, log);
   const ctx: SyncContext = { config, client, emitter, log };
@@ -41,6 +37,8 @@ export async function readStreams(
       const scan = stream.prepare(ctx, configured.sync_mode, state);
       return { stream, scan, saved: scan.saved };
     });
+    const shapes = prepared.map(({ stream, saved }, i) => ({ name: stream.name, mode: catalog.streams[i]!.sync_mode, saved }));
+    emitter.info(describeSyncShape(config, Date.now(), shapes));
     // Streams starting from the same cursors share one scan: the list API is read once for them.
     for (const group of groupByCursors(prepared)) {
       for (const { stream } of group) await emitter.streamStatus(stream.name, 'STARTED');
