@@ -5,6 +5,7 @@
  * chatter goes to stderr so it never corrupts that line.
  */
 import { parseArgs } from 'node:util';
+import { HOSTILE_PARSE_OPTIONS, HOSTILE_USAGE, parseHostileFlags } from './hostile-cli.js';
 import type { BoundSemantics, EmulatorOptions } from './options.js';
 import { BOUND_SEMANTICS } from './options.js';
 import { FeishuEmulator } from './server.js';
@@ -17,7 +18,8 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 const USAGE = `usage: node dist/emulator/cli.js [--port N] [--host 127.0.0.1] [--seed N] [--codes N]
   [--instances N] [--days N] [--latency-ms N] [--token-ttl-sec N] [--list-limit N/min (0=off)]
   [--fault-rate F] [--html-fault-rate F] [--bounds inclusive|end_exclusive|start_exclusive]
-  [--index-delay-ms N] [--page-token-ttl-ms N] [--edge-every-ms N] [--app-id S] [--app-secret S]`;
+  [--index-delay-ms N] [--page-token-ttl-ms N] [--edge-every-ms N] [--app-id S] [--app-secret S]
+${HOSTILE_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -67,6 +69,7 @@ function parse(argv: string[]): CliConfig {
       'app-id': { type: 'string' },
       'app-secret': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      ...HOSTILE_PARSE_OPTIONS,
     },
   });
   if (values.help) {
@@ -95,6 +98,8 @@ function parse(argv: string[]): CliConfig {
   set('edgeInstancesEveryMs', int('edge-every-ms', values['edge-every-ms']));
   set('appId', values['app-id']);
   set('appSecret', values['app-secret']);
+
+  Object.assign(options, parseHostileFlags(values as Record<string, string | boolean | undefined>));
 
   const listLimit = int('list-limit', values['list-limit']);
   if (listLimit !== undefined) options.listRateLimit = listLimit === 0 ? null : { limit: listLimit, windowMs: 60_000 };
