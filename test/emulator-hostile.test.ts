@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { get as httpGet } from 'node:http';
+import { get as httpGet, type IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
@@ -286,6 +286,28 @@ describe('hostile timing', () => {
       });
     });
   }
+
+  test('a trickled body is complete JSON in the end', async () => {
+    await withEmulator({ hostileListTrickleMs: 2, hostileListNoData: true }, async (emu) => {
+      const reply = await get(emu, listPath(emu, 10), await token(emu));
+      assert.deepEqual(reply.body, { code: 0, msg: 'success' });
+    });
+  });
+
+  test('stop() ends a trickle in flight', { timeout: 10_000 }, async () => {
+    const emu = await startEmulator({ codeCount: 1, instancesPerCode: 5, hostileDetailTrickleMs: 1000 });
+    const tok = await token(emu);
+    const req = httpGet(emu.baseUrl + detailPath(allCodes(emu)[0] as string), { headers: { Authorization: `Bearer ${tok}` } });
+    req.on('error', () => undefined);
+    const [res] = (await once(req, 'response')) as [IncomingMessage];
+    res.on('error', () => undefined);
+    let received = 0;
+    res.on('data', (chunk: Buffer) => (received += chunk.length));
+    const closed = new Promise((resolve) => res.on('close', resolve));
+    await emu.stop();
+    await closed;
+    assert.ok(received < Number(res.headers['content-length']));
+  });
 
   test('hostileRateLimitEvery + hostileRateLimitResetSec: forced 99991400 announcing 3600 s', async () => {
     await withEmulator({ hostileRateLimitEvery: 3, hostileRateLimitResetSec: 3600 }, async (emu) => {
