@@ -18,12 +18,13 @@ export const HOSTILE_PARSE_OPTIONS: Record<string, FlagConfig> = Object.fromEntr
 );
 
 function argHint(spec: HostileSpec): string {
-  return spec.kind === 'switch' ? '' : spec.kind === 'count' ? ' N' : ' T';
+  return { switch: '', count: ' N', target: ' T', codes: ' C' }[spec.kind];
 }
 
 export const HOSTILE_USAGE = [
   'hostile mode (all off by default; also settable at run time via POST /_emulator/config):',
   '  T = share of instances in [0, 1] (stable per instance code) or comma-separated instance codes',
+  '  C = comma-separated approval codes',
   ...HOSTILE_SPECS.map((spec) => `  --${`${spec.flag}${argHint(spec)}`.padEnd(36)} ${spec.help}`),
 ].join('\n');
 
@@ -31,14 +32,14 @@ export class HostileFlagError extends Error {
   override name = 'HostileFlagError';
 }
 
-function parseValue(spec: HostileSpec, raw: string | boolean): boolean | number | InstanceTarget {
+function parseValue(spec: HostileSpec, raw: string | boolean): boolean | InstanceTarget {
   if (spec.kind === 'switch') return raw === true;
   const text = String(raw).trim();
   if (spec.kind === 'count') {
     if (!/^\d+$/.test(text)) throw new HostileFlagError(`--${spec.flag} must be an integer >= 0`);
     return Number(text);
   }
-  if (/^(\d+(\.\d*)?|\.\d+)$/.test(text)) return Number(text);
+  if (spec.kind === 'target' && /^(\d+(\.\d*)?|\.\d+)$/.test(text)) return Number(text);
   return text.split(',').map((code) => code.trim()).filter((code) => code.length > 0);
 }
 

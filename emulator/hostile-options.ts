@@ -53,14 +53,19 @@ export interface HostileOptions {
   hostileRateLimitResetSec: number;
   /** 0 = off; else every Nth list/detail/approval request is refused with 99991400. */
   hostileRateLimitEvery: number;
+  /** Approval codes the list switches (hostileList*) apply to; empty = every code. */
+  hostileListScope: string[];
   /** Error answers' `msg` echoes the request: method, path and query, Authorization, body. */
   hostileEchoRequest: boolean;
 }
 
 export type HostileKey = keyof HostileOptions;
 
-/** 'switch' = boolean, 'count' = non-negative integer (0 = off), 'target' = InstanceTarget. */
-export type HostileKind = 'switch' | 'count' | 'target';
+/**
+ * 'switch' = boolean, 'count' = non-negative integer (0 = off), 'target' = InstanceTarget,
+ * 'codes' = a list of approval codes (empty = all).
+ */
+export type HostileKind = 'switch' | 'count' | 'target' | 'codes';
 
 export interface HostileSpec {
   key: HostileKey;
@@ -91,6 +96,7 @@ export const HOSTILE_SPECS: readonly HostileSpec[] = [
   { key: 'hostilePoisonMissingFields', kind: 'target', flag: 'hostile-poison-missing-fields', help: 'only instance/approval code left' },
   { key: 'hostileRateLimitResetSec', kind: 'count', flag: 'hostile-rate-limit-reset-sec', help: '99991400 answers say reset N s' },
   { key: 'hostileRateLimitEvery', kind: 'count', flag: 'hostile-rate-limit-every', help: 'every Nth API request gets 99991400' },
+  { key: 'hostileListScope', kind: 'codes', flag: 'hostile-list-scope', help: 'approval codes the list switches hit (default all)' },
   { key: 'hostileEchoRequest', kind: 'switch', flag: 'hostile-echo-request', help: 'error msg echoes the request (secrets too)' },
 ];
 
@@ -105,7 +111,7 @@ export function isHostileKey(key: string): key is HostileKey {
 /** Everything off. */
 export function defaultHostileOptions(): HostileOptions {
   const out: Record<string, unknown> = {};
-  for (const spec of HOSTILE_SPECS) out[spec.key] = spec.kind === 'switch' ? false : 0;
+  for (const spec of HOSTILE_SPECS) out[spec.key] = spec.kind === 'switch' ? false : spec.kind === 'codes' ? [] : 0;
   return out as unknown as HostileOptions;
 }
 
@@ -121,6 +127,10 @@ export function hostileOptionProblem(key: HostileKey, value: unknown): string | 
   if (kind === 'count') {
     const ok = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
     return ok ? undefined : `${key} must be a non-negative integer (0 = off)`;
+  }
+  if (kind === 'codes') {
+    const ok = Array.isArray(value) && value.every((c) => typeof c === 'string' && c.length > 0);
+    return ok ? undefined : `${key} must be an array of approval codes`;
   }
   return isTarget(value) ? undefined : `${key} must be a share in [0, 1] or an array of instance codes`;
 }
@@ -153,6 +163,12 @@ function stableDraw(label: string, instanceCode: string): number {
  * Whether `target` (the value of option `key`) hits this instance. Exported so tests can tell in
  * advance which instances a share poisons; the key salts the draw so switches pick independently.
  */
+/** Whether the list switches apply to this approval code. */
+export function inListScope(options: HostileOptions, approvalCode: string | null): boolean {
+  const scope = options.hostileListScope;
+  return scope.length === 0 || (approvalCode !== null && scope.includes(approvalCode));
+}
+
 export function isTargeted(key: HostileKey, target: InstanceTarget, instanceCode: string): boolean {
   if (Array.isArray(target)) return target.includes(instanceCode);
   if (target <= 0) return false;

@@ -10,7 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Route } from './api-handlers.js';
 import { poisonDetail } from './hostile-detail.js';
-import { isTargeted, type HostileOptions } from './hostile-options.js';
+import { inListScope, isTargeted, type HostileOptions } from './hostile-options.js';
 import { ok, rateLimited, transientFault, type ApiResult, type JsonResult } from './responses.js';
 
 export const ENDLESS_TOKEN_PREFIX = 'hostile-endless-';
@@ -66,7 +66,7 @@ export class HostileMode {
     if (route.kind === 'detail' && isTargeted('hostileDetailFail', o.hostileDetailFail, route.instanceId)) {
       return transientFault();
     }
-    if (route.kind !== 'list') return undefined;
+    if (route.kind !== 'list' || !inListScope(o, url.searchParams.get('approval_code'))) return undefined;
     const pageToken = url.searchParams.get('page_token');
     if (o.hostileListEndless && pageToken?.startsWith(ENDLESS_TOKEN_PREFIX)) {
       return ok({ instance_code_list: [], page_token: this.nextEndlessToken(), has_more: true });
@@ -83,14 +83,15 @@ export class HostileMode {
     if (result.kind !== 'json') return result;
     if (result.body.code !== 0) return this.shapeError(request, result);
     const data = dataOf(result);
-    if (request.route.kind === 'list' && data) return withData(result, this.shapeListData(request.url, data));
+    const listed = request.route.kind === 'list' && inListScope(this.getOptions(), request.url.searchParams.get('approval_code'));
+    if (listed && data) return withData(result, this.shapeListData(request.url, data));
     if (request.route.kind === 'detail' && data) return withData(result, this.shapeDetailData(request.route.instanceId, data));
     return result;
   }
 
-  trickleMs(route: Route): number {
+  trickleMs(route: Route, url: URL): number {
     const o = this.getOptions();
-    if (route.kind === 'list') return o.hostileListTrickleMs;
+    if (route.kind === 'list') return inListScope(o, url.searchParams.get('approval_code')) ? o.hostileListTrickleMs : 0;
     if (route.kind === 'detail') return o.hostileDetailTrickleMs;
     return 0;
   }

@@ -212,7 +212,7 @@ export class FeishuEmulator implements AdminTarget {
     }
     const plain = bodyError && route.kind === 'token' ? invalidAppParam() : this.answer(route, req, url, body);
     const result = this.hostile.after({ route, url, req, body }, plain);
-    this.write(res, result, this.hostile.trickleMs(route));
+    this.write(res, result, this.hostile.trickleMs(route, url));
   }
 
   /** The gateway steps after latency, then the endpoint itself. */

@@ -148,7 +148,8 @@ describe('hostile mode is off by default', () => {
   test('every switch defaults to off', async () => {
     await withEmulator({}, async (emu) => {
       const options = emu.options as unknown as Record<string, unknown>;
-      for (const spec of HOSTILE_SPECS) assert.equal(options[spec.key], spec.kind === 'switch' ? false : 0, spec.key);
+      const off = { switch: false, count: 0, target: 0, codes: [] };
+      for (const spec of HOSTILE_SPECS) assert.deepEqual(options[spec.key], off[spec.kind], spec.key);
       const config = await call(`${emu.baseUrl}/_emulator/config`);
       for (const spec of HOSTILE_SPECS) assert.ok(spec.key in config.body, spec.key);
     });
@@ -228,6 +229,19 @@ describe('hostile list bodies', () => {
       const data = dataOf(await get(emu, listPath(emu, 10), await token(emu)));
       assert.equal(data['has_more'], true);
       assert.ok(!('page_token' in data));
+    });
+  });
+
+  test('hostileListScope: the list switches hit only the codes named', async () => {
+    await withEmulator({ codeCount: 2, hostileListNoData: true, hostileListTrickleMs: 1 }, async (emu) => {
+      const [hit, spared] = emu.approvalCodes as [string, string];
+      emu.configure({ hostileListScope: [hit] });
+      const tok = await token(emu);
+      const path = (code: string): string => listPath(emu, 10).replace(encodeURIComponent(hit), encodeURIComponent(code));
+      assert.ok(!('data' in (await get(emu, path(hit), tok)).body));
+      assert.equal((dataOf(await get(emu, path(spared), tok))['instance_code_list'] as string[]).length, 10);
+      const spareChunks = await firstChunks(emu.baseUrl + path(spared), tok, 1);
+      assert.ok((spareChunks.sizes[0] as number) > 1, 'not trickled outside the scope');
     });
   });
 });
