@@ -5,6 +5,7 @@
  * Per API request the gateway steps run in this order, as the connector must handle them:
  * latency (applied to every answer, errors included) → quota → auth → rate limit → injected
  * faults → the endpoint handler.
+ * Hostile mode (hostile.ts, every switch off by default) hooks in after auth and reshapes answers.
  */
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
