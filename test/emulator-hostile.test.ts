@@ -1,148 +1,29 @@
 /**
- * The emulator's hostile mode (issue 17), over real HTTP: each switch produces its misbehaviour,
- * and every one is off by default. Each test owns and stops its own emulator.
+ * The emulator's hostile mode (issue 17) over real HTTP, part 1: every switch off by default, then
+ * the list bodies, pagination and timing switches. Details, errors and the CLI: the -details file.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { get as httpGet, type IncomingMessage } from 'node:http';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { CYCLE_TOKEN_PREFIX, HOSTILE_SPECS, NON_STRING_CODE, startEmulator } from '../emulator/index.js';
 import {
-  CYCLE_TOKEN_PREFIX,
-  FORM_DEPTH,
-  HOSTILE_SPECS,
-  HUGE_TIME,
-  KEPT_FIELDS,
-  NON_STRING_CODE,
-  NOT_JSON_FORM,
-  TEXT_TIME,
-  UNKNOWN_STATUS,
-  isTargeted,
-  startEmulator,
-  type EmulatorOptions,
-  type FeishuEmulator,
-} from '../emulator/index.js';
-
-const HOUR = 3_600_000;
-const SPAN_START = Date.UTC(2024, 0, 1, 0, 0, 0);
-const SPAN_END = SPAN_START + 8 * HOUR;
-const INSTANCES = 40;
-const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
-const KNOWN_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'CANCELED', 'DELETED'];
-
-type Body = Record<string, unknown>;
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: Body;
-}
-
-async function withEmulator(options: Partial<EmulatorOptions>, fn: (emu: FeishuEmulator) => Promise<void>): Promise<void> {
-  const emu = await startEmulator({
-    seed: 17,
-    codeCount: 1,
-    instancesPerCode: INSTANCES,
-    spanStartMs: SPAN_START,
-    spanEndMs: SPAN_END,
-    listRateLimit: null,
-    detailRateLimit: null,
-    ...options,
-  });
-  try {
-    await fn(emu);
-  } finally {
-    await emu.stop();
-  }
-}
-
-async function call(url: string, init: RequestInit = {}): Promise<Reply> {
-  const res = await fetch(url, init);
-  return { status: res.status, headers: res.headers, body: JSON.parse(await res.text()) as Body };
-}
-
-function postJson(url: string, payload: unknown): Promise<Reply> {
-  return call(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) });
-}
-
-async function token(emu: FeishuEmulator): Promise<string> {
-  const reply = await postJson(emu.baseUrl + TOKEN_PATH, { app_id: emu.options.appId, app_secret: emu.options.appSecret });
-  assert.equal(reply.body['code'], 0);
-  return reply.body['tenant_access_token'] as string;
-}
-
-function listPath(emu: FeishuEmulator, pageSize: number, pageToken?: string): string {
-  const q = new URLSearchParams({
-    approval_code: emu.approvalCodes[0] as string,
-    start_time: String(SPAN_START),
-    end_time: String(SPAN_END),
-    page_size: String(pageSize),
-  });
-  if (pageToken !== undefined) q.set('page_token', pageToken);
-  return `/open-apis/approval/v4/instances?${q.toString()}`;
-}
-
-const detailPath = (instanceCode: string): string => `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`;
-
-function get(emu: FeishuEmulator, path: string, tok: string): Promise<Reply> {
-  return call(emu.baseUrl + path, { headers: { Authorization: `Bearer ${tok}` } });
-}
-
-const dataOf = (reply: Reply): Body => reply.body['data'] as Body;
-const allCodes = (emu: FeishuEmulator): string[] => emu.truth().map((t) => t.instanceCode);
-
-/** Follows `has_more`/`page_token` for at most `maxPages` pages; returns every page's data. */
-async function pages(emu: FeishuEmulator, tok: string, pageSize: number, maxPages: number): Promise<Body[]> {
-  const out: Body[] = [];
-  let pageToken: string | undefined;
-  while (out.length < maxPages) {
-    const reply = await get(emu, listPath(emu, pageSize, pageToken), tok);
-    assert.equal(reply.body['code'], 0, JSON.stringify(reply.body));
-    const data = dataOf(reply);
-    out.push(data);
-    if (data['has_more'] !== true && data['has_more'] !== 'true') break;
-    pageToken = data['page_token'] as string;
-  }
-  return out;
-}
-
-/** Depth of nested arrays/objects, walked without recursion (the point is that it is deep). */
-function depthOf(value: unknown): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop() as [unknown, number];
-    if (typeof v !== 'object' || v === null) continue;
-    max = Math.max(max, d);
-    for (const child of Object.values(v)) stack.push([child, d + 1]);
-  }
-  return max;
-}
-
-/** Reads the first `n` body chunks of a GET with a raw socket, then hangs up. */
-function firstChunks(url: string, tok: string, n: number): Promise<{ sizes: number[]; times: number[]; contentLength: number }> {
-  return new Promise((resolve, reject) => {
-    const sizes: number[] = [];
-    const times: number[] = [];
-    const req = httpGet(url, { headers: { Authorization: `Bearer ${tok}` } }, (res) => {
-      const contentLength = Number(res.headers['content-length']);
-      res.on('data', (chunk: Buffer) => {
-        sizes.push(chunk.length);
-        times.push(performance.now());
-        if (sizes.length === n) {
-          req.destroy();
-          resolve({ sizes, times, contentLength });
-        }
-      });
-      res.on('error', () => undefined);
-    });
-    req.on('error', (error) => {
-      if (sizes.length < n) reject(error);
-    });
-  });
-}
+  INSTANCES,
+  KNOWN_STATUSES,
+  TOKEN_PATH,
+  allCodes,
+  call,
+  dataOf,
+  depthOf,
+  detailPath,
+  firstChunks,
+  get,
+  listPath,
+  pages,
+  postJson,
+  token,
+  withEmulator,
+} from './emulator-hostile-http.js';
 
 describe('hostile mode is off by default', () => {
   test('every switch defaults to off', async () => {
@@ -348,136 +229,5 @@ describe('hostile timing', () => {
       assert.equal(refused.body['code'], 99991400);
       assert.equal(refused.headers.get('x-ogw-ratelimit-reset'), '3600');
     });
-  });
-});
-
-describe('hostile details', () => {
-  test('hostileDetailNoData: code 0 without data', async () => {
-    await withEmulator({ hostileDetailNoData: true }, async (emu) => {
-      const reply = await get(emu, detailPath(allCodes(emu)[0] as string), await token(emu));
-      assert.equal(reply.body['code'], 0);
-      assert.ok(!('data' in reply.body));
-    });
-  });
-
-  test('hostileDetailFail: the chosen instance fails every time, the others do not', async () => {
-    await withEmulator({}, async (emu) => {
-      const [victim, healthy] = allCodes(emu) as [string, string];
-      emu.configure({ hostileDetailFail: [victim] });
-      const tok = await token(emu);
-      for (let i = 0; i < 3; i++) assert.equal((await get(emu, detailPath(victim), tok)).body['code'], 1395001);
-      assert.equal((await get(emu, detailPath(healthy), tok)).body['code'], 0);
-    });
-  });
-
-  const poisons: Array<[keyof EmulatorOptions, (d: Body) => void]> = [
-    ['hostilePoisonTimeHuge', (d) => assert.equal(d['start_time'], HUGE_TIME)],
-    ['hostilePoisonTimeText', (d) => assert.equal(d['start_time'], TEXT_TIME)],
-    ['hostilePoisonDeepForm', (d) => assert.equal(depthOf(JSON.parse(d['form'] as string)), FORM_DEPTH)],
-    ['hostilePoisonFormNotJson', (d) => {
-      assert.equal(d['form'], NOT_JSON_FORM);
-      assert.throws(() => JSON.parse(d['form'] as string));
-    }],
-    ['hostilePoisonUnknownStatus', (d) => assert.equal(d['status'], UNKNOWN_STATUS)],
-    ['hostilePoisonMissingFields', (d) => assert.deepEqual(Object.keys(d).sort(), [...KEPT_FIELDS].sort())],
-  ];
-  for (const [key, check] of poisons) {
-    test(`${key}: only the chosen instance is poisoned`, async () => {
-      await withEmulator({}, async (emu) => {
-        const [victim, healthy] = allCodes(emu) as [string, string];
-        emu.configure({ [key]: [victim] });
-        const tok = await token(emu);
-        const poisoned = dataOf(await get(emu, detailPath(victim), tok));
-        check(poisoned);
-        assert.equal(poisoned['instance_code'], victim);
-        const fine = dataOf(await get(emu, detailPath(healthy), tok));
-        assert.throws(() => check(fine));
-      });
-    });
-  }
-
-  test('a share poisons the instances isTargeted names, stably', async () => {
-    await withEmulator({ hostilePoisonUnknownStatus: 0.5 }, async (emu) => {
-      const tok = await token(emu);
-      let hit = 0;
-      for (const code of allCodes(emu)) {
-        const expected = isTargeted('hostilePoisonUnknownStatus', 0.5, code);
-        const status = dataOf(await get(emu, detailPath(code), tok))['status'];
-        assert.equal(status === UNKNOWN_STATUS, expected, code);
-        if (expected) hit++;
-      }
-      assert.ok(hit > 5 && hit < INSTANCES - 5, `hit ${hit}`);
-    });
-  });
-});
-
-describe('hostile errors', () => {
-  test('hostileEchoRequest: the token error repeats app_id and app_secret', async () => {
-    await withEmulator({ hostileEchoRequest: true }, async (emu) => {
-      const bad = await postJson(emu.baseUrl + TOKEN_PATH, { app_id: emu.options.appId, app_secret: 'wrong-secret-xyz' });
-      assert.equal(bad.body['code'], 10014);
-      assert.match(bad.body['msg'] as string, /wrong-secret-xyz/);
-      assert.ok((bad.body['msg'] as string).includes(emu.options.appId));
-    });
-  });
-
-  test('hostileEchoRequest: an API error repeats the bearer token and query', async () => {
-    await withEmulator({ hostileEchoRequest: true, hostileDetailFail: 1 }, async (emu) => {
-      const tok = await token(emu);
-      const code = allCodes(emu)[0] as string;
-      const reply = await get(emu, detailPath(code), tok);
-      assert.equal(reply.body['code'], 1395001);
-      assert.ok((reply.body['msg'] as string).includes(tok));
-      assert.ok((reply.body['msg'] as string).includes(code));
-    });
-  });
-});
-
-describe('hostile switches at run time and from the CLI', () => {
-  test('POST /_emulator/config turns a switch on and off, and refuses bad values', async () => {
-    await withEmulator({}, async (emu) => {
-      const tok = await token(emu);
-      const on = await postJson(`${emu.baseUrl}/_emulator/config`, { hostileListNoData: true });
-      assert.equal(on.body['hostileListNoData'], true);
-      assert.ok(!('data' in (await get(emu, listPath(emu, 10), tok)).body));
-      await postJson(`${emu.baseUrl}/_emulator/config`, { hostileListNoData: false });
-      assert.ok('data' in (await get(emu, listPath(emu, 10), tok)).body);
-      for (const bad of [{ hostileListEndless: 'yes' }, { hostileListTokenCycle: -1 }, { hostilePoisonTimeHuge: 2 }]) {
-        assert.equal((await postJson(`${emu.baseUrl}/_emulator/config`, bad)).status, 400, JSON.stringify(bad));
-      }
-    });
-  });
-
-  const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'emulator', 'cli.js');
-
-  test('--help documents every hostile flag', async () => {
-    const child = spawn(process.execPath, [cli, '--help'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let help = '';
-    child.stderr.on('data', (chunk: Buffer) => (help += chunk.toString()));
-    const [exitCode] = (await once(child, 'exit')) as [number];
-    assert.equal(exitCode, 0);
-    for (const spec of HOSTILE_SPECS) assert.ok(help.includes(`--${spec.flag}`), spec.flag);
-  });
-
-  test('CLI flags set the switches; a bad value exits 2', async () => {
-    const flags = ['--hostile-list-endless', '--hostile-list-token-cycle', '2', '--hostile-poison-time-text', '0.25'];
-    const child = spawn(process.execPath, [cli, '--instances', '5', ...flags, '--hostile-detail-fail', 'A,B'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    try {
-      const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-      const info = JSON.parse(line) as Body;
-      const config = (await call(`${info['base_url'] as string}/_emulator/config`)).body;
-      assert.equal(config['hostileListEndless'], true);
-      assert.equal(config['hostileListTokenCycle'], 2);
-      assert.equal(config['hostilePoisonTimeText'], 0.25);
-      assert.deepEqual(config['hostileDetailFail'], ['A', 'B']);
-      assert.equal(config['hostileListNoData'], false);
-    } finally {
-      child.kill('SIGTERM');
-    }
-    const bad = spawn(process.execPath, [cli, '--hostile-list-token-cycle', 'x'], { stdio: 'ignore' });
-    const [exitCode] = (await once(bad, 'exit')) as [number];
-    assert.equal(exitCode, 2);
   });
 });
