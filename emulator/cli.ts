@@ -5,6 +5,7 @@
  * chatter goes to stderr so it never corrupts that line.
  */
 import { parseArgs } from 'node:util';
+import { HOSTILE_PARSE_OPTIONS, HOSTILE_USAGE, parseHostileFlags } from './hostile-cli.js';
 import type { BoundSemantics, DeniableEndpoint, EmulatorOptions, RateLimitOption, RateLimitSetting } from './options.js';
 import { BOUND_SEMANTICS, DENIABLE_ENDPOINTS } from './options.js';
 import { FeishuEmulator } from './server.js';
@@ -31,7 +32,8 @@ const USAGE = `usage: node dist/emulator/cli.js [--port N] [--host 127.0.0.1] [-
   Admin API (no auth): GET /_emulator/truth, GET /_emulator/statuses, GET|POST /_emulator/config,
   POST /_emulator/instances, POST /_emulator/instances/:code/{status,revoke,finish},
   DELETE /_emulator/instances/:code?mode=gone|status, DELETE /_emulator/approvals/:code,
-  GET /_emulator/stats[?times=1], POST /_emulator/stats/reset, POST /_emulator/tokens/expire`;
+  GET /_emulator/stats[?times=1], POST /_emulator/stats/reset, POST /_emulator/tokens/expire
+${HOSTILE_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -107,6 +109,7 @@ function parse(argv: string[]): CliConfig {
       'app-id': { type: 'string' },
       'app-secret': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      ...HOSTILE_PARSE_OPTIONS,
     },
   });
   if (values.help) {
@@ -135,6 +138,8 @@ function parse(argv: string[]): CliConfig {
   set('edgeInstancesEveryMs', int('edge-every-ms', values['edge-every-ms']));
   set('appId', values['app-id']);
   set('appSecret', values['app-secret']);
+
+  Object.assign(options, parseHostileFlags(values as Record<string, string | boolean | undefined>));
 
   set('listRateLimit', parseLimit('list-limit', values['list-limit']));
   set('detailRateLimit', parseLimit('detail-limit', values['detail-limit']));

@@ -7,6 +7,15 @@
  * `FeishuEmulator.configure` or `POST /_emulator/config`.
  */
 
+import {
+  HOSTILE_KEYS,
+  cloneHostileOptions,
+  defaultHostileOptions,
+  hostileOptionProblem,
+  isHostileKey,
+  type HostileOptions,
+} from './hostile-options.js';
+
 /** How `start_time` / `end_time` filter an instance's creation time (undocumented by Feishu). */
 export type BoundSemantics = 'inclusive' | 'end_exclusive' | 'start_exclusive';
 
@@ -26,7 +35,8 @@ export type DeniableEndpoint = 'list' | 'approval' | 'detail' | 'query';
 
 export const DENIABLE_ENDPOINTS: readonly DeniableEndpoint[] = ['list', 'approval', 'detail', 'query'];
 
-export interface EmulatorOptions {
+/** Hostile-mode switches (hostile-options.ts) are behaviour knobs too, all off by default. */
+export interface EmulatorOptions extends HostileOptions {
   appId: string;
   appSecret: string;
   seed: number;
@@ -103,6 +113,7 @@ export const ALL_KEYS: readonly OptionKey[] = [
   'maxPageSize',
   'quotaExhausted',
   'pendingRatio',
+  ...HOSTILE_KEYS,
 ];
 
 const HOUR_MS = 3_600_000;
@@ -148,6 +159,7 @@ export function defaultOptions(nowMs: number = Date.now()): EmulatorOptions {
     maxPageSize: 100,
     quotaExhausted: false,
     pendingRatio: 0.3,
+    ...defaultHostileOptions(),
   };
 }
 
@@ -194,6 +206,11 @@ function cloneRate(setting: RateLimitSetting): RateLimitSetting {
 
 /** Validates one option value; throws OptionError. Kept per key so partial updates reuse it. */
 export function validateOption(key: OptionKey, value: unknown): void {
+  if (isHostileKey(key)) {
+    const problem = hostileOptionProblem(key, value);
+    if (problem) throw new OptionError(problem);
+    return;
+  }
   switch (key) {
     case 'appId':
     case 'appSecret':
@@ -293,6 +310,7 @@ function validateWhole(options: EmulatorOptions): void {
 export function cloneOptions(options: EmulatorOptions): EmulatorOptions {
   return {
     ...options,
+    ...cloneHostileOptions(options),
     approvalCodes: [...options.approvalCodes],
     listRateLimit: cloneRate(options.listRateLimit),
     detailRateLimit: cloneRate(options.detailRateLimit),

@@ -5,6 +5,7 @@
  * Per API request the gateway steps run in this order, as the connector must handle them:
  * latency (applied to every answer, errors included) → quota → auth → rate limit → injected
  * faults → the endpoint handler.
+ * Hostile mode (hostile.ts, every switch off by default) hooks in after auth and reshapes answers.
  */
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -23,6 +24,8 @@ import {
 } from './api-handlers.js';
 import { Dataset, type AddInstancesRequest, type InstanceStatus, type InstanceTruth } from './dataset.js';
 import { readBody, writeHtml, writeJson, BodyTooLargeError } from './http-io.js';
+import { HostileMode } from './hostile.js';
+import { writeSlowly } from './hostile-io.js';
 import { newLogId } from './ids.js';
 import { applyRuntimeUpdate, cloneOptions, resolveOptions, type EmulatorOptions } from './options.js';
 import { PageTokenStore } from './page-tokens.js';
@@ -63,6 +66,8 @@ export class FeishuEmulator implements AdminTarget {
   /** Fault draws come from the seed too, so a serial run injects faults at the same requests. */
   private readonly faultRng: Random;
   private readonly ctx: ApiContext;
+  /** Misbehaviour on demand (hostile.ts); every switch is off by default. */
+  private readonly hostile: HostileMode;
   private server: Server | undefined;
   private url = '';
   private started = false;
@@ -87,6 +92,10 @@ export class FeishuEmulator implements AdminTarget {
       pageTokens: this.pageTokens,
       onTokenIssued: () => this.counters.tokenIssued(),
     };
+    this.hostile = new HostileMode(
+      () => this.current,
+      (query) => handleList(this.ctx, query),
+    );
   }
 
   /** 'http://127.0.0.1:PORT' once started, '' before. */
@@ -235,8 +244,9 @@ export class FeishuEmulator implements AdminTarget {
         return;
       }
     }
-    const result = bodyError && route.kind === 'token' ? invalidAppParam() : this.answer(route, req, url, body);
-    this.write(res, result);
+    const plain = bodyError && route.kind === 'token' ? invalidAppParam() : this.answer(route, req, url, body);
+    const result = this.hostile.after({ route, url, req, body }, plain);
+    this.write(res, result, this.hostile.trickleMs(route, url));
   }
 
   /** The gateway steps after latency, then the endpoint itself. */
@@ -248,6 +258,9 @@ export class FeishuEmulator implements AdminTarget {
 
     const authError = authorize(this.ctx, req.headers.authorization);
     if (authError) return authError;
+
+    const hostile = this.hostile.before(route, url);
+    if (hostile) return hostile;
 
     const decision = this.limiters[route.kind].check();
     if (!decision.allowed) {
@@ -275,7 +288,8 @@ export class FeishuEmulator implements AdminTarget {
     }
   }
 
-  private write(res: ServerResponse, result: ApiResult): void {
+  /** `trickleMs` > 0: hostile mode writes the body one byte at a time (hostile-io.ts). */
+  private write(res: ServerResponse, result: ApiResult, trickleMs = 0): void {
     const headers: Record<string, string> = { 'X-Tt-Logid': newLogId() };
     if (result.kind === 'html') {
       this.counters.response('html502');
@@ -283,6 +297,11 @@ export class FeishuEmulator implements AdminTarget {
       return;
     }
     this.counters.response(result.body.code);
+    if (trickleMs > 0) {
+      const jsonHeaders = { ...headers, ...result.headers, 'Content-Type': 'application/json; charset=utf-8' };
+      void writeSlowly(res, result.status, jsonHeaders, JSON.stringify(result.body), trickleMs, this.shutdown.signal);
+      return;
+    }
     writeJson(res, result.status, result.body, { ...headers, ...result.headers });
   }
 
