@@ -62,7 +62,7 @@ export class TenantTokenProvider {
     if (typeof token !== 'string' || token === '') throw new Error('The token endpoint answered code 0 without a tenant_access_token');
     this.onToken(token);
     this.token = token;
-    this.refreshAtMs = requestedAt + refreshAfterMs(body.expire ?? 7200);
+    this.refreshAtMs = requestedAt + refreshAfterMs(typeof body.expire === 'number' ? body.expire : 7200);
     return token;
   }
 }

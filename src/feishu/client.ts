@@ -103,7 +103,7 @@ export class FeishuClient {
 
   /** Fetches a token now: the cheapest proof that the credentials work. */
   async authenticate(signal?: AbortSignal): Promise<void> {
-    await this.withRetries('POST /auth/v3/tenant_access_token/internal', signal, undefined, async () => {
+    await this.withRetries('POST /auth/v3/tenant_access_token/internal', { signal }, async () => {
       await this.waits.around('a tenant access token', this.tokens.get(signal));
     });
   }
@@ -147,7 +147,7 @@ export class FeishuClient {
   /** One call with its token, budget and retries; resolves to the body's `data` object, whatever its fields. */
   private async call(budget: RateLimiter, counters: CallCounters | undefined, req: Omit<TransportRequest, 'token'>): Promise<Record<string, unknown>> {
     const endpoint = `${req.method} ${req.path.replace(/\/(approvals|instances)\/[^/]+$/, '/$1/:code')}`;
-    return this.withRetries(endpoint, req.signal, counters, async () => {
+    return this.withRetries(endpoint, { signal: req.signal, counters }, async () => {
       // A rejected token is refreshed once per attempt; a second rejection is a real failure.
       let tokenRefreshed = false;
       for (;;) {
@@ -178,12 +178,7 @@ export class FeishuClient {
     });
   }
 
-  private async withRetries<T>(
-    endpoint: string,
-    signal: AbortSignal | undefined,
-    counters: CallCounters | undefined,
-    attemptOnce: () => Promise<T>,
-  ): Promise<T> {
+  private async withRetries<T>(endpoint: string, { signal, counters }: CallOptions, attemptOnce: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await attemptOnce();

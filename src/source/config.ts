@@ -1,5 +1,6 @@
 import { ConfigError } from '../kit/errors.js';
 import { isRealDateTime } from '../kit/schema.js';
+import { readSpecConfig } from './spec-fields.js';
 
 /** The connector's configuration after the spec's schema and the checks below. */
 export interface FeishuApprovalConfig {
@@ -37,30 +38,31 @@ export const TEST_ONLY_PLAIN_HTTP_HOST = 'test_only_plain_http_host';
  * every defaulted field is present). Each message names the field and value.
  */
 export function parseConfig(raw: Record<string, unknown>): FeishuApprovalConfig {
-  const startMs = parseUtc(raw['start_date'] as string, 'start_date');
-  const endMs = raw['end_date'] === undefined || raw['end_date'] === '' ? undefined : parseUtc(raw['end_date'] as string, 'end_date');
+  const spec = readSpecConfig(raw);
+  const startMs = parseUtc(spec.start_date, 'start_date');
+  const endMs = spec.end_date === undefined || spec.end_date === '' ? undefined : parseUtc(spec.end_date, 'end_date');
   if (endMs !== undefined && endMs <= startMs) {
-    throw new ConfigError(`config.end_date '${String(raw['end_date'])}' must be after config.start_date '${String(raw['start_date'])}'.`);
+    throw new ConfigError(`config.end_date '${spec.end_date}' must be after config.start_date '${spec.start_date}'.`);
   }
   return {
-    appId: raw['app_id'] as string,
-    appSecret: raw['app_secret'] as string,
-    approvalCodes: (raw['approval_codes'] as string[]).map((code) => code.trim()),
+    appId: spec.app_id,
+    appSecret: spec.app_secret,
+    approvalCodes: spec.approval_codes.map((code) => code.trim()),
     startMs,
     endMs,
-    baseUrl: parseBaseUrl(raw['base_url'] as string, raw[TEST_ONLY_PLAIN_HTTP_HOST]),
-    pageSize: raw['page_size'] as number,
-    windowMs: (raw['window_hours'] as number) * 3_600_000,
-    lookbackMs: (raw['lookback_minutes'] as number) * 60_000,
-    requestsPerMinute: raw['requests_per_minute'] as number,
-    maxConcurrency: raw['max_concurrency'] as number,
-    maxRetries: raw['max_retries'] as number,
-    timeoutMs: (raw['request_timeout_seconds'] as number) * 1000,
-    retryBaseMs: raw['retry_initial_delay_ms'] as number,
-    detailRequestsPerSecond: raw['detail_requests_per_second'] as number,
-    detailConcurrency: raw['detail_max_concurrency'] as number,
-    pendingMax: raw['pending_resync_max'] as number,
-    pendingMaxAgeMs: (raw['pending_resync_max_age_days'] as number) * 86_400_000,
+    baseUrl: parseBaseUrl(spec.base_url, raw[TEST_ONLY_PLAIN_HTTP_HOST]),
+    pageSize: spec.page_size,
+    windowMs: spec.window_hours * 3_600_000,
+    lookbackMs: spec.lookback_minutes * 60_000,
+    requestsPerMinute: spec.requests_per_minute,
+    maxConcurrency: spec.max_concurrency,
+    maxRetries: spec.max_retries,
+    timeoutMs: spec.request_timeout_seconds * 1000,
+    retryBaseMs: spec.retry_initial_delay_ms,
+    detailRequestsPerSecond: spec.detail_requests_per_second,
+    detailConcurrency: spec.detail_max_concurrency,
+    pendingMax: spec.pending_resync_max,
+    pendingMaxAgeMs: spec.pending_resync_max_age_days * 86_400_000,
   };
 }
 

@@ -57,7 +57,7 @@ export class WindowChain {
     private readonly savedCursorMs: number | undefined,
   ) {
     const nodes = windows.map((w) => new WindowNode(this, w));
-    link(nodes, undefined, undefined);
+    link(nodes, {});
     this.first = nodes[0];
     this.firstUnfinished = nodes[0];
     this.windowCount = nodes.length;
@@ -83,7 +83,7 @@ export class WindowChain {
   split(node: WindowNode, parts: number): WindowNode[] {
     if (node.done) throw new Error('split of a finished window');
     const children = splitWindow(node.window, parts).map((w) => new WindowNode(this, w));
-    link(children, node.prev, node.next);
+    link(children, { before: node.prev, after: node.next });
     if (this.first === node) this.first = children[0];
     if (this.firstUnfinished === node) this.firstUnfinished = children[0];
     this.windowCount += children.length - 1;
@@ -108,7 +108,7 @@ export class WindowChain {
 }
 
 /** Links `nodes` in order between `before` and `after`. */
-function link(nodes: WindowNode[], before: WindowNode | undefined, after: WindowNode | undefined): void {
+function link(nodes: WindowNode[], { before, after }: { before?: WindowNode | undefined; after?: WindowNode | undefined }): void {
   nodes.forEach((n, i) => {
     n.prev = nodes[i - 1] ?? before;
     n.next = nodes[i + 1] ?? after;
