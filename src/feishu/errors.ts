@@ -63,6 +63,8 @@ export const FeishuCode = {
   APPROVAL_NOT_FOUND: 1390002,
   /** Instance code unknown (deleted between list and detail); listed in the approval v4 error tables. */
   INSTANCE_NOT_FOUND: 1390003,
+  /** The approval definition was deleted (definition endpoint). */
+  DEFINITION_DELETED: 1390016,
   TRANSIENT: 1395001,
 } as const;
 

@@ -20,7 +20,14 @@ export function narrowInstanceCodePage(data: Record<string, unknown>): InstanceC
 }
 
 export function narrowApprovalDefinition(data: Record<string, unknown>): ApprovalDefinition {
-  return { approval_name: text(data['approval_name']), approval_code: text(data['approval_code']), status: text(data['status']) };
+  return {
+    approval_name: text(data['approval_name']),
+    approval_code: text(data['approval_code']),
+    status: text(data['status']),
+    form: text(data['form']),
+    node_list: list(data['node_list']),
+    viewers: list(data['viewers']),
+  };
 }
 
 /** Every field is kept; the typed ones only when their type is right. `instance_code` falls back to the code asked for. */

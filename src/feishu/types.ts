@@ -26,6 +26,10 @@ export interface ApprovalDefinition {
   approval_code?: string;
   /** ACTIVE, INACTIVE, DELETED or UNKNOWN. */
   status?: string;
+  /** The form's widgets as a JSON string. */
+  form?: string;
+  node_list?: unknown[];
+  viewers?: unknown[];
 }
 
 export interface ListInstanceCodesRequest {

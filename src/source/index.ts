@@ -7,11 +7,12 @@ import { readStreams } from './read.js';
 import { loadSpec } from './spec.js';
 import { ApprovalInstanceDetailsStream } from './streams/details/approval-instance-details.js';
 import { ApprovalInstancesStream } from './streams/approval-instances.js';
+import { ApprovalDefinitionsStream } from './streams/definitions/approval-definitions.js';
 import type { Stream } from './streams/stream.js';
 
 /** The Feishu approval source: the kit's Source contract over this connector's streams. */
 export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
-  readonly streams: Stream[] = [new ApprovalInstancesStream(), new ApprovalInstanceDetailsStream()];
+  readonly streams: Stream[] = [new ApprovalInstancesStream(), new ApprovalInstanceDetailsStream(), new ApprovalDefinitionsStream()];
 
   spec(): ConnectorSpecification {
     return loadSpec();

@@ -40,11 +40,15 @@ export async function readStreams(
     const shapes = prepared.map(({ stream, saved }, i) => ({ name: stream.name, mode: catalog.streams[i]!.sync_mode, saved }));
     emitter.info(describeSyncShape(config, Date.now(), shapes));
     // Streams starting from the same cursors share one scan: the list API is read once for them.
-    for (const group of groupByCursors(prepared)) {
+    // A stream without scan handlers (approval_definitions) reads on its own, in `before`.
+    const scanning = prepared.filter(({ scan }) => scan.handlers);
+    const alone = prepared.filter(({ scan }) => !scan.handlers).map((p) => [p]);
+    for (const group of [...groupByCursors(scanning), ...alone]) {
       for (const { stream } of group) await emitter.streamStatus(stream.name, 'STARTED');
       try {
         for (const { scan } of group) await scan.before?.();
-        await scanInstanceCodes(ctx, group[0]!.saved, combineHandlers(group.map(({ scan }) => scan.handlers)));
+        const handlers = group.flatMap(({ scan }) => (scan.handlers ? [scan.handlers] : []));
+        if (handlers.length > 0) await scanInstanceCodes(ctx, group[0]!.saved, combineHandlers(handlers));
         for (const { scan } of group) scan.after?.();
       } catch (error) {
         for (const { stream } of group) await emitter.streamStatus(stream.name, 'INCOMPLETE');

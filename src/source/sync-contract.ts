@@ -56,7 +56,8 @@ export interface ScanHandlers {
 export interface StreamScan {
   /** The stream's saved cursors per approval code (empty in full refresh). */
   saved: PartitionCursors;
-  handlers: ScanHandlers;
+  /** Absent for a stream that lists no instances: it does all its work in `before`, with no scan. */
+  handlers?: ScanHandlers;
   /** Work before the windows are listed. */
   before?(): Promise<void>;
   /** Closing log lines, after the scan. */

@@ -4,8 +4,8 @@ import type { StreamScan, SyncContext } from '../sync-contract.js';
 
 /**
  * The contract of a stream; discover's catalog entry is derived from it, never
- * written by hand. Both streams of this connector are incremental on the
- * creation-time window an instance was listed in.
+ * written by hand. The instance streams are incremental on the creation-time
+ * window an instance was listed in; a full-refresh-only stream has no cursor.
  */
 export abstract class Stream {
   abstract readonly name: string;
@@ -14,16 +14,18 @@ export abstract class Stream {
   readonly primaryKey: string[][] = [['instance_code']];
   /** The source decides the cursor: the end of the creation-time window. */
   readonly cursorField: string[] = [CURSOR_FIELD];
+  readonly syncModes: SyncMode[] = ['full_refresh', 'incremental'];
 
   asAirbyteStream(): AirbyteStream {
+    const incremental = this.syncModes.includes('incremental');
     return {
       name: this.name,
       json_schema: this.jsonSchema,
-      supported_sync_modes: ['full_refresh', 'incremental'],
-      source_defined_cursor: true,
-      default_cursor_field: this.cursorField,
+      supported_sync_modes: this.syncModes,
+      source_defined_cursor: incremental,
+      ...(incremental ? { default_cursor_field: this.cursorField } : {}),
       source_defined_primary_key: this.primaryKey,
-      is_resumable: true,
+      is_resumable: incremental,
     };
   }
 
