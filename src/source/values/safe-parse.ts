@@ -27,7 +27,7 @@ export function problem<T>(text: string): Parsed<T> {
   return { problem: text };
 }
 
-export function isProblem<T>(parsed: Parsed<T>): parsed is { readonly problem: string } {
+export function isProblem<T>(parsed: Parsed<T>): parsed is Extract<Parsed<T>, { readonly problem: string }> {
   return 'problem' in parsed;
 }
 

@@ -52,7 +52,7 @@ export class ValueIssues {
 
 /** The value of `parsed`, or null after reporting its problem. */
 export function take<T>(parsed: Parsed<T>, report: ReportIssue, field: string, raw: unknown, where?: string): T | null {
-  if (!isProblem(parsed)) return (parsed as { value: T | null }).value;
+  if (!isProblem(parsed)) return parsed.value;
   report(field, raw, parsed.problem, where);
   return null;
 }

@@ -1,41 +1,52 @@
 import type { InstanceDetail } from '../../../feishu/types.js';
 import type { JsonObject } from '../../../kit/protocol.js';
-import type { WindowFields } from '../../sync-contract.js';
+import { checkDepth, parseJsonText, parseMsTimestamp } from '../../values/safe-parse.js';
+import { take, type ReportIssue } from '../../values/value-issues.js';
+import { rowBase, type DetailRowContext } from './detail-rows.js';
 
-/** The detail as a record: Feishu's ms strings become ISO timestamps, "0" (still open) becomes null. */
-export function detailRecord(d: InstanceDetail, window: WindowFields): JsonObject {
+/** The statuses Feishu documents; another one is kept as sent, with a WARN. */
+export const KNOWN_STATUSES: readonly string[] = ['PENDING', 'APPROVED', 'REJECTED', 'CANCELED', 'DELETED'];
+
+/** Fields every detail carries; a missing one is reported (its column is null). */
+const EXPECTED_FIELDS = ['status', 'start_time', 'end_time', 'form'] as const;
+
+/**
+ * The detail as a record: Feishu's ms strings become ISO timestamps, "0"
+ * (still open) becomes null. A value that cannot be read is null in its
+ * typed column (the raw `form` stays in `form`) and reported; never a throw.
+ */
+export function detailRecord(d: InstanceDetail, ctx: DetailRowContext): JsonObject {
+  const { report } = ctx;
+  for (const field of EXPECTED_FIELDS) if (d[field] === undefined) report(field, undefined, 'is missing');
+  if (d.status !== undefined && !KNOWN_STATUSES.includes(d.status)) report('status', d.status, `is not one Feishu documents (${KNOWN_STATUSES.join(', ')}); kept as sent`);
   return {
-    approval_code: d.approval_code,
+    ...rowBase(d, ctx),
     approval_name: d.approval_name ?? null,
-    instance_code: d.instance_code,
     serial_number: d.serial_number ?? null,
-    status: d.status,
-    start_time: msToIso(d.start_time),
-    end_time: msToIso(d.end_time),
+    status: d.status ?? null,
+    start_time: take(parseMsTimestamp(d.start_time), report, 'start_time', d.start_time),
+    end_time: take(parseMsTimestamp(d.end_time), report, 'end_time', d.end_time),
     user_id: d.user_id ?? null,
     open_id: d.open_id ?? null,
     department_id: d.department_id ?? null,
     uuid: d.uuid ?? null,
     form: d.form ?? null,
-    form_parsed: parseForm(d.form),
-    task_list: d.task_list ?? null,
-    comment_list: d.comment_list ?? null,
-    timeline: d.timeline ?? null,
-    ...window,
+    form_parsed: parseForm(d.form, report),
+    task_list: list(d, 'task_list', report),
+    comment_list: list(d, 'comment_list', report),
+    timeline: list(d, 'timeline', report),
+    ...ctx.window,
   };
 }
 
-function msToIso(value: string | undefined): string | null {
-  const ms = Number(value);
-  return value === undefined || value === '' || !Number.isFinite(ms) || ms <= 0 ? null : new Date(ms).toISOString();
+function parseForm(form: string | undefined, report: ReportIssue): JsonObject[] | null {
+  const parsed = take(parseJsonText(form), report, 'form_parsed', form);
+  if (parsed === null || Array.isArray(parsed)) return parsed as JsonObject[] | null;
+  report('form_parsed', form, 'is not a list of widgets');
+  return null;
 }
 
-function parseForm(form: string | undefined): unknown[] | null {
-  if (!form) return null;
-  try {
-    const parsed: unknown = JSON.parse(form);
-    return Array.isArray(parsed) ? parsed : null;
-  } catch {
-    return null;
-  }
+/** A list as sent, unless it nests too deep to be written. */
+function list(d: InstanceDetail, key: 'task_list' | 'comment_list' | 'timeline', report: ReportIssue): JsonObject[] | null {
+  return take(checkDepth(d[key] ?? null), report, key, d[key]) as JsonObject[] | null;
 }

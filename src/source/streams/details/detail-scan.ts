@@ -7,6 +7,7 @@ import { StreamOutput } from '../stream-output.js';
 import { DetailPipeline } from './detail-pipeline.js';
 import { detailRecord } from './detail-record.js';
 import { prunePending, readPending, type PendingInstance } from './pending.js';
+import { ValueIssues } from '../../values/value-issues.js';
 
 /**
  * The details stream's part in one sync: every listed code's detail fetched
@@ -28,6 +29,7 @@ export class DetailScan implements StreamScan {
   private readonly refetched = new Set<string>();
   private readonly counters = { requests: 0, retries: 0, deleted: 0, becameFinal: 0 };
   private lastCheckpoint: Promise<void> = Promise.resolve();
+  private readonly issues: ValueIssues;
 
   constructor(
     private readonly ctx: SyncContext,
@@ -38,6 +40,7 @@ export class DetailScan implements StreamScan {
     this.saved = incremental ? readCursors(state, stream) : new Map();
     this.out = new StreamOutput(ctx.emitter, stream);
     this.pipeline = new DetailPipeline(ctx.config.detailConcurrency);
+    this.issues = new ValueIssues(stream, ctx.emitter);
   }
 
   /** Instances pending at the end of the last sync come first: their status may have changed. */
@@ -56,6 +59,7 @@ export class DetailScan implements StreamScan {
   }
 
   after(): void {
+    this.issues.summary();
     const { requests, retries, deleted } = this.counters;
     this.ctx.emitter.info(
       `${this.stream}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` +
@@ -88,7 +92,7 @@ export class DetailScan implements StreamScan {
     } else if (this.pending.delete(code) && firstSeen) {
       this.counters.becameFinal++;
     }
-    const written = this.out.record(detailRecord(detail, window));
+    const written = this.out.record(detailRecord(detail, { approvalCode, window, report: this.issues.about(`instance ${code}`) }));
     if (written) await written;
   }
 

@@ -1,0 +1,130 @@
+import type { InstanceDetail } from '../../../feishu/types.js';
+import type { JsonObject } from '../../../kit/protocol.js';
+import { isProblem, parseDate, parseJsonText, parseNumber, type Parsed } from '../../values/safe-parse.js';
+import type { ReportIssue } from '../../values/value-issues.js';
+import { rowBase, type DetailRowContext } from './detail-rows.js';
+
+/**
+ * approval_form_fields rows: one per widget of an instance's form and one per
+ * child widget of each row of a list widget (fieldList), the value typed by
+ * the widget's type (issue 16):
+ * number / amount / formula → value_number; date → value_date; dateInterval →
+ * value_date, value_end, value_number (the interval); another string →
+ * value_text; anything else → value_json as Feishu gave it. A value its type
+ * cannot be read as is reported, and kept raw in value_json.
+ */
+
+const NUMBER_TYPES = new Set(['number', 'amount', 'formula']);
+/** Widget types whose value is described by the rules above; any other type also keeps its value in value_json. */
+const KNOWN_TYPES = new Set([
+  ...NUMBER_TYPES,
+  'date', 'dateInterval', 'input', 'textarea', 'radio', 'radioV2', 'checkbox', 'checkboxV2', 'contact', 'department',
+  'attachment', 'attachmentV2', 'image', 'imageV2', 'fieldList', 'telephone', 'text', 'mail', 'address', 'serialNumber',
+]);
+const LIST_TYPE = 'fieldList';
+/** Widget fields with columns of their own; the rest go to widget_extra. */
+const OWN_FIELDS = new Set(['id', 'custom_id', 'name', 'type', 'value']);
+
+export interface TypedValue {
+  value_text: string | null;
+  value_number: number | null;
+  value_date: string | null;
+  value_end: string | null;
+  value_json: unknown;
+}
+
+interface Placement {
+  path: string;
+  parent: string | null;
+  row: number | null;
+}
+
+export function formFieldRows(detail: InstanceDetail, ctx: DetailRowContext): JsonObject[] {
+  const widgets = readForm(detail.form, ctx.report);
+  const rows: JsonObject[] = [];
+  const push = (raw: unknown, fallbackId: string, place: (id: string) => Placement): Record<string, unknown> | undefined => {
+    const widget = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
+    if (!widget) {
+      ctx.report('form', raw, 'holds a widget that is not an object; skipped', fallbackId);
+      return undefined;
+    }
+    const id = typeof widget['id'] === 'string' && widget['id'] !== '' ? widget['id'] : fallbackId;
+    rows.push(fieldRow(detail, ctx, widget, id, place(id)));
+    return widget;
+  };
+  widgets.forEach((raw, i) => {
+    const widget = push(raw, `#${i}`, (id) => ({ path: id, parent: null, row: null }));
+    if (widget?.['type'] !== LIST_TYPE || !Array.isArray(widget['value'])) return;
+    const parentId = typeof widget['id'] === 'string' && widget['id'] !== '' ? widget['id'] : `#${i}`;
+    widget['value'].forEach((children: unknown, r) => {
+      if (!Array.isArray(children)) return ctx.report('form', children, 'holds a list row that is not a list of widgets; skipped', `${parentId}[${r}]`);
+      children.forEach((child: unknown, c) => push(child, `#${c}`, (id) => ({ path: `${parentId}[${r}].${id}`, parent: parentId, row: r })));
+    });
+  });
+  return rows;
+}
+
+/** The form's widgets; an unreadable or missing form is reported and yields none. */
+function readForm(form: string | undefined, report: ReportIssue): unknown[] {
+  if (form === undefined) {
+    report('form', form, 'is missing; no form fields for this instance');
+    return [];
+  }
+  const parsed = parseJsonText(form);
+  if (isProblem(parsed)) {
+    report('form', form, `${parsed.problem}; no form fields for this instance`);
+    return [];
+  }
+  if (Array.isArray(parsed.value)) return parsed.value;
+  if (parsed.value !== null) report('form', form, 'is not a list of widgets; no form fields for this instance');
+  return [];
+}
+
+function fieldRow(detail: InstanceDetail, ctx: DetailRowContext, widget: Record<string, unknown>, id: string, place: Placement): JsonObject {
+  const type = typeof widget['type'] === 'string' ? widget['type'] : null;
+  const extra = Object.fromEntries(Object.entries(widget).filter(([key]) => !OWN_FIELDS.has(key)));
+  return {
+    ...rowBase(detail, ctx),
+    field_path: place.path,
+    widget_id: id,
+    widget_custom_id: typeof widget['custom_id'] === 'string' ? widget['custom_id'] : null,
+    widget_name: typeof widget['name'] === 'string' ? widget['name'] : null,
+    widget_type: type,
+    parent_widget_id: place.parent,
+    row_index: place.row,
+    ...typedValue(type, widget['value'], ctx.report, place.path),
+    widget_extra: Object.keys(extra).length > 0 ? (extra as JsonObject) : null,
+    ...ctx.window,
+  } as JsonObject;
+}
+
+/** A widget's value in the column its type calls for; `where` names the widget in a report. */
+export function typedValue(type: string | null, value: unknown, report: ReportIssue, where: string): TypedValue {
+  const out: TypedValue = { value_text: null, value_number: null, value_date: null, value_end: null, value_json: null };
+  // Unread raw values stay in value_json, so nothing Feishu sent is lost.
+  const keep = <T>(parsed: Parsed<T>, column: 'value_number' | 'value_date' | 'value_end'): T | null => {
+    if (!isProblem(parsed)) return parsed.value;
+    report(column, value, parsed.problem, where);
+    out.value_json = value;
+    return null;
+  };
+  if (type !== null && NUMBER_TYPES.has(type)) {
+    out.value_number = keep(parseNumber(value), 'value_number');
+  } else if (type === 'date') {
+    out.value_date = keep(parseDate(value), 'value_date');
+  } else if (type === 'dateInterval') {
+    if (value === undefined || value === null) return out;
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      report('value_date', value, 'is not a date interval ({start, end, interval})', where);
+      return { ...out, value_json: value };
+    }
+    const interval = value as Record<string, unknown>;
+    out.value_date = keep(parseDate(interval['start']), 'value_date');
+    out.value_end = keep(parseDate(interval['end']), 'value_end');
+    out.value_number = keep(parseNumber(interval['interval']), 'value_number');
+  } else {
+    if (typeof value === 'string') out.value_text = value;
+    if (typeof value !== 'string' || type === null || !KNOWN_TYPES.has(type)) out.value_json = value ?? null;
+  }
+  return out;
+}
