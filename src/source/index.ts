@@ -8,11 +8,21 @@ import { loadSpec } from './spec.js';
 import { ApprovalInstanceDetailsStream } from './streams/details/approval-instance-details.js';
 import { ApprovalInstancesStream } from './streams/approval-instances.js';
 import { ApprovalDefinitionsStream } from './streams/definitions/approval-definitions.js';
+import { ApprovalFormFieldsStream } from './streams/details/approval-form-fields.js';
+import { ApprovalTasksStream } from './streams/details/approval-tasks.js';
+import { ApprovalTimelineStream } from './streams/details/approval-timeline.js';
 import type { Stream } from './streams/stream.js';
 
 /** The Feishu approval source: the kit's Source contract over this connector's streams. */
 export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
-  readonly streams: Stream[] = [new ApprovalInstancesStream(), new ApprovalInstanceDetailsStream(), new ApprovalDefinitionsStream()];
+  readonly streams: Stream[] = [
+    new ApprovalInstancesStream(),
+    new ApprovalInstanceDetailsStream(),
+    new ApprovalDefinitionsStream(),
+    new ApprovalFormFieldsStream(),
+    new ApprovalTasksStream(),
+    new ApprovalTimelineStream(),
+  ];
 
   spec(): ConnectorSpecification {
     return loadSpec();

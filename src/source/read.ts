@@ -6,7 +6,7 @@ import { createClient } from './client-factory.js';
 import type { FeishuApprovalConfig } from './config.js';
 import { toConnectorError } from './errors.js';
 import { scanInstanceCodes } from './scan/instance-scan.js';
-import { combineHandlers, groupByCursors } from './scan/scan-groups.js';
+import { combineHandlers, groupByCursors, mergeScans } from './scan/scan-groups.js';
 import type { Stream } from './streams/stream.js';
 import type { SyncContext } from './sync-contract.js';
 import { SyncLog } from './sync-log.js';
@@ -46,10 +46,11 @@ export async function readStreams(
     for (const group of [...groupByCursors(scanning), ...alone]) {
       for (const { stream } of group) await emitter.streamStatus(stream.name, 'STARTED');
       try {
-        for (const { scan } of group) await scan.before?.();
-        const handlers = group.flatMap(({ scan }) => (scan.handlers ? [scan.handlers] : []));
+        const scans = mergeScans(group.map(({ scan }) => scan));
+        for (const scan of scans) await scan.before?.();
+        const handlers = scans.flatMap((scan) => (scan.handlers ? [scan.handlers] : []));
         if (handlers.length > 0) await scanInstanceCodes(ctx, group[0]!.saved, combineHandlers(handlers));
-        for (const { scan } of group) scan.after?.();
+        for (const scan of scans) scan.after?.();
       } catch (error) {
         for (const { stream } of group) await emitter.streamStatus(stream.name, 'INCOMPLETE');
         throw withStream(error, group[0]!.stream.name);

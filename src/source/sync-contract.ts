@@ -62,4 +62,10 @@ export interface StreamScan {
   before?(): Promise<void>;
   /** Closing log lines, after the scan. */
   after?(): void;
+  /**
+   * Takes over `other`, a scan of the same group, when both can be served by
+   * one set of API calls (the detail-based streams share their detail
+   * fetches); true when `other` needs no handling of its own any more.
+   */
+  absorb?(other: StreamScan): boolean;
 }

@@ -1,5 +1,5 @@
 import type { PartitionCursors } from '../state.js';
-import type { ScanHandlers } from '../sync-contract.js';
+import type { ScanHandlers, StreamScan } from '../sync-contract.js';
 
 /**
  * Streams that start from the same cursors can share one scan of the list API
@@ -20,6 +20,13 @@ export function sameCursors(a: PartitionCursors, b: PartitionCursors): boolean {
   if (a.size !== b.size) return false;
   for (const [code, ms] of a) if (b.get(code) !== ms) return false;
   return true;
+}
+
+/** The scans of a group after each has absorbed the later ones it can serve (see StreamScan.absorb); order kept. */
+export function mergeScans(scans: StreamScan[]): StreamScan[] {
+  const kept: StreamScan[] = [];
+  for (const scan of scans) if (!kept.some((k) => k.absorb?.(scan))) kept.push(scan);
+  return kept;
 }
 
 /** One set of handlers that feeds every stream of a shared scan. */

@@ -1,7 +1,8 @@
-import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../../kit/protocol.js';
-import type { StreamScan, SyncContext } from '../../sync-contract.js';
-import { Stream, TIMESTAMP } from '../stream.js';
-import { DetailScan } from './detail-scan.js';
+import type { JsonObject } from '../../../kit/protocol.js';
+import { TIMESTAMP } from '../stream.js';
+import { detailRecord } from './detail-record.js';
+import type { DetailRowMapper } from './detail-rows.js';
+import { DetailBasedStream } from './detail-stream.js';
 
 const STRINGS = { type: ['string', 'null'] } as const;
 const LIST = { type: ['array', 'null'], items: { type: 'object', additionalProperties: true } } as const;
@@ -12,7 +13,7 @@ const LIST = { type: ['array', 'null'], items: { type: 'object', additionalPrope
  * again on every incremental sync until final, so the destination's latest row
  * carries the final status.
  */
-export class ApprovalInstanceDetailsStream extends Stream {
+export class ApprovalInstanceDetailsStream extends DetailBasedStream {
   readonly name = 'approval_instance_details';
   readonly jsonSchema: JsonObject = {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -41,7 +42,6 @@ export class ApprovalInstanceDetailsStream extends Stream {
     },
   };
 
-  prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan {
-    return new DetailScan(ctx, this.name, mode === 'incremental', state);
-  }
+  readonly rows: DetailRowMapper = (detail, ctx) => [detailRecord(detail, ctx)];
+  override readonly rowsWhenGone = true;
 }

@@ -3,17 +3,17 @@ import type { InstanceDetail } from '../../../feishu/types.js';
 import type { AirbyteStateMessage } from '../../../kit/protocol.js';
 import { readCursors, stateBlob, streamBlob, type PartitionCursors } from '../../state.js';
 import type { ScanHandlers, StreamScan, SyncContext, WindowFields } from '../../sync-contract.js';
-import { StreamOutput } from '../stream-output.js';
 import { DetailPipeline } from './detail-pipeline.js';
-import { detailRecord } from './detail-record.js';
+import { DetailSink, type DetailSinkSpec } from './detail-sink.js';
 import { prunePending, readPending, type PendingInstance } from './pending.js';
-import { ValueIssues } from '../../values/value-issues.js';
 
 /**
- * The details stream's part in one sync: every listed code's detail fetched
- * through the pipeline and written as a record; instances still PENDING
+ * The detail-based streams' part in one sync: every listed code's detail
+ * fetched once through the pipeline and handed to each selected detail-based
+ * stream (a DetailSink), which writes its rows; instances still PENDING
  * followed in the state; STATE messages only once the details they cover are
- * written.
+ * written, one per stream. Streams that share a scan share one DetailScan
+ * (see absorb), so selecting more of them costs no extra request.
  */
 export class DetailScan implements StreamScan {
   readonly saved: PartitionCursors;
@@ -21,7 +21,9 @@ export class DetailScan implements StreamScan {
     onCode: (code, window) => this.onCode(code, window.fields, window.partition),
     onCheckpoint: (cursors) => this.checkpoint(cursors),
   };
-  private readonly out: StreamOutput;
+  private readonly sinks: DetailSink[];
+  /** The stream whose state this scan resumes from (the first of the shared ones). */
+  private readonly stream: string;
   private readonly pipeline: DetailPipeline;
   /** Instances whose last known status is PENDING, by instance code. */
   private readonly pending = new Map<string, PendingInstance>();
@@ -29,18 +31,32 @@ export class DetailScan implements StreamScan {
   private readonly refetched = new Set<string>();
   private readonly counters = { requests: 0, retries: 0, deleted: 0, becameFinal: 0 };
   private lastCheckpoint: Promise<void> = Promise.resolve();
-  private readonly issues: ValueIssues;
 
   constructor(
     private readonly ctx: SyncContext,
-    private readonly stream: string,
+    spec: DetailSinkSpec,
     private readonly incremental: boolean,
     private readonly state: AirbyteStateMessage[],
   ) {
-    this.saved = incremental ? readCursors(state, stream) : new Map();
-    this.out = new StreamOutput(ctx.emitter, stream);
+    this.stream = spec.stream;
+    this.saved = incremental ? readCursors(state, this.stream) : new Map();
+    this.sinks = [new DetailSink(ctx.emitter, spec)];
     this.pipeline = new DetailPipeline(ctx.config.detailConcurrency);
-    this.issues = new ValueIssues(stream, ctx.emitter);
+  }
+
+  /**
+   * Takes over another detail-based stream of the same scan: its rows come
+   * from this scan's fetches. Only scans of the same mode join (the group
+   * already guarantees equal cursors); this scan's state is the one resumed.
+   */
+  absorb(other: StreamScan): boolean {
+    if (!(other instanceof DetailScan) || other.incremental !== this.incremental) return false;
+    this.sinks.push(...other.sinks);
+    return true;
+  }
+
+  private get streamNames(): string {
+    return this.sinks.map((s) => s.stream).join(', ');
   }
 
   /** Instances pending at the end of the last sync come first: their status may have changed. */
@@ -54,15 +70,15 @@ export class DetailScan implements StreamScan {
     }
     await this.pipeline.barrier();
     if (this.refetched.size > 0) {
-      this.ctx.emitter.info(`${this.stream}: fetched ${this.refetched.size} pending instance(s) again; ${this.counters.becameFinal} became final`);
+      this.ctx.emitter.info(`${this.streamNames}: fetched ${this.refetched.size} pending instance(s) again; ${this.counters.becameFinal} became final`);
     }
   }
 
   after(): void {
-    this.issues.summary();
+    for (const sink of this.sinks) sink.summary();
     const { requests, retries, deleted } = this.counters;
     this.ctx.emitter.info(
-      `${this.stream}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` +
+      `${this.streamNames}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` +
         `${deleted} deleted instance(s) skipped, ${this.pending.size} instance(s) still pending`,
     );
   }
@@ -78,7 +94,8 @@ export class DetailScan implements StreamScan {
     this.lastCheckpoint = this.lastCheckpoint.then(async () => {
       await covered;
       if (!this.incremental) return;
-      await this.out.state({ ...stateBlob(cursors), pending: this.prune() });
+      const blob = { ...stateBlob(cursors), pending: this.prune() };
+      for (const sink of this.sinks) await sink.state(blob);
     });
     return this.lastCheckpoint;
   }
@@ -92,8 +109,12 @@ export class DetailScan implements StreamScan {
     } else if (this.pending.delete(code) && firstSeen) {
       this.counters.becameFinal++;
     }
-    const written = this.out.record(detailRecord(detail, { approvalCode, window, report: this.issues.about(`instance ${code}`) }));
-    if (written) await written;
+    await this.onDetail(detail, approvalCode, window, false);
+  }
+
+  /** One fetched detail → every selected detail-based stream's rows: the one place a detail becomes output. */
+  private async onDetail(detail: InstanceDetail, approvalCode: string, window: WindowFields, gone: boolean): Promise<void> {
+    for (const sink of this.sinks) await sink.write(detail, approvalCode, window, gone);
   }
 
   /** The detail, or undefined when the instance was deleted since it was listed (a WARN, not a failure). */

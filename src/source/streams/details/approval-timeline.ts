@@ -1,0 +1,26 @@
+import type { JsonObject } from '../../../kit/protocol.js';
+import type { DetailRowMapper } from './detail-rows.js';
+import { DetailBasedStream } from './detail-stream.js';
+import { NULLABLE_TIMESTAMP, rowSchema, STRING_LIST, STRINGS } from './row-schema.js';
+import { timelineRows } from './timeline.js';
+
+/** One row per timeline event of each instance, in time order. */
+export class ApprovalTimelineStream extends DetailBasedStream {
+  readonly name = 'approval_timeline';
+  override readonly primaryKey = [['instance_code'], ['seq']];
+  readonly rows: DetailRowMapper = timelineRows;
+  readonly jsonSchema: JsonObject = rowSchema(['seq'], {
+    seq: { type: 'integer', description: 'Position in time order, from 0 (with instance_code: the primary key).' },
+    type: { ...STRINGS, description: 'START, PASS, REJECT, AUTO_PASS, AUTO_REJECT, TRANSFER, ROLLBACK, CANCEL, DELETE, CC, ADD_APPROVER, … as Feishu sends it.' },
+    create_time: NULLABLE_TIMESTAMP,
+    user_id: STRINGS,
+    open_id: STRINGS,
+    user_id_list: STRING_LIST,
+    open_id_list: STRING_LIST,
+    task_id: STRINGS,
+    node_key: STRINGS,
+    comment: STRINGS,
+    cc_user_list: { type: ['array', 'null'], items: { type: 'object', additionalProperties: true }, description: 'Users copied (type CC).' },
+    ext: { type: ['object', 'null'], additionalProperties: true, description: 'The ext JSON string parsed; null when absent or not a JSON object.' },
+  });
+}

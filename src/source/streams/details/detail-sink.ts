@@ -1,0 +1,54 @@
+import type { Emitter } from '../../../kit/emitter.js';
+import type { InstanceDetail } from '../../../feishu/types.js';
+import type { JsonObject } from '../../../kit/protocol.js';
+import type { WindowFields } from '../../sync-contract.js';
+import { ValueIssues } from '../../values/value-issues.js';
+import { StreamOutput } from '../stream-output.js';
+import type { DetailRowMapper } from './detail-rows.js';
+
+/** What a detail-based stream adds to the shared detail scan: its name and how a detail becomes its rows. */
+export interface DetailSinkSpec {
+  stream: string;
+  rows: DetailRowMapper;
+  /** Whether an instance that is gone (1390003) still yields rows, from its DELETED stub. */
+  rowsWhenGone: boolean;
+}
+
+/**
+ * One detail-based stream's output in a shared detail scan: its records, its
+ * STATE messages (each counting its own records) and its unreadable values.
+ */
+export class DetailSink {
+  private readonly out: StreamOutput;
+  private readonly issues: ValueIssues;
+
+  constructor(
+    emitter: Emitter,
+    private readonly spec: DetailSinkSpec,
+  ) {
+    this.out = new StreamOutput(emitter, spec.stream);
+    this.issues = new ValueIssues(spec.stream, emitter);
+  }
+
+  get stream(): string {
+    return this.spec.stream;
+  }
+
+  async write(detail: InstanceDetail, approvalCode: string, window: WindowFields, gone: boolean): Promise<void> {
+    if (gone && !this.spec.rowsWhenGone) return;
+    const report = this.issues.about(`instance ${detail.instance_code}`);
+    for (const row of this.spec.rows(detail, { approvalCode, window, report })) {
+      const written = this.out.record(row);
+      if (written) await written;
+    }
+  }
+
+  state(blob: JsonObject): Promise<void> | undefined {
+    return this.out.state(blob);
+  }
+
+  /** The closing line about values written as null. */
+  summary(): void {
+    this.issues.summary();
+  }
+}

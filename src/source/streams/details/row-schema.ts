@@ -1,0 +1,26 @@
+import type { JsonObject } from '../../../kit/protocol.js';
+import { TIMESTAMP } from '../stream.js';
+
+/** Schema pieces of the detail-based row streams: every field declared, nothing undeclared allowed. */
+export const STRINGS = { type: ['string', 'null'] } as const;
+export const STRING_LIST = { type: ['array', 'null'], items: { type: 'string' } } as const;
+export const NULLABLE_TIMESTAMP = { ...TIMESTAMP, type: ['string', 'null'] } as const;
+/** Any JSON value (Feishu's own shapes, kept as sent). */
+export const ANY_JSON = { type: ['object', 'array', 'string', 'number', 'boolean', 'null'] } as const;
+
+/** A row schema with the instance keys first and the window (cursor) fields last. */
+export function rowSchema(required: string[], properties: JsonObject): JsonObject {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    additionalProperties: false,
+    required: ['approval_code', 'instance_code', ...required, 'created_after', 'created_before'],
+    properties: {
+      approval_code: { type: 'string', description: 'Code of the approval definition.' },
+      instance_code: { type: 'string', description: 'Code of the approval instance.' },
+      ...properties,
+      created_after: { ...TIMESTAMP, description: 'Start of the creation-time window the instance was listed in.' },
+      created_before: { ...TIMESTAMP, description: 'End of that window (the cursor).' },
+    },
+  };
+}
