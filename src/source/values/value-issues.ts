@@ -32,7 +32,7 @@ export class ValueIssues {
     const repeated = [...this.byField].filter(([, t]) => t.count > 1);
     if (repeated.length === 0) return;
     const parts = repeated.map(([field, t]) => `${field} ${t.count} (first in ${t.firstSubject})`);
-    this.log.info(`${this.stream}: values written as null because they could not be read: ${parts.join(', ')}`);
+    this.log.info(`${this.stream}: values that could not be read: ${parts.join(', ')}`);
   }
 
   private report(subject: string, field: string, raw: unknown, problem: string, where?: string): void {
@@ -43,9 +43,10 @@ export class ValueIssues {
     }
     this.byField.set(field, { count: 1, firstSubject: subject });
     const at = where ? ` (${where})` : '';
+    const value = raw === undefined ? '' : ` ${describeRaw(raw)}`;
     this.log.warn(
-      `${this.stream}: ${subject}: ${field}${at} ${describeRaw(raw)} ${problem}; written as null and the sync goes on. ` +
-        `Further unreadable ${field} values in this sync are counted, not logged.`,
+      `${this.stream}: ${subject}: ${field}${at}${value} ${problem}. The sync goes on; ` +
+        `further unreadable ${field} values in this sync are counted, not logged.`,
     );
   }
 }
@@ -53,6 +54,6 @@ export class ValueIssues {
 /** The value of `parsed`, or null after reporting its problem. */
 export function take<T>(parsed: Parsed<T>, report: ReportIssue, field: string, raw: unknown, where?: string): T | null {
   if (!isProblem(parsed)) return parsed.value;
-  report(field, raw, parsed.problem, where);
+  report(field, raw, `${parsed.problem}; written as null`, where);
   return null;
 }

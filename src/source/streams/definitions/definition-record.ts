@@ -35,7 +35,7 @@ export function deletedDefinitionRecord(approvalCode: string): JsonObject {
 }
 
 function notAList(report: ReportIssue, form: unknown): null {
-  report('form_widgets', form, 'is not a list of widgets');
+  report('form_widgets', form, 'is not a list of widgets; written as null');
   return null;
 }
 

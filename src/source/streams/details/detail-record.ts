@@ -17,7 +17,7 @@ const EXPECTED_FIELDS = ['status', 'start_time', 'end_time', 'form'] as const;
  */
 export function detailRecord(d: InstanceDetail, ctx: DetailRowContext): JsonObject {
   const { report } = ctx;
-  for (const field of EXPECTED_FIELDS) if (d[field] === undefined) report(field, undefined, 'is missing');
+  for (const field of EXPECTED_FIELDS) if (d[field] === undefined) report(field, undefined, 'is missing; written as null');
   if (d.status !== undefined && !KNOWN_STATUSES.includes(d.status)) report('status', d.status, `is not one Feishu documents (${KNOWN_STATUSES.join(', ')}); kept as sent`);
   return {
     ...rowBase(d, ctx),
@@ -42,7 +42,7 @@ export function detailRecord(d: InstanceDetail, ctx: DetailRowContext): JsonObje
 function parseForm(form: string | undefined, report: ReportIssue): JsonObject[] | null {
   const parsed = take(parseJsonText(form), report, 'form_parsed', form);
   if (parsed === null || Array.isArray(parsed)) return parsed as JsonObject[] | null;
-  report('form_parsed', form, 'is not a list of widgets');
+  report('form_parsed', form, 'is not a list of widgets; written as null');
   return null;
 }
 

@@ -33,7 +33,7 @@ export function itemObject(raw: unknown, report: ReportIssue, field: string, whe
 export function textField(item: Record<string, unknown>, key: string, report: ReportIssue, where?: string): string | null {
   const value = item[key];
   if (typeof value === 'string') return value;
-  if (value !== undefined && value !== null) report(key, value, 'is not a string', where);
+  if (value !== undefined && value !== null) report(key, value, 'is not a string; written as null', where);
   return null;
 }
 
@@ -42,7 +42,7 @@ export function textListField(item: Record<string, unknown>, key: string, report
   const value = item[key];
   if (value === undefined || value === null) return null;
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
-  report(key, value, 'is not a list of strings', where);
+  report(key, value, 'is not a list of strings; written as null', where);
   return null;
 }
 

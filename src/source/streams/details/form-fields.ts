@@ -104,7 +104,7 @@ export function typedValue(type: string | null, value: unknown, report: ReportIs
   // Unread raw values stay in value_json, so nothing Feishu sent is lost.
   const keep = <T>(parsed: Parsed<T>, column: 'value_number' | 'value_date' | 'value_end'): T | null => {
     if (!isProblem(parsed)) return parsed.value;
-    report(column, value, parsed.problem, where);
+    report(column, value, `${parsed.problem}; null, the value kept in value_json`, where);
     out.value_json = value;
     return null;
   };
@@ -115,7 +115,7 @@ export function typedValue(type: string | null, value: unknown, report: ReportIs
   } else if (type === 'dateInterval') {
     if (value === undefined || value === null) return out;
     if (typeof value !== 'object' || Array.isArray(value)) {
-      report('value_date', value, 'is not a date interval ({start, end, interval})', where);
+      report('value_date', value, 'is not a date interval ({start, end, interval}); null, the value kept in value_json', where);
       return { ...out, value_json: value };
     }
     const interval = value as Record<string, unknown>;

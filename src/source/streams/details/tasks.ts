@@ -44,6 +44,6 @@ function durationSeconds(start: string | null, end: string | null, report: Detai
   if (start === null || end === null) return null;
   const seconds = (Date.parse(end) - Date.parse(start)) / 1000;
   if (seconds >= 0) return seconds;
-  report('duration_seconds', seconds, 'is negative (end_time before start_time)', where);
+  report('duration_seconds', seconds, 'is negative (end_time before start_time); written as null', where);
   return null;
 }

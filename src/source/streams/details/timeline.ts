@@ -43,6 +43,6 @@ function parseExt(raw: unknown, report: ReportIssue, where: string): JsonObject 
   if (isProblem(parsed)) return take(parsed, report, 'ext', raw, where) as null;
   const value = parsed.value;
   if (value === null || (typeof value === 'object' && !Array.isArray(value))) return value as JsonObject | null;
-  report('ext', raw, 'is not a JSON object', where);
+  report('ext', raw, 'is not a JSON object; written as null', where);
   return null;
 }
