@@ -114,8 +114,8 @@ describe('configured catalogs as the platform sends them', () => {
   const strict: { name: string; catalog: () => unknown; mention: RegExp }[] = [
     {
       name: 'an unknown stream name',
-      catalog: () => variant('full_refresh', (e) => (e.stream['name'] === STREAMS[1] ? { ...e, stream: { ...e.stream, name: 'approval_tasks' } } : e)),
-      mention: /unknown stream 'approval_tasks'.*approval_instances, approval_instance_details/,
+      catalog: () => variant('full_refresh', (e) => (e.stream['name'] === STREAMS[1] ? { ...e, stream: { ...e.stream, name: 'approval_todos' } } : e)),
+      mention: /unknown stream 'approval_todos'.*approval_instances, approval_instance_details, approval_definitions, approval_form_fields, approval_tasks, approval_timeline/,
     },
     {
       name: 'a sync mode the stream does not support',
