@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm run demo`: the connector end to end, as the Airbyte platform drives it, against the
- * embedded Feishu emulator — spec, check, discover, a first read, new approval instances, then
- * an incremental read that resumes from the first read's last STATE. Each command is the real CLI
+ * embedded Feishu emulator — spec, check, discover, a first read of every stream (definitions in
+ * full refresh, the instance streams incremental), new approval instances, then an incremental
+ * read that resumes from the first read's last STATE of each stream. Each command is the real CLI
  * (node dist/src/main.js) in a child process; its stdout is saved under demo-output/. A summary
  * goes to stderr; the exit code is non-zero, with the reason, when any step did not do its job.
  */
@@ -23,6 +24,9 @@ const REQUESTS_PER_MINUTE = 6_000;
 const NEW_INSTANCES_PER_CODE = 25;
 const STREAM = 'approval_instances';
 const DETAILS = 'approval_instance_details';
+/** The streams made from the same instance detail: one detail request per instance feeds them all. */
+const DETAIL_BASED = [DETAILS, 'approval_form_fields', 'approval_tasks', 'approval_timeline'];
+const DEFINITIONS = 'approval_definitions';
 /** The demo raises the detail budget (Feishu's is 50/s) so that 4,000 details take seconds. */
 const DETAIL_REQUESTS_PER_SECOND = 1000;
 
@@ -69,7 +73,9 @@ async function run(emulator: FeishuEmulator): Promise<void> {
     max_concurrency: 4,
   });
   const configFile = writeJson('config.json', config);
-  const catalogFile = writeJson('configured_catalog.json', catalog('incremental', [STREAM, DETAILS]));
+  const incrementalStreams = catalog('incremental', [STREAM, ...DETAIL_BASED]).streams;
+  const definitions = catalog('full_refresh', [DEFINITIONS]).streams.map((s) => ({ ...s, stream: { ...s.stream, supported_sync_modes: ['full_refresh' as const] }, primary_key: [['approval_code']] }));
+  const catalogFile = writeJson('configured_catalog.json', { streams: [...incrementalStreams, ...definitions] });
   const steps: Step[] = [];
 
   const spec = await step(emulator, 'spec', 'spec.jsonl', ['spec']);
@@ -91,13 +97,17 @@ async function run(emulator: FeishuEmulator): Promise<void> {
   const seeded = new Set(emulator.truth().map((t) => t.instanceCode));
   const firstCodes = new Set(instanceCodes(full.messages, STREAM));
   expect(firstCodes.size === seeded.size && [...seeded].every((c) => firstCodes.has(c)), `first read returned ${firstCodes.size} distinct instances, the emulator holds ${seeded.size}`);
-  const detailCodes = new Set(instanceCodes(full.messages, DETAILS));
-  expect(detailCodes.size === seeded.size, `first read returned ${detailCodes.size} instance details, the emulator holds ${seeded.size} instances`);
+  for (const name of DETAIL_BASED) {
+    const withRows = new Set(instanceCodes(full.messages, name));
+    expect(withRows.size === seeded.size, `first read gave ${name} rows for ${withRows.size} instances, the emulator holds ${seeded.size}`);
+  }
+  expect(full.requests['detail'] === seeded.size, `first read made ${full.requests['detail']} detail requests for ${seeded.size} instances and four detail-based streams`);
+  expect(records(full.messages, DEFINITIONS).length === CODES, `first read gave ${records(full.messages, DEFINITIONS).length} definitions for ${CODES} approval codes`);
   const firstState = lastState(full.messages, STREAM);
-  const lastDetailState = lastState(full.messages, DETAILS);
-  expect(firstState && lastDetailState, 'first read emitted no STATE message for a stream');
+  const detailStates = DETAIL_BASED.map((name) => lastState(full.messages, name));
+  expect(firstState && detailStates.every(Boolean), 'first read emitted no STATE message for a stream');
   // The platform hands back the latest state per stream, as an array of state messages.
-  const stateFile = writeJson('state-after-read-1.json', [firstState, lastDetailState]);
+  const stateFile = writeJson('state-after-read-1.json', [firstState, ...detailStates]);
 
   const added = emulator.approvalCodes.flatMap((approvalCode) => emulator.addInstances({ approvalCode, count: NEW_INSTANCES_PER_CODE }));
   say(`Added ${added.length} new instances (${NEW_INSTANCES_PER_CODE} per approval code), created now`);
@@ -115,6 +125,11 @@ async function run(emulator: FeishuEmulator): Promise<void> {
   const secondCodes = new Set(instanceCodes(incremental.messages, STREAM));
   const missing = added.filter((t) => !secondCodes.has(t.instanceCode));
   expect(missing.length === 0, `incremental read missed ${missing.length} of the ${added.length} new instances`);
+  for (const name of DETAIL_BASED) {
+    const withRows = new Set(instanceCodes(incremental.messages, name));
+    const without = added.filter((t) => !withRows.has(t.instanceCode)).length;
+    expect(without === 0, `incremental read gave no ${name} rows for ${without} of the ${added.length} new instances`);
+  }
   const reread = [...secondCodes].filter((c) => seeded.has(c)).length;
   const finalState = lastState(incremental.messages, STREAM);
   expect(finalState, 'incremental read emitted no STATE message');
