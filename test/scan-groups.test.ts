@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { combineHandlers, groupByCursors, sameCursors } from '../src/source/scan/scan-groups.js';
-import type { ScanHandlers } from '../src/source/sync-contract.js';
+import { combineHandlers, groupByCursors, mergeScans, sameCursors } from '../src/source/scan/scan-groups.js';
+import type { ScanHandlers, StreamScan } from '../src/source/sync-contract.js';
 
 const cursors = (entries: [string, number][]) => new Map(entries);
 
@@ -43,5 +43,34 @@ describe('combineHandlers', () => {
     release();
     await pending;
     assert.equal(both.onCheckpoint(new Map()), undefined, 'nothing to wait for');
+  });
+});
+
+describe('mergeScans', () => {
+  /** A scan of `kind` that absorbs later scans of the same kind, recording them. */
+  const scan = (kind: string, name: string) => {
+    const absorbed: string[] = [];
+    const self: StreamScan & { name: string; absorbed: string[] } = {
+      name,
+      absorbed,
+      saved: new Map(),
+      absorb: (other) => {
+        const o = other as typeof self;
+        if (kind !== 'detail' || !o.name.startsWith('detail')) return false;
+        absorbed.push(o.name);
+        return true;
+      },
+    };
+    return self;
+  };
+  it('a scan absorbs the later ones it can serve; the others stay, in order', () => {
+    const scans = [scan('list', 'list-1'), scan('detail', 'detail-1'), scan('detail', 'detail-2'), scan('list', 'list-2'), scan('detail', 'detail-3')];
+    const kept = mergeScans(scans) as ReturnType<typeof scan>[];
+    assert.deepEqual(kept.map((s) => s.name), ['list-1', 'detail-1', 'list-2']);
+    assert.deepEqual(kept[1]!.absorbed, ['detail-2', 'detail-3']);
+  });
+  it('scans without absorb are kept as they are', () => {
+    const plain: StreamScan[] = [{ saved: new Map() }, { saved: new Map() }];
+    assert.equal(mergeScans(plain).length, 2);
   });
 });
