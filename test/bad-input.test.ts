@@ -100,7 +100,7 @@ describe('bad input: check says FAILED, discover and read say config_error, each
     { name: 'catalog missing', files: () => ({}), args: (f) => ['--catalog', join(f['dir']!, 'none.json')], mention: /catalog file .*none\.json' does not exist/ },
     { name: 'catalog malformed', files: () => ({ 'catalog.json': '{"streams": [' }), args: (f) => ['--catalog', f['catalog.json']!], mention: /catalog file .* is not valid JSON/ },
     { name: 'catalog of the wrong shape', files: () => ({ 'catalog.json': { streams: [{ sync_mode: 'sometimes' }] } }), args: (f) => ['--catalog', f['catalog.json']!], mention: /catalog file .* is not a configured catalog/ },
-    { name: 'catalog naming an unknown stream', files: () => ({ 'catalog.json': catalog('full_refresh', ['approval_tasks']) }), args: (f) => ['--catalog', f['catalog.json']!], mention: /unknown stream 'approval_tasks'/ },
+    { name: 'catalog naming an unknown stream', files: () => ({ 'catalog.json': catalog('full_refresh', ['approval_todos']) }), args: (f) => ['--catalog', f['catalog.json']!], mention: /unknown stream 'approval_todos'/ },
     { name: 'state not JSON', files: () => ({ 'catalog.json': catalog(), 'state.json': '[{' }), args: (f) => ['--catalog', f['catalog.json']!, '--state', f['state.json']!], mention: /state file .* is not valid JSON/ },
     { name: 'state not state messages', files: () => ({ 'catalog.json': catalog(), 'state.json': [42] }), args: (f) => ['--catalog', f['catalog.json']!, '--state', f['state.json']!], mention: /state file .* is malformed/ },
     {
