@@ -73,12 +73,21 @@ export function serialNumber(record: InstanceRecord): string {
 
 const HOUR_MS = 3_600_000;
 
+interface UserIdBearer {
+  user_id?: string;
+  user_id_list?: string[];
+  cc_user_list?: Array<{ user_id: string }>;
+  ext?: string;
+}
+
 /** Without contact:user.employee_id:readonly, Feishu leaves every user_id empty, silently. */
-function hideUserIds<T extends { user_id?: string; user_id_list?: string[]; cc_user_list?: Array<{ user_id: string }> }>(item: T): T {
+function hideUserIds<T extends UserIdBearer>(item: T): T {
   const out: T = { ...item };
   if (out.user_id !== undefined) out.user_id = '';
   if (out.user_id_list) out.user_id_list = out.user_id_list.map(() => '');
   if (out.cc_user_list) out.cc_user_list = out.cc_user_list.map((c) => ({ ...c, user_id: '' }));
+  // The timeline's ext is emulator-made JSON with the same keys, so it is hidden the same way.
+  if (out.ext !== undefined) out.ext = JSON.stringify(hideUserIds(JSON.parse(out.ext) as UserIdBearer));
   return out;
 }
 
