@@ -224,8 +224,9 @@ describe('Emulator bulk query and status changes', { concurrency: true }, () => 
   test('PENDING -> final through the admin API; the lagging query sees it only later', async () => {
     await withEmulator({ codeCount: 1, instancesPerCode: 40, pendingRatio: 1, queryLagMs: 400 }, async (emu, tok) => {
       const code = emu.approvalCodes[0] as string;
-      await sleep(450); // instances the emulator knew at start are visible to the lagging query now
-      // Hours-later pending ones stay PENDING for this whole test.
+      // "Soon" pending instances finalise 1-5 s after start; the others stay PENDING for hours, so
+      // after this wait the PENDING ones stay so for the whole test.
+      await sleep(5500);
       const pending = emu.statuses(code).filter((s) => s.status === 'PENDING').map((s) => s.instanceCode);
       const target = pending[0] as string;
       const before = (await detail(emu, tok, target)).body['data'] as Record<string, unknown>;
