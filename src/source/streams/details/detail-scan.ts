@@ -80,6 +80,12 @@ export class DetailScan implements StreamScan {
     }
     await this.pipeline.barrier();
     this.ctx.emitter.info(`${this.stream}: ${log.summary(this.rechecked.size)}`);
+    if (log.vanished > 0) {
+      this.ctx.emitter.warn(
+        `${this.stream}: ${log.vanished} instance(s) emitted earlier are no longer named by the bulk query or the list API (deleted); ` +
+          'the state keeps no instance codes, so their rows keep the status last emitted.',
+      );
+    }
     if (this.rechecked.size > 0) await this.out.state(this.stateOf(this.saved));
   }
 

@@ -13,6 +13,10 @@ export class RecheckLog {
     for (const key of Object.keys(this.sums) as (keyof typeof this.sums)[]) this.sums[key] += result[key];
   }
 
+  get vanished(): number {
+    return this.sums.vanished;
+  }
+
   summary(fetched: number): string {
     const s = this.sums;
     return (
