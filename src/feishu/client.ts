@@ -4,9 +4,9 @@ import { FeishuApiError, FeishuTransportError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { backoffDelayMs, classifyFailure } from './retry-policy.js';
 import { Transport, type TransportRequest } from './transport.js';
-import { isObject, narrowApprovalDefinition, narrowInstanceCodePage, narrowInstanceDetail } from './narrow.js';
+import { isObject, narrowApprovalDefinition, narrowInstanceCodePage, narrowInstanceDetail, narrowQueriedInstancePage } from './narrow.js';
 import { WaitWatch } from './wait-watch.js';
-import type { ApprovalDefinition, FeishuEnvelope, InstanceCodePage, InstanceDetail, ListInstanceCodesRequest } from './types.js';
+import type { ApprovalDefinition, FeishuEnvelope, InstanceCodePage, InstanceDetail, InstanceQueryRequest, ListInstanceCodesRequest, QueriedInstancePage } from './types.js';
 
 export interface FeishuClientOptions extends Credentials {
   baseUrl: string;
@@ -14,6 +14,8 @@ export interface FeishuClientOptions extends Credentials {
   requestsPerMinute: number;
   /** Budget of the instance detail endpoint (documented: 50 per second). */
   detailRequestsPerMinute?: number;
+  /** Budget of the bulk query endpoint (documented: 1,000 per minute and 50 per second). */
+  queryRequestsPerMinute?: number;
   maxRetries: number;
   timeoutMs: number;
   retryBaseMs?: number;
@@ -76,6 +78,7 @@ export class FeishuClient {
   private readonly tokens: TenantTokenProvider;
   private readonly listBudget: RateLimiter;
   private readonly detailBudget: RateLimiter;
+  private readonly queryBudget: RateLimiter;
   private readonly stats = { requests: 0, retries: 0, throttled: 0 };
   private readonly waits: WaitWatch;
 
@@ -84,6 +87,7 @@ export class FeishuClient {
     this.tokens = new TenantTokenProvider(this.transport, options, options.onToken);
     this.listBudget = new RateLimiter(options.requestsPerMinute);
     this.detailBudget = new RateLimiter(options.detailRequestsPerMinute ?? 3000);
+    this.queryBudget = new RateLimiter(options.queryRequestsPerMinute ?? 1000);
     this.waits = new WaitWatch(options.onStillWaiting ?? (() => {}), options.waitReportEveryMs);
   }
 
@@ -139,6 +143,26 @@ export class FeishuClient {
     }).then((data) => narrowInstanceDetail(data, instanceCode));
   }
 
+  /**
+   * One page of the bulk instance query: current statuses of many instances
+   * at once. It leaves revoked instances out and may lag behind the detail API.
+   */
+  async queryInstances(req: InstanceQueryRequest, { signal, counters }: CallOptions = {}): Promise<QueriedInstancePage> {
+    if (!Number.isInteger(req.pageSize) || req.pageSize < 5 || req.pageSize > 200) throw new RangeError(`queryInstances: pageSize must be 5-200; got ${req.pageSize}`);
+    if ((req.startFromMs === undefined) !== (req.startToMs === undefined)) throw new RangeError('queryInstances: startFromMs and startToMs go together');
+    return this.call(this.queryBudget, counters, {
+      method: 'POST',
+      path: '/open-apis/approval/v4/instances/query',
+      query: { page_size: req.pageSize, page_token: req.pageToken, user_id_type: req.userIdType },
+      body: {
+        approval_code: req.approvalCode,
+        instance_status: req.status ?? 'ALL',
+        ...(req.startFromMs === undefined ? {} : { instance_start_time_from: String(req.startFromMs), instance_start_time_to: String(req.startToMs) }),
+      },
+      signal,
+    }).then(narrowQueriedInstancePage);
+  }
+
   close(): Promise<void> {
     this.waits.close();
     return this.transport.close();
@@ -152,7 +176,7 @@ export class FeishuClient {
       let tokenRefreshed = false;
       for (;;) {
         const token = await this.waits.around('a tenant access token', this.tokens.get(req.signal));
-        await this.waits.around(`a turn in the budget of ${budgetName(budget, this.listBudget)}`, budget.acquire(req.signal));
+        await this.waits.around(`a turn in the budget of ${this.budgetName(budget)}`, budget.acquire(req.signal));
         this.stats.requests++;
         if (counters) counters.requests++;
         try {
@@ -178,6 +202,11 @@ export class FeishuClient {
     });
   }
 
+  private budgetName(budget: RateLimiter): string {
+    const api = budget === this.listBudget ? 'the list API' : budget === this.queryBudget ? 'the bulk query API' : 'the detail API';
+    return `${api} (${Math.round(budget.ratePerMinute)}/min)`;
+  }
+
   private async withRetries<T>(endpoint: string, { signal, counters }: CallOptions, attemptOnce: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -196,6 +225,4 @@ export class FeishuClient {
   }
 }
 
-function budgetName(budget: RateLimiter, listBudget: RateLimiter): string {
-  return `${budget === listBudget ? 'the list API' : 'the detail API'} (${Math.round(budget.ratePerMinute)}/min)`;
-}
+

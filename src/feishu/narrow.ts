@@ -1,4 +1,4 @@
-import type { ApprovalDefinition, InstanceCodePage, InstanceDetail } from './types.js';
+import type { ApprovalDefinition, InstanceCodePage, InstanceDetail, QueriedInstance, QueriedInstancePage } from './types.js';
 
 /**
  * Response `data` objects narrowed field by field to the types the connector
@@ -43,6 +43,40 @@ function pick<K extends string, T>(data: Record<string, unknown>, keys: readonly
   const out: Partial<Record<K, T>> = {};
   for (const key of keys) out[key] = narrow(data[key]);
   return out;
+}
+
+/**
+ * The bulk query's page: an item without an instance code is dropped (it cannot
+ * be matched to anything); `count` only when it is a non-negative integer.
+ */
+export function narrowQueriedInstancePage(data: Record<string, unknown>): QueriedInstancePage {
+  const items = list(data['instance_list']) ?? [];
+  const count = data['count'];
+  return {
+    ...(typeof count === 'number' && Number.isInteger(count) && count >= 0 ? { count } : {}),
+    instance_list: items.map(narrowQueriedInstance).filter((item): item is QueriedInstance => item !== undefined),
+    page_token: text(data['page_token']) ?? '',
+    has_more: data['has_more'] === true,
+  };
+}
+
+function narrowQueriedInstance(item: unknown): QueriedInstance | undefined {
+  if (!isObject(item) || !isObject(item['instance'])) return undefined;
+  const instance = item['instance'];
+  const code = text(instance['code']);
+  if (!code) return undefined;
+  const approval = isObject(item['approval']) ? item['approval'] : {};
+  return {
+    code,
+    status: text(instance['status'])?.toUpperCase(),
+    start_time: text(instance['start_time']),
+    end_time: text(instance['end_time']),
+    approval_code: text(approval['code']),
+    user_id: text(instance['user_id']),
+    serial_id: text(instance['serial_id']),
+    title: text(instance['title']),
+    external_id: text(instance['external_id']),
+  };
 }
 
 function text(value: unknown): string | undefined {

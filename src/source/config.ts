@@ -21,8 +21,8 @@ export interface FeishuApprovalConfig {
   retryBaseMs: number;
   detailRequestsPerSecond: number;
   detailConcurrency: number;
-  pendingMax: number;
-  pendingMaxAgeMs: number;
+  /** Instances created within this span are re-checked for status changes; 0 = off. */
+  statusRecheckMs: number;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -61,8 +61,7 @@ export function parseConfig(raw: Record<string, unknown>): FeishuApprovalConfig 
     retryBaseMs: spec.retry_initial_delay_ms,
     detailRequestsPerSecond: spec.detail_requests_per_second,
     detailConcurrency: spec.detail_max_concurrency,
-    pendingMax: spec.pending_resync_max,
-    pendingMaxAgeMs: spec.pending_resync_max_age_days * 86_400_000,
+    statusRecheckMs: spec.status_recheck_days * 86_400_000,
   };
 }
 

@@ -23,8 +23,7 @@ export const SPEC_FIELDS = {
   retry_initial_delay_ms: 'integer',
   detail_requests_per_second: 'integer',
   detail_max_concurrency: 'integer',
-  pending_resync_max: 'integer',
-  pending_resync_max_age_days: 'integer',
+  status_recheck_days: 'integer',
 } as const;
 
 export type SpecFieldKind = (typeof SPEC_FIELDS)[keyof typeof SPEC_FIELDS];

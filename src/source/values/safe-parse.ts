@@ -31,13 +31,20 @@ export function isProblem<T>(parsed: Parsed<T>): parsed is Extract<Parsed<T>, { 
   return 'problem' in parsed;
 }
 
-/** Unix ms (a string or a number) as ISO 8601 UTC; absent, "" and "0" (still open) are null. */
-export function parseMsTimestamp(raw: unknown): Parsed<string> {
+/** Unix ms (a string or a number) within the range of dates; absent, "" and "0" (still open) are null. */
+export function parseMs(raw: unknown): Parsed<number> {
   if (raw === undefined || raw === null || raw === '' || raw === '0' || raw === 0) return ok(null);
   const ms = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isFinite(ms)) return problem('is not a Unix time in milliseconds');
   if (ms < 0 || ms > MAX_DATE_MS) return problem('is outside the range of dates');
-  return ok(new Date(ms).toISOString());
+  return ok(ms);
+}
+
+/** Unix ms (a string or a number) as ISO 8601 UTC; absent, "" and "0" (still open) are null. */
+export function parseMsTimestamp(raw: unknown): Parsed<string> {
+  const ms = parseMs(raw);
+  if (isProblem(ms)) return ms;
+  return ok(ms.value === null ? null : new Date(ms.value).toISOString());
 }
 
 /** A date as Feishu writes form dates (RFC 3339 with an offset) or Unix ms, as ISO 8601 UTC. */

@@ -7,7 +7,7 @@ import { rowBase, type DetailRowContext } from './detail-rows.js';
 /** The statuses Feishu documents; another one is kept as sent, with a WARN. */
 export const KNOWN_STATUSES: readonly string[] = ['PENDING', 'APPROVED', 'REJECTED', 'CANCELED', 'DELETED'];
 
-/** Fields every detail carries; a missing one is reported (its column is null). */
+/** Fields every detail carries; a missing one is reported (its column is null). A DELETED stub carries none. */
 const EXPECTED_FIELDS = ['status', 'start_time', 'end_time', 'form'] as const;
 
 /**
@@ -17,7 +17,7 @@ const EXPECTED_FIELDS = ['status', 'start_time', 'end_time', 'form'] as const;
  */
 export function detailRecord(d: InstanceDetail, ctx: DetailRowContext): JsonObject {
   const { report } = ctx;
-  for (const field of EXPECTED_FIELDS) if (d[field] === undefined) report(field, undefined, 'is missing; written as null');
+  if (d.status !== 'DELETED') for (const field of EXPECTED_FIELDS) if (d[field] === undefined) report(field, undefined, 'is missing; written as null');
   if (d.status !== undefined && !KNOWN_STATUSES.includes(d.status)) report('status', d.status, `is not one Feishu documents (${KNOWN_STATUSES.join(', ')}); kept as sent`);
   return {
     ...rowBase(d, ctx),
@@ -35,8 +35,23 @@ export function detailRecord(d: InstanceDetail, ctx: DetailRowContext): JsonObje
     task_list: list(d, 'task_list', report),
     comment_list: list(d, 'comment_list', report),
     timeline: list(d, 'timeline', report),
+    reverted: typeof d['reverted'] === 'boolean' ? d['reverted'] : null,
+    reverted_instance_code: textOrNull(d['reverted_instance_code']),
+    modified_instance_code: textOrNull(d['modified_instance_code']),
     ...ctx.window,
   };
+}
+
+/**
+ * An instance whose detail answered 1390003 (deleted): only its keys, status
+ * DELETED and its window, so the destination's latest row says it is gone.
+ */
+export function deletedDetail(instanceCode: string, approvalCode: string): InstanceDetail {
+  return { instance_code: instanceCode, approval_code: approvalCode, status: 'DELETED' };
+}
+
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 function parseForm(form: string | undefined, report: ReportIssue): JsonObject[] | null {

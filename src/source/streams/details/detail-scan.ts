@@ -4,16 +4,30 @@ import type { AirbyteStateMessage } from '../../../kit/protocol.js';
 import { readCursors, stateBlob, streamBlob, type PartitionCursors } from '../../state.js';
 import type { ScanHandlers, StreamScan, SyncContext, WindowFields } from '../../sync-contract.js';
 import { DetailPipeline } from './detail-pipeline.js';
+import { deletedDetail } from './detail-record.js';
 import { DetailSink, type DetailSinkSpec } from './detail-sink.js';
-import { prunePending, readPending, type PendingInstance } from './pending.js';
+import { isProblem, parseMs } from '../../values/safe-parse.js';
+import { DIGEST_KEY } from './digest-state.js';
+import { EmittedStatuses } from './emitted-statuses.js';
+import { readPending } from './pending.js';
+import { RecheckLog } from './recheck-log.js';
+import { recheckRange } from './recheck-plan.js';
+import { Nibble, nibbleOf } from './status-digest.js';
+import { recheckPartition } from './status-recheck.js';
+
+/** A detail as fetched: `gone` when Feishu answered 1390003 (the detail is then a DELETED stub). */
+interface Fetched {
+  detail: InstanceDetail;
+  gone: boolean;
+}
 
 /**
- * The detail-based streams' part in one sync: every listed code's detail
- * fetched once through the pipeline and handed to each selected detail-based
- * stream (a DetailSink), which writes its rows; instances still PENDING
- * followed in the state; STATE messages only once the details they cover are
- * written, one per stream. Streams that share a scan share one DetailScan
- * (see absorb), so selecting more of them costs no extra request.
+ * The detail-based streams' part in one sync: first the status recheck
+ * (instances whose status changed since they were emitted are fetched again),
+ * then every listed code's detail through the pipeline. Each detail is fetched
+ * once and handed to every selected detail-based stream (a DetailSink, see
+ * absorb), which writes its rows; STATE messages, one per stream, only once
+ * the details they cover are written, each with the digest of emitted statuses.
  */
 export class DetailScan implements StreamScan {
   readonly saved: PartitionCursors;
@@ -22,14 +36,13 @@ export class DetailScan implements StreamScan {
     onCheckpoint: (cursors) => this.checkpoint(cursors),
   };
   private readonly sinks: DetailSink[];
-  /** The stream whose state this scan resumes from (the first of the shared ones). */
+  /** The stream whose state this scan resumes from (the first of those it serves). */
   private readonly stream: string;
   private readonly pipeline: DetailPipeline;
-  /** Instances whose last known status is PENDING, by instance code. */
-  private readonly pending = new Map<string, PendingInstance>();
-  /** Codes fetched again from last sync's pending list; the scan may list them too. */
-  private readonly refetched = new Set<string>();
-  private readonly counters = { requests: 0, retries: 0, deleted: 0, becameFinal: 0 };
+  private readonly emitted: EmittedStatuses;
+  /** Codes the recheck fetched; the scan may list them too (lookback). */
+  private readonly rechecked = new Set<string>();
+  private readonly counters = { requests: 0, retries: 0, deleted: 0, details: 0, withUserId: 0 };
   private lastCheckpoint: Promise<void> = Promise.resolve();
 
   constructor(
@@ -42,12 +55,14 @@ export class DetailScan implements StreamScan {
     this.saved = incremental ? readCursors(state, this.stream) : new Map();
     this.sinks = [new DetailSink(ctx.emitter, spec)];
     this.pipeline = new DetailPipeline(ctx.config.detailConcurrency);
+    const blob = incremental ? streamBlob(state, this.stream) : undefined;
+    this.emitted = new EmittedStatuses(ctx.config.statusRecheckMs, Date.now(), blob, ctx.config.approvalCodes, this.saved);
   }
 
   /**
-   * Takes over another detail-based stream of the same scan: its rows come
-   * from this scan's fetches. Only scans of the same mode join (the group
-   * already guarantees equal cursors); this scan's state is the one resumed.
+   * Serves another detail-based stream of the same scan group (equal cursors):
+   * its rows come from this scan's fetches. Only scans of the same mode join;
+   * this scan's state (cursors, digest) is the one resumed and written to all.
    */
   absorb(other: StreamScan): boolean {
     if (!(other instanceof DetailScan) || other.incremental !== this.incremental) return false;
@@ -55,36 +70,65 @@ export class DetailScan implements StreamScan {
     return true;
   }
 
-  private get streamNames(): string {
+  private get streams(): string {
     return this.sinks.map((s) => s.stream).join(', ');
   }
 
-  /** Instances pending at the end of the last sync come first: their status may have changed. */
+  private async writeStates(blob: Record<string, unknown>): Promise<void> {
+    for (const sink of this.sinks) await sink.state(blob);
+  }
+
+  /** The status recheck, before any window is listed; its records are covered by a STATE of their own. */
   async before(): Promise<void> {
-    if (!this.incremental) return;
-    for (const entry of readPending(streamBlob(this.state, this.stream))) this.pending.set(entry.instance_code, entry);
-    this.prune();
-    for (const entry of [...this.pending.values()]) {
-      this.refetched.add(entry.instance_code);
-      await this.pipeline.submit(() => this.fetchAndEmit(entry.instance_code, entry, entry.approval_code, entry.first_seen));
+    if (!this.incremental || !this.emitted.enabled) return;
+    const log = new RecheckLog();
+    // A state from before the digest lists the instances last emitted PENDING: fetched once more.
+    for (const entry of readPending(streamBlob(this.state, this.stream))) {
+      if (this.rechecked.has(entry.instance_code)) continue;
+      this.rechecked.add(entry.instance_code);
+      log.legacyPending++;
+      await this.pipeline.submit(() => this.fetchAndEmit(entry.instance_code, entry, entry.approval_code));
+    }
+    for (const approvalCode of this.ctx.config.approvalCodes) {
+      const range = recheckRange(this.saved.get(approvalCode), Date.now(), this.ctx.config.statusRecheckMs, this.ctx.config.startMs);
+      if (!range) continue;
+      const result = await recheckPartition(this.ctx, this.emitted.partition(approvalCode), approvalCode, range);
+      if (!result) continue;
+      log.add(result);
+      if (result.baseline) this.emitted.adoptBaseline(approvalCode, result.baseline);
+      const window: WindowFields = { created_after: new Date(range.fromMs).toISOString(), created_before: new Date(range.toMs).toISOString() };
+      for (const [code, createdMs] of result.fetch) {
+        if (this.rechecked.has(code)) continue;
+        this.rechecked.add(code);
+        await this.pipeline.submit(() => this.fetchAndEmit(code, window, approvalCode, createdMs));
+      }
     }
     await this.pipeline.barrier();
-    if (this.refetched.size > 0) {
-      this.ctx.emitter.info(`${this.streamNames}: fetched ${this.refetched.size} pending instance(s) again; ${this.counters.becameFinal} became final`);
+    this.ctx.emitter.info(`${this.streams}: ${log.summary(this.rechecked.size)}`);
+    if (log.vanished > 0) {
+      this.ctx.emitter.warn(
+        `${this.streams}: ${log.vanished} instance(s) emitted earlier are no longer named by the bulk query or the list API (deleted); ` +
+          'the state keeps no instance codes, so their rows keep the status last emitted.',
+      );
     }
+    if (this.rechecked.size > 0) await this.writeStates(this.stateOf(this.saved));
   }
 
   after(): void {
     for (const sink of this.sinks) sink.summary();
-    const { requests, retries, deleted } = this.counters;
+    const { requests, retries, deleted, details, withUserId } = this.counters;
     this.ctx.emitter.info(
-      `${this.streamNames}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` +
-        `${deleted} deleted instance(s) skipped, ${this.pending.size} instance(s) still pending`,
+      `${this.streams}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` + `${deleted} deleted instance(s) emitted as DELETED`,
     );
+    if (details > 0 && withUserId === 0) {
+      this.ctx.emitter.warn(
+        `${this.streams}: none of the ${details} detail(s) read carries a user_id. Feishu fills user_id only when the app has the scope contact:user.employee_id:readonly; grant it to get user ids.`,
+      );
+    }
   }
 
   private onCode(code: string, window: WindowFields, approvalCode: string): Promise<void> | undefined {
-    if (this.refetched.has(code)) return undefined;
+    if (this.rechecked.has(code)) return undefined;
     return this.pipeline.submit(() => this.fetchAndEmit(code, window, approvalCode));
   }
 
@@ -94,53 +138,42 @@ export class DetailScan implements StreamScan {
     this.lastCheckpoint = this.lastCheckpoint.then(async () => {
       await covered;
       if (!this.incremental) return;
-      const blob = { ...stateBlob(cursors), pending: this.prune() };
-      for (const sink of this.sinks) await sink.state(blob);
+      await this.writeStates(this.stateOf(cursors));
     });
     return this.lastCheckpoint;
   }
 
-  /** `firstSeen` is set for an instance that was already pending in an earlier sync. */
-  private async fetchAndEmit(code: string, window: WindowFields, approvalCode: string, firstSeen?: string): Promise<void> {
-    const detail = await this.fetchDetail(code, approvalCode);
-    if (!detail) return;
-    if (detail.status === 'PENDING') {
-      this.pending.set(code, { instance_code: code, approval_code: approvalCode, ...window, first_seen: firstSeen ?? new Date().toISOString() });
-    } else if (this.pending.delete(code) && firstSeen) {
-      this.counters.becameFinal++;
-    }
-    await this.onDetail(detail, approvalCode, window, false);
+  private stateOf(cursors: PartitionCursors): Record<string, unknown> {
+    const digest = this.emitted.stateField();
+    return { ...stateBlob(cursors), ...(digest ? { [DIGEST_KEY]: digest } : {}) };
+  }
+
+  /** `createdMs`: the creation time when known before the detail (a deleted instance's detail does not say). */
+  private async fetchAndEmit(code: string, window: WindowFields, approvalCode: string, createdMs?: number): Promise<void> {
+    const { detail, gone } = await this.fetchDetail(code, approvalCode);
+    await this.onDetail(detail, approvalCode, { created_after: window.created_after, created_before: window.created_before }, gone);
+    const started = parseMs(detail.start_time);
+    const created = (isProblem(started) ? undefined : started.value) ?? createdMs;
+    this.emitted.remember(approvalCode, code, created, gone ? Nibble.GONE : nibbleOf(detail.status, detail['reverted'] === true));
   }
 
   /** One fetched detail → every selected detail-based stream's rows: the one place a detail becomes output. */
   private async onDetail(detail: InstanceDetail, approvalCode: string, window: WindowFields, gone: boolean): Promise<void> {
+    if (detail.start_time !== undefined) {
+      this.counters.details++;
+      if (detail.user_id) this.counters.withUserId++;
+    }
     for (const sink of this.sinks) await sink.write(detail, approvalCode, window, gone);
   }
 
-  /** The detail, or undefined when the instance was deleted since it was listed (a WARN, not a failure). */
-  private async fetchDetail(code: string, approvalCode: string): Promise<InstanceDetail | undefined> {
+  /** The detail; a DELETED stub when the instance was deleted (1390003), so its row says so. */
+  private async fetchDetail(code: string, approvalCode: string): Promise<Fetched> {
     try {
-      return await this.ctx.client.getInstance(code, { counters: this.counters });
+      return { detail: await this.ctx.client.getInstance(code, { counters: this.counters }), gone: false };
     } catch (error) {
       if (!(error instanceof FeishuApiError && error.code === FeishuCode.INSTANCE_NOT_FOUND)) throw error;
       this.counters.deleted++;
-      this.pending.delete(code);
-      this.ctx.emitter.warn(`Instance ${code} of approval ${approvalCode} was listed but its detail is gone (Feishu code ${error.code}); skipped.`);
-      return undefined;
+      return { detail: deletedDetail(code, approvalCode), gone: true };
     }
-  }
-
-  /** Applies the cap and age limit to the pending set, with a WARN for what is dropped. */
-  private prune(): PendingInstance[] {
-    const { config, emitter } = this.ctx;
-    const { kept, droppedForAge, droppedForCap } = prunePending(this.pending.values(), { maxEntries: config.pendingMax, maxAgeMs: config.pendingMaxAgeMs }, Date.now());
-    for (const dropped of [...droppedForAge, ...droppedForCap]) this.pending.delete(dropped.instance_code);
-    if (droppedForAge.length > 0) {
-      emitter.warn(`${this.stream}: stopped following ${droppedForAge.length} instance(s) pending for over pending_resync_max_age_days.`);
-    }
-    if (droppedForCap.length > 0) {
-      emitter.warn(`${this.stream}: stopped following the ${droppedForCap.length} oldest pending instance(s): more than pending_resync_max are pending.`);
-    }
-    return kept;
   }
 }

@@ -1,0 +1,66 @@
+import type { JsonObject } from '../../../kit/protocol.js';
+import type { PartitionCursors } from '../../state.js';
+import { digestField, readDigest, type StatusDigest } from './digest-state.js';
+import { digestKey, pruneBefore, type Nibble, type PartitionDigest } from './status-digest.js';
+
+/**
+ * The statuses the details stream emitted for the instances inside the recheck
+ * span, per approval code. A partition's digest is only kept while it is
+ * complete (it came from the state, or this sync reads the partition from its
+ * start, or the recheck took the query's statuses as baseline): an incomplete
+ * one would make every instance it lacks look new.
+ */
+export class EmittedStatuses {
+  private readonly digest: StatusDigest = new Map();
+
+  constructor(
+    private readonly spanMs: number,
+    private readonly nowMs: number,
+    blob: JsonObject | undefined,
+    approvalCodes: string[],
+    saved: PartitionCursors,
+  ) {
+    if (spanMs <= 0) return;
+    const stored = readDigest(blob);
+    for (const code of approvalCodes) {
+      const partition = stored.get(code) ?? (saved.has(code) ? undefined : new Map<number, number>());
+      if (!partition) continue;
+      pruneBefore(partition, this.spanStartMs);
+      this.digest.set(code, partition);
+    }
+  }
+
+  get enabled(): boolean {
+    return this.spanMs > 0;
+  }
+
+  /** Instances created before this are outside the recheck span. */
+  get spanStartMs(): number {
+    return this.nowMs - this.spanMs;
+  }
+
+  /** The partition's digest, or undefined while it has none (a state from before the digest). */
+  partition(approvalCode: string): PartitionDigest | undefined {
+    return this.digest.get(approvalCode);
+  }
+
+  /** A partition without a digest starts from the statuses the bulk query reports. */
+  adoptBaseline(approvalCode: string, baseline: PartitionDigest): void {
+    pruneBefore(baseline, this.spanStartMs);
+    this.digest.set(approvalCode, baseline);
+  }
+
+  /** Notes what was emitted for one instance (its creation time decides whether it is inside the span). */
+  remember(approvalCode: string, instanceCode: string, createdMs: number | undefined, nibble: Nibble): void {
+    const partition = this.digest.get(approvalCode);
+    if (!partition || createdMs === undefined || createdMs < this.spanStartMs) return;
+    partition.set(digestKey(instanceCode, createdMs), nibble);
+  }
+
+  /** The state field, or undefined when re-checking is off. */
+  stateField(): JsonObject | undefined {
+    if (!this.enabled) return undefined;
+    for (const partition of this.digest.values()) pruneBefore(partition, this.spanStartMs);
+    return digestField(this.digest);
+  }
+}
