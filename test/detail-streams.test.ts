@@ -140,8 +140,12 @@ describe('detail-based streams (form fields, tasks, timeline) from one detail fe
       }
     }
     assert.ok(finished, 'an open instance was finished through the admin API');
+    const deleted = data(first.messages, TASKS).find((t) => t['instance_code'] !== finished)!['instance_code'] as string;
+    emulator.deleteInstance(deleted, 'status');
     const saved = [TASKS, TIMELINE].map((name) => states(first.messages, name).at(-1)!);
     const second = await read(emulator, [TASKS, TIMELINE], 'incremental', saved);
+    const deletion = data(second.messages, TIMELINE).filter((e) => e['instance_code'] === deleted);
+    assert.ok(deletion.some((e) => e['type'] === 'DELETE'), 'a deleted instance is re-checked: its timeline is emitted again, ending with DELETE');
     const latest = new Map<string, JsonObject>();
     for (const t of [...data(first.messages, TASKS), ...data(second.messages, TASKS)]) latest.set(t['task_id'] as string, t);
     const current = [...latest.values()].filter((t) => t['instance_code'] === finished);

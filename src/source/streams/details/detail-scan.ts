@@ -118,7 +118,7 @@ export class DetailScan implements StreamScan {
     for (const sink of this.sinks) sink.summary();
     const { requests, retries, deleted, details, withUserId } = this.counters;
     this.ctx.emitter.info(
-      `${this.streams}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` + `${deleted} deleted instance(s) emitted as DELETED`,
+      `${this.streams}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` + `${deleted} deleted instance(s) (1390003${this.sinks.some((sink) => sink.rowsWhenGone) ? ', emitted as DELETED' : ''})`,
     );
     if (details > 0 && withUserId === 0) {
       this.ctx.emitter.warn(

@@ -34,6 +34,10 @@ export class DetailSink {
     return this.spec.stream;
   }
 
+  get rowsWhenGone(): boolean {
+    return this.spec.rowsWhenGone;
+  }
+
   async write(detail: InstanceDetail, approvalCode: string, window: WindowFields, gone: boolean): Promise<void> {
     if (gone && !this.spec.rowsWhenGone) return;
     const report = this.issues.about(`instance ${detail.instance_code}`);
