@@ -37,7 +37,8 @@ export async function readStreams(
       const scan = stream.prepare(ctx, configured.sync_mode, state);
       return { stream, scan, saved: scan.saved };
     });
-    const shapes = prepared.map(({ stream, saved }, i) => ({ name: stream.name, mode: catalog.streams[i]!.sync_mode, saved }));
+    // Streams that list no instances (approval_definitions) have no windows to describe.
+    const shapes = prepared.flatMap(({ stream, scan, saved }, i) => (scan.handlers ? [{ name: stream.name, mode: catalog.streams[i]!.sync_mode, saved }] : []));
     emitter.info(describeSyncShape(config, Date.now(), shapes));
     // Streams starting from the same cursors share one scan: the list API is read once for them.
     // A stream without scan handlers (approval_definitions) reads on its own, in `before`.
