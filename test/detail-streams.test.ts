@@ -125,6 +125,19 @@ describe('detail-based streams (form fields, tasks, timeline) from one detail fe
     }
   });
 
+  it('streams of both modes share the fetches; the incremental ones write their STATE', async () => {
+    emulator = await startEmulator({ seed: 45, codeCount: 2, instancesPerCode: 30, listRateLimit: null, detailRateLimit: null });
+    const files = writeFiles({
+      'config.json': emulatorConfig(emulator, { detail_requests_per_second: 1000 }),
+      'catalog.json': { streams: [...catalog('full_refresh', [DETAILS, FIELDS]).streams, ...catalog('incremental', [TASKS, TIMELINE]).streams] },
+    });
+    const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
+    assert.equal(run.code, 0);
+    assert.equal(emulator.stats().requests['detail'], truthCodes(emulator).length, 'one detail request per instance for both modes');
+    for (const name of ALL) assert.ok(records(run.messages, name).length > 0, `${name} has rows`);
+    for (const name of [TASKS, TIMELINE]) assert.ok(states(run.messages, name).length > 0, `the incremental ${name} has its STATE`);
+  });
+
   it('incremental: each stream its own STATE; a pending instance finished between syncs has its tasks current', async () => {
     emulator = await startEmulator({ seed: 43, codeCount: 1, instancesPerCode: 50, pendingRatio: 0.5, listRateLimit: null, detailRateLimit: null });
     const first = await read(emulator, [TASKS, TIMELINE], 'incremental');

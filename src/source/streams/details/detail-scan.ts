@@ -53,19 +53,21 @@ export class DetailScan implements StreamScan {
   ) {
     this.stream = spec.stream;
     this.saved = incremental ? readCursors(state, this.stream) : new Map();
-    this.sinks = [new DetailSink(ctx.emitter, spec)];
+    this.sinks = [new DetailSink(ctx.emitter, spec, incremental)];
     this.pipeline = new DetailPipeline(ctx.config.detailConcurrency);
     const blob = incremental ? streamBlob(state, this.stream) : undefined;
     this.emitted = new EmittedStatuses(ctx.config.statusRecheckMs, Date.now(), blob, ctx.config.approvalCodes, this.saved);
   }
 
   /**
-   * Serves another detail-based stream of the same scan group (equal cursors):
-   * its rows come from this scan's fetches. Only scans of the same mode join;
-   * this scan's state (cursors, digest) is the one resumed and written to all.
+   * Serves another detail-based stream of the same scan group: its rows come
+   * from this scan's fetches. The group guarantees equal saved cursors, so
+   * this scan's state (cursors, digest) is the one to resume and to write to
+   * every incremental stream. A full-refresh scan has no cursors, so a scan of
+   * the other mode in its group has none either: nothing to re-check for it.
    */
   absorb(other: StreamScan): boolean {
-    if (!(other instanceof DetailScan) || other.incremental !== this.incremental) return false;
+    if (!(other instanceof DetailScan)) return false;
     this.sinks.push(...other.sinks);
     return true;
   }
@@ -74,8 +76,12 @@ export class DetailScan implements StreamScan {
     return this.sinks.map((s) => s.stream).join(', ');
   }
 
-  private async writeStates(blob: Record<string, unknown>): Promise<void> {
-    for (const sink of this.sinks) await sink.state(blob);
+  /** The incremental streams' STATE, from the cursors; full refresh writes none (nor builds the digest). */
+  private async writeStates(cursors: PartitionCursors): Promise<void> {
+    const incremental = this.sinks.filter((sink) => sink.incremental);
+    if (incremental.length === 0) return;
+    const blob = this.stateOf(cursors);
+    for (const sink of incremental) await sink.state(blob);
   }
 
   /** The status recheck, before any window is listed; its records are covered by a STATE of their own. */
@@ -111,7 +117,7 @@ export class DetailScan implements StreamScan {
           'the state keeps no instance codes, so their rows keep the status last emitted.',
       );
     }
-    if (this.rechecked.size > 0) await this.writeStates(this.stateOf(this.saved));
+    if (this.rechecked.size > 0) await this.writeStates(this.saved);
   }
 
   after(): void {
@@ -137,8 +143,7 @@ export class DetailScan implements StreamScan {
     const covered = this.pipeline.barrier();
     this.lastCheckpoint = this.lastCheckpoint.then(async () => {
       await covered;
-      if (!this.incremental) return;
-      await this.writeStates(this.stateOf(cursors));
+      await this.writeStates(cursors);
     });
     return this.lastCheckpoint;
   }

@@ -25,6 +25,8 @@ export class DetailSink {
   constructor(
     emitter: Emitter,
     private readonly spec: DetailSinkSpec,
+    /** Whether the stream is read incrementally (it then writes STATE messages). */
+    readonly incremental: boolean,
   ) {
     this.out = new StreamOutput(emitter, spec.stream);
     this.issues = new ValueIssues(spec.stream, emitter);
