@@ -2,7 +2,7 @@ import type { InstanceDetail } from '../../../feishu/types.js';
 import type { JsonObject } from '../../../kit/protocol.js';
 import { isProblem, parseDate, parseJsonText, parseNumber, type Parsed } from '../../values/safe-parse.js';
 import type { ReportIssue } from '../../values/value-issues.js';
-import { rowBase, type DetailRowContext } from './detail-rows.js';
+import { itemObject, rowBase, type DetailRowContext } from './detail-rows.js';
 
 /**
  * approval_form_fields rows: one per widget of an instance's form and one per
@@ -40,28 +40,36 @@ interface Placement {
 }
 
 export function formFieldRows(detail: InstanceDetail, ctx: DetailRowContext): JsonObject[] {
-  const widgets = readForm(detail.form, ctx.report);
   const rows: JsonObject[] = [];
-  const push = (raw: unknown, fallbackId: string, place: (id: string) => Placement): Record<string, unknown> | undefined => {
-    const widget = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
-    if (!widget) {
-      ctx.report('form', raw, 'holds a widget that is not an object; skipped', fallbackId);
-      return undefined;
-    }
-    const id = typeof widget['id'] === 'string' && widget['id'] !== '' ? widget['id'] : fallbackId;
-    rows.push(fieldRow(detail, ctx, widget, id, place(id)));
-    return widget;
-  };
-  widgets.forEach((raw, i) => {
-    const widget = push(raw, `#${i}`, (id) => ({ path: id, parent: null, row: null }));
-    if (widget?.['type'] !== LIST_TYPE || !Array.isArray(widget['value'])) return;
-    const parentId = typeof widget['id'] === 'string' && widget['id'] !== '' ? widget['id'] : `#${i}`;
-    widget['value'].forEach((children: unknown, r) => {
-      if (!Array.isArray(children)) return ctx.report('form', children, 'holds a list row that is not a list of widgets; skipped', `${parentId}[${r}]`);
-      children.forEach((child: unknown, c) => push(child, `#${c}`, (id) => ({ path: `${parentId}[${r}].${id}`, parent: parentId, row: r })));
+  readForm(detail.form, ctx.report).forEach((raw, i) => {
+    const widget = itemObject(raw, ctx.report, 'form', `#${i}`);
+    if (!widget) return;
+    const id = widgetId(widget, `#${i}`);
+    rows.push(fieldRow(detail, ctx, widget, id, { path: id, parent: null, row: null }));
+    if (widget['type'] === LIST_TYPE) rows.push(...listChildRows(detail, ctx, widget['value'], id));
+  });
+  return rows;
+}
+
+/** The rows of a list widget's children: one per child widget of each of its rows. */
+function listChildRows(detail: InstanceDetail, ctx: DetailRowContext, value: unknown, parentId: string): JsonObject[] {
+  if (!Array.isArray(value)) return [];
+  const rows: JsonObject[] = [];
+  value.forEach((children: unknown, r) => {
+    if (!Array.isArray(children)) return ctx.report('form', children, 'holds a list row that is not a list of widgets; skipped', `${parentId}[${r}]`);
+    children.forEach((raw: unknown, c) => {
+      const child = itemObject(raw, ctx.report, 'form', `${parentId}[${r}]#${c}`);
+      if (!child) return;
+      const id = widgetId(child, `#${c}`);
+      rows.push(fieldRow(detail, ctx, child, id, { path: `${parentId}[${r}].${id}`, parent: parentId, row: r }));
     });
   });
   return rows;
+}
+
+/** The widget's id; its position (`#n`) when Feishu sent none, so the row still has a key. */
+function widgetId(widget: Record<string, unknown>, position: string): string {
+  return typeof widget['id'] === 'string' && widget['id'] !== '' ? widget['id'] : position;
 }
 
 /** The form's widgets; an unreadable or missing form is reported and yields none. */
