@@ -79,7 +79,7 @@ describe('Emitter: every message passes the redactor', () => {
     const emitter = new Emitter(out);
     const template = new RecordLineTemplate('s', { code: '', note: `fixed ${secret}` }, 'code');
     emitter.redactor.add('another-secret');
-    void emitter.recordLine(template, 'plain'); // written before the secret is known: it leaks, as it must
+    void emitter.recordLine(template, 'plain'); // the template is found clean of the secrets known so far
     emitter.flush();
     emitter.redactor.add(secret);
     void emitter.recordLine(template, `value ${secret}`);
@@ -93,7 +93,7 @@ describe('Emitter: every message passes the redactor', () => {
     assert.ok(!afterSecret.includes('sec"ret') && !afterSecret.includes('sec\\"ret'), afterSecret);
     const messages = parseProtocolLines(afterSecret);
     assert.equal(messages.length, 6);
-    // Lines are searched as they are written: the template's fixed text is masked too.
+    // A new secret makes the template's fixed text be checked again.
     assert.equal(afterSecret.split('****').length - 1, 9, afterSecret);
     assert.deepEqual((messages[0] as { record: { data: Record<string, string> } }).record.data, { code: 'value ****', note: 'fixed ****' });
   });

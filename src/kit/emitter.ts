@@ -46,6 +46,8 @@ export class Emitter implements Logger {
   private drain: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly minRank: number;
+  /** Templates whose fixed text was found free of secrets, with the redactor version it was checked at. */
+  private readonly cleanTemplates = new WeakMap<RecordLineTemplate, number>();
 
   constructor(
     private readonly out: Writable,
@@ -57,15 +59,29 @@ export class Emitter implements Logger {
 
   /** Queues a message; resolves at once unless stdout asks us to wait. Only records wait for company. */
   emit(message: AirbyteMessage): Promise<void> | undefined {
-    return this.queueLine(JSON.stringify(message) + '\n', message.type !== 'RECORD');
+    return this.queueLine(this.redactor.redactLine(JSON.stringify(message) + '\n'), message.type !== 'RECORD');
   }
 
-  /** A RECORD line built from a template (see RecordLineTemplate), redacted like every other line. */
+  /**
+   * A RECORD line built from a template (see RecordLineTemplate). Only the
+   * varying value is searched for secrets per record; the template's fixed
+   * text once per redactor version.
+   */
   recordLine(template: RecordLineTemplate, value: string, emittedAt: number = Date.now()): Promise<void> | undefined {
-    return this.queueLine(template.line(value, emittedAt), false);
+    const line = template.line(value, emittedAt);
+    const clean = this.templateIsClean(template) && !this.redactor.mayHoldSecret(value);
+    return this.queueLine(clean ? line : this.redactor.redactLine(line), false);
   }
 
-  /** Queues one line; `urgent` lines (and everything queued before them) are written now. */
+  private templateIsClean(template: RecordLineTemplate): boolean {
+    const version = this.redactor.version;
+    if (this.cleanTemplates.get(template) === version) return true;
+    if (this.redactor.mayHoldSecret(template.fixedText)) return false;
+    this.cleanTemplates.set(template, version);
+    return true;
+  }
+
+  /** Queues one redacted line; `urgent` lines (and everything queued before them) are written now. */
   private queueLine(line: string, urgent: boolean): Promise<void> | undefined {
     this.pending.push(line);
     this.pendingBytes += line.length;
@@ -81,10 +97,10 @@ export class Emitter implements Logger {
     if (!this.drain) void this.flush();
   };
 
-  /** Writes what is queued, through the redactor (the only way out); resolves when stdout has room again. */
+  /** Writes what is queued; resolves when stdout has room again. */
   flush(): Promise<void> | undefined {
     if (this.pending.length === 0) return this.drain;
-    const chunk = this.redactor.redactLines(this.pending.join(''));
+    const chunk = this.pending.join('');
     this.pending = [];
     this.pendingBytes = 0;
     if (this.out.write(chunk)) return this.drain;

@@ -22,6 +22,11 @@ export class RecordLineTemplate {
     this.after = line.slice(at + JSON.stringify(marker).length, line.length - tail.length);
   }
 
+  /** Every character of a line except the varying value and the time: what the Emitter checks for secrets once. */
+  get fixedText(): string {
+    return this.before + this.after;
+  }
+
   line(value: string, emittedAt: number): string {
     return `${this.before}${JSON.stringify(value)}${this.after}${emittedAt}}}\n`;
   }

@@ -8,6 +8,8 @@ export class Redactor {
   private readonly secrets = new Set<string>();
   /** What to look for in a serialised line: each secret, and its JSON-escaped form when that differs. */
   private readonly needles: string[] = [];
+  /** Grows with every new secret, so a caller may cache "this text holds none" per version. */
+  private generation = 0;
 
   add(secret: string | undefined | null): void {
     // Very short values would mask innocent text ("1", "ok") and are not real secrets.
@@ -16,6 +18,11 @@ export class Redactor {
     this.needles.push(secret);
     const escaped = JSON.stringify(secret).slice(1, -1);
     if (escaped !== secret) this.needles.push(escaped);
+    this.generation++;
+  }
+
+  get version(): number {
+    return this.generation;
   }
 
   redact(text: string): string {
@@ -26,26 +33,21 @@ export class Redactor {
     return out;
   }
 
-  /** True when `text` (plain or serialised JSON) may hold a secret. */
-  private mayHoldSecret(text: string): boolean {
+  /** True when `text` (plain or serialised JSON) may hold a secret: the cheap test run on every line. */
+  mayHoldSecret(text: string): boolean {
     for (const needle of this.needles) if (text.includes(needle)) return true;
     return false;
   }
 
   /**
-   * Serialised JSON message lines, each ending in a newline, with every
-   * string in them, keys too, masked. The search runs over the whole text at
-   * once (one `includes` per secret for a 64 KiB chunk costs far less than one
-   * per record); only a line that holds a secret is parsed and rebuilt, so
-   * masking can never break the JSON. A secret made of digits only is not
-   * masked where it stands as a number.
+   * One serialised JSON message line (newline included) with every string in
+   * it, keys too, masked. Lines without a secret come back unchanged; the rare
+   * line with one is parsed and rebuilt, so masking can never break the JSON.
+   * A secret made of digits only is not masked where it stands as a number.
    */
-  redactLines(lines: string): string {
-    if (!this.mayHoldSecret(lines)) return lines;
-    return lines
-      .split('\n')
-      .map((line) => (line && this.mayHoldSecret(line) ? JSON.stringify(this.redactValue(JSON.parse(line))) : line))
-      .join('\n');
+  redactLine(line: string): string {
+    if (!this.mayHoldSecret(line)) return line;
+    return JSON.stringify(this.redactValue(JSON.parse(line))) + '\n';
   }
 
   private redactValue(value: unknown): unknown {
