@@ -142,6 +142,19 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     assert.ok(blob['status_digest'], 'the digest is written');
   });
 
+  it('a bulk query refused for want of its scope: one WARN naming approval:approval.list:readonly, the sync still completes', async () => {
+    const now = Date.now();
+    emulator = await startEmulator({ seed: 144, codeCount: 1, instancesPerCode: 40, spanStartMs: now - DAY, spanEndMs: now - 120_000 });
+    const first = await sync(emulator, undefined);
+    emulator.configure({ deniedEndpoints: ['query'] });
+    const added = emulator.addInstances({ approvalCode: emulator.approvalCodes[0]!, count: 3, createdFromMs: Date.now() - 20_000, createdToMs: Date.now() - 10_000 });
+    const second = await sync(emulator, bothStates(first.messages));
+    const warnings = logs(second.messages).filter((l) => l.level === 'WARN' && l.message.includes('approval:approval.list:readonly'));
+    assert.equal(warnings.length, 1);
+    const read = new Set(records(second.messages, DETAILS).map((r) => r.data['instance_code']));
+    for (const t of added) assert.ok(read.has(t.instanceCode), 'new instances are still read');
+  });
+
   it('the state stays small with 3,000 pending instances, and a details sync without user_id WARNs once about the scope', async () => {
     const now = Date.now();
     emulator = await startEmulator({ seed: 143, codeCount: 1, instancesPerCode: 3000, pendingRatio: 1, spanStartMs: now - 2 * DAY, spanEndMs: now - 120_000, detailRateLimit: null, listRateLimit: null });

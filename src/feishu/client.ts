@@ -176,7 +176,7 @@ export class FeishuClient {
       let tokenRefreshed = false;
       for (;;) {
         const token = await this.waits.around('a tenant access token', this.tokens.get(req.signal));
-        await this.waits.around(`a turn in the budget of ${this.budgetName(budget)}`, budget.acquire(req.signal));
+        await this.waits.around(this.budgetLabel(budget), budget.acquire(req.signal));
         this.stats.requests++;
         if (counters) counters.requests++;
         try {
@@ -202,9 +202,9 @@ export class FeishuClient {
     });
   }
 
-  private budgetName(budget: RateLimiter): string {
-    const api = budget === this.listBudget ? 'the list API' : budget === this.queryBudget ? 'the bulk query API' : 'the detail API';
-    return `${api} (${Math.round(budget.ratePerMinute)}/min)`;
+  /** A fixed label per budget: built once per request, it must cost nothing. */
+  private budgetLabel(budget: RateLimiter): string {
+    return budget === this.listBudget ? 'a turn in the list API budget' : budget === this.queryBudget ? 'a turn in the bulk query API budget' : 'a turn in the detail API budget';
   }
 
   private async withRetries<T>(endpoint: string, { signal, counters }: CallOptions, attemptOnce: () => Promise<T>): Promise<T> {
@@ -224,5 +224,3 @@ export class FeishuClient {
     }
   }
 }
-
-

@@ -13,7 +13,7 @@ import { readPending } from './pending.js';
 import { RecheckLog } from './recheck-log.js';
 import { recheckRange } from './recheck-plan.js';
 import { Nibble, nibbleOf } from './status-digest.js';
-import { recheckPartition } from './status-recheck.js';
+import { recheckPartition, type PartitionRecheck } from './status-recheck.js';
 
 /** A detail as fetched: `gone` when Feishu answered 1390003 (the detail is then a DELETED stub). */
 interface Fetched {
@@ -95,20 +95,8 @@ export class DetailScan implements StreamScan {
       log.legacyPending++;
       await this.pipeline.submit(() => this.fetchAndEmit(entry.instance_code, entry, entry.approval_code));
     }
-    for (const approvalCode of this.ctx.config.approvalCodes) {
-      const range = recheckRange(this.saved.get(approvalCode), Date.now(), this.ctx.config.statusRecheckMs, this.ctx.config.startMs);
-      if (!range) continue;
-      const result = await recheckPartition(this.ctx, this.emitted.partition(approvalCode), approvalCode, range);
-      if (!result) continue;
-      log.add(result);
-      if (result.baseline) this.emitted.adoptBaseline(approvalCode, result.baseline);
-      const window: WindowFields = { created_after: new Date(range.fromMs).toISOString(), created_before: new Date(range.toMs).toISOString() };
-      for (const [code, createdMs] of result.fetch) {
-        if (this.rechecked.has(code)) continue;
-        this.rechecked.add(code);
-        await this.pipeline.submit(() => this.fetchAndEmit(code, window, approvalCode, createdMs));
-      }
-    }
+    // Codes are re-checked side by side: the query and list budgets pace them together.
+    await Promise.all(this.ctx.config.approvalCodes.map((approvalCode) => this.recheck(approvalCode, log)));
     await this.pipeline.barrier();
     this.ctx.emitter.info(`${this.streams}: ${log.summary(this.rechecked.size)}`);
     if (log.vanished > 0) {
@@ -118,6 +106,34 @@ export class DetailScan implements StreamScan {
       );
     }
     if (this.rechecked.size > 0) await this.writeStates(this.saved);
+  }
+
+  /** One code's recheck: the instances whose status changed go through the pipeline. */
+  private async recheck(approvalCode: string, log: RecheckLog): Promise<void> {
+    const range = recheckRange(this.saved.get(approvalCode), Date.now(), this.ctx.config.statusRecheckMs, this.ctx.config.startMs);
+    if (!range) return;
+    let result: PartitionRecheck | undefined;
+    try {
+      result = await recheckPartition(this.ctx, this.emitted.partition(approvalCode), approvalCode, range);
+    } catch (error) {
+      if (!isScopeMissing(error)) throw error;
+      // Connections set up before the recheck may lack the bulk query's scope: the details still come, unrechecked.
+      this.ctx.emitter.warn(
+        `${this.stream}: status recheck of approval ${approvalCode} skipped: the bulk query was refused (Feishu code ${error.code}). ` +
+          'Grant the app the scope approval:approval.list:readonly so that status changes reach the destination, or set status_recheck_days to 0.',
+      );
+      return;
+    }
+    if (!result) return;
+    log.add(result);
+    if (result.baseline) this.emitted.adoptBaseline(approvalCode, result.baseline);
+    // The re-checked range as the window: it ends at the saved cursor, so the row sorts after earlier rows of the instance.
+    const window: WindowFields = { created_after: new Date(range.fromMs).toISOString(), created_before: new Date(range.toMs).toISOString() };
+    for (const [code, createdMs] of result.fetch) {
+      if (this.rechecked.has(code)) continue;
+      this.rechecked.add(code);
+      await this.pipeline.submit(() => this.fetchAndEmit(code, window, approvalCode, createdMs));
+    }
   }
 
   after(): void {
@@ -181,4 +197,9 @@ export class DetailScan implements StreamScan {
       return { detail: deletedDetail(code, approvalCode), gone: true };
     }
   }
+}
+
+/** 1390009 (no permission for the operation) and 99991672 / 99991679 (scope not granted). */
+function isScopeMissing(error: unknown): error is FeishuApiError {
+  return error instanceof FeishuApiError && (error.code === 1390009 || error.code === FeishuCode.NO_PERMISSION || error.code === FeishuCode.NO_PERMISSION_USER);
 }
