@@ -141,7 +141,7 @@ describe('timelineRows', () => {
       { type: 'PASS', create_time: '1704070800000', user_id: 'u', open_id: 'ou', task_id: 't1', node_key: 'manager', comment: 'OK', ext: '{}' },
       { type: 'START', create_time: '1704067200000', user_id: 'u', open_id: 'ou', ext: '' },
       { type: 'CC', create_time: '1704067200000', user_id: 'u', open_id: 'ou', user_id_list: ['a'], open_id_list: ['oa'], ext: '{"user_id_list":["a"]}' },
-      { type: 'ODD', create_time: 'abc', user_id: 'u', open_id: 'ou', ext: 'not json' },
+      { type: 'ODD', create_time: 'abc', user_id: 'u', open_id: 'ou', ext: 'not json', cc_user_list: [JSON.parse('['.repeat(50) + ']'.repeat(50)) as unknown] },
     ];
     const rows = timelineRows(detail({ timeline }), ctx);
     assert.deepEqual(rows.map((r) => [r['seq'], r['type'], r['create_time']]), [
@@ -153,7 +153,8 @@ describe('timelineRows', () => {
     assert.deepEqual(rows.map((r) => r['ext']), [null, { user_id_list: ['a'] }, {}, null]);
     assert.deepEqual(rows[1]!['open_id_list'], ['oa']);
     assert.equal(rows[0]!['user_id_list'], null);
-    assert.deepEqual(reports.map((r) => r.split(':')[0]), ['create_time', 'ext']);
+    assert.equal(rows[3]!['cc_user_list'], null, 'a list nested too deep to write is null');
+    assert.deepEqual(reports.map((r) => r.split(':')[0]), ['create_time', 'cc_user_list', 'ext']);
   });
 });
 

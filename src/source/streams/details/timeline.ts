@@ -1,6 +1,6 @@
 import type { InstanceDetail } from '../../../feishu/types.js';
 import type { JsonObject } from '../../../kit/protocol.js';
-import { isProblem, parseJsonText, parseMsTimestamp } from '../../values/safe-parse.js';
+import { checkDepth, isProblem, parseJsonText, parseMsTimestamp } from '../../values/safe-parse.js';
 import { take, type ReportIssue } from '../../values/value-issues.js';
 import { detailList, itemObject, rowBase, textField, textListField, type DetailRowContext } from './detail-rows.js';
 
@@ -31,10 +31,16 @@ export function timelineRows(detail: InstanceDetail, ctx: DetailRowContext): Jso
     task_id: textField(event, 'task_id', report, where),
     node_key: textField(event, 'node_key', report, where),
     comment: textField(event, 'comment', report, where),
-    cc_user_list: Array.isArray(event['cc_user_list']) ? (event['cc_user_list'] as JsonObject[]) : null,
+    cc_user_list: ccUsers(event['cc_user_list'], report, where),
     ext: parseExt(event['ext'], report, where),
     ...ctx.window,
   }));
+}
+
+/** The users copied, as sent, unless not a list (null) or nested too deep to be written (reported). */
+function ccUsers(raw: unknown, report: ReportIssue, where: string): JsonObject[] | null {
+  if (!Array.isArray(raw)) return null;
+  return take(checkDepth(raw), report, 'cc_user_list', raw, where) as JsonObject[] | null;
 }
 
 /** The `ext` JSON string as an object; null when absent, and when not a JSON object (reported). */
