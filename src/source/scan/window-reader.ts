@@ -1,9 +1,9 @@
 import { FeishuApiError, FeishuCode } from '../../feishu/errors.js';
 import type { InstanceCodePage, ListInstanceCodesRequest } from '../../feishu/types.js';
-import { ConnectorError, TransientError } from '../../kit/errors.js';
+import { TransientError } from '../../kit/errors.js';
 import { CodeHashes, hashCode } from './code-hashes.js';
 import type { WindowNode } from './window-chain.js';
-import { queryBounds } from './windows.js';
+import { maxPagesPerWindow, queryBounds } from './windows.js';
 
 export interface WindowReaderDeps {
   listPage(req: ListInstanceCodesRequest, signal: AbortSignal): Promise<InstanceCodePage>;
@@ -15,10 +15,17 @@ export interface WindowReaderDeps {
   /** Queues the parts of a split window ahead of other work. */
   enqueue(nodes: WindowNode[]): void;
   onPageTokenExpired(node: WindowNode): void;
+  /** Most pages one pass over the window may take (default: maxPagesPerWindow of its width). */
+  maxPages?: number;
 }
 
 /** A scroll cursor that keeps expiring before any of its pages can be read is a real failure. */
 const MAX_RESTARTS_WITHOUT_PROGRESS = 10;
+/**
+ * Pages in a row that list nothing yet say has_more: a server paging on past its data. Real
+ * pages of the list API are full until the last one; a few empty ones are tolerated.
+ */
+export const MAX_EMPTY_PAGES_IN_A_ROW = 5;
 
 /**
  * How many codes at each end of a window take part in edge dedupe: exact as
@@ -47,6 +54,8 @@ export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signa
   let pageToken: string | undefined;
   let firstPage = true;
   let restarts = 0;
+  // One pass's pagination (reset by a restart): the tokens handed out, the pages read, empty ones in a row.
+  const pager = new PageTrail(node, deps.maxPages ?? maxPagesPerWindow(bounds.endMs - bounds.startMs, deps.pageSize));
   for (;;) {
     let page: InstanceCodePage;
     try {
@@ -61,6 +70,7 @@ export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signa
       deps.onPageTokenExpired(node);
       seen ??= handled.toSet();
       pageToken = undefined;
+      pager.reset();
       continue;
     }
     if (pageToken !== undefined) restarts = 0;
@@ -92,13 +102,56 @@ export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signa
     }
     if (head.size >= EDGE_CODES || !page.has_more) node.setHead(head);
     if (!page.has_more) return { kind: 'fetched', tail };
-    if (!page.page_token || page.page_token === pageToken) {
-      throw new ConnectorError(
-        'system_error',
-        `The list API returned has_more=true with ${page.page_token ? 'the same page_token again' : 'no page_token'} for approval code '${node.chain.partition}'; stopping to avoid a loop.`,
-      );
-    }
+    // The list client refuses has_more without a page_token; what is left is a pager that never ends.
+    pager.next(page);
     pageToken = page.page_token;
+  }
+}
+
+/**
+ * Stops a window whose pages would never end: a page token handed out twice in one pass (a cycle,
+ * or the same token again), too many empty pages in a row that still say has_more, or more pages
+ * than the window could hold (maxPagesPerWindow). Each is a transient error naming the window;
+ * the cursor stays before it, so nothing it listed is skipped.
+ */
+class PageTrail {
+  private tokens = new Set<string>();
+  private pages = 0;
+  private emptyInARow = 0;
+
+  constructor(
+    private readonly node: WindowNode,
+    private readonly maxPages: number,
+  ) {}
+
+  reset(): void {
+    this.tokens.clear();
+    this.pages = 0;
+    this.emptyInARow = 0;
+  }
+
+  /** Called for each page with has_more true, before its page_token is followed. */
+  next(page: InstanceCodePage): void {
+    this.pages++;
+    this.emptyInARow = page.instance_code_list.length === 0 ? this.emptyInARow + 1 : 0;
+    if (this.tokens.has(page.page_token)) {
+      throw this.endless(`page ${this.pages} handed out a page_token already followed in this window (the tokens repeat or cycle)`);
+    }
+    if (this.emptyInARow > MAX_EMPTY_PAGES_IN_A_ROW) {
+      throw this.endless(`${this.emptyInARow} pages in a row listed no instance yet said has_more=true`);
+    }
+    if (this.pages >= this.maxPages) {
+      throw this.endless(`${this.pages} pages said has_more=true, more than the window could hold (at most ${this.maxPages} pages; see the pagination bound in the docs)`);
+    }
+    this.tokens.add(page.page_token);
+  }
+
+  private endless(why: string): TransientError {
+    const { partition, fields } = this.node.value;
+    return new TransientError(
+      `The list API would not stop paging approval code '${partition}' window ${fields.created_after} .. ${fields.created_before}: ${why}. ` +
+        'Stopped to avoid an endless loop; the cursor stays before this window. Try again later; if it persists, report the window to Feishu support.',
+    );
   }
 }
 
