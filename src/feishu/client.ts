@@ -208,7 +208,7 @@ export class FeishuClient {
         if (decision.kind !== 'retry' || !(error instanceof FeishuApiError || error instanceof FeishuTransportError)) throw error;
         if (attempt >= this.options.maxRetries) throw new RetriesExhaustedError(endpoint, attempt + 1, error);
         // A wait the server asked for is capped and counted (ServerWaits); it may end the sync instead.
-        const serverMs = decision.throttled ? this.serverWaits.grant(endpoint, decision.minDelayMs) : decision.minDelayMs;
+        const serverMs = decision.throttled ? this.serverWaits.grant(endpoint, decision.minDelayMs, error.logId) : decision.minDelayMs;
         const delayMs = backoffDelayMs(attempt, this.options.retryBaseMs ?? 1000, this.options.retryCapMs ?? 60_000, serverMs);
         this.stats.retries++;
         if (counters) counters.retries++;

@@ -26,10 +26,12 @@ export class ServerWaitLimitError extends Error {
     readonly requestedMs: number,
     readonly spentMs: number,
     readonly limits: ServerWaitLimits,
+    readonly logId: string | undefined,
   ) {
     super(
-      `Feishu's rate limit (99991400, x-ogw-ratelimit-reset) asked for another ${seconds(requestedMs)} wait on ${endpoint} after ` +
-        `${seconds(spentMs)} of such waits in this sync; at most ${seconds(limits.maxTotalMs)} per sync (rate_limit_wait_total_seconds)`,
+      `Feishu's rate limit (99991400, x-ogw-ratelimit-reset) asked for another ${seconds(requestedMs)} wait on ${endpoint}` +
+        `${logId ? ` (log id ${logId})` : ''} after ${seconds(spentMs)} of such waits in this sync; at most ${seconds(limits.maxTotalMs)} per sync ` +
+        '(rate_limit_wait_total_seconds)',
     );
     this.name = 'ServerWaitLimitError';
   }
@@ -51,9 +53,9 @@ export class ServerWaits {
   }
 
   /** How long to wait for a request of `requestedMs`; throws ServerWaitLimitError when the sync's total is spent. */
-  grant(endpoint: string, requestedMs: number): number {
+  grant(endpoint: string, requestedMs: number, logId?: string): number {
     const grantedMs = Math.min(Math.max(0, requestedMs), this.limits.maxWaitMs);
-    if (this.spentMs + grantedMs > this.limits.maxTotalMs) throw new ServerWaitLimitError(endpoint, requestedMs, this.spentMs, this.limits);
+    if (this.spentMs + grantedMs > this.limits.maxTotalMs) throw new ServerWaitLimitError(endpoint, requestedMs, this.spentMs, this.limits, logId);
     this.spentMs += grantedMs;
     this.onWait({ endpoint, requestedMs, grantedMs, totalMs: this.spentMs, limits: this.limits });
     return grantedMs;
