@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { hourFloor, HOUR_MS, logs } from '../harness/index.js';
-import { assertResumeDeliversAll, read, readWhile, theErrorTrace } from './helpers/hostile.js';
+import { assertResumeDeliversAll, readWhile, theErrorTrace } from './helpers/hostile.js';
 
 const DETAILS = ['approval_instance_details'];
 
@@ -104,11 +104,5 @@ describe('a detail that fails for good, or answers without data: one TRACE, no c
     assert.match(theErrorTrace(first).message, /answered code 0 without a data object, log id \w+/);
     assert.deepEqual(first.codes.filter((c) => typeof c !== 'string'), []);
     await assertResumeDeliversAll(emulator, first, { streams: DETAILS });
-  });
-
-  it('the resumed details match the healthy read: nothing the failing run claimed was lost', async () => {
-    const healthy = await read(emulator, { streams: DETAILS });
-    assert.equal(healthy.code, 0);
-    assert.equal(new Set(healthy.codes).size, emulator.truth().length);
   });
 });
