@@ -11,9 +11,9 @@ import { parse as parseYaml } from 'yaml';
 import { startEmulator } from '../emulator/index.js';
 import type { AirbyteCatalog, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../src/kit/protocol.js';
 import { ConfigError } from '../src/kit/errors.js';
-import { validateConfig } from '../src/kit/inputs.js';
 import { parseConfig, TEST_ONLY_PLAIN_HTTP_HOST } from '../src/source/config.js';
 import { loadSpec } from '../src/source/spec.js';
+import { validateConfig } from '../src/kit/inputs.js';
 import { sampleEmulatorOptions } from '../scripts/sample-dataset.js';
 import { runCli } from './helpers/connector.js';
 import { records, traces, writeFiles } from '../harness/index.js';
@@ -92,7 +92,8 @@ describe('acceptance-test-config.yml', () => {
 });
 
 describe('base_url: https, except loopback and the one test-only host', () => {
-  const base = json('integration_tests/sample_config.json');
+  // The spec's defaults filled in, as the runner does before parseConfig.
+  const base = validateConfig(json('integration_tests/sample_config.json'), loadSpec());
   const cases: { name: string; baseUrl: string; testHost?: unknown; ok: boolean }[] = [
     { name: 'https to any host', baseUrl: 'https://approvals.example.com', ok: true },
     { name: 'http to 127.0.0.1', baseUrl: 'http://127.0.0.1:18555', ok: true },
@@ -107,8 +108,7 @@ describe('base_url: https, except loopback and the one test-only host', () => {
   ];
   for (const c of cases) {
     test(`${c.name}: ${c.ok ? 'accepted' : 'refused, naming base_url'}`, () => {
-      // The spec's defaults filled in first, as the runner does (parseConfig expects every field).
-      const raw = validateConfig({ ...base, base_url: c.baseUrl, ...(c.testHost === undefined ? {} : { [TEST_ONLY_PLAIN_HTTP_HOST]: c.testHost }) }, loadSpec());
+      const raw = { ...base, base_url: c.baseUrl, ...(c.testHost === undefined ? {} : { [TEST_ONLY_PLAIN_HTTP_HOST]: c.testHost }) };
       if (c.ok) assert.equal(parseConfig(raw).baseUrl, c.baseUrl);
       else assert.throws(() => parseConfig(raw), (e: unknown) => e instanceof ConfigError && /config\.base_url .*must use https/.test(e.message));
     });

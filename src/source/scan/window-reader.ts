@@ -3,7 +3,8 @@ import type { InstanceCodePage, ListInstanceCodesRequest } from '../../feishu/ty
 import { TransientError } from '../../kit/errors.js';
 import { CodeHashes, hashCode } from './code-hashes.js';
 import type { WindowNode } from './window-chain.js';
-import { maxPagesPerWindow, queryBounds } from './windows.js';
+import { PageTrail } from './page-trail.js';
+import { maxPagesPerWindow, queryBounds, type Window } from './windows.js';
 
 export interface WindowReaderDeps {
   listPage(req: ListInstanceCodesRequest, signal: AbortSignal): Promise<InstanceCodePage>;
@@ -21,11 +22,6 @@ export interface WindowReaderDeps {
 
 /** A scroll cursor that keeps expiring before any of its pages can be read is a real failure. */
 const MAX_RESTARTS_WITHOUT_PROGRESS = 10;
-/**
- * Pages in a row that list nothing yet say has_more: a server paging on past its data. Real
- * pages of the list API are full until the last one; a few empty ones are tolerated.
- */
-export const MAX_EMPTY_PAGES_IN_A_ROW = 5;
 
 /**
  * How many codes at each end of a window take part in edge dedupe: exact as
@@ -44,114 +40,98 @@ export type WindowOutcome = { kind: 'fetched'; tail: string[] } | { kind: 'split
  * Page tokens are scroll cursors that expire: on expiry the window starts
  * over and skips every code it already handled, so nothing is lost or doubled.
  */
-export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signal: AbortSignal): Promise<WindowOutcome> {
-  const bounds = queryBounds(node.window, node.chain.range);
-  // Codes handled so far, as hashes (see CodeHashes); a Set only once a restart needs them (rare).
-  const handled = new CodeHashes();
-  let seen: Set<number> | undefined;
-  const tail: string[] = [];
-  const head = new Set<string>();
-  let pageToken: string | undefined;
-  let firstPage = true;
-  let restarts = 0;
-  // One pass's pagination (reset by a restart): the tokens handed out, the pages read, empty ones in a row.
-  const pager = new PageTrail(node, deps.maxPages ?? maxPagesPerWindow(bounds.endMs - bounds.startMs, deps.pageSize));
-  for (;;) {
-    let page: InstanceCodePage;
-    try {
-      page = await deps.listPage(
-        { approvalCode: node.chain.partition, startMs: bounds.startMs, endMs: bounds.endMs, pageSize: deps.pageSize, pageToken },
-        signal,
-      );
-    } catch (error) {
-      if (!isExpiredPageToken(error, pageToken)) throw error;
-      if (restarts >= MAX_RESTARTS_WITHOUT_PROGRESS) throw restartsExhausted(node, restarts, error);
-      restarts++;
-      deps.onPageTokenExpired(node);
-      seen ??= handled.toSet();
-      pageToken = undefined;
-      pager.reset();
-      continue;
-    }
-    if (pageToken !== undefined) restarts = 0;
-    if (firstPage) {
-      firstPage = false;
-      if (page.has_more) {
-        const parts = deps.splitParts(node);
-        if (parts > 1) {
-          // The page is dropped: the parts list its codes again, in their own windows.
-          deps.enqueue(node.chain.split(node, parts));
-          return { kind: 'split' };
-        }
+export function readWindow(node: WindowNode, deps: WindowReaderDeps, signal: AbortSignal): Promise<WindowOutcome> {
+  return new WindowRead(node, deps, signal).run();
+}
+
+/** The state of one window's read: the codes handled so far, its held-back head and tail, and its page token. */
+class WindowRead {
+  private readonly bounds: Window;
+  /** Codes handled so far, as hashes (see CodeHashes); a Set only once a restart needs them (rare). */
+  private readonly handled = new CodeHashes();
+  private seen: Set<number> | undefined;
+  private readonly tail: string[] = [];
+  private readonly head = new Set<string>();
+  private pageToken: string | undefined;
+  private restarts = 0;
+  /** This pass's pagination (a restart begins a new one): stops a pager that would never end. */
+  private readonly trail: PageTrail;
+
+  constructor(
+    private readonly node: WindowNode,
+    private readonly deps: WindowReaderDeps,
+    private readonly signal: AbortSignal,
+  ) {
+    this.bounds = queryBounds(node.window, node.chain.range);
+    this.trail = new PageTrail(node, deps.maxPages ?? maxPagesPerWindow(this.bounds.endMs - this.bounds.startMs, deps.pageSize));
+  }
+
+  async run(): Promise<WindowOutcome> {
+    let page = await this.nextPage();
+    if (page.has_more) {
+      const parts = this.deps.splitParts(this.node);
+      if (parts > 1) {
+        // The page is dropped: the parts list its codes again, in their own windows.
+        this.deps.enqueue(this.node.chain.split(this.node, parts));
+        return { kind: 'split' };
       }
     }
-    for (const code of page.instance_code_list) {
+    for (;;) {
+      await this.take(page.instance_code_list);
+      if (this.head.size >= EDGE_CODES || !page.has_more) this.node.setHead(this.head);
+      if (!page.has_more) return { kind: 'fetched', tail: this.tail };
+      this.advance(page);
+      page = await this.nextPage();
+    }
+  }
+
+  /** The page at the current token; when that token has expired, the window's first page again. */
+  private async nextPage(): Promise<InstanceCodePage> {
+    for (;;) {
+      const { node, bounds, pageToken } = this;
+      try {
+        const page = await this.deps.listPage(
+          { approvalCode: node.chain.partition, startMs: bounds.startMs, endMs: bounds.endMs, pageSize: this.deps.pageSize, pageToken },
+          this.signal,
+        );
+        if (pageToken !== undefined) this.restarts = 0;
+        return page;
+      } catch (error) {
+        if (!isExpiredPageToken(error, pageToken)) throw error;
+        if (this.restarts >= MAX_RESTARTS_WITHOUT_PROGRESS) throw restartsExhausted(node, this.restarts, error);
+        this.restarts++;
+        this.deps.onPageTokenExpired(node);
+        this.seen ??= this.handled.toSet();
+        this.pageToken = undefined;
+        this.trail.reset();
+      }
+    }
+  }
+
+  /** Handles a page's codes (after a restart, only those not handled before), emitting all but the last EDGE_CODES. */
+  private async take(codes: string[]): Promise<void> {
+    const { seen, head, tail } = this;
+    for (const code of codes) {
       if (seen) {
         const hash = hashCode(code);
         if (seen.has(hash)) continue;
         seen.add(hash);
       } else {
-        handled.add(code);
+        this.handled.add(code);
       }
       if (head.size < EDGE_CODES) head.add(code);
       tail.push(code);
       if (tail.length > EDGE_CODES) {
-        const pending = deps.emit(tail.shift() as string, node);
+        const pending = this.deps.emit(tail.shift() as string, this.node);
         if (pending) await pending;
       }
     }
-    if (head.size >= EDGE_CODES || !page.has_more) node.setHead(head);
-    if (!page.has_more) return { kind: 'fetched', tail };
-    // The list client refuses has_more without a page_token; what is left is a pager that never ends.
-    pager.next(page);
-    pageToken = page.page_token;
-  }
-}
-
-/**
- * Stops a window whose pages would never end: a page token handed out twice in one pass (a cycle,
- * or the same token again), too many empty pages in a row that still say has_more, or more pages
- * than the window could hold (maxPagesPerWindow). Each is a transient error naming the window;
- * the cursor stays before it, so nothing it listed is skipped.
- */
-class PageTrail {
-  private tokens = new Set<string>();
-  private pages = 0;
-  private emptyInARow = 0;
-
-  constructor(
-    private readonly node: WindowNode,
-    private readonly maxPages: number,
-  ) {}
-
-  reset(): void {
-    this.tokens.clear();
-    this.pages = 0;
-    this.emptyInARow = 0;
   }
 
-  /** Called for each page with has_more true, before its page_token is followed. */
-  next(page: InstanceCodePage): void {
-    this.pages++;
-    this.emptyInARow = page.instance_code_list.length === 0 ? this.emptyInARow + 1 : 0;
-    if (this.tokens.has(page.page_token)) {
-      throw this.endless(`page ${this.pages} handed out a page_token already followed in this window (the tokens repeat or cycle)`);
-    }
-    if (this.emptyInARow > MAX_EMPTY_PAGES_IN_A_ROW) {
-      throw this.endless(`${this.emptyInARow} pages in a row listed no instance yet said has_more=true`);
-    }
-    if (this.pages >= this.maxPages) {
-      throw this.endless(`${this.pages} pages said has_more=true, more than the window could hold (at most ${this.maxPages} pages; see the pagination bound in the docs)`);
-    }
-    this.tokens.add(page.page_token);
-  }
-
-  private endless(why: string): TransientError {
-    const { partition, fields } = this.node.value;
-    return new TransientError(
-      `The list API would not stop paging approval code '${partition}' window ${fields.created_after} .. ${fields.created_before}: ${why}. ` +
-        'Stopped to avoid an endless loop; the cursor stays before this window. Try again later; if it persists, report the window to Feishu support.',
-    );
+  /** Moves to the next page's token, refusing a pager that would never end (PageTrail). */
+  private advance(page: InstanceCodePage): void {
+    this.trail.next(page);
+    this.pageToken = page.page_token;
   }
 }
 
