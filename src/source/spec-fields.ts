@@ -24,6 +24,8 @@ export const SPEC_FIELDS = {
   detail_requests_per_second: 'integer',
   detail_max_concurrency: 'integer',
   status_recheck_days: 'integer',
+  rate_limit_wait_max_seconds: 'integer',
+  rate_limit_wait_total_seconds: 'integer',
 } as const;
 
 export type SpecFieldKind = (typeof SPEC_FIELDS)[keyof typeof SPEC_FIELDS];
