@@ -6,7 +6,7 @@ import { readCursors, stateBlob, streamBlob, type PartitionCursors } from '../..
 import type { ScanHandlers, StreamScan, SyncContext, WindowFields } from '../../sync-contract.js';
 import { DetailPipeline } from './detail-pipeline.js';
 import { deletedDetail } from './detail-record.js';
-import { DetailSink, type DetailSinkSpec } from './detail-sink.js';
+import { DetailSink, DetailSinks, type DetailSinkSpec } from './detail-sink.js';
 import { isProblem, parseMs } from '../../values/safe-parse.js';
 import { DIGEST_KEY } from './digest-state.js';
 import { EmittedStatuses } from './emitted-statuses.js';
@@ -36,7 +36,7 @@ export class DetailScan implements StreamScan {
     onCode: (code, window) => this.onCode(code, window.fields, window.partition),
     onCheckpoint: (cursors) => this.checkpoint(cursors),
   };
-  private readonly sinks: DetailSink[];
+  private readonly sinks: DetailSinks;
   /** The stream whose state this scan resumes from (the first of those it serves). */
   private readonly stream: string;
   private readonly pipeline: DetailPipeline;
@@ -54,7 +54,7 @@ export class DetailScan implements StreamScan {
   ) {
     this.stream = spec.stream;
     this.saved = incremental ? readCursors(state, this.stream) : new Map();
-    this.sinks = [new DetailSink(ctx.emitter, spec, incremental)];
+    this.sinks = new DetailSinks(new DetailSink(ctx.emitter, spec, incremental));
     this.pipeline = new DetailPipeline(ctx.config.detailConcurrency);
     const blob = incremental ? streamBlob(state, this.stream) : undefined;
     this.emitted = new EmittedStatuses(ctx.config.statusRecheckMs, Date.now(), blob, ctx.config.approvalCodes, this.saved);
@@ -69,20 +69,16 @@ export class DetailScan implements StreamScan {
    */
   absorb(other: StreamScan): boolean {
     if (!(other instanceof DetailScan)) return false;
-    this.sinks.push(...other.sinks);
+    this.sinks.add(other.sinks);
     return true;
   }
 
   private get streams(): string {
-    return this.sinks.map((s) => s.stream).join(', ');
+    return this.sinks.names;
   }
 
-  /** The incremental streams' STATE, from the cursors; full refresh writes none (nor builds the digest). */
-  private async writeStates(cursors: PartitionCursors): Promise<void> {
-    const incremental = this.sinks.filter((sink) => sink.incremental);
-    if (incremental.length === 0) return;
-    const blob = this.stateOf(cursors);
-    for (const sink of incremental) await sink.state(blob);
+  private writeStates(cursors: PartitionCursors): Promise<void> {
+    return this.sinks.state(() => this.stateOf(cursors));
   }
 
   /** The status recheck, before any window is listed; its records are covered by a STATE of their own. */
@@ -138,10 +134,10 @@ export class DetailScan implements StreamScan {
   }
 
   after(): void {
-    for (const sink of this.sinks) sink.summary();
+    this.sinks.summary();
     const { requests, retries, deleted, details, withUserId } = this.counters;
     this.ctx.emitter.info(
-      `${this.streams}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` + `${deleted} deleted instance(s) (1390003${this.sinks.some((sink) => sink.rowsWhenGone) ? ', emitted as DELETED' : ''})`,
+      `${this.streams}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` + `${deleted} deleted instance(s) (1390003${this.sinks.rowsWhenGone ? ', emitted as DELETED' : ''})`,
     );
     if (details > 0 && withUserId === 0) {
       this.ctx.emitter.warn(
@@ -188,7 +184,7 @@ export class DetailScan implements StreamScan {
       this.counters.details++;
       if (detail.user_id) this.counters.withUserId++;
     }
-    for (const sink of this.sinks) await sink.write(detail, approvalCode, window, gone);
+    await this.sinks.write(detail, approvalCode, window, gone);
   }
 
   /** The detail; a DELETED stub when the instance was deleted (1390003), so its row says so. */

@@ -58,3 +58,43 @@ export class DetailSink {
     this.issues.summary();
   }
 }
+
+/** The detail-based streams one DetailScan serves: each fetched detail goes to all of them. */
+export class DetailSinks {
+  private readonly all: DetailSink[];
+
+  constructor(first: DetailSink) {
+    this.all = [first];
+  }
+
+  /** Takes over the streams of another scan's sinks. */
+  add(other: DetailSinks): void {
+    this.all.push(...other.all);
+  }
+
+  /** The stream names, for log lines. */
+  get names(): string {
+    return this.all.map((s) => s.stream).join(', ');
+  }
+
+  /** Whether any of them writes rows for an instance that is gone (1390003). */
+  get rowsWhenGone(): boolean {
+    return this.all.some((s) => s.rowsWhenGone);
+  }
+
+  async write(detail: InstanceDetail, approvalCode: string, window: WindowFields, gone: boolean): Promise<void> {
+    for (const sink of this.all) await sink.write(detail, approvalCode, window, gone);
+  }
+
+  /** The incremental streams' STATE; `blob` is built only when one of them needs it (full refresh writes none). */
+  async state(blob: () => JsonObject): Promise<void> {
+    const incremental = this.all.filter((sink) => sink.incremental);
+    if (incremental.length === 0) return;
+    const built = blob();
+    for (const sink of incremental) await sink.state(built);
+  }
+
+  summary(): void {
+    for (const sink of this.all) sink.summary();
+  }
+}
