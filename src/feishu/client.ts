@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TenantTokenProvider, type Credentials } from './auth.js';
 import { FeishuApiError, FeishuTransportError } from './errors.js';
+import { DOCUMENTED_LIMITS, describeLimit, windowsOf, type BudgetedEndpoint, type EndpointLimit } from './budgets.js';
 import { RateLimiter } from './rate-limiter.js';
 import { backoffDelayMs, classifyFailure } from './retry-policy.js';
 import { Transport, type TransportRequest } from './transport.js';
@@ -10,12 +11,13 @@ import type { ApprovalDefinition, FeishuEnvelope, InstanceCodePage, InstanceDeta
 
 export interface FeishuClientOptions extends Credentials {
   baseUrl: string;
-  /** Budget of the list and definition endpoints, shared by every call of this client. */
+  /** Budget of the list endpoint per minute (documented: 100). */
   requestsPerMinute: number;
-  /** Budget of the instance detail endpoint (documented: 50 per second). */
-  detailRequestsPerMinute?: number;
-  /** Budget of the bulk query endpoint (documented: 1,000 per minute and 50 per second). */
-  queryRequestsPerMinute?: number;
+  /**
+   * Budgets of the other endpoints, each counted apart as Feishu counts them;
+   * an endpoint left out gets its documented limit (DOCUMENTED_LIMITS).
+   */
+  limits?: Partial<Record<Exclude<BudgetedEndpoint, 'list'>, EndpointLimit>>;
   maxRetries: number;
   timeoutMs: number;
   retryBaseMs?: number;
@@ -76,18 +78,14 @@ export class RetriesExhaustedError extends Error {
 export class FeishuClient {
   private readonly transport: Transport;
   private readonly tokens: TenantTokenProvider;
-  private readonly listBudget: RateLimiter;
-  private readonly detailBudget: RateLimiter;
-  private readonly queryBudget: RateLimiter;
+  private readonly budgets: Record<BudgetedEndpoint, Budget>;
   private readonly stats = { requests: 0, retries: 0, throttled: 0 };
   private readonly waits: WaitWatch;
 
   constructor(private readonly options: FeishuClientOptions) {
     this.transport = new Transport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, connections: options.connections });
     this.tokens = new TenantTokenProvider(this.transport, options, options.onToken);
-    this.listBudget = new RateLimiter(options.requestsPerMinute);
-    this.detailBudget = new RateLimiter(options.detailRequestsPerMinute ?? 3000);
-    this.queryBudget = new RateLimiter(options.queryRequestsPerMinute ?? 1000);
+    this.budgets = createBudgets({ ...options.limits, list: { perMinute: options.requestsPerMinute } });
     this.waits = new WaitWatch(options.onStillWaiting ?? (() => {}), options.waitReportEveryMs);
   }
 
@@ -102,7 +100,7 @@ export class FeishuClient {
   }
 
   get listRatePerMinute(): number {
-    return this.listBudget.ratePerMinute;
+    return this.budgets.list.limiter.ratePerMinute;
   }
 
   /** Fetches a token now: the cheapest proof that the credentials work. */
@@ -113,7 +111,7 @@ export class FeishuClient {
   }
 
   listInstanceCodes(req: ListInstanceCodesRequest, { signal, counters }: CallOptions = {}): Promise<InstanceCodePage> {
-    return this.call(this.listBudget, counters, {
+    return this.call('list', counters, {
       method: 'GET',
       path: '/open-apis/approval/v4/instances',
       query: {
@@ -128,7 +126,7 @@ export class FeishuClient {
   }
 
   getApproval(approvalCode: string, { signal, counters }: CallOptions = {}): Promise<ApprovalDefinition> {
-    return this.call(this.listBudget, counters, {
+    return this.call('approval', counters, {
       method: 'GET',
       path: `/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}`,
       signal,
@@ -136,7 +134,7 @@ export class FeishuClient {
   }
 
   getInstance(instanceCode: string, { signal, counters }: CallOptions = {}): Promise<InstanceDetail> {
-    return this.call(this.detailBudget, counters, {
+    return this.call('detail', counters, {
       method: 'GET',
       path: `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`,
       signal,
@@ -150,7 +148,7 @@ export class FeishuClient {
   async queryInstances(req: InstanceQueryRequest, { signal, counters }: CallOptions = {}): Promise<QueriedInstancePage> {
     if (!Number.isInteger(req.pageSize) || req.pageSize < 5 || req.pageSize > 200) throw new RangeError(`queryInstances: pageSize must be 5-200; got ${req.pageSize}`);
     if ((req.startFromMs === undefined) !== (req.startToMs === undefined)) throw new RangeError('queryInstances: startFromMs and startToMs go together');
-    return this.call(this.queryBudget, counters, {
+    return this.call('query', counters, {
       method: 'POST',
       path: '/open-apis/approval/v4/instances/query',
       query: { page_size: req.pageSize, page_token: req.pageToken, user_id_type: req.userIdType },
@@ -169,14 +167,15 @@ export class FeishuClient {
   }
 
   /** One call with its token, budget and retries; resolves to the body's `data` object, whatever its fields. */
-  private async call(budget: RateLimiter, counters: CallCounters | undefined, req: Omit<TransportRequest, 'token'>): Promise<Record<string, unknown>> {
+  private async call(budgetOf: BudgetedEndpoint, counters: CallCounters | undefined, req: Omit<TransportRequest, 'token'>): Promise<Record<string, unknown>> {
     const endpoint = `${req.method} ${req.path.replace(/\/(approvals|instances)\/[^/]+$/, '/$1/:code')}`;
+    const { limiter: budget, name: budgetName } = this.budgets[budgetOf];
     return this.withRetries(endpoint, { signal: req.signal, counters }, async () => {
       // A rejected token is refreshed once per attempt; a second rejection is a real failure.
       let tokenRefreshed = false;
       for (;;) {
         const token = await this.waits.around('a tenant access token', this.tokens.get(req.signal));
-        await this.waits.around(`a turn in the budget of ${this.budgetName(budget)}`, budget.acquire(req.signal));
+        await this.waits.around(`a turn in the budget of ${budgetName}`, budget.acquire(req.signal));
         this.stats.requests++;
         if (counters) counters.requests++;
         try {
@@ -202,11 +201,6 @@ export class FeishuClient {
     });
   }
 
-  private budgetName(budget: RateLimiter): string {
-    const api = budget === this.listBudget ? 'the list API' : budget === this.queryBudget ? 'the bulk query API' : 'the detail API';
-    return `${api} (${Math.round(budget.ratePerMinute)}/min)`;
-  }
-
   private async withRetries<T>(endpoint: string, { signal, counters }: CallOptions, attemptOnce: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -226,3 +220,20 @@ export class FeishuClient {
 }
 
 
+
+interface Budget {
+  limiter: RateLimiter;
+  /** For wait logs: "the detail API (1000/min and 50/s)". */
+  name: string;
+}
+
+const API_NAMES: Record<BudgetedEndpoint, string> = { list: 'the list API', approval: 'the approval definition API', detail: 'the detail API', query: 'the bulk query API' };
+
+/** One limiter per endpoint: Feishu counts each endpoint apart, so one's wait never slows another. */
+function createBudgets(limits: Partial<Record<BudgetedEndpoint, EndpointLimit>>): Record<BudgetedEndpoint, Budget> {
+  const budget = (endpoint: BudgetedEndpoint): Budget => {
+    const limit = limits[endpoint] ?? DOCUMENTED_LIMITS[endpoint];
+    return { limiter: new RateLimiter(windowsOf(limit)), name: `${API_NAMES[endpoint]} (${describeLimit(limit)})` };
+  };
+  return { list: budget('list'), approval: budget('approval'), detail: budget('detail'), query: budget('query') };
+}

@@ -1,0 +1,33 @@
+import type { RateWindow } from './rate-limiter.js';
+
+/** The endpoints that each have a frequency limit of their own. */
+export type BudgetedEndpoint = 'list' | 'approval' | 'detail' | 'query';
+
+/** A frequency limit as Feishu documents it: per minute, and for some endpoints also per second. */
+export interface EndpointLimit {
+  perMinute: number;
+  perSecond?: number;
+}
+
+/**
+ * Feishu's documented limits per app and tenant (../shared/reference/feishu-api-notes.md): each
+ * endpoint is counted apart, and exceeding either window of a two-window limit answers 99991400.
+ */
+export const DOCUMENTED_LIMITS: Readonly<Record<BudgetedEndpoint, EndpointLimit>> = {
+  list: { perMinute: 100 },
+  approval: { perMinute: 100 },
+  detail: { perMinute: 1000, perSecond: 50 },
+  query: { perMinute: 1000, perSecond: 50 },
+};
+
+/** The windows a limiter honours for one limit. */
+export function windowsOf(limit: EndpointLimit): RateWindow[] {
+  const windows: RateWindow[] = [{ limit: limit.perMinute, windowMs: 60_000 }];
+  if (limit.perSecond !== undefined) windows.push({ limit: limit.perSecond, windowMs: 1000 });
+  return windows;
+}
+
+/** What a budget says about itself in wait logs: "1000/min and 50/s". */
+export function describeLimit(limit: EndpointLimit): string {
+  return limit.perSecond === undefined ? `${limit.perMinute}/min` : `${limit.perMinute}/min and ${limit.perSecond}/s`;
+}
