@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { backoffDelayMs, classifyFailure } from '../src/feishu/retry-policy.js';
 import { FeishuApiError, FeishuTransportError } from '../src/feishu/errors.js';
 import { refreshAfterMs } from '../src/feishu/auth.js';
-import { pacingIntervalMs, RATE_HEADROOM, RateLimiter, type RateWindow } from '../src/feishu/rate-limiter.js';
+import { EARLY_TOLERANCE_MS, pacingIntervalMs, RATE_HEADROOM, RateLimiter, type RateWindow } from '../src/feishu/rate-limiter.js';
 import { describeLimit, DOCUMENTED_LIMITS, windowsOf } from '../src/feishu/budgets.js';
 
 const api = (code: number, http = 400, reset?: number) => new FeishuApiError(code, 'msg', http, 'log', 'GET /x', reset);
@@ -88,40 +88,68 @@ describe('windowsOf / the documented limits', () => {
 const perMinute = (limit: number, now: () => number) => new RateLimiter([{ limit, windowMs: 60_000 }], now);
 
 describe('RateLimiter', () => {
-  it('keeps sends at least the pacing interval apart, measured between actual sends', () => {
+  it('each request has its slot one interval after the last; it may leave 10 ms early, never sooner', () => {
     let now = 1_000;
-    const limiter = perMinute(120 / RATE_HEADROOM, () => now); // 500 ms apart
+    const limiter = perMinute(120 / RATE_HEADROOM, () => now); // slots 500 ms apart
     assert.equal(limiter.delayBeforeNext(), 0, 'the first request goes at once');
     limiter.markSent();
-    assert.ok(Math.abs(limiter.delayBeforeNext() - 500) < 1e-9);
-    now = 1_700; // a late timer: the next one still waits a full interval after this send
+    assert.ok(Math.abs(limiter.delayBeforeNext() - (500 - EARLY_TOLERANCE_MS)) < 1e-9);
+    now = 1_495; // a timer 5 ms late against the early edge: within the tolerance, the grid holds
     limiter.markSent();
-    now = 1_750;
-    assert.ok(Math.abs(limiter.delayBeforeNext() - 450) < 1e-9);
+    assert.ok(Math.abs(limiter.delayBeforeNext() - (2_000 - EARLY_TOLERANCE_MS - now)) < 1e-9, 'the next slot is 2,000, not 1,995');
+    now = 2_700; // a timer far too late: the grid restarts from this send, no catching up
+    limiter.markSent();
+    now = 2_750;
+    assert.ok(Math.abs(limiter.delayBeforeNext() - (3_200 - EARLY_TOLERANCE_MS - now)) < 1e-9);
     now = 10_000;
     assert.equal(limiter.delayBeforeNext(), 0, 'an idle budget does not bank requests for a burst');
+    limiter.markSent();
+    assert.ok(limiter.delayBeforeNext() > 0);
   });
 
-  it('a two-window budget never lets more than the per-second limit into any second', () => {
-    let now = 0;
-    const limiter = new RateLimiter(windowsOf({ perMinute: 100_000, perSecond: 50 }), () => now);
+  const sendTimes = (limiter: RateLimiter, clock: { now: number }, count: number, lateMs = 0): number[] => {
     const sends: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      now += limiter.delayBeforeNext();
+    for (let i = 0; i < count; i++) {
+      const wait = limiter.delayBeforeNext();
+      clock.now += wait > 0 ? wait + lateMs : 0;
       limiter.markSent();
-      sends.push(now);
+      sends.push(clock.now);
     }
-    for (let i = 50; i < sends.length; i++) assert.ok(sends[i]! - sends[i - 50]! > 1000, `51 sends within ${sends[i]! - sends[i - 50]!} ms`);
+    return sends;
+  };
+
+  it('two windows: never more than the limit in any second or minute, timers on time or late', () => {
+    for (const lateMs of [0, 1, 3, 9]) {
+      const clock = { now: 0 };
+      const limiter = new RateLimiter(windowsOf({ perMinute: 6000, perSecond: 50 }), () => clock.now);
+      const sends = sendTimes(limiter, clock, 400, lateMs);
+      for (let i = 50; i < sends.length; i++) assert.ok(sends[i]! - sends[i - 50]! > 1000, `late ${lateMs}: 51 sends within ${sends[i]! - sends[i - 50]!} ms`);
+    }
+    for (const limit of [1, 2, 100, 1000]) {
+      const clock = { now: 0 };
+      const limiter = perMinute(limit, () => clock.now);
+      const sends = sendTimes(limiter, clock, limit + 5);
+      for (let i = limit; i < sends.length; i++) assert.ok(sends[i]! - sends[i - limit]! > 60_000, `${limit}/min: ${limit + 1} sends within a minute`);
+    }
   });
 
-  it('a budget finer than timers allow is kept over a few sends instead of one', () => {
+  it('late timers do not slow the pace: 1,000/min and 50/s stay at 980/min with 1-3 ms late timers', () => {
+    const clock = { now: 0 };
+    const limiter = new RateLimiter(windowsOf(DOCUMENTED_LIMITS.detail), () => clock.now);
+    const sends = sendTimes(limiter, clock, 1001, 3);
+    const perMinuteSeen = ((sends.length - 1) / (sends.at(-1)! - sends[0]!)) * 60_000;
+    assert.ok(perMinuteSeen > 975 && perMinuteSeen <= 1000, `${perMinuteSeen}/min`);
+  });
+
+  it('a budget finer than timers sends the requests of 10 ms per wake-up', () => {
     const now = 0;
-    const limiter = perMinute(100_000 / RATE_HEADROOM, () => now); // one send per 0.6 ms: kept over k = 4 sends
-    for (let i = 0; i < 4; i++) {
-      assert.equal(limiter.delayBeforeNext(), 0);
+    const limiter = perMinute(100_000 / RATE_HEADROOM, () => now); // one slot per 0.6 ms
+    let sent = 0;
+    while (limiter.delayBeforeNext() === 0) {
       limiter.markSent();
+      sent++;
     }
-    assert.ok(Math.abs(limiter.delayBeforeNext() - 2.4) < 1e-9, 'the fifth send waits until 4 intervals after the first');
+    assert.equal(sent, 1 + Math.floor(EARLY_TOLERANCE_MS / 0.6));
   });
 
   it('after a throttle nobody goes before the reset, and the pace drops then recovers', () => {
@@ -139,6 +167,7 @@ describe('RateLimiter', () => {
     const limiter = perMinute(1200 / RATE_HEADROOM, Date.now);
     const sent: number[] = [];
     await Promise.all(Array.from({ length: 6 }, () => limiter.acquire().then(() => sent.push(Date.now()))));
-    for (let i = 1; i < sent.length; i++) assert.ok(sent[i]! - sent[i - 1]! >= 49, `gap ${sent[i]! - sent[i - 1]!} ms`);
+    for (let i = 1; i < sent.length; i++) assert.ok(sent[i]! - sent[i - 1]! >= 50 - EARLY_TOLERANCE_MS - 1, `gap ${sent[i]! - sent[i - 1]!} ms`);
+    assert.ok(sent.at(-1)! - sent[0]! >= 5 * 50 - EARLY_TOLERANCE_MS - 1);
   });
 });

@@ -14,8 +14,15 @@ export interface RateWindow {
  */
 export const RATE_HEADROOM = 0.98;
 
-/** Timers are not finer than about a millisecond; tighter budgets are kept over a few sends. */
-const TIMER_GRANULARITY_MS = 2;
+/**
+ * How early a request may leave against its ideal slot. Timers fire a
+ * millisecond or more late; without this tolerance every late timer would
+ * push all later slots back, and the pace would fall a few percent below the
+ * budget. 10 ms keeps every window of 500 ms or more within its limit
+ * (the headroom leaves more than 10 ms of slack per window) and lets a budget
+ * finer than timers send a few requests per wake-up instead of one.
+ */
+export const EARLY_TOLERANCE_MS = 10;
 
 /** After 429s the pace never drops below this share of the budget. */
 const SLOWEST_SHARE = 0.1;
@@ -35,22 +42,20 @@ export function pacingIntervalMs(windows: readonly RateWindow[], headroom: numbe
 }
 
 /**
- * A smooth client-side budget for one endpoint: requests leave one at a time,
- * at least `pacingIntervalMs(windows)` apart, measured between actual sends.
- * Spacing by actual send time (not by pre-booked slots) matters: a late timer
- * must not let the next request follow too closely and break a server window.
- * A steady pace also honours any window shorter than the documented ones (a
- * per-minute limit enforced per second, say), which a burst would not.
- * Intervals below the timer granularity are kept over the last k sends
- * (send[n] - send[n-k] >= k x interval), so that a sub-millisecond interval
- * does not cost a timer per request.
+ * A smooth client-side budget for one endpoint (the generic cell rate
+ * algorithm): each request has an ideal slot `pacingIntervalMs(windows)`
+ * after the previous one's, and leaves at its slot or up to
+ * EARLY_TOLERANCE_MS before it, never sooner. A request after an idle spell
+ * starts a new grid from now: an idle budget banks no burst. A steady pace
+ * also honours any window shorter than the documented ones (a per-minute
+ * limit enforced per second, say), which a burst would not.
  * Every request of the process to that endpoint takes its turn here.
  * After a 429 nobody sends before the reset, the pace drops by a fifth, and
  * it recovers slowly while requests succeed.
  */
 export class RateLimiter {
-  /** The last k send times, oldest first (a small ring). */
-  private sends: number[] = [];
+  /** The ideal send time of the next request (its "theoretical arrival time"). */
+  private nextSlotMs = Number.NEGATIVE_INFINITY;
   private readonly baseIntervalMs: number;
   private share = 1;
   private successesSinceSlowdown = 0;
@@ -83,16 +88,11 @@ export class RateLimiter {
 
   /** Milliseconds until the next request may leave (pure bookkeeping, for tests). */
   delayBeforeNext(): number {
-    const interval = this.intervalMs();
-    const k = spanOf(interval);
-    if (this.sends.length < k) return Math.max(0, (this.sends.at(-1) ?? Number.NEGATIVE_INFINITY) - this.now());
-    return Math.max(0, this.sends[this.sends.length - k]! + k * interval - this.now());
+    return Math.max(0, this.nextSlotMs - EARLY_TOLERANCE_MS - this.now());
   }
 
   markSent(): void {
-    this.sends.push(this.now());
-    const keep = spanOf(this.intervalMs());
-    if (this.sends.length > keep) this.sends.splice(0, this.sends.length - keep);
+    this.nextSlotMs = Math.max(this.now(), this.nextSlotMs) + this.intervalMs();
   }
 
   private intervalMs(): number {
@@ -102,10 +102,7 @@ export class RateLimiter {
   /** The server said "too many": nobody sends before `resetMs` from now, and the pace drops by a fifth. */
   onThrottled(resetMs: number): void {
     this.share = Math.max(SLOWEST_SHARE, this.share * 0.8);
-    // Pretend the last sends happened just before the reset: the next one waits for it.
-    const holdUntil = this.now() + resetMs - spanOf(this.intervalMs()) * this.intervalMs();
-    this.sends = this.sends.map((t) => Math.max(t, holdUntil));
-    if (this.sends.length === 0) this.sends.push(holdUntil);
+    this.nextSlotMs = Math.max(this.nextSlotMs, this.now() + resetMs + EARLY_TOLERANCE_MS);
     this.successesSinceSlowdown = 0;
   }
 
@@ -117,9 +114,4 @@ export class RateLimiter {
       this.share = Math.min(1, this.share * 1.05);
     }
   }
-}
-
-/** How many sends the spacing is measured over: 1 unless the interval is below the timer granularity. */
-function spanOf(intervalMs: number): number {
-  return Math.max(1, Math.ceil(TIMER_GRANULARITY_MS / intervalMs));
 }
