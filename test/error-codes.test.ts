@@ -12,7 +12,8 @@ import { FeishuClient } from '../src/feishu/client.js';
 import { FeishuApiError } from '../src/feishu/errors.js';
 import type { AirbyteConnectionStatus, AirbyteMessage } from '../src/kit/protocol.js';
 import { toConnectorError } from '../src/source/errors.js';
-import { logs, writeFiles } from '../harness/index.js';
+import { catalog, instanceCodes, logs, writeFiles } from '../harness/index.js';
+import { assertSameSet, truthCodes } from './helpers/sync.js';
 import { runCli } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 
@@ -21,6 +22,7 @@ const QUERY = 'POST /open-apis/approval/v4/instances/query';
 const APPROVAL = 'GET /open-apis/approval/v4/approvals/A-1';
 const TOKEN = 'POST /open-apis/auth/v3/tenant_access_token/internal';
 const api = (code: number, endpoint: string, http = 400) => new FeishuApiError(code, 'msg', http, 'LOGID', endpoint);
+const STREAMS = ['approval_instances', 'approval_instance_details'];
 /** Wording that would blame the tenant token. */
 const BLAMES_TENANT_TOKEN = /rejected the tenant access token|tenant access token (is |was )?(invalid|expired)/i;
 
@@ -119,6 +121,16 @@ describe('check against the emulator at its documented limits', () => {
     assert.match(status.message ?? '', new RegExp(`'${gone}' in config\\.approval_codes was deleted \\(Feishu code 1390016\\)`));
     assert.ok(!(status.message ?? '').includes(kept));
     assert.ok(logs(result.messages).some((l) => l.level === 'WARN' && l.message.includes(gone)));
+  });
+
+  it('a read of both streams still delivers every instance of a deleted definition', async () => {
+    const gone = emulator.approvalCodes[1]!;
+    emulator.deleteDefinition(gone);
+    const files = writeFiles({ 'config.json': emulatorConfig(emulator), 'catalog.json': catalog('incremental', STREAMS) });
+    const result = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
+    assert.equal(result.code, 0, result.stdout.slice(-2000));
+    for (const stream of STREAMS) assertSameSet(instanceCodes(result.messages, stream), truthCodes(emulator), stream);
+    assert.ok(instanceCodes(result.messages, STREAMS[1]).some((code) => emulator.truth(gone).some((t) => t.instanceCode === code)));
   });
 
   it('no permission (1390009) names the scope to grant', async () => {
