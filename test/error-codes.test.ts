@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import { FeishuClient } from '../src/feishu/client.js';
+import { FeishuClient, RetriesExhaustedError } from '../src/feishu/client.js';
 import { FeishuApiError } from '../src/feishu/errors.js';
 import type { AirbyteConnectionStatus, AirbyteMessage } from '../src/kit/protocol.js';
 import { toConnectorError } from '../src/source/errors.js';
@@ -44,6 +44,21 @@ describe('what each documented code tells the person', () => {
       assert.equal(error.failureType, c.type);
       for (const part of c.says) assert.match(error.message, part);
       if (c.never) assert.doesNotMatch(error.message, c.never);
+    });
+  }
+});
+
+describe('retries run out: the message names the budget of that endpoint', () => {
+  const cases: Array<[string, string]> = [
+    ['GET /open-apis/approval/v4/instances', 'requests_per_minute'],
+    ['GET /open-apis/approval/v4/instances/:code', 'detail_requests_per_minute'],
+    ['POST /open-apis/approval/v4/instances/query', 'query_requests_per_minute'],
+    ['GET /open-apis/approval/v4/approvals/:code', 'approval_requests_per_minute'],
+  ];
+  for (const [endpoint, field] of cases) {
+    it(`${endpoint}: ${field}`, () => {
+      const error = toConnectorError(new RetriesExhaustedError(endpoint, 9, api(99991400, endpoint, 429)));
+      assert.match(error.message, new RegExp(`or lower ${field}\\.$`));
     });
   }
 });

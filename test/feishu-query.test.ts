@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import { FeishuClient } from '../src/feishu/client.js';
+import { FeishuClient, RetriesExhaustedError } from '../src/feishu/client.js';
 import { narrowQueriedInstancePage } from '../src/feishu/narrow.js';
 import type { InstanceQueryRequest, QueriedInstance } from '../src/feishu/types.js';
 
@@ -21,7 +21,7 @@ describe('FeishuClient.queryInstances against the emulator', () => {
   before(async () => {
     // Documented default limits (query 1,000/min + 50/s) left as they are; the list API is not used.
     emulator = await startEmulator({ seed: 7, codeCount: 2, instancesPerCode: 450, spanStartMs: now - 20 * DAY, spanEndMs: now - 60_000 });
-    client = new FeishuClient({ baseUrl: emulator.baseUrl, appId: emulator.options.appId, appSecret: emulator.options.appSecret, requestsPerMinute: 100, maxRetries: 3, timeoutMs: 5_000 });
+    client = new FeishuClient({ baseUrl: emulator.baseUrl, appId: emulator.options.appId, appSecret: emulator.options.appSecret, requestsPerMinute: 100, maxRetries: 2, retryBaseMs: 5, timeoutMs: 5_000 });
     code = emulator.approvalCodes[0]!;
   });
   after(async () => {
@@ -77,6 +77,15 @@ describe('FeishuClient.queryInstances against the emulator', () => {
     await assert.rejects(client.queryInstances({ approvalCode: code, pageSize: 201 }), /pageSize must be 5-200; got 201/);
     await assert.rejects(client.queryInstances({ approvalCode: code, pageSize: 10, startFromMs: now }), /go together/);
     assert.equal(emulator.stats().requests['query'] ?? 0, before);
+  });
+
+  it('retries run out under its own endpoint label, not the label of the detail endpoint', async () => {
+    emulator.configure({ faultRate: 0.999 });
+    try {
+      await assert.rejects(client.queryInstances({ approvalCode: code, pageSize: 10 }), (e: unknown) => e instanceof RetriesExhaustedError && e.endpoint === 'POST /open-apis/approval/v4/instances/query');
+    } finally {
+      emulator.configure({ faultRate: 0 });
+    }
   });
 
   it('an unknown approval code is a Feishu error, not an empty page', async () => {

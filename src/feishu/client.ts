@@ -168,7 +168,8 @@ export class FeishuClient {
 
   /** One call with its token, budget and retries; resolves to the body's `data` object, whatever its fields. */
   private async call(budgetOf: BudgetedEndpoint, counters: CallCounters | undefined, req: Omit<TransportRequest, 'token'>): Promise<Record<string, unknown>> {
-    const endpoint = `${req.method} ${req.path.replace(/\/(approvals|instances)\/[^/]+$/, '/$1/:code')}`;
+    // One label per endpoint, not per code (the bulk query's path is fixed, not a code).
+    const endpoint = `${req.method} ${req.path.replace(/\/(approvals|instances)\/(?!query$)[^/]+$/, '/$1/:code')}`;
     const { limiter: budget, name: budgetName } = this.budgets[budgetOf];
     return this.withRetries(endpoint, { signal: req.signal, counters }, async () => {
       // A rejected token is refreshed once per attempt; a second rejection is a real failure.

@@ -28,7 +28,7 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): Co
     const detail =
       last instanceof FeishuApiError ? `Feishu code ${last.code} (${last.msg})${last.logId ? `, log id ${last.logId}` : ''}` : last.message;
     return new TransientError(
-      `Feishu kept failing after ${error.attempts} attempts on ${error.endpoint}; last error: ${detail}. Try again later, or lower requests_per_minute.`,
+      `Feishu kept failing after ${error.attempts} attempts on ${error.endpoint}; last error: ${detail}. Try again later, or lower ${budgetFieldOf(error.endpoint)}.`,
       error.message,
       { cause: error },
     );
@@ -97,6 +97,14 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): Co
         ? new ConfigError(`Feishu refused access: ${ref}.`, error.message)
         : new ConnectorError('system_error', `Feishu answered with an error: ${ref}.`, error.message);
   }
+}
+
+/** The config field holding the budget of the endpoint in a client endpoint label. */
+function budgetFieldOf(endpoint: string): string {
+  if (endpoint.endsWith('/instances/query')) return 'query_requests_per_minute';
+  if (endpoint.endsWith('/instances/:code')) return 'detail_requests_per_minute';
+  if (endpoint.includes('/approvals/')) return 'approval_requests_per_minute';
+  return 'requests_per_minute';
 }
 
 function unexpectedError(error: unknown, opening: string): ConnectorError {
