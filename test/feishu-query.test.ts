@@ -46,7 +46,7 @@ describe('FeishuClient.queryInstances against the emulator', () => {
   }
 
   it('pages through one approval code with statuses as the detail API spells them', async () => {
-    const { items, pages, counts } = await queryAll({ approvalCode: code, startFromMs: now - 25 * DAY, startToMs: now, pageSize: 200 });
+    const { items, pages, counts } = await queryAll({ approvalCode: code, startFromMs: now - 30 * DAY, startToMs: now, pageSize: 200 });
     const truth = emulator.statuses(code);
     assert.equal(pages, Math.ceil(truth.length / 200));
     assert.deepEqual(new Set(counts), new Set([truth.length]), 'count is the whole query, on every page');
@@ -71,11 +71,13 @@ describe('FeishuClient.queryInstances against the emulator', () => {
     assert.ok(!all.items.some((i) => i.code === revoked), 'a revoked instance is left out of ALL too');
   });
 
-  it('refuses a page size outside 5-200 and half a time range before sending', async () => {
+  it('refuses a page size outside 5-200, half a time range or one over 30 days before sending', async () => {
     const before = emulator.stats().requests['query'] ?? 0;
     await assert.rejects(client.queryInstances({ approvalCode: code, pageSize: 4 }), /pageSize must be 5-200; got 4/);
     await assert.rejects(client.queryInstances({ approvalCode: code, pageSize: 201 }), /pageSize must be 5-200; got 201/);
     await assert.rejects(client.queryInstances({ approvalCode: code, pageSize: 10, startFromMs: now }), /go together/);
+    await assert.rejects(client.queryInstances({ approvalCode: code, pageSize: 10, startFromMs: now - 30 * DAY - 1, startToMs: now }), /span must be 0-30 days/);
+    await assert.rejects(client.queryInstances({ approvalCode: code, pageSize: 10, startFromMs: now, startToMs: now - 1 }), /span must be 0-30 days/);
     assert.equal(emulator.stats().requests['query'] ?? 0, before);
   });
 

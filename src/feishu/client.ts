@@ -148,6 +148,9 @@ export class FeishuClient {
   async queryInstances(req: InstanceQueryRequest, { signal, counters }: CallOptions = {}): Promise<QueriedInstancePage> {
     if (!Number.isInteger(req.pageSize) || req.pageSize < 5 || req.pageSize > 200) throw new RangeError(`queryInstances: pageSize must be 5-200; got ${req.pageSize}`);
     if ((req.startFromMs === undefined) !== (req.startToMs === undefined)) throw new RangeError('queryInstances: startFromMs and startToMs go together');
+    if (req.startFromMs !== undefined && !(req.startToMs! - req.startFromMs <= QUERY_MAX_SPAN_MS && req.startToMs! >= req.startFromMs)) {
+      throw new RangeError(`queryInstances: the creation-time span must be 0-30 days; got ${req.startFromMs}..${req.startToMs}`);
+    }
     return this.call('query', counters, {
       method: 'POST',
       path: '/open-apis/approval/v4/instances/query',
@@ -220,7 +223,8 @@ export class FeishuClient {
   }
 }
 
-
+/** The bulk query's widest creation-time span (documented: 30 days). */
+export const QUERY_MAX_SPAN_MS = 30 * 86_400_000;
 
 interface Budget {
   limiter: RateLimiter;
