@@ -1,11 +1,12 @@
 /**
  * `npm run bench` (= build, then `node dist/bench/bench.js [scenario ...]`): runs the scenarios
  * against the embedded emulator, the connector as a real child process, prints a table and writes
- * bench/results.json. With scenario names as arguments only those run (dense limited sparse large details).
+ * bench/results.json. With scenario names as arguments only those run (dense limited sparse large details);
+ * results.json keeps the other scenarios' figures from its previous run, marked as carried over.
  */
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from './machine.js';
-import { formatTable, writeResults, type BenchReport } from './report.js';
+import { carryOver, formatTable, writeResults, type BenchReport } from './report.js';
 import type { ScenarioResult } from './scenario.js';
 import { dense } from './scenarios/dense.js';
 import { details } from './scenarios/details.js';
@@ -44,8 +45,10 @@ async function main(): Promise<number> {
     process.stdout.write(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
   }
   report.durationS = (performance.now() - started) / 1000;
+  if (requested.length > 0) carryOver(RESULTS_PATH, report);
   report.allMet = Object.values(report.scenarios).every((s) => s.met);
   process.stdout.write(`\n${formatTable(report)}\n\n`);
+  if (report.carriedOver) process.stdout.write(`carried over from ${report.carriedOver.date}: ${report.carriedOver.scenarios.join(', ')}\n`);
   process.stdout.write(`${report.allMet ? 'all targets met' : 'SOME TARGETS MISSED'}; ${report.durationS.toFixed(0)} s; results in ${RESULTS_PATH}\n`);
   writeResults(RESULTS_PATH, report);
   return report.allMet ? 0 : 1;

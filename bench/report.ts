@@ -1,5 +1,5 @@
 /** The printed table and bench/results.json. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { MachineInfo } from './machine.js';
 import type { ScenarioResult } from './scenario.js';
 
@@ -10,6 +10,22 @@ export interface BenchReport {
   scenariosRun: string[];
   allMet: boolean;
   scenarios: Record<string, ScenarioResult | { name: string; error: string; met: false }>;
+  /** Scenarios not run this time, kept from the earlier results.json (its date and machine). */
+  carriedOver?: { date: string; cpuModel: string; scenarios: string[] };
+}
+
+/**
+ * When only some scenarios ran, the others keep their figures from the previous results.json,
+ * named as carried over with that run's date and machine.
+ */
+export function carryOver(path: string, report: BenchReport): void {
+  if (!existsSync(path)) return;
+  const previous = JSON.parse(readFileSync(path, 'utf8')) as BenchReport;
+  const kept = Object.keys(previous.scenarios ?? {}).filter((name) => !(name in report.scenarios));
+  if (kept.length === 0) return;
+  const from = previous.carriedOver && kept.every((name) => previous.carriedOver!.scenarios.includes(name)) ? previous.carriedOver : undefined;
+  report.carriedOver = { date: from?.date ?? previous.machine.date, cpuModel: from?.cpuModel ?? previous.machine.cpuModel, scenarios: kept };
+  for (const name of kept) report.scenarios[name] = previous.scenarios[name]!;
 }
 
 function pad(text: string, width: number): string {

@@ -39,10 +39,11 @@ export function runConnectorCli(args: string[], options: { env?: NodeJS.ProcessE
 /** Runs the CLI and SIGKILLs it once `killAfterRecords` RECORD lines have reached stdout, as a crash would. */
 export function runConnectorUntilKilled(args: string[], killAfterRecords: number): Promise<CliOutput> {
   const child = spawnConnector(args);
+  const output = collectOutput(child); // sets stdout's encoding: chunks below are strings
   let seen = 0;
-  child.stdout!.on('data', (chunk: Buffer) => {
-    seen += chunk.toString('utf8').split('"type":"RECORD"').length - 1;
+  child.stdout!.on('data', (chunk: string) => {
+    seen += chunk.split('"type":"RECORD"').length - 1;
     if (seen >= killAfterRecords) child.kill('SIGKILL');
   });
-  return collectOutput(child);
+  return output;
 }

@@ -12,6 +12,8 @@ import { startEmulator } from '../emulator/index.js';
 import type { AirbyteCatalog, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../src/kit/protocol.js';
 import { ConfigError } from '../src/kit/errors.js';
 import { parseConfig, TEST_ONLY_PLAIN_HTTP_HOST } from '../src/source/config.js';
+import { loadSpec } from '../src/source/spec.js';
+import { validateConfig } from '../src/kit/inputs.js';
 import { sampleEmulatorOptions } from '../scripts/sample-dataset.js';
 import { runCli } from './helpers/connector.js';
 import { records, traces, writeFiles } from '../harness/index.js';
@@ -90,7 +92,8 @@ describe('acceptance-test-config.yml', () => {
 });
 
 describe('base_url: https, except loopback and the one test-only host', () => {
-  const base = json('integration_tests/sample_config.json');
+  // The spec's defaults filled in, as the runner does before parseConfig.
+  const base = validateConfig(json('integration_tests/sample_config.json'), loadSpec());
   const cases: { name: string; baseUrl: string; testHost?: unknown; ok: boolean }[] = [
     { name: 'https to any host', baseUrl: 'https://approvals.example.com', ok: true },
     { name: 'http to 127.0.0.1', baseUrl: 'http://127.0.0.1:18555', ok: true },

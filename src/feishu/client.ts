@@ -179,7 +179,7 @@ export class FeishuClient {
       let tokenRefreshed = false;
       for (;;) {
         const token = await this.waits.around('a tenant access token', this.tokens.get(req.signal));
-        await this.waits.around(`a turn in the budget of ${budgetName}`, budget.acquire(req.signal));
+        await this.waits.around(`a turn in ${budgetName}`, budget.acquire(req.signal));
         this.stats.requests++;
         if (counters) counters.requests++;
         try {
@@ -228,7 +228,7 @@ export const QUERY_MAX_SPAN_MS = 30 * 86_400_000;
 
 interface Budget {
   limiter: RateLimiter;
-  /** For wait logs: "the detail API (1000/min and 50/s)". */
+  /** For wait logs, fixed whatever the pace: "the detail API budget (1000/min and 50/s)". */
   name: string;
 }
 
@@ -238,7 +238,7 @@ const API_NAMES: Record<BudgetedEndpoint, string> = { list: 'the list API', appr
 function createBudgets(limits: Partial<Record<BudgetedEndpoint, EndpointLimit>>): Record<BudgetedEndpoint, Budget> {
   const budget = (endpoint: BudgetedEndpoint): Budget => {
     const limit = limits[endpoint] ?? DOCUMENTED_LIMITS[endpoint];
-    return { limiter: new RateLimiter(windowsOf(limit)), name: `${API_NAMES[endpoint]} (${describeLimit(limit)})` };
+    return { limiter: new RateLimiter(windowsOf(limit)), name: `${API_NAMES[endpoint]} budget (${describeLimit(limit)})` };
   };
   return { list: budget('list'), approval: budget('approval'), detail: budget('detail'), query: budget('query') };
 }
