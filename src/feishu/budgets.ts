@@ -1,4 +1,4 @@
-import type { RateWindow } from './rate-limiter.js';
+import { RateLimiter, type RateWindow } from './rate-limiter.js';
 
 /** The endpoints that each have a frequency limit of their own. */
 export type BudgetedEndpoint = 'list' | 'approval' | 'detail' | 'query';
@@ -30,4 +30,21 @@ export function windowsOf(limit: EndpointLimit): RateWindow[] {
 /** What a budget says about itself in wait logs: "1000/min and 50/s". */
 export function describeLimit(limit: EndpointLimit): string {
   return limit.perSecond === undefined ? `${limit.perMinute}/min` : `${limit.perMinute}/min and ${limit.perSecond}/s`;
+}
+
+export interface Budget {
+  limiter: RateLimiter;
+  /** For wait logs, fixed whatever the pace: "the detail API budget (1000/min and 50/s)". */
+  name: string;
+}
+
+const API_NAMES: Record<BudgetedEndpoint, string> = { list: 'the list API', approval: 'the approval definition API', detail: 'the detail API', query: 'the bulk query API' };
+
+/** One limiter per endpoint: Feishu counts each endpoint apart, so one's wait never slows another. */
+export function createBudgets(limits: Partial<Record<BudgetedEndpoint, EndpointLimit>>): Record<BudgetedEndpoint, Budget> {
+  const budget = (endpoint: BudgetedEndpoint): Budget => {
+    const limit = limits[endpoint] ?? DOCUMENTED_LIMITS[endpoint];
+    return { limiter: new RateLimiter(windowsOf(limit)), name: `${API_NAMES[endpoint]} budget (${describeLimit(limit)})` };
+  };
+  return { list: budget('list'), approval: budget('approval'), detail: budget('detail'), query: budget('query') };
 }

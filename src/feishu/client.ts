@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TenantTokenProvider, type Credentials } from './auth.js';
 import { FeishuApiError, FeishuTransportError } from './errors.js';
-import { DOCUMENTED_LIMITS, describeLimit, windowsOf, type BudgetedEndpoint, type EndpointLimit } from './budgets.js';
-import { RateLimiter } from './rate-limiter.js';
+import { createBudgets, type Budget, type BudgetedEndpoint, type EndpointLimit } from './budgets.js';
 import { backoffDelayMs, classifyFailure } from './retry-policy.js';
 import { Transport, type TransportRequest } from './transport.js';
 import { isObject, narrowApprovalDefinition, narrowInstanceCodePage, narrowInstanceDetail, narrowQueriedInstancePage } from './narrow.js';
@@ -225,20 +224,3 @@ export class FeishuClient {
 
 /** The bulk query's widest creation-time span (documented: 30 days). */
 export const QUERY_MAX_SPAN_MS = 30 * 86_400_000;
-
-interface Budget {
-  limiter: RateLimiter;
-  /** For wait logs, fixed whatever the pace: "the detail API budget (1000/min and 50/s)". */
-  name: string;
-}
-
-const API_NAMES: Record<BudgetedEndpoint, string> = { list: 'the list API', approval: 'the approval definition API', detail: 'the detail API', query: 'the bulk query API' };
-
-/** One limiter per endpoint: Feishu counts each endpoint apart, so one's wait never slows another. */
-function createBudgets(limits: Partial<Record<BudgetedEndpoint, EndpointLimit>>): Record<BudgetedEndpoint, Budget> {
-  const budget = (endpoint: BudgetedEndpoint): Budget => {
-    const limit = limits[endpoint] ?? DOCUMENTED_LIMITS[endpoint];
-    return { limiter: new RateLimiter(windowsOf(limit)), name: `${API_NAMES[endpoint]} budget (${describeLimit(limit)})` };
-  };
-  return { list: budget('list'), approval: budget('approval'), detail: budget('detail'), query: budget('query') };
-}
