@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { FeishuClient, RetriesExhaustedError } from '../src/feishu/client.js';
-import { narrowQueriedInstancePage } from '../src/feishu/narrow.js';
+import { narrowQueriedInstancePage, ResponseShapeError } from '../src/feishu/narrow.js';
 import type { InstanceQueryRequest, QueriedInstance } from '../src/feishu/types.js';
 
 const DAY = 86_400_000;
@@ -107,7 +107,17 @@ describe('narrowQueriedInstancePage', () => {
       data: { count: '3', has_more: true, page_token: 'p', instance_list: [{ instance: {} }, 'junk', { instance: { code: 'I2', status: 7 } }] },
       expected: { instance_list: [{ code: 'I2', status: undefined, start_time: undefined, end_time: undefined, approval_code: undefined, user_id: undefined, serial_id: undefined, title: undefined, external_id: undefined }], page_token: 'p', has_more: true },
     },
-    { name: 'no list at all is an empty page', data: { has_more: 'yes' }, expected: { instance_list: [], page_token: '', has_more: false } },
+    { name: 'no list on the last page is an empty page', data: { has_more: false }, expected: { instance_list: [], page_token: '', has_more: false } },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(narrowQueriedInstancePage(c.data), c.expected));
+
+  const broken: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['has_more not a boolean', { has_more: 'yes', instance_list: [] }, /data\.has_more is the string "yes", expected a boolean/],
+    ['instance_list not an array', { has_more: false, instance_list: { code: 'I1' } }, /data\.instance_list is an object/],
+    ['no list while there is more', { has_more: true, page_token: 'p' }, /data\.instance_list is missing/],
+    ['more without a page token', { has_more: true, instance_list: [] }, /data\.page_token is missing although data\.has_more is true/],
+  ];
+  for (const [name, data, message] of broken) {
+    it(`a broken answer, never a short page: ${name}`, () => assert.throws(() => narrowQueriedInstancePage(data), (e: unknown) => e instanceof ResponseShapeError && message.test(e.message)));
+  }
 });

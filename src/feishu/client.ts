@@ -4,7 +4,8 @@ import { FeishuApiError, FeishuTransportError } from './errors.js';
 import { createBudgets, type Budget, type BudgetedEndpoint, type EndpointLimit } from './budgets.js';
 import { backoffDelayMs, classifyFailure } from './retry-policy.js';
 import { Transport, type TransportRequest } from './transport.js';
-import { isObject, narrowApprovalDefinition, narrowInstanceCodePage, narrowInstanceDetail, narrowQueriedInstancePage } from './narrow.js';
+import { isObject, narrowApprovalDefinition, narrowInstanceCodePage, narrowInstanceDetail, narrowQueriedInstancePage, ResponseShapeError } from './narrow.js';
+import { DEFAULT_SERVER_WAIT_LIMITS, ServerWaits, type ServerWait, type ServerWaitLimits } from './server-waits.js';
 import { WaitWatch } from './wait-watch.js';
 import type { ApprovalDefinition, FeishuEnvelope, InstanceCodePage, InstanceDetail, InstanceQueryRequest, ListInstanceCodesRequest, QueriedInstancePage } from './types.js';
 
@@ -29,6 +30,10 @@ export interface FeishuClientOptions extends Credentials {
   /** A line about the waits that have lasted long (see WaitWatch), at least every `waitReportEveryMs` during one. */
   onStillWaiting?: (summary: string) => void;
   waitReportEveryMs?: number;
+  /** Caps of the waits the server asks for (x-ogw-ratelimit-reset): each one, and all of this client's together. */
+  serverWaitLimits?: ServerWaitLimits;
+  /** Each wait the server asked for, as granted (possibly cut to the cap). */
+  onServerWait?: (wait: ServerWait) => void;
 }
 
 export interface RetryEvent {
@@ -80,12 +85,14 @@ export class FeishuClient {
   private readonly budgets: Record<BudgetedEndpoint, Budget>;
   private readonly stats = { requests: 0, retries: 0, throttled: 0 };
   private readonly waits: WaitWatch;
+  private readonly serverWaits: ServerWaits;
 
   constructor(private readonly options: FeishuClientOptions) {
     this.transport = new Transport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, connections: options.connections });
     this.tokens = new TenantTokenProvider(this.transport, options, options.onToken);
     this.budgets = createBudgets({ ...options.limits, list: { perMinute: options.requestsPerMinute } });
     this.waits = new WaitWatch(options.onStillWaiting ?? (() => {}), options.waitReportEveryMs);
+    this.serverWaits = new ServerWaits(options.serverWaitLimits ?? DEFAULT_SERVER_WAIT_LIMITS, options.onServerWait);
   }
 
   /** host:port, for messages about an unreachable server. */
@@ -121,7 +128,7 @@ export class FeishuClient {
         page_token: req.pageToken,
       },
       signal,
-    }).then(narrowInstanceCodePage);
+    }, narrowInstanceCodePage);
   }
 
   getApproval(approvalCode: string, { signal, counters }: CallOptions = {}): Promise<ApprovalDefinition> {
@@ -129,7 +136,7 @@ export class FeishuClient {
       method: 'GET',
       path: `/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}`,
       signal,
-    }).then(narrowApprovalDefinition);
+    }, narrowApprovalDefinition);
   }
 
   getInstance(instanceCode: string, { signal, counters }: CallOptions = {}): Promise<InstanceDetail> {
@@ -137,7 +144,7 @@ export class FeishuClient {
       method: 'GET',
       path: `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`,
       signal,
-    }).then((data) => narrowInstanceDetail(data, instanceCode));
+    }, (data) => narrowInstanceDetail(data, instanceCode));
   }
 
   /**
@@ -160,7 +167,7 @@ export class FeishuClient {
         ...(req.startFromMs === undefined ? {} : { instance_start_time_from: String(req.startFromMs), instance_start_time_to: String(req.startToMs) }),
       },
       signal,
-    }).then(narrowQueriedInstancePage);
+    }, narrowQueriedInstancePage);
   }
 
   close(): Promise<void> {
@@ -168,8 +175,16 @@ export class FeishuClient {
     return this.transport.close();
   }
 
-  /** One call with its token, budget and retries; resolves to the body's `data` object, whatever its fields. */
-  private async call(budgetOf: BudgetedEndpoint, counters: CallCounters | undefined, req: Omit<TransportRequest, 'token'>): Promise<Record<string, unknown>> {
+  /**
+   * One call with its token, budget and retries; resolves to the body's `data` object as `narrow`
+   * checks it. A `data` of the wrong shape is a broken answer, retried like one, never trusted.
+   */
+  private async call<T>(
+    budgetOf: BudgetedEndpoint,
+    counters: CallCounters | undefined,
+    req: Omit<TransportRequest, 'token'>,
+    narrow: (data: Record<string, unknown>) => T,
+  ): Promise<T> {
     // One label per endpoint, not per code (the bulk query's path is fixed, not a code).
     const endpoint = `${req.method} ${req.path.replace(/\/(approvals|instances)\/(?!query$)[^/]+$/, '/$1/:code')}`;
     const { limiter: budget, name: budgetName } = this.budgets[budgetOf];
@@ -186,7 +201,12 @@ export class FeishuClient {
           budget.onSuccess();
           // A success without its data object is a broken answer, not an empty one: retried, never read as "no instances".
           if (!isObject(body.data)) throw new FeishuTransportError('body', this.target, `${endpoint} answered code 0 without a data object`, httpStatus, logId);
-          return body.data;
+          try {
+            return narrow(body.data);
+          } catch (error) {
+            if (!(error instanceof ResponseShapeError)) throw error;
+            throw new FeishuTransportError('body', this.target, `${endpoint} answered code 0, but ${error.message}`, httpStatus, logId);
+          }
         } catch (error) {
           const decision = classifyFailure(error);
           if (decision.kind === 'refresh-token' && !tokenRefreshed) {
@@ -196,7 +216,8 @@ export class FeishuClient {
           }
           if (decision.kind === 'retry' && decision.throttled) {
             this.stats.throttled++;
-            budget.onThrottled(decision.minDelayMs);
+            // The budget holds every request until the reset, but never longer than one capped wait.
+            budget.onThrottled(Math.min(decision.minDelayMs, this.serverWaits.maxWaitMs));
           }
           throw error;
         }
@@ -212,7 +233,9 @@ export class FeishuClient {
         const decision = classifyFailure(error);
         if (decision.kind !== 'retry' || !(error instanceof FeishuApiError || error instanceof FeishuTransportError)) throw error;
         if (attempt >= this.options.maxRetries) throw new RetriesExhaustedError(endpoint, attempt + 1, error);
-        const delayMs = backoffDelayMs(attempt, this.options.retryBaseMs ?? 1000, this.options.retryCapMs ?? 60_000, decision.minDelayMs);
+        // A wait the server asked for is capped and counted (ServerWaits); it may end the sync instead.
+        const serverMs = decision.throttled ? this.serverWaits.grant(endpoint, decision.minDelayMs, error.logId) : decision.minDelayMs;
+        const delayMs = backoffDelayMs(attempt, this.options.retryBaseMs ?? 1000, this.options.retryCapMs ?? 60_000, serverMs);
         this.stats.retries++;
         if (counters) counters.retries++;
         this.options.onRetry?.({ endpoint, attempt: attempt + 1, cause: decision.cause, delayMs, error });

@@ -1,11 +1,16 @@
 import { RetriesExhaustedError } from '../feishu/client.js';
 import { FeishuApiError, FeishuCode, FeishuTransportError, scopeFor } from '../feishu/errors.js';
+import { ServerWaitLimitError } from '../feishu/server-waits.js';
 import { ConfigError, ConnectorError, describe, TransientError } from '../kit/errors.js';
 
 /** What the failing call was about, to name the value at fault. */
 export interface ErrorContext {
   approvalCode?: string;
+  /** The instance whose detail was asked for. */
+  instanceCode?: string;
   pageSize?: number;
+  /** The creation-time window being read, e.g. "2026-01-01T00:00:00.000Z .. 2026-01-01T10:00:00.000Z". */
+  window?: string;
   /** Opens the message of an error nobody expected (default: the connector failed unexpectedly). */
   unexpected?: string;
 }
@@ -24,12 +29,19 @@ export function isFeishuFailure(error: unknown): error is FeishuApiError | Feish
  */
 export function toConnectorError(error: unknown, context: ErrorContext = {}): ConnectorError {
   if (error instanceof ConnectorError) return error;
+  if (error instanceof ServerWaitLimitError) {
+    return new TransientError(
+      `${error.message}${whereAbout(context)}. Try again later; lower ${budgetFieldOf(error.endpoint)} when other tools share the app.`,
+      error.message,
+      { cause: error },
+    );
+  }
   if (error instanceof RetriesExhaustedError) {
     const last = error.last;
-    const detail =
-      last instanceof FeishuApiError ? `Feishu code ${last.code} (${last.msg})${last.logId ? `, log id ${last.logId}` : ''}` : last.message;
+    const detail = last instanceof FeishuApiError ? `Feishu code ${last.code} (${last.msg})` : last.message;
     return new TransientError(
-      `Feishu kept failing after ${error.attempts} attempts on ${error.endpoint}; last error: ${detail}. Try again later, or lower ${budgetFieldOf(error.endpoint)}.`,
+      `Feishu kept failing after ${error.attempts} attempts on ${error.endpoint}${whereAbout(context)}; last error: ${detail}` +
+        `${last.logId ? `, log id ${last.logId}` : ''}. Try again later, or lower ${budgetFieldOf(error.endpoint)}.`,
       error.message,
       { cause: error },
     );
@@ -106,6 +118,15 @@ function budgetFieldOf(endpoint: string): string {
   if (endpoint.endsWith('/instances/:code')) return 'detail_requests_per_minute';
   if (endpoint.includes('/approvals/')) return 'approval_requests_per_minute';
   return 'requests_per_minute';
+}
+
+/** ", approval code 'X', window A .. B" for whatever the context names. */
+function whereAbout(context: ErrorContext): string {
+  const parts: string[] = [];
+  if (context.instanceCode !== undefined) parts.push(`instance '${context.instanceCode}'`);
+  if (context.approvalCode !== undefined) parts.push(`approval code '${context.approvalCode}'`);
+  if (context.window !== undefined) parts.push(`window ${context.window}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 function unexpectedError(error: unknown, opening: string): ConnectorError {

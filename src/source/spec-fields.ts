@@ -29,6 +29,8 @@ export const SPEC_FIELDS = {
   query_requests_per_second: 'integer',
   pending_resync_max: 'integer',
   pending_resync_max_age_days: 'integer',
+  rate_limit_wait_max_seconds: 'integer',
+  rate_limit_wait_total_seconds: 'integer',
 } as const;
 
 export type SpecFieldKind = (typeof SPEC_FIELDS)[keyof typeof SPEC_FIELDS];
