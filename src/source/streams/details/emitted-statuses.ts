@@ -53,7 +53,8 @@ export class EmittedStatuses {
   /** Notes what was emitted for one instance (its creation time decides whether it is inside the span). */
   remember(approvalCode: string, instanceCode: string, createdMs: number | undefined, nibble: Nibble): void {
     const partition = this.digest.get(approvalCode);
-    if (!partition || createdMs === undefined || createdMs < this.spanStartMs) return;
+    // A creation time in the future is an odd value, not a key: such an instance is re-checked as unseen instead.
+    if (!partition || createdMs === undefined || createdMs < this.spanStartMs || createdMs > this.nowMs + 86_400_000) return;
     partition.set(digestKey(instanceCode, createdMs), nibble);
   }
 
