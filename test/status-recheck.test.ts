@@ -142,6 +142,27 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     assert.ok(blob['status_digest'], 'the digest is written');
   });
 
+  it('a lagging bulk query: a change it has not caught up with reaches the destination on the sync after it does', async () => {
+    const now = Date.now();
+    const lagMs = 4000;
+    emulator = await startEmulator({ seed: 145, codeCount: 1, instancesPerCode: 60, pendingRatio: 0.3, spanStartMs: now - DAY, spanEndMs: now - 120_000, queryLagMs: lagMs });
+    await new Promise((resolve) => setTimeout(resolve, 6000)); // the model's seconds-soon finals are done
+    const first = await sync(emulator, undefined);
+    const approved = emulator.statuses().filter((t) => t.status === 'APPROVED').map((t) => t.instanceCode);
+    const [revoked, deleted] = [approved[0]!, approved[1]!];
+    emulator.revokeInstance(revoked);
+    emulator.deleteInstance(deleted, 'status');
+    const changedAt = Date.now();
+    const second = await sync(emulator, bothStates(first.messages));
+    const secondRan = Date.now() - changedAt < lagMs;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, changedAt + lagMs + 500 - Date.now())));
+    const third = await sync(emulator, bothStates(second.messages));
+    const rows = latestRows([first.messages, second.messages, third.messages]);
+    assert.equal(rows.get(revoked)!['status'], 'CANCELED');
+    assert.equal(rows.get(deleted)!['status'], 'DELETED');
+    if (secondRan) assert.ok(!records(second.messages, DETAILS).some((r) => r.data['instance_code'] === revoked), 'the query had not caught up during the second sync');
+  });
+
   it('a bulk query refused for want of its scope: one WARN naming approval:approval.list:readonly, the sync still completes', async () => {
     const now = Date.now();
     emulator = await startEmulator({ seed: 144, codeCount: 1, instancesPerCode: 40, spanStartMs: now - DAY, spanEndMs: now - 120_000 });
