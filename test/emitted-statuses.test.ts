@@ -51,4 +51,19 @@ describe('EmittedStatuses.remember', () => {
     emitted.adoptBaseline('A', new Map([[digestKey('old', NOW - 40 * DAY), Nibble.APPROVED], [digestKey('new', NOW - DAY), Nibble.PENDING]]));
     assert.deepEqual([...emitted.partition('A')!.values()], [Nibble.PENDING]);
   });
+  it('each STATE packs what changed since the previous one: a later remember shows in the next field, untouched partitions stay as they were', () => {
+    const emitted = new EmittedStatuses(SPAN, NOW, undefined, ['A', 'B'], new Map());
+    emitted.remember('A', 'a1', NOW - DAY, Nibble.PENDING);
+    emitted.remember('B', 'b1', NOW - DAY, Nibble.APPROVED);
+    const firstField = JSON.stringify(emitted.stateField());
+    emitted.remember('A', 'a1', NOW - DAY, Nibble.APPROVED);
+    const back = readDigest({ status_digest: emitted.stateField() });
+    assert.deepEqual([...back.get('A')!.values()], [Nibble.APPROVED]);
+    assert.deepEqual([...back.get('B')!.values()], [Nibble.APPROVED]);
+    assert.notEqual(JSON.stringify(emitted.stateField()), firstField);
+    emitted.partition('B')!.clear();
+    assert.equal(readDigest({ status_digest: emitted.stateField() }).get('B')!.size, 1, 'untouched: the packed copy stands');
+    emitted.touched('B');
+    assert.equal(readDigest({ status_digest: emitted.stateField() }).get('B')!.size, 0, 'touched: packed again');
+  });
 });

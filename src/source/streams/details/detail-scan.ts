@@ -96,6 +96,7 @@ export class DetailScan implements StreamScan {
     }
     if (!result) return;
     log.add(result);
+    if (result.vanished > 0) this.emitted.touched(approvalCode);
     if (result.baseline) this.emitted.adoptBaseline(approvalCode, result.baseline);
     // The window: from the re-checked range's start to now. Every earlier row of the instance ended at a cursor before
     // now (even one written after the last STATE of a killed sync), so an append-dedup destination keeps this one.
