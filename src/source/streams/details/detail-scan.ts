@@ -80,7 +80,7 @@ export class DetailScan implements StreamScan {
 
   /** One code's recheck: the instances whose status changed go through the pipeline. */
   private async recheck(approvalCode: string, log: RecheckLog): Promise<void> {
-    const range = recheckRange(this.saved.get(approvalCode), Date.now(), this.ctx.config.statusRecheckMs, this.ctx.config.startMs);
+    const range = recheckRange(this.saved.get(approvalCode), Date.now(), this.ctx.config.statusRecheckMs, this.ctx.config);
     if (!range) return;
     let result: PartitionRecheck | undefined;
     try {

@@ -92,11 +92,21 @@ export function matchListed(run: MissingRun, codes: Iterable<string>): { found: 
   return { found, unresolved: [...byHash.values()].flat() };
 }
 
-/** The creation-time range rechecked for one partition: the span up to the saved cursor, from start_date at the earliest. */
-export function recheckRange(cursorMs: number | undefined, nowMs: number, spanMs: number, startMs: number): { fromMs: number; toMs: number } | undefined {
+/**
+ * The creation-time range rechecked for one partition: the span up to the saved cursor (what was
+ * emitted), from start_date at the earliest, to end_date and now at the latest (a cursor may lie
+ * in the future: nothing was created there).
+ */
+export function recheckRange(
+  cursorMs: number | undefined,
+  nowMs: number,
+  spanMs: number,
+  bounds: { startMs: number; endMs: number | undefined },
+): { fromMs: number; toMs: number } | undefined {
   if (spanMs <= 0 || cursorMs === undefined) return undefined;
-  const fromMs = Math.max(startMs, nowMs - spanMs);
-  return cursorMs > fromMs ? { fromMs, toMs: cursorMs } : undefined;
+  const fromMs = Math.max(bounds.startMs, nowMs - spanMs);
+  const toMs = Math.min(cursorMs, nowMs, bounds.endMs ?? nowMs);
+  return toMs > fromMs ? { fromMs, toMs } : undefined;
 }
 
 /** Splits a range into the bulk query's spans (at most 30 days each). */
