@@ -1,3 +1,4 @@
+import { FeishuTransportError } from './errors.js';
 import type { Transport } from './transport.js';
 import type { TenantTokenResponse } from './types.js';
 
@@ -52,14 +53,17 @@ export class TenantTokenProvider {
   private async fetchToken(signal?: AbortSignal): Promise<string> {
     this.fetches++;
     const requestedAt = this.now();
-    const { body } = await this.transport.request<TenantTokenResponse>({
+    const { body, httpStatus, logId } = await this.transport.request<TenantTokenResponse>({
       method: 'POST',
       path: TOKEN_PATH,
       body: { app_id: this.credentials.appId, app_secret: this.credentials.appSecret },
       signal,
     });
     const token = body.tenant_access_token;
-    if (typeof token !== 'string' || token === '') throw new Error('The token endpoint answered code 0 without a tenant_access_token');
+    if (typeof token !== 'string' || token === '') {
+      // A broken answer, retried like one (client.ts), not a bug of the connector.
+      throw new FeishuTransportError('body', this.transport.target, `${TOKEN_PATH} answered code 0 without a tenant_access_token`, httpStatus, logId);
+    }
     this.onToken(token);
     this.token = token;
     this.refreshAtMs = requestedAt + refreshAfterMs(typeof body.expire === 'number' ? body.expire : 7200);
@@ -67,12 +71,16 @@ export class TenantTokenProvider {
   }
 }
 
+/** How long before expiry the official SDKs fetch a new token. */
+const REFRESH_EARLY_MS = 3 * 60_000;
+
 /**
- * When to refresh a token that lives `expireSec`: five minutes early, as the
- * official SDKs do; short-lived tokens (private deployments, the emulator) at
- * 80 % of their life instead.
+ * When to refresh a token that lives `expireSec`: three minutes early, as the
+ * official SDKs do (the endpoint issues a new token once less than 30 minutes
+ * remain); tokens living 15 minutes or less (private deployments, the
+ * emulator) at 80 % of their life instead, where the two rules meet.
  */
 export function refreshAfterMs(expireSec: number): number {
   const lifeMs = Math.max(0, expireSec) * 1000;
-  return lifeMs > 10 * 60_000 ? lifeMs - 5 * 60_000 : Math.floor(lifeMs * 0.8);
+  return lifeMs > 5 * REFRESH_EARLY_MS ? lifeMs - REFRESH_EARLY_MS : Math.floor(lifeMs * 0.8);
 }

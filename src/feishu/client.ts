@@ -1,21 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TenantTokenProvider, type Credentials } from './auth.js';
 import { FeishuApiError, FeishuTransportError } from './errors.js';
-import { RateLimiter } from './rate-limiter.js';
+import { createBudgets, type Budget, type BudgetedEndpoint, type EndpointLimit } from './budgets.js';
 import { backoffDelayMs, classifyFailure } from './retry-policy.js';
 import { Transport, type TransportRequest } from './transport.js';
-import { isObject, narrowApprovalDefinition, narrowInstanceCodePage, narrowInstanceDetail, narrowQueriedInstancePage } from './narrow.js';
+import { isObject, narrowApprovalDefinition, narrowInstanceCodePage, narrowInstanceDetail, narrowQueriedInstancePage, ResponseShapeError } from './narrow.js';
+import { DEFAULT_SERVER_WAIT_LIMITS, ServerWaits, type ServerWait, type ServerWaitLimits } from './server-waits.js';
 import { WaitWatch } from './wait-watch.js';
 import type { ApprovalDefinition, FeishuEnvelope, InstanceCodePage, InstanceDetail, InstanceQueryRequest, ListInstanceCodesRequest, QueriedInstancePage } from './types.js';
 
 export interface FeishuClientOptions extends Credentials {
   baseUrl: string;
-  /** Budget of the list and definition endpoints, shared by every call of this client. */
+  /** Budget of the list endpoint per minute (documented: 100). */
   requestsPerMinute: number;
-  /** Budget of the instance detail endpoint (documented: 50 per second). */
-  detailRequestsPerMinute?: number;
-  /** Budget of the bulk query endpoint (documented: 1,000 per minute and 50 per second). */
-  queryRequestsPerMinute?: number;
+  /**
+   * Budgets of the other endpoints, each counted apart as Feishu counts them;
+   * an endpoint left out gets its documented limit (DOCUMENTED_LIMITS).
+   */
+  limits?: Partial<Record<Exclude<BudgetedEndpoint, 'list'>, EndpointLimit>>;
   maxRetries: number;
   timeoutMs: number;
   retryBaseMs?: number;
@@ -28,6 +30,10 @@ export interface FeishuClientOptions extends Credentials {
   /** A line about the waits that have lasted long (see WaitWatch), at least every `waitReportEveryMs` during one. */
   onStillWaiting?: (summary: string) => void;
   waitReportEveryMs?: number;
+  /** Caps of the waits the server asks for (x-ogw-ratelimit-reset): each one, and all of this client's together. */
+  serverWaitLimits?: ServerWaitLimits;
+  /** Each wait the server asked for, as granted (possibly cut to the cap). */
+  onServerWait?: (wait: ServerWait) => void;
 }
 
 export interface RetryEvent {
@@ -76,19 +82,17 @@ export class RetriesExhaustedError extends Error {
 export class FeishuClient {
   private readonly transport: Transport;
   private readonly tokens: TenantTokenProvider;
-  private readonly listBudget: RateLimiter;
-  private readonly detailBudget: RateLimiter;
-  private readonly queryBudget: RateLimiter;
+  private readonly budgets: Record<BudgetedEndpoint, Budget>;
   private readonly stats = { requests: 0, retries: 0, throttled: 0 };
   private readonly waits: WaitWatch;
+  private readonly serverWaits: ServerWaits;
 
   constructor(private readonly options: FeishuClientOptions) {
     this.transport = new Transport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, connections: options.connections });
     this.tokens = new TenantTokenProvider(this.transport, options, options.onToken);
-    this.listBudget = new RateLimiter(options.requestsPerMinute);
-    this.detailBudget = new RateLimiter(options.detailRequestsPerMinute ?? 3000);
-    this.queryBudget = new RateLimiter(options.queryRequestsPerMinute ?? 1000);
+    this.budgets = createBudgets({ ...options.limits, list: { perMinute: options.requestsPerMinute } });
     this.waits = new WaitWatch(options.onStillWaiting ?? (() => {}), options.waitReportEveryMs);
+    this.serverWaits = new ServerWaits(options.serverWaitLimits ?? DEFAULT_SERVER_WAIT_LIMITS, options.onServerWait);
   }
 
   /** host:port, for messages about an unreachable server. */
@@ -102,7 +106,7 @@ export class FeishuClient {
   }
 
   get listRatePerMinute(): number {
-    return this.listBudget.ratePerMinute;
+    return this.budgets.list.limiter.ratePerMinute;
   }
 
   /** Fetches a token now: the cheapest proof that the credentials work. */
@@ -113,7 +117,7 @@ export class FeishuClient {
   }
 
   listInstanceCodes(req: ListInstanceCodesRequest, { signal, counters }: CallOptions = {}): Promise<InstanceCodePage> {
-    return this.call(this.listBudget, counters, {
+    return this.call('list', counters, {
       method: 'GET',
       path: '/open-apis/approval/v4/instances',
       query: {
@@ -124,23 +128,23 @@ export class FeishuClient {
         page_token: req.pageToken,
       },
       signal,
-    }).then(narrowInstanceCodePage);
+    }, narrowInstanceCodePage);
   }
 
   getApproval(approvalCode: string, { signal, counters }: CallOptions = {}): Promise<ApprovalDefinition> {
-    return this.call(this.listBudget, counters, {
+    return this.call('approval', counters, {
       method: 'GET',
       path: `/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}`,
       signal,
-    }).then(narrowApprovalDefinition);
+    }, narrowApprovalDefinition);
   }
 
   getInstance(instanceCode: string, { signal, counters }: CallOptions = {}): Promise<InstanceDetail> {
-    return this.call(this.detailBudget, counters, {
+    return this.call('detail', counters, {
       method: 'GET',
       path: `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`,
       signal,
-    }).then((data) => narrowInstanceDetail(data, instanceCode));
+    }, (data) => narrowInstanceDetail(data, instanceCode));
   }
 
   /**
@@ -150,7 +154,10 @@ export class FeishuClient {
   async queryInstances(req: InstanceQueryRequest, { signal, counters }: CallOptions = {}): Promise<QueriedInstancePage> {
     if (!Number.isInteger(req.pageSize) || req.pageSize < 5 || req.pageSize > 200) throw new RangeError(`queryInstances: pageSize must be 5-200; got ${req.pageSize}`);
     if ((req.startFromMs === undefined) !== (req.startToMs === undefined)) throw new RangeError('queryInstances: startFromMs and startToMs go together');
-    return this.call(this.queryBudget, counters, {
+    if (req.startFromMs !== undefined && !(req.startToMs! - req.startFromMs <= QUERY_MAX_SPAN_MS && req.startToMs! >= req.startFromMs)) {
+      throw new RangeError(`queryInstances: the creation-time span must be 0-30 days; got ${req.startFromMs}..${req.startToMs}`);
+    }
+    return this.call('query', counters, {
       method: 'POST',
       path: '/open-apis/approval/v4/instances/query',
       query: { page_size: req.pageSize, page_token: req.pageToken, user_id_type: req.userIdType },
@@ -160,7 +167,7 @@ export class FeishuClient {
         ...(req.startFromMs === undefined ? {} : { instance_start_time_from: String(req.startFromMs), instance_start_time_to: String(req.startToMs) }),
       },
       signal,
-    }).then(narrowQueriedInstancePage);
+    }, narrowQueriedInstancePage);
   }
 
   close(): Promise<void> {
@@ -168,15 +175,25 @@ export class FeishuClient {
     return this.transport.close();
   }
 
-  /** One call with its token, budget and retries; resolves to the body's `data` object, whatever its fields. */
-  private async call(budget: RateLimiter, counters: CallCounters | undefined, req: Omit<TransportRequest, 'token'>): Promise<Record<string, unknown>> {
-    const endpoint = `${req.method} ${req.path.replace(/\/(approvals|instances)\/[^/]+$/, '/$1/:code')}`;
+  /**
+   * One call with its token, budget and retries; resolves to the body's `data` object as `narrow`
+   * checks it. A `data` of the wrong shape is a broken answer, retried like one, never trusted.
+   */
+  private async call<T>(
+    budgetOf: BudgetedEndpoint,
+    counters: CallCounters | undefined,
+    req: Omit<TransportRequest, 'token'>,
+    narrow: (data: Record<string, unknown>) => T,
+  ): Promise<T> {
+    // One label per endpoint, not per code (the bulk query's path is fixed, not a code).
+    const endpoint = `${req.method} ${req.path.replace(/\/(approvals|instances)\/(?!query$)[^/]+$/, '/$1/:code')}`;
+    const { limiter: budget, name: budgetName } = this.budgets[budgetOf];
     return this.withRetries(endpoint, { signal: req.signal, counters }, async () => {
       // A rejected token is refreshed once per attempt; a second rejection is a real failure.
       let tokenRefreshed = false;
       for (;;) {
         const token = await this.waits.around('a tenant access token', this.tokens.get(req.signal));
-        await this.waits.around(this.budgetLabel(budget), budget.acquire(req.signal));
+        await this.waits.around(`a turn in ${budgetName}`, budget.acquire(req.signal));
         this.stats.requests++;
         if (counters) counters.requests++;
         try {
@@ -184,7 +201,12 @@ export class FeishuClient {
           budget.onSuccess();
           // A success without its data object is a broken answer, not an empty one: retried, never read as "no instances".
           if (!isObject(body.data)) throw new FeishuTransportError('body', this.target, `${endpoint} answered code 0 without a data object`, httpStatus, logId);
-          return body.data;
+          try {
+            return narrow(body.data);
+          } catch (error) {
+            if (!(error instanceof ResponseShapeError)) throw error;
+            throw new FeishuTransportError('body', this.target, `${endpoint} answered code 0, but ${error.message}`, httpStatus, logId);
+          }
         } catch (error) {
           const decision = classifyFailure(error);
           if (decision.kind === 'refresh-token' && !tokenRefreshed) {
@@ -194,17 +216,13 @@ export class FeishuClient {
           }
           if (decision.kind === 'retry' && decision.throttled) {
             this.stats.throttled++;
-            budget.onThrottled(decision.minDelayMs);
+            // The budget holds every request until the reset, but never longer than one capped wait.
+            budget.onThrottled(Math.min(decision.minDelayMs, this.serverWaits.maxWaitMs));
           }
           throw error;
         }
       }
     });
-  }
-
-  /** A fixed label per budget: built once per request, it must cost nothing. */
-  private budgetLabel(budget: RateLimiter): string {
-    return budget === this.listBudget ? 'a turn in the list API budget' : budget === this.queryBudget ? 'a turn in the bulk query API budget' : 'a turn in the detail API budget';
   }
 
   private async withRetries<T>(endpoint: string, { signal, counters }: CallOptions, attemptOnce: () => Promise<T>): Promise<T> {
@@ -215,7 +233,9 @@ export class FeishuClient {
         const decision = classifyFailure(error);
         if (decision.kind !== 'retry' || !(error instanceof FeishuApiError || error instanceof FeishuTransportError)) throw error;
         if (attempt >= this.options.maxRetries) throw new RetriesExhaustedError(endpoint, attempt + 1, error);
-        const delayMs = backoffDelayMs(attempt, this.options.retryBaseMs ?? 1000, this.options.retryCapMs ?? 60_000, decision.minDelayMs);
+        // A wait the server asked for is capped and counted (ServerWaits); it may end the sync instead.
+        const serverMs = decision.throttled ? this.serverWaits.grant(endpoint, decision.minDelayMs, error.logId) : decision.minDelayMs;
+        const delayMs = backoffDelayMs(attempt, this.options.retryBaseMs ?? 1000, this.options.retryCapMs ?? 60_000, serverMs);
         this.stats.retries++;
         if (counters) counters.retries++;
         this.options.onRetry?.({ endpoint, attempt: attempt + 1, cause: decision.cause, delayMs, error });
@@ -224,3 +244,6 @@ export class FeishuClient {
     }
   }
 }
+
+/** The bulk query's widest creation-time span (documented: 30 days). */
+export const QUERY_MAX_SPAN_MS = 30 * 86_400_000;

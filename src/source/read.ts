@@ -3,7 +3,7 @@ import { checkCatalog } from '../kit/catalog.js';
 import type { ConnectorError } from '../kit/errors.js';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../kit/protocol.js';
 import { createClient } from './client-factory.js';
-import type { FeishuApprovalConfig } from './config.js';
+import { warnRepeatedCodes, type FeishuApprovalConfig } from './config.js';
 import { toConnectorError } from './errors.js';
 import { scanInstanceCodes } from './scan/instance-scan.js';
 import { combineHandlers, groupByCursors } from './scan/scan-groups.js';
@@ -26,6 +26,7 @@ export async function readStreams(
   streams: Stream[],
 ): Promise<void> {
   checkCatalog(catalog, streams.map((s) => s.asAirbyteStream()));
+  warnRepeatedCodes(config, emitter);
   const byName = new Map(streams.map((s) => [s.name, s]));
   const log = new SyncLog(emitter);
   const client = createClient(config, emitter, log);

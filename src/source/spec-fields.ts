@@ -17,13 +17,19 @@ export const SPEC_FIELDS = {
   window_hours: 'integer',
   lookback_minutes: 'integer',
   requests_per_minute: 'integer',
+  approval_requests_per_minute: 'integer',
   max_concurrency: 'integer',
   max_retries: 'integer',
   request_timeout_seconds: 'integer',
   retry_initial_delay_ms: 'integer',
+  detail_requests_per_minute: 'integer',
   detail_requests_per_second: 'integer',
   detail_max_concurrency: 'integer',
+  query_requests_per_minute: 'integer',
+  query_requests_per_second: 'integer',
   status_recheck_days: 'integer',
+  rate_limit_wait_max_seconds: 'integer',
+  rate_limit_wait_total_seconds: 'integer',
 } as const;
 
 export type SpecFieldKind = (typeof SPEC_FIELDS)[keyof typeof SPEC_FIELDS];

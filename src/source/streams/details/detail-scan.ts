@@ -1,6 +1,7 @@
 import { FeishuApiError, FeishuCode } from '../../../feishu/errors.js';
 import type { InstanceDetail } from '../../../feishu/types.js';
 import type { AirbyteStateMessage } from '../../../kit/protocol.js';
+import { toConnectorError } from '../../errors.js';
 import { readCursors, stateBlob, streamBlob, type PartitionCursors } from '../../state.js';
 import type { ScanHandlers, StreamScan, SyncContext, WindowFields } from '../../sync-contract.js';
 import { StreamOutput } from '../stream-output.js';
@@ -128,6 +129,9 @@ export class DetailScan implements StreamScan {
   /** States leave in the order they were asked for, each once the details it covers are written. */
   private checkpoint(cursors: PartitionCursors): Promise<void> {
     const covered = this.pipeline.barrier();
+    // Awaited only once the earlier checkpoints are out: a detail failing meanwhile must not reject
+    // with nobody listening (an unhandled rejection kills the process before its TRACE).
+    covered.catch(() => {});
     this.lastCheckpoint = this.lastCheckpoint.then(async () => {
       await covered;
       if (!this.incremental) return;
@@ -143,7 +147,7 @@ export class DetailScan implements StreamScan {
 
   /** `createdMs`: the creation time when known before the detail (a deleted instance's detail does not say). */
   private async fetchAndEmit(code: string, window: WindowFields, approvalCode: string, createdMs?: number): Promise<void> {
-    const { detail, gone } = await this.fetchDetail(code, approvalCode);
+    const { detail, gone } = await this.fetchDetail(code, approvalCode, window);
     await this.onDetail(detail, { created_after: window.created_after, created_before: window.created_before });
     const started = Number(detail.start_time);
     const created = Number.isFinite(started) && started > 0 ? started : createdMs;
@@ -164,11 +168,13 @@ export class DetailScan implements StreamScan {
   }
 
   /** The detail; a DELETED stub when the instance was deleted (1390003), so its row says so. */
-  private async fetchDetail(code: string, approvalCode: string): Promise<Fetched> {
+  private async fetchDetail(code: string, approvalCode: string, window: WindowFields): Promise<Fetched> {
     try {
       return { detail: await this.ctx.client.getInstance(code, { counters: this.counters }), gone: false };
     } catch (error) {
-      if (!(error instanceof FeishuApiError && error.code === FeishuCode.INSTANCE_NOT_FOUND)) throw error;
+      if (!(error instanceof FeishuApiError && error.code === FeishuCode.INSTANCE_NOT_FOUND)) {
+        throw toConnectorError(error, { instanceCode: code, approvalCode, window: `${window.created_after} .. ${window.created_before}` });
+      }
       this.counters.deleted++;
       return { detail: deletedDetail(code, approvalCode), gone: true };
     }
