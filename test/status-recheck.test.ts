@@ -181,7 +181,7 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     emulator = await startEmulator({ seed: 143, codeCount: 1, instancesPerCode: 3000, pendingRatio: 1, spanStartMs: now - 2 * DAY, spanEndMs: now - 120_000, detailRateLimit: null, listRateLimit: null });
     // The model finishes half of them within seconds: hold every instance PENDING.
     for (const t of emulator.truth()) emulator.setInstanceStatus(t.instanceCode, 'PENDING');
-    const first = await sync(emulator, undefined, { detail_requests_per_second: 2000, detail_max_concurrency: 16 });
+    const first = await sync(emulator, undefined, { detail_requests_per_minute: 120_000, detail_requests_per_second: 2000, detail_max_concurrency: 16 });
     const pendingCount = records(first.messages, DETAILS).filter((r) => r.data['status'] === 'PENDING').length;
     assert.equal(pendingCount, 3000);
     const sizes = first.messages.flatMap((m) => (m.type === 'STATE' && m.state.stream?.stream_descriptor.name === DETAILS ? [Buffer.byteLength(JSON.stringify(m.state))] : []));
