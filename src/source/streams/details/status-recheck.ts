@@ -65,6 +65,8 @@ async function queryStatuses(ctx: SyncContext, approvalCode: string, range: { fr
       result.queryRequests++;
       const page = await ctx.client.queryInstances({ approvalCode, startFromMs: span.fromMs, startToMs: span.toMs, pageSize: QUERY_PAGE_SIZE, pageToken });
       for (const item of page.instance_list) {
+        // An instance of another definition (a filter the server ignored) is no news about this code's.
+        if (item.approval_code !== undefined && item.approval_code !== approvalCode) continue;
         const createdMs = Number(item.start_time);
         if (item.start_time === undefined || !Number.isFinite(createdMs) || createdMs <= 0) continue;
         reported.push({ code: item.code, status: nibbleOf(item.status), createdMs });
