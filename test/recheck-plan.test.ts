@@ -64,7 +64,8 @@ describe('missingRuns and matchListed', () => {
   it('codes listed in the run are matched by hash; unmatched keys are unresolved', () => {
     const [run] = missingRuns(keys([['a', 10], ['gone', 11]]));
     const { found, unresolved } = matchListed(run!, ['x', 'a', 'y']);
-    assert.deepEqual(found, ['a']);
+    assert.deepEqual(found, [{ code: 'a', createdMs: T0 + 10 * MIN }]);
+    assert.equal(digestKey('a', found[0]!.createdMs), digestKey('a', at(10)), 'the minute is enough to key the digest');
     assert.deepEqual(unresolved, [digestKey('gone', at(11))]);
   });
 });

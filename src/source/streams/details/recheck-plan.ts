@@ -78,16 +78,17 @@ export function runRangeMs(run: MissingRun): { startMs: number; endMs: number } 
   return { startMs: run.fromMinute * 60_000 - 1, endMs: (run.toMinute + 1) * 60_000 };
 }
 
-/** The listed codes whose hash belongs to one of the run's missing keys; the keys no code matched are `unresolved`. */
-export function matchListed(run: MissingRun, codes: Iterable<string>): { found: string[]; unresolved: number[] } {
+/**
+ * The listed codes whose hash belongs to one of the run's missing keys, each with the creation
+ * time its key holds (minute precision, enough for the digest); the keys no code matched are `unresolved`.
+ */
+export function matchListed(run: MissingRun, codes: Iterable<string>): { found: Array<{ code: string; createdMs: number }>; unresolved: number[] } {
   const byHash = new Map<number, number[]>();
   for (const key of run.keys) byHash.set(key % 0x1_0000, [...(byHash.get(key % 0x1_0000) ?? []), key]);
-  const found: string[] = [];
+  const found: Array<{ code: string; createdMs: number }> = [];
   for (const code of codes) {
-    const keys = byHash.get(hash16(code));
-    if (!keys || keys.length === 0) continue;
-    keys.pop();
-    found.push(code);
+    const key = byHash.get(hash16(code))?.pop();
+    if (key !== undefined) found.push({ code, createdMs: minuteOfKey(key) * 60_000 });
   }
   return { found, unresolved: [...byHash.values()].flat() };
 }

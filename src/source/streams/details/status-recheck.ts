@@ -47,7 +47,7 @@ export async function recheckPartition(ctx: SyncContext, held: PartitionDigest |
   result.missing = plan.missing.length;
   for (const run of missingRuns(plan.missing)) {
     const { found, unresolved } = matchListed(run, await listCodes(ctx, approvalCode, run, result));
-    for (const code of found) if (!result.fetch.has(code)) result.fetch.set(code, undefined);
+    for (const { code, createdMs } of found) if (!result.fetch.has(code)) result.fetch.set(code, createdMs);
     result.named += found.length;
     result.vanished += unresolved.length;
     for (const key of unresolved) held.delete(key);
