@@ -28,8 +28,8 @@ export interface FeishuApprovalConfig {
   timeoutMs: number;
   retryBaseMs: number;
   detailConcurrency: number;
-  pendingMax: number;
-  pendingMaxAgeMs: number;
+  /** Instances created within this span are re-checked for status changes; 0 = off. */
+  statusRecheckMs: number;
   /** Caps of the waits Feishu asks for (x-ogw-ratelimit-reset): each one, and all of one sync together. */
   serverWaitMaxMs: number;
   serverWaitTotalMs: number;
@@ -75,8 +75,7 @@ export function parseConfig(raw: Record<string, unknown>): FeishuApprovalConfig 
     timeoutMs: spec.request_timeout_seconds * 1000,
     retryBaseMs: spec.retry_initial_delay_ms,
     detailConcurrency: spec.detail_max_concurrency,
-    pendingMax: spec.pending_resync_max,
-    pendingMaxAgeMs: spec.pending_resync_max_age_days * 86_400_000,
+    statusRecheckMs: spec.status_recheck_days * 86_400_000,
     serverWaitMaxMs: spec.rate_limit_wait_max_seconds * 1000,
     serverWaitTotalMs: spec.rate_limit_wait_total_seconds * 1000,
   };

@@ -27,8 +27,7 @@ export const SPEC_FIELDS = {
   detail_max_concurrency: 'integer',
   query_requests_per_minute: 'integer',
   query_requests_per_second: 'integer',
-  pending_resync_max: 'integer',
-  pending_resync_max_age_days: 'integer',
+  status_recheck_days: 'integer',
   rate_limit_wait_max_seconds: 'integer',
   rate_limit_wait_total_seconds: 'integer',
 } as const;
