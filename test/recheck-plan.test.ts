@@ -64,23 +64,27 @@ describe('missingRuns and matchListed', () => {
   it('codes listed in the run are matched by hash; unmatched keys are unresolved', () => {
     const [run] = missingRuns(keys([['a', 10], ['gone', 11]]));
     const { found, unresolved } = matchListed(run!, ['x', 'a', 'y']);
-    assert.deepEqual(found, ['a']);
+    assert.deepEqual(found, [{ code: 'a', createdMs: T0 + 10 * MIN }]);
+    assert.equal(digestKey('a', found[0]!.createdMs), digestKey('a', at(10)), 'the minute is enough to key the digest');
     assert.deepEqual(unresolved, [digestKey('gone', at(11))]);
   });
 });
 
 describe('recheckRange and querySpans', () => {
   const now = T0 + 100 * DAY;
-  const cases: { name: string; cursor: number | undefined; spanDays: number; startMs: number; range: [number, number] | undefined }[] = [
+  const cases: { name: string; cursor: number | undefined; spanDays: number; startMs: number; endMs?: number; range: [number, number] | undefined }[] = [
     { name: 'span before the cursor', cursor: now - DAY, spanDays: 30, startMs: T0, range: [now - 30 * DAY, now - DAY] },
     { name: 'clamped to start_date', cursor: now - DAY, spanDays: 30, startMs: now - 10 * DAY, range: [now - 10 * DAY, now - DAY] },
+    { name: 'a cursor in the future (abnormal state) stops at now', cursor: Date.parse('2099-01-01T00:00:00Z'), spanDays: 30, startMs: T0, range: [now - 30 * DAY, now] },
+    { name: 'clamped to end_date', cursor: now - DAY, spanDays: 30, startMs: T0, endMs: now - 5 * DAY, range: [now - 30 * DAY, now - 5 * DAY] },
+    { name: 'end_date before the span', cursor: now - DAY, spanDays: 30, startMs: T0, endMs: now - 40 * DAY, range: undefined },
     { name: 'off', cursor: now - DAY, spanDays: 0, startMs: T0, range: undefined },
     { name: 'no cursor yet (first sync)', cursor: undefined, spanDays: 30, startMs: T0, range: undefined },
     { name: 'cursor older than the span', cursor: now - 40 * DAY, spanDays: 30, startMs: T0, range: undefined },
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const range = recheckRange(c.cursor, now, c.spanDays * DAY, c.startMs);
+      const range = recheckRange(c.cursor, now, c.spanDays * DAY, { startMs: c.startMs, endMs: c.endMs });
       assert.deepEqual(range && [range.fromMs, range.toMs], c.range);
     });
   }

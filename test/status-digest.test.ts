@@ -118,7 +118,7 @@ describe('pruneBefore', () => {
 });
 
 describe('state size', () => {
-  it('30,000 instances in a 30-day span (one code, or ten) stay under 256 KiB, and read back equal', () => {
+  it('30,000 instances in a 30-day span (one code, or ten) stay under 256 KiB, and read back equal', (t) => {
     for (const codes of [1, 10]) {
       const rng = mulberry32(42 + codes);
       const digest = new Map<string, PartitionDigest>();
@@ -131,6 +131,7 @@ describe('state size', () => {
       const blob = { states: [], status_digest: digestField(digest) };
       const bytes = Buffer.byteLength(JSON.stringify(blob));
       assert.ok(bytes <= 256 * 1024, `${codes} code(s): ${bytes} bytes`);
+      t.diagnostic(`${codes} code(s): ${bytes} bytes`);
       assert.deepEqual(readDigest(JSON.parse(JSON.stringify(blob))), digest);
     }
   });

@@ -69,17 +69,27 @@ function pick<K extends string, T>(data: Record<string, unknown>, keys: readonly
 }
 
 /**
- * The bulk query's page: an item without an instance code is dropped (it cannot
- * be matched to anything); `count` only when it is a non-negative integer.
+ * The bulk query's page. Load-bearing: `instance_list` (an array, or absent
+ * on an empty last page), `has_more`, and `page_token` while there is more.
+ * An item without an instance code is dropped (it cannot be matched to
+ * anything; a caller treats an instance the page leaves out as unknown, not as
+ * final); `count` only when it is a non-negative integer.
  */
 export function narrowQueriedInstancePage(data: Record<string, unknown>): QueriedInstancePage {
-  const items = list(data['instance_list']) ?? [];
+  const hasMore = data['has_more'];
+  if (typeof hasMore !== 'boolean') throw new ResponseShapeError(`data.has_more is ${typeName(hasMore)}, expected a boolean`);
+  const items = data['instance_list'];
+  if (!Array.isArray(items) && !(items === undefined && !hasMore)) throw new ResponseShapeError(`data.instance_list is ${typeName(items)}, expected an array of instances`);
+  const pageToken = data['page_token'];
+  if (hasMore && (typeof pageToken !== 'string' || pageToken === '')) {
+    throw new ResponseShapeError(`data.page_token is ${typeName(pageToken)} although data.has_more is true; expected the next page's token`);
+  }
   const count = data['count'];
   return {
     ...(typeof count === 'number' && Number.isInteger(count) && count >= 0 ? { count } : {}),
-    instance_list: items.map(narrowQueriedInstance).filter((item): item is QueriedInstance => item !== undefined),
-    page_token: text(data['page_token']) ?? '',
-    has_more: data['has_more'] === true,
+    instance_list: (items ?? []).map(narrowQueriedInstance).filter((item): item is QueriedInstance => item !== undefined),
+    page_token: text(pageToken) ?? '',
+    has_more: hasMore,
   };
 }
 

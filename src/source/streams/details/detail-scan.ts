@@ -85,12 +85,13 @@ export class DetailScan implements StreamScan {
   async before(): Promise<void> {
     if (!this.incremental || !this.emitted.enabled) return;
     const log = new RecheckLog();
-    // A state from before the digest lists the instances last emitted PENDING: fetched once more.
+    // A state from before the digest lists the instances last emitted PENDING: fetched once more (window up to now, as below).
+    const now = new Date().toISOString();
     for (const entry of readPending(streamBlob(this.state, this.stream))) {
       if (this.rechecked.has(entry.instance_code)) continue;
       this.rechecked.add(entry.instance_code);
       log.legacyPending++;
-      await this.pipeline.submit(() => this.fetchAndEmit(entry.instance_code, entry, entry.approval_code));
+      await this.pipeline.submit(() => this.fetchAndEmit(entry.instance_code, { created_after: entry.created_after, created_before: now }, entry.approval_code));
     }
     // Codes are re-checked side by side: the query and list budgets pace them together.
     await Promise.all(this.ctx.config.approvalCodes.map((approvalCode) => this.recheck(approvalCode, log)));
@@ -107,7 +108,7 @@ export class DetailScan implements StreamScan {
 
   /** One code's recheck: the instances whose status changed go through the pipeline. */
   private async recheck(approvalCode: string, log: RecheckLog): Promise<void> {
-    const range = recheckRange(this.saved.get(approvalCode), Date.now(), this.ctx.config.statusRecheckMs, this.ctx.config.startMs);
+    const range = recheckRange(this.saved.get(approvalCode), Date.now(), this.ctx.config.statusRecheckMs, this.ctx.config);
     if (!range) return;
     let result: PartitionRecheck | undefined;
     try {
@@ -123,9 +124,11 @@ export class DetailScan implements StreamScan {
     }
     if (!result) return;
     log.add(result);
+    if (result.vanished > 0) this.emitted.touched(approvalCode);
     if (result.baseline) this.emitted.adoptBaseline(approvalCode, result.baseline);
-    // The re-checked range as the window: it ends at the saved cursor, so the row sorts after earlier rows of the instance.
-    const window: WindowFields = { created_after: new Date(range.fromMs).toISOString(), created_before: new Date(range.toMs).toISOString() };
+    // The window: from the re-checked range's start to now. Every earlier row of the instance ended at a cursor before
+    // now (even one written after the last STATE of a killed sync), so an append-dedup destination keeps this one.
+    const window: WindowFields = { created_after: new Date(range.fromMs).toISOString(), created_before: new Date(Date.now()).toISOString() };
     for (const [code, createdMs] of result.fetch) {
       if (this.rechecked.has(code)) continue;
       this.rechecked.add(code);

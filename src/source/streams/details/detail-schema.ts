@@ -74,5 +74,5 @@ export const DETAIL_SCHEMA: JsonObject = recordSchema(['approval_code', 'instanc
   reverted_instance_code: { ...STRINGS, description: 'Code of the revocation request, when the instance was revoked.' },
   modified_instance_code: { ...STRINGS, description: 'Code of the instance this one modifies, when it is a modification.' },
   created_after: { ...TIMESTAMP, description: 'Start of the creation-time window the instance was listed in (for a re-checked instance: of the re-checked range).' },
-  created_before: { ...TIMESTAMP, description: 'End of that window (the cursor); a re-checked instance carries the saved cursor, so its row sorts after earlier rows of the same instance.' },
+  created_before: { ...TIMESTAMP, description: 'End of that window (the cursor); for a re-checked instance the time of the recheck, so its row sorts after earlier rows of the same instance.' },
 });

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../../../kit/protocol.js';
-import { packPartition, unpackPartition, type PartitionDigest } from './status-digest.js';
+import { packPartition, unpackPartition, type PackedPartition, type PartitionDigest } from './status-digest.js';
 
 /**
  * The digest's place in the details stream's state blob:
@@ -27,7 +27,12 @@ export function readDigest(blob: JsonObject | undefined): StatusDigest {
 
 /** The digest as a state field, partitions in code order so equal digests give equal states. */
 export function digestField(digest: StatusDigest): JsonObject {
+  return packedField(new Map([...digest].map(([code, partition]) => [code, packPartition(partition)])));
+}
+
+/** The same from partitions packed already (a sync packs only those that changed since its last STATE). */
+export function packedField(packed: Map<string, PackedPartition>): JsonObject {
   const partitions: JsonObject = {};
-  for (const code of [...digest.keys()].sort()) partitions[code] = { ...packPartition(digest.get(code)!) };
+  for (const code of [...packed.keys()].sort()) partitions[code] = { ...packed.get(code)! };
   return { version: VERSION, partitions };
 }

@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../../kit/protocol.js';
 import type { PartitionCursors } from '../../state.js';
-import { digestField, readDigest, type StatusDigest } from './digest-state.js';
-import { digestKey, pruneBefore, type Nibble, type PartitionDigest } from './status-digest.js';
+import { packedField, readDigest, type StatusDigest } from './digest-state.js';
+import { digestKey, packPartition, pruneBefore, type Nibble, type PackedPartition, type PartitionDigest } from './status-digest.js';
 
 /**
  * The statuses the details stream emitted for the instances inside the recheck
@@ -12,6 +12,9 @@ import { digestKey, pruneBefore, type Nibble, type PartitionDigest } from './sta
  */
 export class EmittedStatuses {
   private readonly digest: StatusDigest = new Map();
+  /** Each partition packed as of the last STATE; `changed` ones are packed again for the next. */
+  private readonly packed = new Map<string, PackedPartition>();
+  private readonly changed = new Set<string>();
 
   constructor(
     private readonly spanMs: number,
@@ -27,6 +30,7 @@ export class EmittedStatuses {
       if (!partition) continue;
       pruneBefore(partition, this.spanStartMs);
       this.digest.set(code, partition);
+      this.changed.add(code);
     }
   }
 
@@ -48,19 +52,32 @@ export class EmittedStatuses {
   adoptBaseline(approvalCode: string, baseline: PartitionDigest): void {
     pruneBefore(baseline, this.spanStartMs);
     this.digest.set(approvalCode, baseline);
+    this.changed.add(approvalCode);
   }
 
   /** Notes what was emitted for one instance (its creation time decides whether it is inside the span). */
   remember(approvalCode: string, instanceCode: string, createdMs: number | undefined, nibble: Nibble): void {
     const partition = this.digest.get(approvalCode);
-    if (!partition || createdMs === undefined || createdMs < this.spanStartMs) return;
+    // A creation time in the future is an odd value, not a key: such an instance is re-checked as unseen instead.
+    if (!partition || createdMs === undefined || createdMs < this.spanStartMs || createdMs > this.nowMs + 86_400_000) return;
     partition.set(digestKey(instanceCode, createdMs), nibble);
+    this.changed.add(approvalCode);
+  }
+
+  /** Entries dropped outside (vanished instances) make the partition change too. */
+  touched(approvalCode: string): void {
+    if (this.digest.has(approvalCode)) this.changed.add(approvalCode);
   }
 
   /** The state field, or undefined when re-checking is off. */
   stateField(): JsonObject | undefined {
     if (!this.enabled) return undefined;
-    for (const partition of this.digest.values()) pruneBefore(partition, this.spanStartMs);
-    return digestField(this.digest);
+    for (const code of this.changed) {
+      const partition = this.digest.get(code)!;
+      pruneBefore(partition, this.spanStartMs);
+      this.packed.set(code, packPartition(partition));
+    }
+    this.changed.clear();
+    return packedField(this.packed);
   }
 }

@@ -78,25 +78,36 @@ export function runRangeMs(run: MissingRun): { startMs: number; endMs: number } 
   return { startMs: run.fromMinute * 60_000 - 1, endMs: (run.toMinute + 1) * 60_000 };
 }
 
-/** The listed codes whose hash belongs to one of the run's missing keys; the keys no code matched are `unresolved`. */
-export function matchListed(run: MissingRun, codes: Iterable<string>): { found: string[]; unresolved: number[] } {
+/**
+ * The listed codes whose hash belongs to one of the run's missing keys, each with the creation
+ * time its key holds (minute precision, enough for the digest); the keys no code matched are `unresolved`.
+ */
+export function matchListed(run: MissingRun, codes: Iterable<string>): { found: Array<{ code: string; createdMs: number }>; unresolved: number[] } {
   const byHash = new Map<number, number[]>();
   for (const key of run.keys) byHash.set(key % 0x1_0000, [...(byHash.get(key % 0x1_0000) ?? []), key]);
-  const found: string[] = [];
+  const found: Array<{ code: string; createdMs: number }> = [];
   for (const code of codes) {
-    const keys = byHash.get(hash16(code));
-    if (!keys || keys.length === 0) continue;
-    keys.pop();
-    found.push(code);
+    const key = byHash.get(hash16(code))?.pop();
+    if (key !== undefined) found.push({ code, createdMs: minuteOfKey(key) * 60_000 });
   }
   return { found, unresolved: [...byHash.values()].flat() };
 }
 
-/** The creation-time range rechecked for one partition: the span up to the saved cursor, from start_date at the earliest. */
-export function recheckRange(cursorMs: number | undefined, nowMs: number, spanMs: number, startMs: number): { fromMs: number; toMs: number } | undefined {
+/**
+ * The creation-time range rechecked for one partition: the span up to the saved cursor (what was
+ * emitted), from start_date at the earliest, to end_date and now at the latest (a cursor may lie
+ * in the future: nothing was created there).
+ */
+export function recheckRange(
+  cursorMs: number | undefined,
+  nowMs: number,
+  spanMs: number,
+  bounds: { startMs: number; endMs: number | undefined },
+): { fromMs: number; toMs: number } | undefined {
   if (spanMs <= 0 || cursorMs === undefined) return undefined;
-  const fromMs = Math.max(startMs, nowMs - spanMs);
-  return cursorMs > fromMs ? { fromMs, toMs: cursorMs } : undefined;
+  const fromMs = Math.max(bounds.startMs, nowMs - spanMs);
+  const toMs = Math.min(cursorMs, nowMs, bounds.endMs ?? nowMs);
+  return toMs > fromMs ? { fromMs, toMs } : undefined;
 }
 
 /** Splits a range into the bulk query's spans (at most 30 days each). */

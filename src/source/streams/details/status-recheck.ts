@@ -47,7 +47,7 @@ export async function recheckPartition(ctx: SyncContext, held: PartitionDigest |
   result.missing = plan.missing.length;
   for (const run of missingRuns(plan.missing)) {
     const { found, unresolved } = matchListed(run, await listCodes(ctx, approvalCode, run, result));
-    for (const code of found) if (!result.fetch.has(code)) result.fetch.set(code, undefined);
+    for (const { code, createdMs } of found) if (!result.fetch.has(code)) result.fetch.set(code, createdMs);
     result.named += found.length;
     result.vanished += unresolved.length;
     for (const key of unresolved) held.delete(key);
@@ -65,6 +65,8 @@ async function queryStatuses(ctx: SyncContext, approvalCode: string, range: { fr
       result.queryRequests++;
       const page = await ctx.client.queryInstances({ approvalCode, startFromMs: span.fromMs, startToMs: span.toMs, pageSize: QUERY_PAGE_SIZE, pageToken });
       for (const item of page.instance_list) {
+        // An instance of another definition (a filter the server ignored) is no news about this code's.
+        if (item.approval_code !== undefined && item.approval_code !== approvalCode) continue;
         const createdMs = Number(item.start_time);
         if (item.start_time === undefined || !Number.isFinite(createdMs) || createdMs <= 0) continue;
         reported.push({ code: item.code, status: nibbleOf(item.status), createdMs });
