@@ -69,7 +69,7 @@ export class DetailScan implements StreamScan {
     // Codes are re-checked side by side: the query and list budgets pace them together.
     await Promise.all(this.ctx.config.approvalCodes.map((approvalCode) => this.recheck(approvalCode, log)));
     await this.pipeline.barrier();
-    this.ctx.emitter.info(`${this.stream}: ${log.summary(this.rechecked.size)}`);
+    if (!log.empty) this.ctx.emitter.info(`${this.stream}: ${log.summary(this.rechecked.size)}`);
     if (log.vanished > 0) {
       this.ctx.emitter.warn(
         `${this.stream}: ${log.vanished} instance(s) emitted earlier are no longer named by the bulk query or the list API (deleted); ` +
