@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { FeishuClient, RetriesExhaustedError } from '../src/feishu/client.js';
 import { FeishuApiError } from '../src/feishu/errors.js';
+import { DEFAULT_SERVER_WAIT_LIMITS, ServerWaitLimitError } from '../src/feishu/server-waits.js';
 import type { AirbyteConnectionStatus, AirbyteMessage } from '../src/kit/protocol.js';
 import { toConnectorError } from '../src/source/errors.js';
 import { catalog, instanceCodes, logs, writeFiles } from '../harness/index.js';
@@ -48,7 +49,7 @@ describe('what each documented code tells the person', () => {
   }
 });
 
-describe('retries run out: the message names the budget of that endpoint', () => {
+describe('retries or server waits run out: the message names the budget of that endpoint', () => {
   const cases: Array<[string, string]> = [
     ['GET /open-apis/approval/v4/instances', 'requests_per_minute'],
     ['GET /open-apis/approval/v4/instances/:code', 'detail_requests_per_minute'],
@@ -59,6 +60,8 @@ describe('retries run out: the message names the budget of that endpoint', () =>
     it(`${endpoint}: ${field}`, () => {
       const error = toConnectorError(new RetriesExhaustedError(endpoint, 9, api(99991400, endpoint, 429)));
       assert.match(error.message, new RegExp(`or lower ${field}\\.$`));
+      const waits = toConnectorError(new ServerWaitLimitError(endpoint, 30_000, 900_000, DEFAULT_SERVER_WAIT_LIMITS, 'LOGID'));
+      assert.match(waits.message, new RegExp(`lower ${field} when other tools share the app`));
     });
   }
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { backoffDelayMs, classifyFailure } from '../src/feishu/retry-policy.js';
 import { FeishuApiError, FeishuTransportError } from '../src/feishu/errors.js';
 import { refreshAfterMs } from '../src/feishu/auth.js';
-import { EARLY_TOLERANCE_MS, pacingIntervalMs, RATE_HEADROOM, RateLimiter, type RateWindow } from '../src/feishu/rate-limiter.js';
+import { EARLY_TOLERANCE_MS, pacingIntervalMs, RateLimiter, type RateWindow } from '../src/feishu/rate-limiter.js';
 import { describeLimit, DOCUMENTED_LIMITS, windowsOf } from '../src/feishu/budgets.js';
 
 const api = (code: number, http = 400, reset?: number) => new FeishuApiError(code, 'msg', http, 'log', 'GET /x', reset);
@@ -60,11 +60,12 @@ describe('refreshAfterMs', () => {
 
 describe('pacingIntervalMs', () => {
   const cases: Array<[string, RateWindow[], number]> = [
-    ['one per-minute window: 2 % below 100/min', [{ limit: 100, windowMs: 60_000 }], 60_000 / 98],
-    ['1,000/min and 50/s: the minute decides', [{ limit: 1000, windowMs: 60_000 }, { limit: 50, windowMs: 1000 }], 60_000 / 980],
-    ['6,000/min and 50/s: the second decides', [{ limit: 6000, windowMs: 60_000 }, { limit: 50, windowMs: 1000 }], 1000 / 49],
-    ['order of the windows does not matter', [{ limit: 50, windowMs: 1000 }, { limit: 1000, windowMs: 60_000 }], 60_000 / 980],
-    ['one a minute', [{ limit: 1, windowMs: 60_000 }], 60_000 / 0.98],
+    // (window + 20 ms of jitter) / (2 % below the limit)
+    ['one per-minute window: 2 % below 100/min', [{ limit: 100, windowMs: 60_000 }], 60_020 / 98],
+    ['1,000/min and 50/s: the minute decides', [{ limit: 1000, windowMs: 60_000 }, { limit: 50, windowMs: 1000 }], 60_020 / 980],
+    ['6,000/min and 50/s: the second decides', [{ limit: 6000, windowMs: 60_000 }, { limit: 50, windowMs: 1000 }], 1020 / 49],
+    ['order of the windows does not matter', [{ limit: 50, windowMs: 1000 }, { limit: 1000, windowMs: 60_000 }], 60_020 / 980],
+    ['one a minute', [{ limit: 1, windowMs: 60_000 }], 60_020 / 0.98],
   ];
   for (const [name, windows, expected] of cases) it(name, () => assert.ok(Math.abs(pacingIntervalMs(windows) - expected) < 1e-9, `${pacingIntervalMs(windows)} vs ${expected}`));
 
@@ -78,8 +79,9 @@ describe('windowsOf / the documented limits', () => {
   it('a two-window limit gives both windows; the documented ones keep 1,000/min below 50/s', () => {
     assert.deepEqual(windowsOf({ perMinute: 1000, perSecond: 50 }), [{ limit: 1000, windowMs: 60_000 }, { limit: 50, windowMs: 1000 }]);
     assert.deepEqual(windowsOf(DOCUMENTED_LIMITS.list), [{ limit: 100, windowMs: 60_000 }]);
-    // At the documented detail limit the pace is 980/min: within 5 % of 1,000 and far below 50/s.
-    assert.ok(Math.abs(60_000 / pacingIntervalMs(windowsOf(DOCUMENTED_LIMITS.detail)) - 980) < 1e-9);
+    // At the documented detail limit the pace is about 980/min: within 5 % of 1,000 and far below 50/s.
+    const pace = 60_000 / pacingIntervalMs(windowsOf(DOCUMENTED_LIMITS.detail));
+    assert.ok(pace > 979 && pace < 980, `${pace}/min`);
     assert.equal(describeLimit(DOCUMENTED_LIMITS.query), '1000/min and 50/s');
   });
 });
@@ -90,17 +92,18 @@ const perMinute = (limit: number, now: () => number) => new RateLimiter([{ limit
 describe('RateLimiter', () => {
   it('each request has its slot one interval after the last; it may leave 10 ms early, never sooner', () => {
     let now = 1_000;
-    const limiter = perMinute(120 / RATE_HEADROOM, () => now); // slots 500 ms apart
+    const limiter = perMinute(120, () => now);
+    const slot = pacingIntervalMs([{ limit: 120, windowMs: 60_000 }]); // about 510 ms
     assert.equal(limiter.delayBeforeNext(), 0, 'the first request goes at once');
     limiter.markSent();
-    assert.ok(Math.abs(limiter.delayBeforeNext() - (500 - EARLY_TOLERANCE_MS)) < 1e-9);
-    now = 1_495; // a timer 5 ms late against the early edge: within the tolerance, the grid holds
+    assert.ok(Math.abs(limiter.delayBeforeNext() - (slot - EARLY_TOLERANCE_MS)) < 1e-9);
+    now = 1_000 + slot - 5; // a timer 5 ms late against the early edge: within the tolerance, the grid holds
     limiter.markSent();
-    assert.ok(Math.abs(limiter.delayBeforeNext() - (2_000 - EARLY_TOLERANCE_MS - now)) < 1e-9, 'the next slot is 2,000, not 1,995');
+    assert.ok(Math.abs(limiter.delayBeforeNext() - (1_000 + 2 * slot - EARLY_TOLERANCE_MS - now)) < 1e-9, 'the next slot is two intervals after the first send');
     now = 2_700; // a timer far too late: the grid restarts from this send, no catching up
     limiter.markSent();
     now = 2_750;
-    assert.ok(Math.abs(limiter.delayBeforeNext() - (3_200 - EARLY_TOLERANCE_MS - now)) < 1e-9);
+    assert.ok(Math.abs(limiter.delayBeforeNext() - (2_700 + slot - EARLY_TOLERANCE_MS - now)) < 1e-9);
     now = 10_000;
     assert.equal(limiter.delayBeforeNext(), 0, 'an idle budget does not bank requests for a burst');
     limiter.markSent();
@@ -143,13 +146,13 @@ describe('RateLimiter', () => {
 
   it('a budget finer than timers sends the requests of 10 ms per wake-up', () => {
     const now = 0;
-    const limiter = perMinute(100_000 / RATE_HEADROOM, () => now); // one slot per 0.6 ms
+    const limiter = perMinute(100_000, () => now); // one slot per 0.61 ms
     let sent = 0;
     while (limiter.delayBeforeNext() === 0) {
       limiter.markSent();
       sent++;
     }
-    assert.equal(sent, 1 + Math.floor(EARLY_TOLERANCE_MS / 0.6));
+    assert.equal(sent, 1 + Math.floor(EARLY_TOLERANCE_MS / pacingIntervalMs([{ limit: 100_000, windowMs: 60_000 }])));
   });
 
   it('after a throttle nobody goes before the reset, and the pace drops then recovers', () => {
@@ -158,13 +161,14 @@ describe('RateLimiter', () => {
     limiter.markSent();
     limiter.onThrottled(3000);
     assert.ok(Math.abs(limiter.delayBeforeNext() - 3000) < 1e-9);
-    assert.ok(limiter.ratePerMinute < 600 * RATE_HEADROOM);
+    const pace = 60_000 / pacingIntervalMs([{ limit: 600, windowMs: 60_000 }]);
+    assert.ok(limiter.ratePerMinute < pace);
     for (let i = 0; i < 2000; i++) limiter.onSuccess();
-    assert.ok(Math.abs(limiter.ratePerMinute - 600 * RATE_HEADROOM) < 1e-9);
+    assert.ok(Math.abs(limiter.ratePerMinute - pace) < 1e-9);
   });
 
   it('serves waiting callers one at a time at the budget', async () => {
-    const limiter = perMinute(1200 / RATE_HEADROOM, Date.now);
+    const limiter = perMinute(1200, Date.now); // about 50 ms apart
     const sent: number[] = [];
     await Promise.all(Array.from({ length: 6 }, () => limiter.acquire().then(() => sent.push(Date.now()))));
     for (let i = 1; i < sent.length; i++) assert.ok(sent[i]! - sent[i - 1]! >= 50 - EARLY_TOLERANCE_MS - 1, `gap ${sent[i]! - sent[i - 1]!} ms`);
