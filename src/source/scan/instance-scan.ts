@@ -29,6 +29,9 @@ class InstanceScan {
   private readonly byChain = new Map<WindowChain, Partition>();
   private readonly finalisations: Promise<void>[] = [];
   private readonly queue: WorkQueue<WindowNode>;
+  /** Creation-time span of the finished windows, and of all of them, for row estimates. */
+  private doneSpanMs = 0;
+  private readonly totalSpanMs: number;
 
   constructor(
     private readonly ctx: SyncContext,
@@ -42,6 +45,7 @@ class InstanceScan {
       this.byChain.set(partition.chain, partition);
       ctx.emitter.info(partition.describePlan(ctx.config));
     }
+    this.totalSpanMs = this.partitions.reduce((sum, p) => sum + (p.chain.windowCount > 0 ? p.chain.range.endMs - p.chain.range.startMs : 0), 0);
     this.queue = new WorkQueue(ctx.config.maxConcurrency, (node, signal) => this.readNode(node, signal));
   }
 
@@ -55,7 +59,7 @@ class InstanceScan {
       const cursor = chain.cursorMs();
       if (cursor !== undefined) this.cursors.set(chain.partition, cursor);
     }
-    await this.handlers.onCheckpoint(new Map(this.cursors));
+    await this.handlers.onCheckpoint(new Map(this.cursors), true);
   }
 
   /** The queue's work on one window: read its pages, then finalise it beside the queue (it may wait for the next window). */
@@ -111,13 +115,26 @@ class InstanceScan {
       if (pending) await pending;
     }
     node.chain.markDone(node);
+    this.reportProgress(node);
     const before = this.cursors.get(node.chain.partition);
     const after = node.chain.cursorMs();
     if (after !== undefined && after !== before) {
       this.cursors.set(node.chain.partition, after);
-      await this.handlers.onCheckpoint(new Map(this.cursors));
+      await this.handlers.onCheckpoint(new Map(this.cursors), false);
     }
     if (node.chain.finished) partition.report(this.ctx.emitter);
+  }
+
+  private reportProgress(done: WindowNode): void {
+    if (!this.handlers.onProgress) return;
+    this.doneSpanMs += done.window.endMs - done.window.startMs;
+    let windowsDone = 0;
+    let windowsTotal = 0;
+    for (const { chain } of this.partitions) {
+      windowsDone += chain.doneCount;
+      windowsTotal += chain.windowCount;
+    }
+    this.handlers.onProgress({ doneSpanMs: this.doneSpanMs, totalSpanMs: this.totalSpanMs, windowsDone, windowsTotal });
   }
 
   private progressLine(): string {

@@ -1,7 +1,8 @@
 import { FeishuApiError, FeishuCode } from '../../../feishu/errors.js';
 import type { InstanceDetail } from '../../../feishu/types.js';
 import type { AirbyteStateMessage } from '../../../kit/protocol.js';
-import { readCursors, stateBlob, streamBlob, type PartitionCursors } from '../../state.js';
+import { checkpointBlob, startingCursors } from '../../resumable-state.js';
+import { streamBlob, type PartitionCursors } from '../../state.js';
 import type { ScanHandlers, StreamScan, SyncContext, WindowFields } from '../../sync-contract.js';
 import { StreamOutput } from '../stream-output.js';
 import { DetailPipeline } from './detail-pipeline.js';
@@ -18,7 +19,8 @@ export class DetailScan implements StreamScan {
   readonly saved: PartitionCursors;
   readonly handlers: ScanHandlers = {
     onCode: (code, window) => this.onCode(code, window.fields, window.partition),
-    onCheckpoint: (cursors) => this.checkpoint(cursors),
+    onCheckpoint: (cursors, final) => this.checkpoint(cursors, final),
+    onProgress: (progress) => this.out.progress(progress),
   };
   private readonly out: StreamOutput;
   private readonly pipeline: DetailPipeline;
@@ -35,7 +37,7 @@ export class DetailScan implements StreamScan {
     private readonly incremental: boolean,
     private readonly state: AirbyteStateMessage[],
   ) {
-    this.saved = incremental ? readCursors(state, stream) : new Map();
+    this.saved = startingCursors(state, stream, incremental ? 'incremental' : 'full_refresh', ctx.emitter);
     this.out = new StreamOutput(ctx.emitter, stream);
     this.pipeline = new DetailPipeline(ctx.config.detailConcurrency);
   }
@@ -68,13 +70,24 @@ export class DetailScan implements StreamScan {
     return this.pipeline.submit(() => this.fetchAndEmit(code, window, approvalCode));
   }
 
+  /** Waits for details in flight, then sends a STATE held back by pacing; never rejects. */
+  async finish(): Promise<void> {
+    await this.pipeline.barrier().catch(() => {});
+    await this.lastCheckpoint.catch(() => {});
+    await this.out.flushState();
+  }
+
   /** States leave in the order they were asked for, each once the details it covers are written. */
-  private checkpoint(cursors: PartitionCursors): Promise<void> {
+  private checkpoint(cursors: PartitionCursors, final: boolean): Promise<void> {
     const covered = this.pipeline.barrier();
+    // Awaited below only if the checkpoints before it succeeded; its failure must not go unheard otherwise.
+    covered.catch(() => {});
     this.lastCheckpoint = this.lastCheckpoint.then(async () => {
       await covered;
-      if (!this.incremental) return;
-      await this.out.state({ ...stateBlob(cursors), pending: this.prune() });
+      const blob = this.incremental
+        ? () => ({ ...checkpointBlob(cursors, 'incremental', final), pending: this.prune() })
+        : () => checkpointBlob(cursors, 'full_refresh', final);
+      await this.out.state(blob, final);
     });
     return this.lastCheckpoint;
   }
