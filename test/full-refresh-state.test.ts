@@ -1,0 +1,92 @@
+/**
+ * Issue 13 §2: a STATE in every sync mode. A full refresh ends each stream with a STATE whose
+ * recordCounts sum to its records, and an interrupted full refresh that the platform retries with
+ * its last STATE resumes from it (resumable full refresh); a finished one starts over.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import type { AirbyteMessage } from '../src/kit/protocol.js';
+import { catalog, committedPrefix, instanceCodes, lastState, logs, records, runConnectorUntilKilled, states, writeFiles } from '../harness/index.js';
+import { runCli, withMessages } from './helpers/connector.js';
+import { emulatorConfig } from './helpers/fixtures.js';
+import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
+
+const STREAMS = ['approval_instances', 'approval_instance_details'];
+
+/** Per stream: the records it wrote and the sum of the recordCounts of its STATEs. */
+function countsByStream(messages: AirbyteMessage[]): Record<string, { records: number; counted: number; states: number }> {
+  const out: Record<string, { records: number; counted: number; states: number }> = {};
+  const of = (name: string) => (out[name] ??= { records: 0, counted: 0, states: 0 });
+  for (const m of messages) {
+    if (m.type === 'RECORD') of(m.record.stream).records++;
+    if (m.type === 'STATE') {
+      const entry = of(m.state.stream!.stream_descriptor.name);
+      entry.counted += m.state.sourceStats!.recordCount!;
+      entry.states++;
+    }
+  }
+  return out;
+}
+
+describe('full refresh: STATE messages and resume', () => {
+  let emulator: FeishuEmulator;
+  before(async () => {
+    emulator = await startEmulator({ seed: 41, codeCount: 2, instancesPerCode: 2500, latencyMs: 4, listRateLimit: null, detailRateLimit: null });
+  });
+  after(() => emulator.stop());
+
+  it('both streams end with a STATE whose recordCounts sum to their records, marked complete', async () => {
+    const small = await startEmulator({ seed: 42, codeCount: 2, instancesPerCode: 120, listRateLimit: null, detailRateLimit: null });
+    try {
+      const files = writeFiles({ 'config.json': emulatorConfig(small, { detail_requests_per_second: 1000 }), 'catalog.json': catalog('full_refresh', STREAMS) });
+      const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
+      assert.equal(run.code, 0);
+      const counts = countsByStream(run.messages);
+      for (const stream of STREAMS) {
+        assert.equal(counts[stream]!.records, 240, `${stream}: every instance`);
+        assert.equal(counts[stream]!.counted, counts[stream]!.records, `${stream}: recordCounts sum to its records`);
+        // The stream's last message before COMPLETE is its final STATE.
+        const complete = run.messages.findIndex((m) => m.type === 'TRACE' && m.trace.stream_status?.stream_descriptor.name === stream && m.trace.stream_status.status === 'COMPLETE');
+        const lastOwn = run.messages.slice(0, complete).findLast((m) => (m.type === 'RECORD' && m.record.stream === stream) || (m.type === 'STATE' && m.state.stream?.stream_descriptor.name === stream));
+        assert.equal(lastOwn?.type, 'STATE', `${stream} ends with a STATE`);
+        assert.deepEqual(lastState(run.messages, stream)!.stream!.stream_state!['full_refresh'], { complete: true });
+      }
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('a finished full refresh given as state, or an incremental state, starts over from start_date', async () => {
+    const config = { approval_codes: [emulator.approvalCodes[0]] };
+    const first = await sync(emulator, { mode: 'full_refresh', config });
+    const incremental = await sync(emulator, { mode: 'incremental', config });
+    for (const state of [lastState(first.messages)!, lastState(incremental.messages)!]) {
+      const again = await sync(emulator, { mode: 'full_refresh', config, state: [state] });
+      assertSameSet(again.codes, truthCodes(emulator, (t) => t.approvalCode === emulator.approvalCodes[0]), 'a new full refresh reads everything');
+    }
+  });
+
+  for (const killAt of [1500, 3200]) {
+    it(`kill -9 after ${killAt} records, resumed with the last STATE: every instance, and the resumed sync does not start over`, async () => {
+      const config = emulatorConfig(emulator, { window_hours: 2, page_size: 50, max_concurrency: 2 });
+      const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('full_refresh') });
+      const killed = withMessages(await runConnectorUntilKilled(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], killAt));
+      assert.ok(killed.signal === 'SIGKILL', 'the sync was killed before it finished');
+      const committed = committedPrefix(killed.messages);
+      const committedCodes = instanceCodes(committed);
+      assertExactRecordCounts({ ...killed, messages: committed });
+      const resumeFrom = lastState(committed);
+      assert.ok(resumeFrom, 'a STATE reached stdout before the kill');
+      assert.deepEqual(resumeFrom.stream!.stream_state!['full_refresh'], { complete: false });
+      const resumed = await sync(emulator, { mode: 'full_refresh', config, state: [resumeFrom] });
+      assertNoDuplicates(resumed.codes, 'records of the resumed sync');
+      assertExactRecordCounts(resumed);
+      assertSameSet([...committedCodes, ...resumed.codes], truthCodes(emulator), `killed after ${killAt} records, resumed`);
+      assert.ok(resumed.codes.length < 5000, `the resumed full refresh did not start over (${resumed.codes.length} records)`);
+      assert.ok(logs(resumed.messages).some((l) => /resuming an interrupted full refresh/.test(l.message)));
+      assert.deepEqual(lastState(resumed.messages)!.stream!.stream_state!['full_refresh'], { complete: true });
+      assert.equal(states(resumed.messages).reduce((n, s) => n + s.sourceStats!.recordCount!, 0), records(resumed.messages).length);
+    });
+  }
+});
