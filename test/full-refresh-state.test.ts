@@ -36,26 +36,29 @@ describe('full refresh: STATE messages and resume', () => {
   });
   after(() => emulator.stop());
 
-  it('both streams end with a STATE whose recordCounts sum to their records, marked complete', async () => {
-    const small = await startEmulator({ seed: 42, codeCount: 2, instancesPerCode: 120, listRateLimit: null, detailRateLimit: null });
-    try {
-      const files = writeFiles({ 'config.json': emulatorConfig(small, { detail_requests_per_second: 1000 }), 'catalog.json': catalog('full_refresh', STREAMS) });
-      const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
-      assert.equal(run.code, 0);
-      const counts = countsByStream(run.messages);
-      for (const stream of STREAMS) {
-        assert.equal(counts[stream]!.records, 240, `${stream}: every instance`);
-        assert.equal(counts[stream]!.counted, counts[stream]!.records, `${stream}: recordCounts sum to its records`);
-        // The stream's last message before COMPLETE is its final STATE.
-        const complete = run.messages.findIndex((m) => m.type === 'TRACE' && m.trace.stream_status?.stream_descriptor.name === stream && m.trace.stream_status.status === 'COMPLETE');
-        const lastOwn = run.messages.slice(0, complete).findLast((m) => (m.type === 'RECORD' && m.record.stream === stream) || (m.type === 'STATE' && m.state.stream?.stream_descriptor.name === stream));
-        assert.equal(lastOwn?.type, 'STATE', `${stream} ends with a STATE`);
-        assert.deepEqual(lastState(run.messages, stream)!.stream!.stream_state!['full_refresh'], { complete: true });
+  for (const mode of ['full_refresh', 'incremental'] as const) {
+    it(`${mode}: both streams end with a STATE whose recordCounts sum to their records`, async () => {
+      const small = await startEmulator({ seed: 42, codeCount: 2, instancesPerCode: 120, listRateLimit: null, detailRateLimit: null });
+      try {
+        const files = writeFiles({ 'config.json': emulatorConfig(small, { detail_requests_per_second: 1000 }), 'catalog.json': catalog(mode, STREAMS) });
+        const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
+        assert.equal(run.code, 0);
+        const counts = countsByStream(run.messages);
+        for (const stream of STREAMS) {
+          assert.equal(counts[stream]!.records, 240, `${stream}: every instance`);
+          assert.equal(counts[stream]!.counted, counts[stream]!.records, `${stream}: recordCounts sum to its records`);
+          // The stream's last message before COMPLETE is its final STATE.
+          const complete = run.messages.findIndex((m) => m.type === 'TRACE' && m.trace.stream_status?.stream_descriptor.name === stream && m.trace.stream_status.status === 'COMPLETE');
+          const lastOwn = run.messages.slice(0, complete).findLast((m) => (m.type === 'RECORD' && m.record.stream === stream) || (m.type === 'STATE' && m.state.stream?.stream_descriptor.name === stream));
+          assert.equal(lastOwn?.type, 'STATE', `${stream} ends with a STATE`);
+          const marker = lastState(run.messages, stream)!.stream!.stream_state!['full_refresh'];
+          assert.deepEqual(marker, mode === 'full_refresh' ? { complete: true } : undefined, 'only a full refresh marks its STATE');
+        }
+      } finally {
+        await small.stop();
       }
-    } finally {
-      await small.stop();
-    }
-  });
+    });
+  }
 
   it('a finished full refresh given as state, or an incremental state, starts over from start_date', async () => {
     const config = { approval_codes: [emulator.approvalCodes[0]] };
