@@ -52,4 +52,22 @@ describe('a stream whose API is denied does not sink the others', () => {
       assert.equal(run.messages.at(-1)?.type, 'TRACE', 'the TRACE ERROR comes last');
     });
   }
+
+  it('a detail that fails for good mid-sync, while many detail fetches wait for room: the list stream still completes, no hang', async () => {
+    const failing = await startEmulator({ seed: 52, codeCount: 2, instancesPerCode: 300, listRateLimit: null, detailRateLimit: null, hostileDetailFail: 0.02 });
+    try {
+      const config = emulatorConfig(failing, { detail_requests_per_second: 1000, detail_max_concurrency: 4, max_retries: 1 });
+      const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('incremental', [DETAILS, LIST]) });
+      const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], { timeoutMs: 60_000 });
+      assert.equal(run.signal, null, 'the sync ended by itself');
+      assert.equal(run.code, 1);
+      assertSameSet(instanceCodes(run.messages, LIST), truthCodes(failing), `${LIST} vs truth`);
+      const errors = traces(run.messages, 'ERROR');
+      assert.equal(errors.length, 1);
+      assert.match(errors[0]!.error!.message, /did not sync successfully: approval_instance_details: .*1395001/);
+      assert.equal(errors[0]!.error!.failure_type, 'transient_error');
+    } finally {
+      await failing.stop();
+    }
+  });
 });
