@@ -174,11 +174,10 @@ export function handleList(ctx: ApiContext, query: URLSearchParams, nowMs: numbe
   // Look ahead for one more visible instance so has_more is exact (never a trailing empty page).
   while (i < snapshot.hi && !dataset.isListable(ids[i] as number, visibleAt)) i++;
   const hasMore = i < snapshot.hi;
-  return ok({
-    instance_code_list: codes,
-    page_token: hasMore ? ctx.pageTokens.issue(snapshot, i, nowMs) : '',
-    has_more: hasMore,
-  });
+  // As documented, page_token is absent (not empty) on the last page.
+  const data: Record<string, unknown> = { instance_code_list: codes, has_more: hasMore };
+  if (hasMore) data['page_token'] = ctx.pageTokens.issue(snapshot, i, nowMs);
+  return ok(data);
 }
 
 export function approvalName(ctx: ApiContext, approvalCode: string): string {

@@ -73,12 +73,21 @@ export function serialNumber(record: InstanceRecord): string {
 
 const HOUR_MS = 3_600_000;
 
+interface UserIdBearer {
+  user_id?: string;
+  user_id_list?: string[];
+  cc_user_list?: Array<{ user_id: string }>;
+  ext?: string;
+}
+
 /** Without contact:user.employee_id:readonly, Feishu leaves every user_id empty, silently. */
-function hideUserIds<T extends { user_id?: string; user_id_list?: string[]; cc_user_list?: Array<{ user_id: string }> }>(item: T): T {
+function hideUserIds<T extends UserIdBearer>(item: T): T {
   const out: T = { ...item };
   if (out.user_id !== undefined) out.user_id = '';
   if (out.user_id_list) out.user_id_list = out.user_id_list.map(() => '');
   if (out.cc_user_list) out.cc_user_list = out.cc_user_list.map((c) => ({ ...c, user_id: '' }));
+  // The timeline's ext is emulator-made JSON with the same keys, so it is hidden the same way.
+  if (out.ext !== undefined) out.ext = JSON.stringify(hideUserIds(JSON.parse(out.ext) as UserIdBearer));
   return out;
 }
 
@@ -93,18 +102,21 @@ export interface DetailContext {
 export function buildInstanceDetail(record: InstanceRecord, ctx: DetailContext, nowMs: number): InstanceDetail {
   const facts = deriveFacts(record, ctx.pendingRatio);
   const state = statusStateAt(record, ctx.pendingRatio, nowMs);
-  const pending = state.processStatus === 'PENDING';
+  // A PENDING instance deleted by the admin API ends there: its process closes with DELETE.
+  const deletedWhilePending = state.processStatus === 'PENDING' && state.deletedAtMs !== undefined;
+  const pending = state.processStatus === 'PENDING' && !deletedWhilePending;
   // A PENDING instance shows its planned process cut at now; a forced PENDING one ends later.
   const plannedEnd = facts.finalAtMs > nowMs ? facts.finalAtMs : nowMs + HOUR_MS;
+  const outcome = deletedWhilePending ? 'DELETED' : pending ? facts.finalStatus : state.processStatus;
   const process = buildProcess({
     salt: record.salt,
     createMs: record.createTimeMs,
     requester: facts.requester,
-    outcome: pending ? facts.finalStatus : (state.processStatus as 'APPROVED' | 'REJECTED' | 'CANCELED' | 'DELETED'),
-    endMs: pending ? plannedEnd : state.processEndMs,
-    cutMs: pending ? Math.min(nowMs, state.deletedAtMs ?? nowMs) : Number.MAX_SAFE_INTEGER,
+    outcome: outcome as 'APPROVED' | 'REJECTED' | 'CANCELED' | 'DELETED',
+    endMs: deletedWhilePending ? (state.deletedAtMs as number) : pending ? plannedEnd : state.processEndMs,
+    cutMs: pending ? nowMs : Number.MAX_SAFE_INTEGER,
     revokedAtMs: state.revokedAtMs,
-    deletedAtMs: state.deletedAtMs,
+    deletedAtMs: deletedWhilePending ? undefined : state.deletedAtMs,
   });
   const formRng = mulberry32((record.salt ^ 0x27d4eb2f) >>> 0);
   const hide = !ctx.employeeIdScope;

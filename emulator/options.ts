@@ -3,7 +3,8 @@
  *
  * Options fall in two groups. Data-set options (seed, codes, counts, span, edge instances, pending
  * ratio) shape the generated instances and are fixed once the emulator exists; behaviour knobs
- * (latency, faults, limits, TTLs, bounds, quota, credentials) can be changed at run time through
+ * (latency, faults, per-endpoint limits, query lag, scopes and denied endpoints, TTLs, bounds,
+ * quota, credentials) can be changed at run time through
  * `FeishuEmulator.configure` or `POST /_emulator/config`.
  */
 

@@ -3,8 +3,9 @@
  * that speaks the emulated Feishu Open API.
  *
  * Per API request the gateway steps run in this order, as the connector must handle them:
- * latency (applied to every answer, errors included) → quota → auth → rate limit → injected
- * faults → the endpoint handler.
+ * latency (applied to every answer, errors included) → quota → auth → the endpoint's own rate
+ * limit (list, definition, detail and bulk query each count apart) → injected faults → denied
+ * permission (1390009) → the endpoint handler.
  * Hostile mode (hostile.ts, every switch off by default) hooks in after auth and reshapes answers.
  */
 import { setMaxListeners } from 'node:events';

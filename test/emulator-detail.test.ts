@@ -169,12 +169,16 @@ describe('Emulator instance detail', { concurrency: true }, () => {
   });
 
   test('user_id is empty unless the app has the employee-id scope', async () => {
-    await withEmulator({ codeCount: 1, instancesPerCode: 30, pendingRatio: 0 }, async (emu, tok) => {
+    await withEmulator({ codeCount: 1, instancesPerCode: 80, pendingRatio: 0 }, async (emu, tok) => {
       const userIds = (d: Obj): string[] => [
         d['user_id'] as string,
         ...(d['task_list'] as Obj[]).filter((t) => t['type'] !== 'AUTO_PASS' && t['type'] !== 'AUTO_REJECT').map((t) => t['user_id'] as string),
         ...(d['comment_list'] as Obj[]).map((c) => c['user_id'] as string),
         ...(d['timeline'] as Obj[]).filter((e) => e['open_id'] !== '').map((e) => e['user_id'] as string),
+        ...(d['timeline'] as Obj[]).flatMap((e) => {
+          const ext = JSON.parse(e['ext'] as string) as { user_id?: string; user_id_list?: string[] };
+          return [...(ext.user_id === undefined ? [] : [ext.user_id]), ...(ext.user_id_list ?? []), ...((e['user_id_list'] as string[] | undefined) ?? [])];
+        }),
       ];
       const without = await details(emu, tok);
       assert.ok(without.every((d) => userIds(d).every((u) => u === '')));
@@ -182,6 +186,7 @@ describe('Emulator instance detail', { concurrency: true }, () => {
       emu.configure({ employeeIdScope: true });
       const withScope = await details(emu, tok);
       assert.ok(withScope.every((d) => userIds(d).every((u) => /^[0-9a-f]{8}$/.test(u))));
+      assert.ok(withScope.some((d) => (d['timeline'] as Obj[]).some((e) => (e['ext'] as string).includes('user_id'))), 'some ext names users');
       assert.deepEqual(withScope.map((d) => d['open_id']), without.map((d) => d['open_id']));
     });
   });

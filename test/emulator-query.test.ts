@@ -218,14 +218,26 @@ describe('Emulator bulk query and status changes', { concurrency: true }, () => 
       assert.equal(all.length, 39);
       assert.ok(!all.includes(hard));
       assert.ok(emu.truth(code).some((t) => t.instanceCode === soft), 'a DELETED instance stays in the truth (and the list)');
+      // A PENDING instance deleted: its open tasks close and the timeline ends with DELETE.
+      const open = emu.truth(code)[5]?.instanceCode as string;
+      emu.setInstanceStatus(open, 'PENDING');
+      assert.ok(((await detail(emu, tok, open)).body['data'] as { task_list: Array<Record<string, unknown>> }).task_list.some((t) => t['status'] === 'PENDING'));
+      emu.deleteInstance(open, 'status');
+      const closed = (await detail(emu, tok, open)).body['data'] as { status: string; end_time: string; task_list: Array<Record<string, unknown>>; timeline: Array<Record<string, unknown>> };
+      assert.equal(closed.status, 'DELETED');
+      assert.notEqual(closed.end_time, '0');
+      assert.ok(closed.task_list.every((t) => t['status'] !== 'PENDING' && t['end_time'] !== '0'));
+      assert.deepEqual(closed.timeline.filter((e) => e['type'] === 'DELETE').length, 1);
+      assert.equal(closed.timeline[closed.timeline.length - 1]?.['type'], 'DELETE');
     });
   });
 
   test('PENDING -> final through the admin API; the lagging query sees it only later', async () => {
     await withEmulator({ codeCount: 1, instancesPerCode: 40, pendingRatio: 1, queryLagMs: 400 }, async (emu, tok) => {
       const code = emu.approvalCodes[0] as string;
-      await sleep(450); // instances the emulator knew at start are visible to the lagging query now
-      // Hours-later pending ones stay PENDING for this whole test.
+      // "Soon" pending instances finalise 1-5 s after start; the others stay PENDING for hours, so
+      // after this wait the PENDING ones stay so for the whole test.
+      await sleep(5500);
       const pending = emu.statuses(code).filter((s) => s.status === 'PENDING').map((s) => s.instanceCode);
       const target = pending[0] as string;
       const before = (await detail(emu, tok, target)).body['data'] as Record<string, unknown>;

@@ -152,7 +152,7 @@ export class FeishuClient {
       let tokenRefreshed = false;
       for (;;) {
         const token = await this.waits.around('a tenant access token', this.tokens.get(req.signal));
-        await this.waits.around(`a turn in the budget of ${budgetName(budget, this.listBudget)}`, budget.acquire(req.signal));
+        await this.waits.around(budget === this.listBudget ? 'a turn in the list API budget' : 'a turn in the detail API budget', budget.acquire(req.signal));
         this.stats.requests++;
         if (counters) counters.requests++;
         try {
@@ -194,8 +194,4 @@ export class FeishuClient {
       }
     }
   }
-}
-
-function budgetName(budget: RateLimiter, listBudget: RateLimiter): string {
-  return `${budget === listBudget ? 'the list API' : 'the detail API'} (${Math.round(budget.ratePerMinute)}/min)`;
 }

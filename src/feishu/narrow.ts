@@ -23,26 +23,19 @@ export function narrowApprovalDefinition(data: Record<string, unknown>): Approva
   return { approval_name: text(data['approval_name']), approval_code: text(data['approval_code']), status: text(data['status']) };
 }
 
+const DETAIL_TEXTS = ['approval_code', 'approval_name', 'serial_number', 'status', 'start_time', 'end_time', 'user_id', 'open_id', 'department_id', 'uuid', 'form'] as const;
+const DETAIL_LISTS = ['task_list', 'comment_list', 'timeline'] as const;
+
 /** Every field is kept; the typed ones only when their type is right. `instance_code` falls back to the code asked for. */
 export function narrowInstanceDetail(data: Record<string, unknown>, instanceCode: string): InstanceDetail {
-  return {
-    ...data,
-    approval_code: text(data['approval_code']),
-    approval_name: text(data['approval_name']),
-    instance_code: text(data['instance_code']) ?? instanceCode,
-    serial_number: text(data['serial_number']),
-    status: text(data['status']),
-    start_time: text(data['start_time']),
-    end_time: text(data['end_time']),
-    user_id: text(data['user_id']),
-    open_id: text(data['open_id']),
-    department_id: text(data['department_id']),
-    uuid: text(data['uuid']),
-    form: text(data['form']),
-    task_list: list(data['task_list']),
-    comment_list: list(data['comment_list']),
-    timeline: list(data['timeline']),
-  };
+  return { ...data, ...pick(data, DETAIL_TEXTS, text), ...pick(data, DETAIL_LISTS, list), instance_code: text(data['instance_code']) ?? instanceCode };
+}
+
+/** `keys` of `data` narrowed by `narrow`; a key whose value does not narrow is set to undefined, hiding the odd value. */
+function pick<K extends string, T>(data: Record<string, unknown>, keys: readonly K[], narrow: (value: unknown) => T | undefined): Partial<Record<K, T>> {
+  const out: Partial<Record<K, T>> = {};
+  for (const key of keys) out[key] = narrow(data[key]);
+  return out;
 }
 
 function text(value: unknown): string | undefined {

@@ -26,18 +26,14 @@ export class WaitWatch {
   ) {}
 
   /** Resolves as `task` does, while the watch knows that the client waits for `what`. */
-  async around<T>(what: string, task: Promise<T>): Promise<T> {
+  around<T>(what: string, task: Promise<T>): Promise<T> {
     const wait = { what, sinceMs: this.now() };
     this.waits.add(wait);
     if (!this.timer) {
       this.timer = setInterval(() => this.tick(), this.everyMs);
       this.timer.unref(); // the waits themselves keep the process alive, not the watch
     }
-    try {
-      return await task;
-    } finally {
-      this.waits.delete(wait);
-    }
+    return task.finally(() => this.waits.delete(wait));
   }
 
   close(): void {

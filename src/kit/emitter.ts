@@ -47,8 +47,9 @@ export class Emitter implements Logger {
   private drain: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly minRank: number;
-  /** Templates whose fixed text was found free of secrets, with the redactor version it was checked at. */
-  private readonly cleanTemplates = new WeakMap<RecordLineTemplate, number>();
+  /** The last template found free of secrets, and the redactor version it was checked at (a stream uses one at a time). */
+  private cleanTemplate: RecordLineTemplate | undefined;
+  private cleanTemplateVersion = -1;
 
   constructor(
     private readonly out: Writable,
@@ -76,9 +77,10 @@ export class Emitter implements Logger {
 
   private templateIsClean(template: RecordLineTemplate): boolean {
     const version = this.redactor.version;
-    if (this.cleanTemplates.get(template) === version) return true;
+    if (this.cleanTemplate === template && this.cleanTemplateVersion === version) return true;
     if (this.redactor.mayHoldSecret(template.fixedText)) return false;
-    this.cleanTemplates.set(template, version);
+    this.cleanTemplate = template;
+    this.cleanTemplateVersion = version;
     return true;
   }
 

@@ -19,7 +19,8 @@ export function isFeishuFailure(error: unknown): error is FeishuApiError | Feish
  * Feishu's failures in the words of the person who configured the connector:
  * which field or value to fix, or that waiting will help. The only place that
  * knows both Feishu codes and Airbyte failure types. Anything else becomes a
- * system error that keeps the original stack.
+ * system error that keeps the original stack. Longer than a screen on purpose:
+ * it is the one table from Feishu's codes to the user's words, read top to bottom.
  */
 export function toConnectorError(error: unknown, context: ErrorContext = {}): ConnectorError {
   if (error instanceof ConnectorError) return error;

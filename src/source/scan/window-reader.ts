@@ -3,7 +3,7 @@ import type { InstanceCodePage, ListInstanceCodesRequest } from '../../feishu/ty
 import { ConnectorError, TransientError } from '../../kit/errors.js';
 import { CodeHashes, hashCode } from './code-hashes.js';
 import type { WindowNode } from './window-chain.js';
-import { queryBounds } from './windows.js';
+import { queryBounds, type Window } from './windows.js';
 
 export interface WindowReaderDeps {
   listPage(req: ListInstanceCodesRequest, signal: AbortSignal): Promise<InstanceCodePage>;
@@ -37,68 +37,99 @@ export type WindowOutcome = { kind: 'fetched'; tail: string[] } | { kind: 'split
  * Page tokens are scroll cursors that expire: on expiry the window starts
  * over and skips every code it already handled, so nothing is lost or doubled.
  */
-export async function readWindow(node: WindowNode, deps: WindowReaderDeps, signal: AbortSignal): Promise<WindowOutcome> {
-  const bounds = queryBounds(node.window, node.chain.range);
-  // Codes handled so far, as hashes (see CodeHashes); a Set only once a restart needs them (rare).
-  const handled = new CodeHashes();
-  let seen: Set<number> | undefined;
-  const tail: string[] = [];
-  const head = new Set<string>();
-  let pageToken: string | undefined;
-  let firstPage = true;
-  let restarts = 0;
-  for (;;) {
-    let page: InstanceCodePage;
-    try {
-      page = await deps.listPage(
-        { approvalCode: node.chain.partition, startMs: bounds.startMs, endMs: bounds.endMs, pageSize: deps.pageSize, pageToken },
-        signal,
-      );
-    } catch (error) {
-      if (!isExpiredPageToken(error, pageToken)) throw error;
-      if (restarts >= MAX_RESTARTS_WITHOUT_PROGRESS) throw restartsExhausted(node, restarts, error);
-      restarts++;
-      deps.onPageTokenExpired(node);
-      seen ??= handled.toSet();
-      pageToken = undefined;
-      continue;
-    }
-    if (pageToken !== undefined) restarts = 0;
-    if (firstPage) {
-      firstPage = false;
-      if (page.has_more) {
-        const parts = deps.splitParts(node);
-        if (parts > 1) {
-          // The page is dropped: the parts list its codes again, in their own windows.
-          deps.enqueue(node.chain.split(node, parts));
-          return { kind: 'split' };
-        }
+export function readWindow(node: WindowNode, deps: WindowReaderDeps, signal: AbortSignal): Promise<WindowOutcome> {
+  return new WindowRead(node, deps, signal).run();
+}
+
+/** The state of one window's read: the codes handled so far, its held-back head and tail, and its page token. */
+class WindowRead {
+  private readonly bounds: Window;
+  /** Codes handled so far, as hashes (see CodeHashes); a Set only once a restart needs them (rare). */
+  private readonly handled = new CodeHashes();
+  private seen: Set<number> | undefined;
+  private readonly tail: string[] = [];
+  private readonly head = new Set<string>();
+  private pageToken: string | undefined;
+  private restarts = 0;
+
+  constructor(
+    private readonly node: WindowNode,
+    private readonly deps: WindowReaderDeps,
+    private readonly signal: AbortSignal,
+  ) {
+    this.bounds = queryBounds(node.window, node.chain.range);
+  }
+
+  async run(): Promise<WindowOutcome> {
+    let page = await this.nextPage();
+    if (page.has_more) {
+      const parts = this.deps.splitParts(this.node);
+      if (parts > 1) {
+        // The page is dropped: the parts list its codes again, in their own windows.
+        this.deps.enqueue(this.node.chain.split(this.node, parts));
+        return { kind: 'split' };
       }
     }
-    for (const code of page.instance_code_list) {
+    for (;;) {
+      await this.take(page.instance_code_list);
+      if (this.head.size >= EDGE_CODES || !page.has_more) this.node.setHead(this.head);
+      if (!page.has_more) return { kind: 'fetched', tail: this.tail };
+      this.advance(page.page_token);
+      page = await this.nextPage();
+    }
+  }
+
+  /** The page at the current token; when that token has expired, the window's first page again. */
+  private async nextPage(): Promise<InstanceCodePage> {
+    for (;;) {
+      const { node, bounds, pageToken } = this;
+      try {
+        const page = await this.deps.listPage(
+          { approvalCode: node.chain.partition, startMs: bounds.startMs, endMs: bounds.endMs, pageSize: this.deps.pageSize, pageToken },
+          this.signal,
+        );
+        if (pageToken !== undefined) this.restarts = 0;
+        return page;
+      } catch (error) {
+        if (!isExpiredPageToken(error, pageToken)) throw error;
+        if (this.restarts >= MAX_RESTARTS_WITHOUT_PROGRESS) throw restartsExhausted(node, this.restarts, error);
+        this.restarts++;
+        this.deps.onPageTokenExpired(node);
+        this.seen ??= this.handled.toSet();
+        this.pageToken = undefined;
+      }
+    }
+  }
+
+  /** Handles a page's codes (after a restart, only those not handled before), emitting all but the last EDGE_CODES. */
+  private async take(codes: string[]): Promise<void> {
+    const { seen, head, tail } = this;
+    for (const code of codes) {
       if (seen) {
         const hash = hashCode(code);
         if (seen.has(hash)) continue;
         seen.add(hash);
       } else {
-        handled.add(code);
+        this.handled.add(code);
       }
       if (head.size < EDGE_CODES) head.add(code);
       tail.push(code);
       if (tail.length > EDGE_CODES) {
-        const pending = deps.emit(tail.shift() as string, node);
+        const pending = this.deps.emit(tail.shift() as string, this.node);
         if (pending) await pending;
       }
     }
-    if (head.size >= EDGE_CODES || !page.has_more) node.setHead(head);
-    if (!page.has_more) return { kind: 'fetched', tail };
-    if (!page.page_token || page.page_token === pageToken) {
+  }
+
+  /** Moves to the next page's token, refusing one that would loop. */
+  private advance(next: string): void {
+    if (!next || next === this.pageToken) {
       throw new ConnectorError(
         'system_error',
-        `The list API returned has_more=true with ${page.page_token ? 'the same page_token again' : 'no page_token'} for approval code '${node.chain.partition}'; stopping to avoid a loop.`,
+        `The list API returned has_more=true with ${next ? 'the same page_token again' : 'no page_token'} for approval code '${this.node.chain.partition}'; stopping to avoid a loop.`,
       );
     }
-    pageToken = page.page_token;
+    this.pageToken = next;
   }
 }
 

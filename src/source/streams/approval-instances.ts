@@ -2,24 +2,18 @@ import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../kit/protoc
 import { RecordLineTemplate } from '../../kit/record-template.js';
 import { checkpointBlob, startingCursors } from '../resumable-state.js';
 import type { ScanWindow, StreamScan, SyncContext } from '../sync-contract.js';
-import { Stream, TIMESTAMP } from './stream.js';
+import { recordSchema, Stream, TIMESTAMP } from './stream.js';
 import { StreamOutput } from './stream-output.js';
 
 /** One record per approval instance code, with the creation-time window it was listed in. */
 export class ApprovalInstancesStream extends Stream {
   readonly name = 'approval_instances';
-  readonly jsonSchema: JsonObject = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    type: 'object',
-    additionalProperties: true,
-    required: ['approval_code', 'instance_code', 'created_after', 'created_before'],
-    properties: {
-      approval_code: { type: 'string', description: 'Code of the approval definition.' },
-      instance_code: { type: 'string', description: 'Code of the approval instance (primary key).' },
-      created_after: { ...TIMESTAMP, description: 'Start of the creation-time window the instance was listed in.' },
-      created_before: { ...TIMESTAMP, description: 'End of that window (the cursor).' },
-    },
-  };
+  readonly jsonSchema: JsonObject = recordSchema(['approval_code', 'instance_code', 'created_after', 'created_before'], {
+    approval_code: { type: 'string', description: 'Code of the approval definition.' },
+    instance_code: { type: 'string', description: 'Code of the approval instance (primary key).' },
+    created_after: { ...TIMESTAMP, description: 'Start of the creation-time window the instance was listed in.' },
+    created_before: { ...TIMESTAMP, description: 'End of that window (the cursor).' },
+  });
 
   prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan {
     const saved = startingCursors(state, this.name, mode, ctx.emitter);

@@ -33,3 +33,8 @@ export abstract class Stream {
 }
 
 export const TIMESTAMP = { type: 'string', format: 'date-time', airbyte_type: 'timestamp_with_timezone' } as const;
+
+/** A record's JSON schema: draft-07, open to fields Feishu may add later. */
+export function recordSchema(required: string[], properties: JsonObject): JsonObject {
+  return { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', additionalProperties: true, required, properties };
+}
