@@ -92,4 +92,25 @@ describe('full refresh: STATE messages and resume', () => {
       assert.equal(states(resumed.messages).reduce((n, s) => n + s.sourceStats!.recordCount!, 0), records(resumed.messages).length);
     });
   }
+
+  it('details in full refresh: killed after 500 records, resumed with the last STATE: every instance has its detail', async () => {
+    const slow = await startEmulator({ seed: 43, codeCount: 2, instancesPerCode: 400, latencyMs: 5, listRateLimit: null, detailRateLimit: null });
+    try {
+      const config = emulatorConfig(slow, { window_hours: 2, detail_requests_per_second: 1000, detail_max_concurrency: 2 });
+      const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('full_refresh', ['approval_instance_details']) });
+      const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
+      const killed = withMessages(await runConnectorUntilKilled(args, 500));
+      const committed = committedPrefix(killed.messages);
+      const resumeFrom = lastState(committed);
+      assert.ok(resumeFrom, 'a STATE reached stdout before the kill');
+      const stateFile = writeFiles({ 'state.json': [resumeFrom] });
+      const resumed = await runCli([...args, '--state', stateFile['state.json']!]);
+      assert.equal(resumed.code, 0);
+      const resumedCodes = instanceCodes(resumed.messages);
+      assertSameSet([...instanceCodes(committed), ...resumedCodes], truthCodes(slow), 'details: committed + resumed');
+      assert.ok(resumedCodes.length < 800, `the resumed full refresh did not start over (${resumedCodes.length} records)`);
+    } finally {
+      await slow.stop();
+    }
+  });
 });
