@@ -3,6 +3,7 @@ import { toConnectorError } from '../errors.js';
 import type { PartitionCursors } from '../state.js';
 import type { ScanHandlers, SyncContext } from '../sync-contract.js';
 import { iso, Partition } from './partition.js';
+import { scanOrder } from './scan-order.js';
 import type { WindowChain, WindowNode } from './window-chain.js';
 import { isExpiredPageToken, readWindow } from './window-reader.js';
 import { WorkQueue } from './work-queue.js';
@@ -50,7 +51,7 @@ class InstanceScan {
   }
 
   async run(): Promise<void> {
-    this.queue.push(...interleave(this.partitions.map((p) => p.chain)));
+    this.queue.push(...scanOrder(this.partitions.map((p) => p.chain.nodes)));
     await this.queue.start();
     await Promise.all(this.finalisations);
     for (const partition of this.partitions) if (partition.chain.windowCount === 0) partition.report(this.ctx.emitter);
@@ -150,13 +151,4 @@ class InstanceScan {
     }
     return `Progress: ${done}/${total} window(s) done, ${codes} instance code(s), ${requests} list request(s)`;
   }
-}
-
-/** Round-robin over partitions, so every approval code advances from its oldest window on. */
-function interleave(chains: WindowChain[]): WindowNode[] {
-  const out: WindowNode[] = [];
-  const lists = chains.map((c) => c.nodes);
-  const longest = Math.max(0, ...lists.map((l) => l.length));
-  for (let i = 0; i < longest; i++) for (const list of lists) if (list[i]) out.push(list[i]!);
-  return out;
 }
