@@ -7,16 +7,18 @@ import type { AirbyteMessage } from '../src/kit/protocol.js';
 import { ESTIMATE_GAP_MS, estimateRows, MIN_STATE_GAP_MS, nextStateAtMs, STATE_BYTES_PER_MINUTE } from '../src/source/streams/pacing.js';
 import { StreamOutput } from '../src/source/streams/stream-output.js';
 
-describe('estimateRows: rows so far + their density over the span read × the span still to read', () => {
-  const cases: { name: string; rowsSoFar: number; doneSpanMs: number; totalSpanMs: number; expected: number | undefined }[] = [
-    { name: 'nothing read yet: no estimate', rowsSoFar: 0, doneSpanMs: 0, totalSpanMs: 100, expected: undefined },
-    { name: 'an empty range: no estimate', rowsSoFar: 0, doneSpanMs: 0, totalSpanMs: 0, expected: undefined },
-    { name: 'a quarter read, 50 rows: 200', rowsSoFar: 50, doneSpanMs: 25, totalSpanMs: 100, expected: 200 },
-    { name: 'half read, 10 rows: 20', rowsSoFar: 10, doneSpanMs: 50, totalSpanMs: 100, expected: 20 },
-    { name: 'everything read: the rows themselves', rowsSoFar: 123, doneSpanMs: 100, totalSpanMs: 100, expected: 123 },
-    { name: 'rows but no density yet beyond them (empty windows so far)', rowsSoFar: 0, doneSpanMs: 40, totalSpanMs: 100, expected: 0 },
-    { name: 'rounded to whole rows', rowsSoFar: 1, doneSpanMs: 3, totalSpanMs: 10, expected: 3 },
-    { name: 'done span past the total (split edges): never below the rows', rowsSoFar: 7, doneSpanMs: 120, totalSpanMs: 100, expected: 7 },
+describe('estimateRows: the rows so far + the codes still to come at the density of the finished windows', () => {
+  const cases: { name: string; rowsSoFar: number; codesListed: number; doneCodes: number; doneSpanMs: number; totalSpanMs: number; expected: number | undefined }[] = [
+    { name: 'no window finished yet: no estimate', rowsSoFar: 5, codesListed: 5, doneCodes: 0, doneSpanMs: 0, totalSpanMs: 100, expected: undefined },
+    { name: 'an empty range: no estimate', rowsSoFar: 0, codesListed: 0, doneCodes: 0, doneSpanMs: 0, totalSpanMs: 0, expected: undefined },
+    { name: 'a quarter finished with 50 codes, nothing open: 200', rowsSoFar: 50, codesListed: 50, doneCodes: 50, doneSpanMs: 25, totalSpanMs: 100, expected: 200 },
+    { name: 'open windows count by density, not by their codes so far', rowsSoFar: 90, codesListed: 90, doneCodes: 50, doneSpanMs: 25, totalSpanMs: 100, expected: 200 },
+    { name: 'a stream that lags the scan (details in flight) lags by as much', rowsSoFar: 40, codesListed: 50, doneCodes: 50, doneSpanMs: 25, totalSpanMs: 100, expected: 190 },
+    { name: 'rows beyond the codes (pending instances fetched again) are kept', rowsSoFar: 60, codesListed: 50, doneCodes: 50, doneSpanMs: 25, totalSpanMs: 100, expected: 210 },
+    { name: 'everything read: the rows themselves', rowsSoFar: 123, codesListed: 123, doneCodes: 123, doneSpanMs: 100, totalSpanMs: 100, expected: 123 },
+    { name: 'empty windows so far: the rows there are', rowsSoFar: 3, codesListed: 0, doneCodes: 0, doneSpanMs: 40, totalSpanMs: 100, expected: 3 },
+    { name: 'open windows already past the density: never below the rows', rowsSoFar: 500, codesListed: 500, doneCodes: 10, doneSpanMs: 50, totalSpanMs: 100, expected: 500 },
+    { name: 'rounded to whole rows', rowsSoFar: 1, codesListed: 1, doneCodes: 1, doneSpanMs: 3, totalSpanMs: 10, expected: 3 },
   ];
   for (const c of cases) {
     it(c.name, () => assert.equal(estimateRows(c), c.expected));
@@ -97,8 +99,8 @@ describe('StreamOutput pacing', () => {
   it('ESTIMATEs: from the progress, no more often than every ESTIMATE_GAP_MS', async () => {
     const { emitter, stream, lines } = output();
     for (let i = 0; i < 10; i++) stream.record({ instance_code: `c${i}` });
-    stream.progress({ doneSpanMs: 25, totalSpanMs: 100, windowsDone: 1, windowsTotal: 4 });
-    stream.progress({ doneSpanMs: 50, totalSpanMs: 100, windowsDone: 2, windowsTotal: 4 });
+    stream.progress({ doneSpanMs: 25, totalSpanMs: 100, doneCodes: 10, codesListed: 10 });
+    stream.progress({ doneSpanMs: 50, totalSpanMs: 100, doneCodes: 20, codesListed: 20 });
     await emitter.close();
     const estimates = lines().flatMap((m) => (m.type === 'TRACE' && m.trace.type === 'ESTIMATE' ? [m.trace.estimate] : []));
     assert.deepEqual(estimates, [{ name: 'approval_instances', type: 'STREAM', row_estimate: 40 }]);

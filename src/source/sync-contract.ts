@@ -48,8 +48,9 @@ export interface ScanProgress {
   readonly doneSpanMs: number;
   /** Creation-time span this scan reads in all (ms). */
   readonly totalSpanMs: number;
-  readonly windowsDone: number;
-  readonly windowsTotal: number;
+  /** Codes of the finished windows, and codes handed to the streams so far (finished windows or not). */
+  readonly doneCodes: number;
+  readonly codesListed: number;
 }
 
 export interface ScanHandlers {

@@ -30,8 +30,9 @@ class InstanceScan {
   private readonly byChain = new Map<WindowChain, Partition>();
   private readonly finalisations: Promise<void>[] = [];
   private readonly queue: WorkQueue<WindowNode>;
-  /** Creation-time span of the finished windows, and of all of them, for row estimates. */
+  /** Creation-time span and codes of the finished windows, and the span of all of them, for row estimates. */
   private doneSpanMs = 0;
+  private doneCodes = 0;
   private readonly totalSpanMs: number;
 
   constructor(
@@ -74,6 +75,7 @@ class InstanceScan {
         listPage: (req, sig) => this.listPage(req, sig, partition),
         emit: (code, n) => {
           partition.codes++;
+          n.codes++;
           return this.handlers.onCode(code, n.value);
         },
         splitParts: (n) =>
@@ -112,6 +114,7 @@ class InstanceScan {
     for (const code of tail) {
       if (listedByNext?.has(code)) continue;
       partition.codes++;
+      node.codes++;
       const pending = this.handlers.onCode(code, node.value);
       if (pending) await pending;
     }
@@ -129,13 +132,10 @@ class InstanceScan {
   private reportProgress(done: WindowNode): void {
     if (!this.handlers.onProgress) return;
     this.doneSpanMs += done.window.endMs - done.window.startMs;
-    let windowsDone = 0;
-    let windowsTotal = 0;
-    for (const { chain } of this.partitions) {
-      windowsDone += chain.doneCount;
-      windowsTotal += chain.windowCount;
-    }
-    this.handlers.onProgress({ doneSpanMs: this.doneSpanMs, totalSpanMs: this.totalSpanMs, windowsDone, windowsTotal });
+    this.doneCodes += done.codes;
+    let codesListed = 0;
+    for (const partition of this.partitions) codesListed += partition.codes;
+    this.handlers.onProgress({ doneSpanMs: this.doneSpanMs, totalSpanMs: this.totalSpanMs, doneCodes: this.doneCodes, codesListed });
   }
 
   private progressLine(): string {

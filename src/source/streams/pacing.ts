@@ -32,18 +32,26 @@ export function nextStateAtMs(last: SentState | undefined, minGapMs = MIN_STATE_
 export interface EstimateInput {
   /** Rows the stream has emitted so far in this sync. */
   rowsSoFar: number;
-  /** Creation-time span of the windows read so far, and of all windows (ms). */
+  /** Codes the scan has listed so far, and those of its finished windows. */
+  codesListed: number;
+  doneCodes: number;
+  /** Creation-time span of the finished windows, and of all windows (ms). */
   doneSpanMs: number;
   totalSpanMs: number;
 }
 
 /**
- * The rows a stream will have emitted at the end of the sync: the rows so far
- * plus their density over the span read so far times the span still to read.
- * Undefined until some span has been read.
+ * The rows a stream will have emitted at the end of the sync. The codes of
+ * the finished windows over their span give a density; times the span still
+ * to read it gives the codes to come (windows being read count by density,
+ * not by the codes they have listed so far, which would inflate it while many
+ * windows are open). The stream's rows so far plus the codes still to come
+ * is its estimate: one row per code, and rows that are not (an instance
+ * fetched again, one deleted) are kept as they are. Undefined until a window
+ * has finished.
  */
-export function estimateRows({ rowsSoFar, doneSpanMs, totalSpanMs }: EstimateInput): number | undefined {
+export function estimateRows({ rowsSoFar, codesListed, doneCodes, doneSpanMs, totalSpanMs }: EstimateInput): number | undefined {
   if (!(doneSpanMs > 0) || !(totalSpanMs > 0)) return undefined;
-  const remainingMs = Math.max(0, totalSpanMs - doneSpanMs);
-  return Math.round(rowsSoFar + (rowsSoFar / doneSpanMs) * remainingMs);
+  const expectedCodes = doneCodes + (doneCodes / doneSpanMs) * Math.max(0, totalSpanMs - doneSpanMs);
+  return Math.round(rowsSoFar + Math.max(0, expectedCodes - codesListed));
 }

@@ -75,7 +75,7 @@ export class StreamOutput {
   progress(progress: ScanProgress): void {
     const nowMs = Date.now();
     if (nowMs - this.lastEstimateMs < ESTIMATE_GAP_MS) return;
-    const rows = estimateRows({ rowsSoFar: this.rows, doneSpanMs: progress.doneSpanMs, totalSpanMs: progress.totalSpanMs });
+    const rows = estimateRows({ rowsSoFar: this.rows, ...progress });
     if (rows === undefined) return;
     this.lastEstimateMs = nowMs;
     void this.emitter.estimate(this.stream, rows);
