@@ -68,7 +68,8 @@ describe('bad input: check says FAILED, discover and read say config_error, each
     { name: 'page_size of the wrong type', config: withValues({ page_size: '100' }), mention: /config\.page_size must be integer/ },
     { name: 'approval_codes not an array', config: withValues({ approval_codes: 'ABC' }), mention: /config\.approval_codes must be array/ },
     { name: 'approval_codes empty', config: withValues({ approval_codes: [] }), mention: /approval_codes must NOT have fewer than 1 items/ },
-    { name: 'approval_codes with duplicates', config: withValues({ approval_codes: ['A', 'A'] }), mention: /approval_codes must NOT have duplicate items/ },
+    // Duplicates are read once with a WARN (issue 17, test/hostile-secrets-config.test.ts); a blank code is refused.
+    { name: 'approval_codes with a blank code', config: withValues({ approval_codes: ['A', '  '] }), mention: /config\.approval_codes\[1\] is blank/ },
     { name: 'start_date unparseable', config: withValues({ start_date: 'last tuesday' }), mention: /config\.start_date/ },
     { name: 'start_date not a real date', config: withValues({ start_date: '2024-02-31T00:00:00Z' }), mention: /config\.start_date/ },
     { name: 'start_date after end_date', config: withValues({ start_date: '2024-05-01', end_date: '2024-04-01' }), mention: /end_date '2024-04-01' must be after config\.start_date/ },

@@ -52,13 +52,21 @@ describe('Feishu response bodies are narrowed, not cast', () => {
     }
   });
 
-  it('list: codes that are not strings are dropped, a missing page_token is empty', async () => {
-    bodies.set(LIST, { code: 0, msg: 'ok', data: { instance_code_list: ['X', 7, null, 'Y'], has_more: 'yes' } });
-    const c = client();
-    try {
-      assert.deepEqual(await c.listInstanceCodes(REQ), { instance_code_list: ['X', 'Y'], page_token: '', has_more: false });
-    } finally {
-      await c.close();
+  it('list: a number among the codes, or has_more not a boolean, is a broken answer (issue 17): retried, then the field is named', async () => {
+    const broken: [unknown, RegExp][] = [
+      [{ instance_code_list: ['X', 7, 'Y'], has_more: false }, /data\.instance_code_list\[1\] is the number 7/],
+      [{ instance_code_list: ['X'], has_more: 'yes' }, /data\.has_more is the string "yes", expected a boolean/],
+    ];
+    for (const [data, field] of broken) {
+      bodies.set(LIST, { code: 0, msg: 'ok', data });
+      hits.clear();
+      const c = client();
+      try {
+        await assert.rejects(c.listInstanceCodes(REQ), (e: unknown) => e instanceof RetriesExhaustedError && e.last instanceof FeishuTransportError && e.last.failure === 'body' && field.test(e.last.message));
+        assert.equal(hits.get(LIST), 2, 'one retry');
+      } finally {
+        await c.close();
+      }
     }
   });
 
@@ -90,7 +98,7 @@ describe('Feishu response bodies are narrowed, not cast', () => {
           { pageSize: 10, listPage: (req, signal) => c.listInstanceCodes(req, { signal }), emit: () => undefined, splitParts: () => 1, enqueue: () => {}, onPageTokenExpired: () => {} },
           AbortSignal.timeout(5_000),
         ),
-        (e: unknown) => e instanceof ConnectorError && /the same page_token again for approval code 'A'/.test(e.message),
+        (e: unknown) => e instanceof ConnectorError && /paging approval code 'A' .*page_token already followed in this window/.test(e.message),
       );
     } finally {
       await c.close();

@@ -13,6 +13,7 @@ describe('syncRange', () => {
     { name: 'end_date in the future: now', input: { startDateMs: 0, endDateMs: 500, nowMs: 100, cursorMs: undefined, lookbackMs: 0 }, expected: { startMs: 0, endMs: 100 } },
     { name: 'end_date reached: nothing', input: { startDateMs: 0, endDateMs: 80, nowMs: 100, cursorMs: 80, lookbackMs: 0 }, expected: undefined },
     { name: 'cursor in the future: nothing', input: { startDateMs: 0, endDateMs: undefined, nowMs: 100, cursorMs: 10_000, lookbackMs: 10 }, expected: undefined },
+    { name: 'cursor just ahead of now, within the lookback: still nothing', input: { startDateMs: 0, endDateMs: undefined, nowMs: 100, cursorMs: 105, lookbackMs: 10 }, expected: undefined },
     { name: 'start_date in the future: nothing', input: { startDateMs: 200, endDateMs: undefined, nowMs: 100, cursorMs: undefined, lookbackMs: 10 }, expected: undefined },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(syncRange(c.input), c.expected));

@@ -1,3 +1,4 @@
+import { FeishuTransportError } from './errors.js';
 import type { Transport } from './transport.js';
 import type { TenantTokenResponse } from './types.js';
 
@@ -52,14 +53,17 @@ export class TenantTokenProvider {
   private async fetchToken(signal?: AbortSignal): Promise<string> {
     this.fetches++;
     const requestedAt = this.now();
-    const { body } = await this.transport.request<TenantTokenResponse>({
+    const { body, httpStatus, logId } = await this.transport.request<TenantTokenResponse>({
       method: 'POST',
       path: TOKEN_PATH,
       body: { app_id: this.credentials.appId, app_secret: this.credentials.appSecret },
       signal,
     });
     const token = body.tenant_access_token;
-    if (typeof token !== 'string' || token === '') throw new Error('The token endpoint answered code 0 without a tenant_access_token');
+    if (typeof token !== 'string' || token === '') {
+      // A broken answer, retried like one (client.ts), not a bug of the connector.
+      throw new FeishuTransportError('body', this.transport.target, `${TOKEN_PATH} answered code 0 without a tenant_access_token`, httpStatus, logId);
+    }
     this.onToken(token);
     this.token = token;
     this.refreshAtMs = requestedAt + refreshAfterMs(typeof body.expire === 'number' ? body.expire : 7200);

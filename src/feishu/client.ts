@@ -4,7 +4,8 @@ import { FeishuApiError, FeishuTransportError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { backoffDelayMs, classifyFailure } from './retry-policy.js';
 import { Transport, type TransportRequest } from './transport.js';
-import { isObject, narrowApprovalDefinition, narrowInstanceCodePage, narrowInstanceDetail } from './narrow.js';
+import { isObject, narrowApprovalDefinition, narrowInstanceCodePage, narrowInstanceDetail, ResponseShapeError } from './narrow.js';
+import { DEFAULT_SERVER_WAIT_LIMITS, ServerWaits, type ServerWait, type ServerWaitLimits } from './server-waits.js';
 import { WaitWatch } from './wait-watch.js';
 import type { ApprovalDefinition, FeishuEnvelope, InstanceCodePage, InstanceDetail, ListInstanceCodesRequest } from './types.js';
 
@@ -26,6 +27,10 @@ export interface FeishuClientOptions extends Credentials {
   /** A line about the waits that have lasted long (see WaitWatch), at least every `waitReportEveryMs` during one. */
   onStillWaiting?: (summary: string) => void;
   waitReportEveryMs?: number;
+  /** Caps of the waits the server asks for (x-ogw-ratelimit-reset): each one, and all of this client's together. */
+  serverWaitLimits?: ServerWaitLimits;
+  /** Each wait the server asked for, as granted (possibly cut to the cap). */
+  onServerWait?: (wait: ServerWait) => void;
 }
 
 export interface RetryEvent {
@@ -78,6 +83,7 @@ export class FeishuClient {
   private readonly detailBudget: RateLimiter;
   private readonly stats = { requests: 0, retries: 0, throttled: 0 };
   private readonly waits: WaitWatch;
+  private readonly serverWaits: ServerWaits;
 
   constructor(private readonly options: FeishuClientOptions) {
     this.transport = new Transport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, connections: options.connections });
@@ -85,6 +91,7 @@ export class FeishuClient {
     this.listBudget = new RateLimiter(options.requestsPerMinute);
     this.detailBudget = new RateLimiter(options.detailRequestsPerMinute ?? 3000);
     this.waits = new WaitWatch(options.onStillWaiting ?? (() => {}), options.waitReportEveryMs);
+    this.serverWaits = new ServerWaits(options.serverWaitLimits ?? DEFAULT_SERVER_WAIT_LIMITS, options.onServerWait);
   }
 
   /** host:port, for messages about an unreachable server. */
@@ -120,7 +127,7 @@ export class FeishuClient {
         page_token: req.pageToken,
       },
       signal,
-    }).then(narrowInstanceCodePage);
+    }, narrowInstanceCodePage);
   }
 
   getApproval(approvalCode: string, { signal, counters }: CallOptions = {}): Promise<ApprovalDefinition> {
@@ -128,7 +135,7 @@ export class FeishuClient {
       method: 'GET',
       path: `/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}`,
       signal,
-    }).then(narrowApprovalDefinition);
+    }, narrowApprovalDefinition);
   }
 
   getInstance(instanceCode: string, { signal, counters }: CallOptions = {}): Promise<InstanceDetail> {
@@ -136,7 +143,7 @@ export class FeishuClient {
       method: 'GET',
       path: `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`,
       signal,
-    }).then((data) => narrowInstanceDetail(data, instanceCode));
+    }, (data) => narrowInstanceDetail(data, instanceCode));
   }
 
   close(): Promise<void> {
@@ -144,8 +151,16 @@ export class FeishuClient {
     return this.transport.close();
   }
 
-  /** One call with its token, budget and retries; resolves to the body's `data` object, whatever its fields. */
-  private async call(budget: RateLimiter, counters: CallCounters | undefined, req: Omit<TransportRequest, 'token'>): Promise<Record<string, unknown>> {
+  /**
+   * One call with its token, budget and retries; resolves to the body's `data` object as `narrow`
+   * checks it. A `data` of the wrong shape is a broken answer, retried like one, never trusted.
+   */
+  private async call<T>(
+    budget: RateLimiter,
+    counters: CallCounters | undefined,
+    req: Omit<TransportRequest, 'token'>,
+    narrow: (data: Record<string, unknown>) => T,
+  ): Promise<T> {
     const endpoint = `${req.method} ${req.path.replace(/\/(approvals|instances)\/[^/]+$/, '/$1/:code')}`;
     return this.withRetries(endpoint, { signal: req.signal, counters }, async () => {
       // A rejected token is refreshed once per attempt; a second rejection is a real failure.
@@ -160,7 +175,12 @@ export class FeishuClient {
           budget.onSuccess();
           // A success without its data object is a broken answer, not an empty one: retried, never read as "no instances".
           if (!isObject(body.data)) throw new FeishuTransportError('body', this.target, `${endpoint} answered code 0 without a data object`, httpStatus, logId);
-          return body.data;
+          try {
+            return narrow(body.data);
+          } catch (error) {
+            if (!(error instanceof ResponseShapeError)) throw error;
+            throw new FeishuTransportError('body', this.target, `${endpoint} answered code 0, but ${error.message}`, httpStatus, logId);
+          }
         } catch (error) {
           const decision = classifyFailure(error);
           if (decision.kind === 'refresh-token' && !tokenRefreshed) {
@@ -170,7 +190,8 @@ export class FeishuClient {
           }
           if (decision.kind === 'retry' && decision.throttled) {
             this.stats.throttled++;
-            budget.onThrottled(decision.minDelayMs);
+            // The budget holds every request until the reset, but never longer than one capped wait.
+            budget.onThrottled(Math.min(decision.minDelayMs, this.serverWaits.maxWaitMs));
           }
           throw error;
         }
@@ -186,7 +207,9 @@ export class FeishuClient {
         const decision = classifyFailure(error);
         if (decision.kind !== 'retry' || !(error instanceof FeishuApiError || error instanceof FeishuTransportError)) throw error;
         if (attempt >= this.options.maxRetries) throw new RetriesExhaustedError(endpoint, attempt + 1, error);
-        const delayMs = backoffDelayMs(attempt, this.options.retryBaseMs ?? 1000, this.options.retryCapMs ?? 60_000, decision.minDelayMs);
+        // A wait the server asked for is capped and counted (ServerWaits); it may end the sync instead.
+        const serverMs = decision.throttled ? this.serverWaits.grant(endpoint, decision.minDelayMs, error.logId) : decision.minDelayMs;
+        const delayMs = backoffDelayMs(attempt, this.options.retryBaseMs ?? 1000, this.options.retryCapMs ?? 60_000, serverMs);
         this.stats.retries++;
         if (counters) counters.retries++;
         this.options.onRetry?.({ endpoint, attempt: attempt + 1, cause: decision.cause, delayMs, error });

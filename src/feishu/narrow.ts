@@ -1,10 +1,21 @@
 import type { ApprovalDefinition, InstanceCodePage, InstanceDetail } from './types.js';
 
 /**
- * Response `data` objects narrowed field by field to the types the connector
- * relies on. A field of the wrong type is dropped (one odd value must not fail
- * a sync); a missing `data` object is refused earlier, in the client.
+ * Response `data` objects checked and narrowed to the types the connector
+ * relies on. Two kinds of field:
+ *  - load-bearing ones (the list page: the codes, has_more, page_token; the
+ *    detail's instance_code): a wrong shape throws ResponseShapeError, which
+ *    the client retries as a broken answer; it never reads as "no instances",
+ *    so no cursor moves past a window whose pages were not all read;
+ *  - descriptive ones: a wrong type is dropped (one odd value must not fail
+ *    a sync).
+ * A missing `data` object is refused earlier, in the client.
  */
+
+/** The answer had code 0 but not the shape the connector relies on; `message` says which field. */
+export class ResponseShapeError extends Error {
+  override name = 'ResponseShapeError';
+}
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -12,11 +23,16 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 
 export function narrowInstanceCodePage(data: Record<string, unknown>): InstanceCodePage {
   const list = data['instance_code_list'];
-  return {
-    instance_code_list: Array.isArray(list) ? list.filter((code): code is string => typeof code === 'string') : [],
-    page_token: text(data['page_token']) ?? '',
-    has_more: data['has_more'] === true,
-  };
+  if (!Array.isArray(list)) throw new ResponseShapeError(`data.instance_code_list is ${typeName(list)}, expected an array of instance codes`);
+  const odd = list.findIndex((code) => typeof code !== 'string' || code === '');
+  if (odd >= 0) throw new ResponseShapeError(`data.instance_code_list[${odd}] is ${typeName(list[odd])}, expected an instance code (a string)`);
+  const hasMore = data['has_more'];
+  if (typeof hasMore !== 'boolean') throw new ResponseShapeError(`data.has_more is ${typeName(hasMore)}, expected a boolean`);
+  const pageToken = data['page_token'];
+  if (hasMore && (typeof pageToken !== 'string' || pageToken === '')) {
+    throw new ResponseShapeError(`data.page_token is ${typeName(pageToken)} although data.has_more is true; expected the next page's token`);
+  }
+  return { instance_code_list: list as string[], page_token: text(pageToken) ?? '', has_more: hasMore };
 }
 
 export function narrowApprovalDefinition(data: Record<string, unknown>): ApprovalDefinition {
@@ -26,9 +42,16 @@ export function narrowApprovalDefinition(data: Record<string, unknown>): Approva
 const DETAIL_TEXTS = ['approval_code', 'approval_name', 'serial_number', 'status', 'start_time', 'end_time', 'user_id', 'open_id', 'department_id', 'uuid', 'form'] as const;
 const DETAIL_LISTS = ['task_list', 'comment_list', 'timeline'] as const;
 
-/** Every field is kept; the typed ones only when their type is right. `instance_code` falls back to the code asked for. */
+/**
+ * Every field is kept; the typed ones only when their type is right. `instance_code` falls back to
+ * the code asked for; a detail naming another instance is refused (its record would carry the wrong key).
+ */
 export function narrowInstanceDetail(data: Record<string, unknown>, instanceCode: string): InstanceDetail {
-  return { ...data, ...pick(data, DETAIL_TEXTS, text), ...pick(data, DETAIL_LISTS, list), instance_code: text(data['instance_code']) ?? instanceCode };
+  const answered = data['instance_code'];
+  if (typeof answered === 'string' && answered !== instanceCode) {
+    throw new ResponseShapeError(`data.instance_code is ${typeName(answered)}, expected '${instanceCode}', the instance asked for`);
+  }
+  return { ...data, ...pick(data, DETAIL_TEXTS, text), ...pick(data, DETAIL_LISTS, list), instance_code: instanceCode };
 }
 
 /** `keys` of `data` narrowed by `narrow`; a key whose value does not narrow is set to undefined, hiding the odd value. */
@@ -36,6 +59,16 @@ function pick<K extends string, T>(data: Record<string, unknown>, keys: readonly
   const out: Partial<Record<K, T>> = {};
   for (const key of keys) out[key] = narrow(data[key]);
   return out;
+}
+
+/** A short description of a value for a message: its type, and the value itself when it is short. */
+export function typeName(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.length <= 40 ? `the string ${JSON.stringify(value)}` : 'a long string';
+  if (typeof value === 'number' || typeof value === 'boolean') return `the ${typeof value} ${String(value)}`;
+  return `a${typeof value === 'object' ? 'n' : ''} ${typeof value}`;
 }
 
 function text(value: unknown): string | undefined {

@@ -4,7 +4,10 @@ import type { FeishuEnvelope } from './types.js';
 
 export interface TransportOptions {
   baseUrl: string;
-  /** Limit for connecting, for the response headers and for the body, each. */
+  /**
+   * The whole-request deadline: connect to the body's last byte. (undici's own bodyTimeout
+   * restarts with every chunk, so a body trickling one byte at a time would never end.)
+   */
   timeoutMs: number;
   /** Sockets kept open to the host; requests beyond it queue inside undici. */
   connections?: number;
@@ -32,6 +35,7 @@ export interface TransportResponse<T> {
  */
 export class Transport {
   private readonly agent: Agent;
+  private readonly timeoutMs: number;
   private readonly origin: string;
   private readonly basePath: string;
   readonly target: string;
@@ -41,6 +45,7 @@ export class Transport {
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.target = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+    this.timeoutMs = options.timeoutMs;
     this.agent = new Agent({
       connect: { timeout: options.timeoutMs },
       headersTimeout: options.timeoutMs,
@@ -61,6 +66,7 @@ export class Transport {
     let logId: string | undefined;
     let text: string;
     let resetSec: number | undefined;
+    const deadline = new Deadline(this.timeoutMs, req.signal);
     try {
       const res = await this.agent.request({
         origin: this.origin,
@@ -68,8 +74,8 @@ export class Transport {
         method: req.method,
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        // Connect, headers and body each have their timeout (the Agent's); the caller's signal cancels.
-        signal: req.signal,
+        // The caller's signal cancels; the deadline covers connect, headers and the whole body.
+        signal: deadline.signal,
       });
       statusCode = res.statusCode;
       logId = headerValue(res.headers['x-tt-logid']);
@@ -78,7 +84,12 @@ export class Transport {
       text = await res.body.text();
     } catch (error) {
       if (req.signal?.aborted) throw req.signal.reason;
+      if (deadline.expired) {
+        throw new FeishuTransportError('timeout', this.target, `no complete answer to ${endpoint} within ${this.timeoutMs / 1000} s (request_timeout_seconds)`);
+      }
       throw this.transportError(error);
+    } finally {
+      deadline.clear();
     }
     const parsed = parseEnvelope(text);
     if (!parsed) {
@@ -106,6 +117,39 @@ export class Transport {
     }
     return new FeishuTransportError('reset', this.target, code ?? (error instanceof Error ? error.message : String(error)));
   }
+}
+
+/**
+ * One request's deadline joined with the caller's signal. A plain timer and listener rather than
+ * AbortSignal.any/timeout, so that nothing stays attached to the caller's long-lived signal.
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  expired = false;
+
+  constructor(
+    timeoutMs: number,
+    private readonly caller: AbortSignal | undefined,
+  ) {
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.controller.abort(new Error('request deadline'));
+    }, timeoutMs);
+    if (caller?.aborted) this.controller.abort(caller.reason);
+    else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.caller?.removeEventListener('abort', this.onCallerAbort);
+  }
+
+  private readonly onCallerAbort = (): void => this.controller.abort(this.caller?.reason);
 }
 
 function queryString(query: TransportRequest['query']): string {

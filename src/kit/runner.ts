@@ -58,22 +58,47 @@ export async function runConnector<Config>(source: Source<Config>, argv: string[
 async function dispatch<Config>(source: Source<Config>, inv: Invocation, emitter: Emitter): Promise<number> {
   if (inv.command === 'check') return check(source, inv, emitter);
   try {
-    if (inv.command === 'spec') {
-      await emitter.emit({ type: 'SPEC', spec: source.spec() });
-      return 0;
-    }
-    const config = await prepareConfig(source, required(inv.config, 'config'), emitter);
-    if (inv.command === 'discover') {
-      await emitter.emit({ type: 'CATALOG', catalog: await source.discover(config, emitter) });
-    } else {
-      const catalog = await loadCatalog(required(inv.catalog, 'catalog'));
-      const state = await loadState(inv.state);
-      await source.read(config, catalog, state, emitter);
-    }
+    await guarded(runCommand(source, inv, emitter));
     return 0;
   } catch (error) {
     await emitter.errorTrace(toErrorTrace(error));
     return 1;
+  }
+}
+
+async function runCommand<Config>(source: Source<Config>, inv: Invocation, emitter: Emitter): Promise<void> {
+  if (inv.command === 'spec') {
+    await emitter.emit({ type: 'SPEC', spec: source.spec() });
+    return;
+  }
+  const config = await prepareConfig(source, required(inv.config, 'config'), emitter);
+  if (inv.command === 'discover') {
+    await emitter.emit({ type: 'CATALOG', catalog: await source.discover(config, emitter) });
+  } else {
+    const catalog = await loadCatalog(required(inv.catalog, 'catalog'));
+    const state = await loadState(inv.state);
+    await source.read(config, catalog, state, emitter);
+  }
+}
+
+/**
+ * `work`, or the first failure that escapes every await while it runs (a rejection nobody
+ * listens to, a throw in a timer). Without this such a failure kills the process with a stack on
+ * stderr and no TRACE; with it, it ends in the caller's one TRACE ERROR (or FAILED for check)
+ * after everything emitted before it.
+ */
+async function guarded<T>(work: Promise<T>): Promise<T> {
+  let onEscape!: (error: unknown) => void;
+  const escaped = new Promise<never>((_, reject) => {
+    onEscape = reject;
+  });
+  process.on('unhandledRejection', onEscape);
+  process.on('uncaughtException', onEscape);
+  try {
+    return await Promise.race([work, escaped]);
+  } finally {
+    process.off('unhandledRejection', onEscape);
+    process.off('uncaughtException', onEscape);
   }
 }
 
@@ -82,7 +107,7 @@ async function check<Config>(source: Source<Config>, inv: Invocation, emitter: E
   let message: string;
   try {
     const config = await prepareConfig(source, required(inv.config, 'config'), emitter);
-    const status = await source.check(config, emitter);
+    const status = await guarded(source.check(config, emitter));
     await emitter.emit({ type: 'CONNECTION_STATUS', connectionStatus: status });
     return 0;
   } catch (error) {

@@ -3,7 +3,7 @@ import { FeishuApiError, FeishuCode, FeishuTransportError } from '../feishu/erro
 import type { Emitter } from '../kit/emitter.js';
 import type { AirbyteConnectionStatus } from '../kit/protocol.js';
 import { createClient } from './client-factory.js';
-import type { FeishuApprovalConfig } from './config.js';
+import { warnRepeatedCodes, type FeishuApprovalConfig } from './config.js';
 import { toConnectorError } from './errors.js';
 
 /**
@@ -11,6 +11,7 @@ import { toConnectorError } from './errors.js';
  * Each failure names its cause; every unknown code is named, not just the first.
  */
 export async function checkConnection(config: FeishuApprovalConfig, emitter: Emitter): Promise<AirbyteConnectionStatus> {
+  warnRepeatedCodes(config, emitter);
   // A person waits for check: fewer retries than a sync.
   const client = createClient({ ...config, maxRetries: Math.min(config.maxRetries, 2) }, emitter);
   try {

@@ -1,4 +1,5 @@
 import { FeishuClient } from '../feishu/client.js';
+import { seconds, type ServerWait } from '../feishu/server-waits.js';
 import type { Emitter } from '../kit/emitter.js';
 import type { FeishuApprovalConfig } from './config.js';
 import type { SyncLog } from './sync-log.js';
@@ -19,5 +20,20 @@ export function createClient(config: FeishuApprovalConfig, emitter: Emitter, log
     onRetry: (event) => log?.retry(event),
     // Keeps the platform's heartbeat (metadata.yaml maxSecondsBetweenMessages) quiet during long waits.
     onStillWaiting: (summary) => emitter.info(summary),
+    serverWaitLimits: { maxWaitMs: config.serverWaitMaxMs, maxTotalMs: config.serverWaitTotalMs },
+    onServerWait: (wait) => logServerWait(emitter, wait),
   });
+}
+
+/** Every wait Feishu asked for, one line each: a WARN when it was cut to the cap. */
+function logServerWait(emitter: Emitter, wait: ServerWait): void {
+  const spent = `${seconds(wait.totalMs)} of ${seconds(wait.limits.maxTotalMs)} per sync spent`;
+  if (wait.grantedMs < wait.requestedMs) {
+    emitter.warn(
+      `Feishu's rate limit asked to wait ${seconds(wait.requestedMs)} before retrying ${wait.endpoint}; waiting ${seconds(wait.grantedMs)}, ` +
+        `the most one wait may last (rate_limit_wait_max_seconds); ${spent}.`,
+    );
+  } else {
+    emitter.info(`Feishu's rate limit asked to wait ${seconds(wait.grantedMs)} before retrying ${wait.endpoint}; ${spent}.`);
+  }
 }

@@ -1,3 +1,4 @@
+import type { Logger } from '../kit/emitter.js';
 import { ConfigError } from '../kit/errors.js';
 import { isRealDateTime } from '../kit/schema.js';
 import { readSpecConfig } from './spec-fields.js';
@@ -6,7 +7,10 @@ import { readSpecConfig } from './spec-fields.js';
 export interface FeishuApprovalConfig {
   appId: string;
   appSecret: string;
+  /** Trimmed, each once, in the order first given. */
   approvalCodes: string[];
+  /** Codes the config named more than once (after trimming); read and check WARN about each. */
+  repeatedCodes: string[];
   startMs: number;
   /** Undefined: read up to the moment each sync starts. */
   endMs: number | undefined;
@@ -23,6 +27,9 @@ export interface FeishuApprovalConfig {
   detailConcurrency: number;
   pendingMax: number;
   pendingMaxAgeMs: number;
+  /** Caps of the waits Feishu asks for (x-ogw-ratelimit-reset): each one, and all of one sync together. */
+  serverWaitMaxMs: number;
+  serverWaitTotalMs: number;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -47,7 +54,7 @@ export function parseConfig(raw: Record<string, unknown>): FeishuApprovalConfig 
   return {
     appId: spec.app_id,
     appSecret: spec.app_secret,
-    approvalCodes: spec.approval_codes.map((code) => code.trim()),
+    ...distinctCodes(spec.approval_codes),
     startMs,
     endMs,
     baseUrl: parseBaseUrl(spec.base_url, raw[TEST_ONLY_PLAIN_HTTP_HOST]),
@@ -63,7 +70,26 @@ export function parseConfig(raw: Record<string, unknown>): FeishuApprovalConfig 
     detailConcurrency: spec.detail_max_concurrency,
     pendingMax: spec.pending_resync_max,
     pendingMaxAgeMs: spec.pending_resync_max_age_days * 86_400_000,
+    serverWaitMaxMs: spec.rate_limit_wait_max_seconds * 1000,
+    serverWaitTotalMs: spec.rate_limit_wait_total_seconds * 1000,
   };
+}
+
+/** The approval codes trimmed, each kept once; a code empty once trimmed is a config error. */
+export function distinctCodes(raw: string[]): { approvalCodes: string[]; repeatedCodes: string[] } {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  raw.forEach((value, i) => {
+    const code = value.trim();
+    if (code === '') throw new ConfigError(`config.approval_codes[${i}] is blank; remove it or fill in an approval code.`);
+    (seen.has(code) ? repeated : seen).add(code);
+  });
+  return { approvalCodes: [...seen], repeatedCodes: [...repeated] };
+}
+
+/** One WARN per approval code the config repeats: it is read once. */
+export function warnRepeatedCodes(config: FeishuApprovalConfig, logger: Logger): void {
+  for (const code of config.repeatedCodes) logger.warn(`config.approval_codes names '${code}' more than once; it is read once.`);
 }
 
 /** A date alone means midnight UTC; the pattern already forbids offsets other than Z. */
@@ -74,20 +100,32 @@ export function parseUtc(value: string, field: string): number {
 }
 
 function parseBaseUrl(value: string, plainHttpTestHost: unknown): string {
+  // Shown in every message below with any user:password@ masked: the value itself may hold a secret.
+  const shown = maskUserinfo(value);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`config.base_url '${value}' is not a URL (expected e.g. https://open.feishu.cn).`);
+    throw new ConfigError(`config.base_url '${shown}' is not a URL (expected e.g. https://open.feishu.cn).`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(
+      `config.base_url '${shown}' must not hold credentials (user:password@): the connector signs in with app_id and app_secret only. Remove them from the URL.`,
+    );
   }
   const plainHttpOk = LOOPBACK.has(url.hostname) || (typeof plainHttpTestHost === 'string' && plainHttpTestHost.toLowerCase() === url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && plainHttpOk)) {
     throw new ConfigError(
-      `config.base_url '${value}' must use https (plain http is allowed only for localhost / 127.0.0.1, or the host named by the test-only key ${TEST_ONLY_PLAIN_HTTP_HOST}).`,
+      `config.base_url '${shown}' must use https (plain http is allowed only for localhost / 127.0.0.1, or the host named by the test-only key ${TEST_ONLY_PLAIN_HTTP_HOST}).`,
     );
   }
-  if (url.search || url.hash || url.username || url.password) {
-    throw new ConfigError(`config.base_url '${url.origin}' must be a plain origin without credentials, query or fragment.`);
+  if (url.search || url.hash) {
+    throw new ConfigError(`config.base_url '${url.origin}' must be a plain origin without query or fragment.`);
   }
   return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+/** `value` with whatever stands before an '@' in its authority replaced by ****. */
+export function maskUserinfo(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}****@`);
 }

@@ -1,11 +1,16 @@
 import { RetriesExhaustedError } from '../feishu/client.js';
 import { FeishuApiError, FeishuCode, FeishuTransportError } from '../feishu/errors.js';
+import { ServerWaitLimitError } from '../feishu/server-waits.js';
 import { ConfigError, ConnectorError, describe, TransientError } from '../kit/errors.js';
 
 /** What the failing call was about, to name the value at fault. */
 export interface ErrorContext {
   approvalCode?: string;
+  /** The instance whose detail was asked for. */
+  instanceCode?: string;
   pageSize?: number;
+  /** The creation-time window being read, e.g. "2026-01-01T00:00:00.000Z .. 2026-01-01T10:00:00.000Z". */
+  window?: string;
   /** Opens the message of an error nobody expected (default: the connector failed unexpectedly). */
   unexpected?: string;
 }
@@ -24,12 +29,19 @@ export function isFeishuFailure(error: unknown): error is FeishuApiError | Feish
  */
 export function toConnectorError(error: unknown, context: ErrorContext = {}): ConnectorError {
   if (error instanceof ConnectorError) return error;
+  if (error instanceof ServerWaitLimitError) {
+    return new TransientError(
+      `${error.message}${whereAbout(context)}. Try again later; lower requests_per_minute or detail_requests_per_second when other tools share the app.`,
+      error.message,
+      { cause: error },
+    );
+  }
   if (error instanceof RetriesExhaustedError) {
     const last = error.last;
-    const detail =
-      last instanceof FeishuApiError ? `Feishu code ${last.code} (${last.msg})${last.logId ? `, log id ${last.logId}` : ''}` : last.message;
+    const detail = last instanceof FeishuApiError ? `Feishu code ${last.code} (${last.msg})` : last.message;
     return new TransientError(
-      `Feishu kept failing after ${error.attempts} attempts on ${error.endpoint}; last error: ${detail}. Try again later, or lower requests_per_minute.`,
+      `Feishu kept failing after ${error.attempts} attempts on ${error.endpoint}${whereAbout(context)}; last error: ${detail}` +
+        `${last.logId ? `, log id ${last.logId}` : ''}. Try again later, or lower requests_per_minute.`,
       error.message,
       { cause: error },
     );
@@ -72,6 +84,15 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): Co
         ? new ConfigError(`Feishu refused access: ${ref}.`, error.message)
         : new ConnectorError('system_error', `Feishu answered with an error: ${ref}.`, error.message);
   }
+}
+
+/** ", approval code 'X', window A .. B" for whatever the context names. */
+function whereAbout(context: ErrorContext): string {
+  const parts: string[] = [];
+  if (context.instanceCode !== undefined) parts.push(`instance '${context.instanceCode}'`);
+  if (context.approvalCode !== undefined) parts.push(`approval code '${context.approvalCode}'`);
+  if (context.window !== undefined) parts.push(`window ${context.window}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 function unexpectedError(error: unknown, opening: string): ConnectorError {

@@ -2,7 +2,7 @@ import type { Emitter } from '../kit/emitter.js';
 import { checkCatalog } from '../kit/catalog.js';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../kit/protocol.js';
 import { createClient } from './client-factory.js';
-import type { FeishuApprovalConfig } from './config.js';
+import { warnRepeatedCodes, type FeishuApprovalConfig } from './config.js';
 import { scanInstanceCodes } from './scan/instance-scan.js';
 import { groupByCursors } from './scan/scan-groups.js';
 import { StreamFates } from './scan/stream-fates.js';
@@ -33,6 +33,7 @@ export async function readStreams(
   streams: Stream[],
 ): Promise<void> {
   checkCatalog(catalog, streams.map((s) => s.asAirbyteStream()));
+  warnRepeatedCodes(config, emitter);
   const byName = new Map(streams.map((s) => [s.name, s]));
   const log = new SyncLog(emitter);
   const client = createClient(config, emitter, log);

@@ -25,6 +25,8 @@ export const SPEC_FIELDS = {
   detail_max_concurrency: 'integer',
   pending_resync_max: 'integer',
   pending_resync_max_age_days: 'integer',
+  rate_limit_wait_max_seconds: 'integer',
+  rate_limit_wait_total_seconds: 'integer',
 } as const;
 
 export type SpecFieldKind = (typeof SPEC_FIELDS)[keyof typeof SPEC_FIELDS];

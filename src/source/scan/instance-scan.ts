@@ -46,6 +46,8 @@ class InstanceScan {
     for (const partition of this.partitions) {
       this.byChain.set(partition.chain, partition);
       ctx.emitter.info(partition.describePlan(ctx.config));
+      const futureCursor = partition.futureCursorWarning(nowMs);
+      if (futureCursor) ctx.emitter.warn(futureCursor);
     }
     this.totalSpanMs = this.partitions.reduce((sum, p) => sum + (p.chain.windowCount > 0 ? p.chain.range.endMs - p.chain.range.startMs : 0), 0);
     this.queue = new WorkQueue(ctx.config.maxConcurrency, (node, signal) => this.readNode(node, signal));
@@ -72,7 +74,7 @@ class InstanceScan {
       node,
       {
         pageSize: config.pageSize,
-        listPage: (req, sig) => this.listPage(req, sig, partition),
+        listPage: (req, sig) => this.listPage(req, sig, partition, node),
         emit: (code, n) => {
           partition.codes++;
           n.codes++;
@@ -96,12 +98,13 @@ class InstanceScan {
   }
 
   /** One list call; its failures are named for the user, except an expired page token, which the window reader handles. */
-  private async listPage(req: ListInstanceCodesRequest, signal: AbortSignal, partition: Partition): Promise<InstanceCodePage> {
+  private async listPage(req: ListInstanceCodesRequest, signal: AbortSignal, partition: Partition, node: WindowNode): Promise<InstanceCodePage> {
     try {
       return await this.ctx.client.listInstanceCodes(req, { signal, counters: partition });
     } catch (error) {
       if (isExpiredPageToken(error, req.pageToken)) throw error;
-      throw toConnectorError(error, { approvalCode: req.approvalCode, pageSize: req.pageSize });
+      const { created_after, created_before } = node.value.fields;
+      throw toConnectorError(error, { approvalCode: req.approvalCode, pageSize: req.pageSize, window: `${created_after} .. ${created_before}` });
     }
   }
 

@@ -45,6 +45,15 @@ export class Partition implements CallCounters {
     return `Partition ${this.code}: reading instances created ${iso(range.startMs)} .. ${iso(range.endMs)} in ${this.chain.windowCount} window(s)${resumed}`;
   }
 
+  /** A WARN line when the saved cursor lies after `nowMs`: the partition then reads nothing and keeps its cursor. */
+  futureCursorWarning(nowMs: number): string | undefined {
+    if (this.cursorMs === undefined || this.cursorMs <= nowMs) return undefined;
+    return (
+      `Partition ${this.code}: the saved cursor ${iso(this.cursorMs)} is in the future (now ${iso(nowMs)}); nothing is read for approval code ` +
+      `'${this.code}' and the cursor is kept. Reset the stream's state if it is wrong.`
+    );
+  }
+
   /** The INFO line that closes the partition's scan, logged once. */
   report(logger: Logger): void {
     if (this.reported) return;

@@ -1,9 +1,10 @@
 import { FeishuApiError, FeishuCode } from '../../feishu/errors.js';
 import type { InstanceCodePage, ListInstanceCodesRequest } from '../../feishu/types.js';
-import { ConnectorError, TransientError } from '../../kit/errors.js';
+import { TransientError } from '../../kit/errors.js';
 import { CodeHashes, hashCode } from './code-hashes.js';
 import type { WindowNode } from './window-chain.js';
-import { queryBounds, type Window } from './windows.js';
+import { PageTrail } from './page-trail.js';
+import { maxPagesPerWindow, queryBounds, type Window } from './windows.js';
 
 export interface WindowReaderDeps {
   listPage(req: ListInstanceCodesRequest, signal: AbortSignal): Promise<InstanceCodePage>;
@@ -15,6 +16,8 @@ export interface WindowReaderDeps {
   /** Queues the parts of a split window ahead of other work. */
   enqueue(nodes: WindowNode[]): void;
   onPageTokenExpired(node: WindowNode): void;
+  /** Most pages one pass over the window may take (default: maxPagesPerWindow of its width). */
+  maxPages?: number;
 }
 
 /** A scroll cursor that keeps expiring before any of its pages can be read is a real failure. */
@@ -51,6 +54,8 @@ class WindowRead {
   private readonly head = new Set<string>();
   private pageToken: string | undefined;
   private restarts = 0;
+  /** This pass's pagination (a restart begins a new one): stops a pager that would never end. */
+  private readonly trail: PageTrail;
 
   constructor(
     private readonly node: WindowNode,
@@ -58,6 +63,7 @@ class WindowRead {
     private readonly signal: AbortSignal,
   ) {
     this.bounds = queryBounds(node.window, node.chain.range);
+    this.trail = new PageTrail(node, deps.maxPages ?? maxPagesPerWindow(this.bounds.endMs - this.bounds.startMs, deps.pageSize));
   }
 
   async run(): Promise<WindowOutcome> {
@@ -74,7 +80,7 @@ class WindowRead {
       await this.take(page.instance_code_list);
       if (this.head.size >= EDGE_CODES || !page.has_more) this.node.setHead(this.head);
       if (!page.has_more) return { kind: 'fetched', tail: this.tail };
-      this.advance(page.page_token);
+      this.advance(page);
       page = await this.nextPage();
     }
   }
@@ -97,6 +103,7 @@ class WindowRead {
         this.deps.onPageTokenExpired(node);
         this.seen ??= this.handled.toSet();
         this.pageToken = undefined;
+        this.trail.reset();
       }
     }
   }
@@ -121,15 +128,10 @@ class WindowRead {
     }
   }
 
-  /** Moves to the next page's token, refusing one that would loop. */
-  private advance(next: string): void {
-    if (!next || next === this.pageToken) {
-      throw new ConnectorError(
-        'system_error',
-        `The list API returned has_more=true with ${next ? 'the same page_token again' : 'no page_token'} for approval code '${this.node.chain.partition}'; stopping to avoid a loop.`,
-      );
-    }
-    this.pageToken = next;
+  /** Moves to the next page's token, refusing a pager that would never end (PageTrail). */
+  private advance(page: InstanceCodePage): void {
+    this.trail.next(page);
+    this.pageToken = page.page_token;
   }
 }
 

@@ -1,6 +1,7 @@
 import { FeishuApiError, FeishuCode } from '../../../feishu/errors.js';
 import type { InstanceDetail } from '../../../feishu/types.js';
 import type { AirbyteStateMessage } from '../../../kit/protocol.js';
+import { toConnectorError } from '../../errors.js';
 import { checkpointBlob, startingCursors } from '../../resumable-state.js';
 import { streamBlob, type PartitionCursors } from '../../state.js';
 import type { ScanHandlers, StreamScan, SyncContext, WindowFields } from '../../sync-contract.js';
@@ -80,7 +81,8 @@ export class DetailScan implements StreamScan {
   /** States leave in the order they were asked for, each once the details it covers are written. */
   private checkpoint(cursors: PartitionCursors, final: boolean): Promise<void> {
     const covered = this.pipeline.barrier();
-    // Awaited below only if the checkpoints before it succeeded; its failure must not go unheard otherwise.
+    // Awaited only once the earlier checkpoints are out: a detail failing meanwhile must not reject
+    // with nobody listening (an unhandled rejection kills the process before its TRACE).
     covered.catch(() => {});
     this.lastCheckpoint = this.lastCheckpoint.then(async () => {
       await covered;
@@ -94,7 +96,7 @@ export class DetailScan implements StreamScan {
 
   /** `firstSeen` is set for an instance that was already pending in an earlier sync. */
   private async fetchAndEmit(code: string, window: WindowFields, approvalCode: string, firstSeen?: string): Promise<void> {
-    const detail = await this.fetchDetail(code, approvalCode);
+    const detail = await this.fetchDetail(code, approvalCode, window);
     if (!detail) return;
     if (detail.status === 'PENDING') {
       this.pending.set(code, { instance_code: code, approval_code: approvalCode, ...window, first_seen: firstSeen ?? new Date().toISOString() });
@@ -106,11 +108,13 @@ export class DetailScan implements StreamScan {
   }
 
   /** The detail, or undefined when the instance was deleted since it was listed (a WARN, not a failure). */
-  private async fetchDetail(code: string, approvalCode: string): Promise<InstanceDetail | undefined> {
+  private async fetchDetail(code: string, approvalCode: string, window: WindowFields): Promise<InstanceDetail | undefined> {
     try {
       return await this.ctx.client.getInstance(code, { counters: this.counters });
     } catch (error) {
-      if (!(error instanceof FeishuApiError && error.code === FeishuCode.INSTANCE_NOT_FOUND)) throw error;
+      if (!(error instanceof FeishuApiError && error.code === FeishuCode.INSTANCE_NOT_FOUND)) {
+        throw toConnectorError(error, { instanceCode: code, approvalCode, window: `${window.created_after} .. ${window.created_before}` });
+      }
       this.counters.deleted++;
       this.pending.delete(code);
       this.ctx.emitter.warn(`Instance ${code} of approval ${approvalCode} was listed but its detail is gone (Feishu code ${error.code}); skipped.`);
