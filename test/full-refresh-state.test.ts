@@ -36,6 +36,13 @@ describe('full refresh: STATE messages and resume', () => {
   });
   after(() => emulator.stop());
 
+  it('discover declares both streams resumable, which the kill tests below hold it to', async () => {
+    const files = writeFiles({ 'config.json': emulatorConfig(emulator) });
+    const discover = await runCli(['discover', '--config', files['config.json']!]);
+    const found = discover.messages.find((m) => m.type === 'CATALOG');
+    assert.deepEqual(found?.type === 'CATALOG' && found.catalog.streams.map((s) => [s.name, s.is_resumable]), STREAMS.map((name) => [name, true]));
+  });
+
   for (const mode of ['full_refresh', 'incremental'] as const) {
     it(`${mode}: both streams end with a STATE whose recordCounts sum to their records`, async () => {
       const small = await startEmulator({ seed: 42, codeCount: 2, instancesPerCode: 120, listRateLimit: null, detailRateLimit: null });
