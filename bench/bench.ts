@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (= build, then `node dist/bench/bench.js [scenario ...]`): runs the scenarios
  * against the embedded emulator, the connector as a real child process, prints a table and writes
- * bench/results.json. With scenario names as arguments only those run (dense limited sparse large details);
+ * bench/results.json. With scenario names as arguments only those run (dense limited sparse large details status-recheck);
  * results.json keeps the other scenarios' figures from its previous run, marked as carried over.
  */
 import { fileURLToPath } from 'node:url';
@@ -13,8 +13,9 @@ import { details } from './scenarios/details.js';
 import { large } from './scenarios/large.js';
 import { limited } from './scenarios/limited.js';
 import { sparse } from './scenarios/sparse.js';
+import { statusRecheck } from './scenarios/status-recheck.js';
 
-const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = { dense, limited, sparse, large, details };
+const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = { dense, limited, sparse, large, details, 'status-recheck': statusRecheck };
 const RESULTS_PATH = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 
 async function main(): Promise<number> {

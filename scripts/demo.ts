@@ -66,6 +66,8 @@ async function run(emulator: FeishuEmulator): Promise<void> {
   const config = connectionConfig(emulator, {
     requests_per_minute: REQUESTS_PER_MINUTE,
     detail_requests_per_second: DETAIL_REQUESTS_PER_SECOND,
+    // The emulator here limits details per second only; the per-minute budget (Feishu's 1,000) goes up with it.
+    detail_requests_per_minute: DETAIL_REQUESTS_PER_SECOND * 60,
     max_concurrency: 4,
   });
   const configFile = writeJson('config.json', config);

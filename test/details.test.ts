@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteStateMessage } from '../src/kit/protocol.js';
 import { ApprovalInstanceDetailsStream } from '../src/source/streams/details/approval-instance-details.js';
-import { catalog, committedPrefix, instanceCodes, lastState, logs, records, runConnectorUntilKilled, states, writeFiles } from '../harness/index.js';
+import { catalog, committedPrefix, instanceCodes, lastState, records, runConnectorUntilKilled, writeFiles } from '../harness/index.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, truthCodes } from './helpers/sync.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 import { runCli, withMessages } from './helpers/connector.js';
@@ -48,8 +48,8 @@ describe('approval_instance_details', () => {
     assert.ok(Date.parse(closed.data['end_time'] as string) >= Date.parse(closed.data['start_time'] as string));
     assert.ok(Array.isArray(closed.data['form_parsed']));
     const detailState = lastState(first.messages, DETAILS)!;
-    const pendingInState = (detailState.stream!.stream_state!['pending'] as { instance_code: string }[]).map((p) => p.instance_code);
-    assertSameSet(pendingInState, open.map((r) => r.data['instance_code'] as string), 'pending list in the state');
+    assert.ok(detailState.stream!.stream_state!['status_digest'], 'the state carries the digest of emitted statuses');
+    assert.equal(detailState.stream!.stream_state!['pending'], undefined, 'no pending list of codes');
     assert.equal(emulator.stats().rateLimited, 0, 'no 429 at the detail budget');
     // Both streams start from no state: they share one scan, so the windows are listed once.
     const windows = (first.messages.flatMap((m) => (m.type === 'LOG' ? [m.log.message] : [])).filter((l) => /^Partition .*: done, /.test(l)));
@@ -59,37 +59,17 @@ describe('approval_instance_details', () => {
 
     // Half of the pending instances become final within seconds of the emulator's start.
     await sleep(5500);
-    const second = await syncBoth(emulator, config, states(first.messages).length ? [lastState(first.messages, 'approval_instances')!, detailState] : undefined);
+    emulator.resetStats();
+    const second = await syncBoth(emulator, config, [lastState(first.messages, 'approval_instances')!, detailState]);
     const again = new Map(records(second.messages, DETAILS).map((r) => [r.data['instance_code'] as string, r.data['status'] as string]));
-    for (const code of pendingInState) assert.ok(again.has(code), `pending ${code} fetched again`);
-    const nowFinal = pendingInState.filter((code) => again.get(code) !== 'PENDING');
+    const truth = new Map(emulator.statuses().map((t) => [t.instanceCode, t.status]));
+    const nowFinal = open.map((r) => r.data['instance_code'] as string).filter((code) => truth.get(code) !== 'PENDING');
     assert.ok(nowFinal.length > 0, 'some instances moved from PENDING to a final status');
-    const stillPending = (lastState(second.messages, DETAILS)!.stream!.stream_state!['pending'] as { instance_code: string }[]).map((p) => p.instance_code);
-    for (const code of nowFinal) assert.ok(!stillPending.includes(code), 'final instances leave the pending list');
+    for (const code of nowFinal) assert.equal(again.get(code), truth.get(code), `${code} re-emitted with its final status`);
+    // Still-pending instances are re-checked through the bulk query, not one detail request each.
+    assert.ok((emulator.stats().requests['detail'] ?? 0) <= nowFinal.length + 10, `${emulator.stats().requests['detail']} detail requests for ${nowFinal.length} changed`);
+    assert.ok((emulator.stats().requests['query'] ?? 0) >= 1);
     assert.equal(emulator.stats().rateLimited, 0);
-  });
-
-  it('the pending list stays under its cap, with a WARN for what is dropped', async () => {
-    emulator = await startEmulator({ seed: 13, codeCount: 1, instancesPerCode: 100, pendingRatio: 0.5, listRateLimit: null, detailRateLimit: null });
-    const files = writeFiles({ 'config.json': emulatorConfig(emulator, { pending_resync_max: 5, detail_requests_per_second: 1000 }), 'catalog.json': catalog('incremental', [DETAILS]) });
-    const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
-    assert.equal(run.code, 0);
-    for (const state of states(run.messages)) assert.ok((state.stream!.stream_state!['pending'] as unknown[]).length <= 5);
-    assert.ok(logs(run.messages).some((l) => l.level === 'WARN' && /pending_resync_max/.test(l.message)));
-  });
-
-  it('an instance deleted before its detail is fetched is skipped with a WARN, not a failure', async () => {
-    emulator = await startEmulator({ seed: 14, codeCount: 1, instancesPerCode: 60, pendingRatio: 0.5, listRateLimit: null, detailRateLimit: null });
-    const files = writeFiles({ 'config.json': emulatorConfig(emulator, { detail_requests_per_second: 1000 }), 'catalog.json': catalog('incremental', [DETAILS]) });
-    const first = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
-    const state = states(first.messages).at(-1)!;
-    const victim = (state.stream!.stream_state!['pending'] as { instance_code: string }[])[0]!.instance_code;
-    emulator.deleteInstance(victim);
-    const stateFile = writeFiles({ 'state.json': [state] });
-    const second = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, '--state', stateFile['state.json']!]);
-    assert.equal(second.code, 0);
-    assert.ok(logs(second.messages).some((l) => l.level === 'WARN' && l.message.includes(victim) && /1390003/.test(l.message)));
-    assert.ok(!records(second.messages).some((r) => r.data['instance_code'] === victim));
   });
 
   it('kill -9 mid-sync and resume: every instance gets its detail', async () => {

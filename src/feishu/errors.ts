@@ -53,19 +53,42 @@ export const FeishuCode = {
   FREQUENCY_LIMIT: 99991400,
   QUOTA_EXHAUSTED: 99991403,
   TOKEN_MISSING: 99991661,
+  /** The tenant access token is invalid or expired: fetch a new one, retry once. */
   TOKEN_INVALID: 99991663,
-  TOKEN_EXPIRED: 99991677,
+  /** A user access token expired: this connector sends none, but a fresh token is tried once as documented. */
+  USER_TOKEN_EXPIRED: 99991677,
   NO_PERMISSION: 99991672,
+  /** The user has not authorised the scope: a user-token code. */
   NO_PERMISSION_USER: 99991679,
   BAD_APP_ID: 10003,
+  /** Seen in practice with msg "app secret invalid" (app not authorised or disabled). */
   BAD_APP_SECRET: 10014,
+  WRONG_APP_SECRET: 10015,
   BAD_PARAMETER: 1390001,
   APPROVAL_NOT_FOUND: 1390002,
   /** Instance code unknown (deleted between list and detail); listed in the approval v4 error tables. */
   INSTANCE_NOT_FOUND: 1390003,
+  /** HTTP 403: the app lacks the scope for this operation. */
+  APPROVAL_NO_PERMISSION: 1390009,
+  /** The approval definition was deleted; the list API still lists its instances. */
+  DEFINITION_DELETED: 1390016,
   TRANSIENT: 1395001,
 } as const;
 
+/**
+ * The permission scope an endpoint needs (1390009 and 99991672 name none):
+ * the bulk query has a scope of its own.
+ */
+export function scopeFor(endpoint: string): string {
+  return /\/instances\/query$/.test(endpoint) ? 'approval:approval.list:readonly' : 'approval:approval:readonly';
+}
+
+/** Codes after which a fresh tenant token is fetched and the request tried once more. */
 export function isTokenError(code: number): boolean {
-  return code === FeishuCode.TOKEN_MISSING || code === FeishuCode.TOKEN_INVALID || code === FeishuCode.TOKEN_EXPIRED;
+  return code === FeishuCode.TOKEN_MISSING || code === FeishuCode.TOKEN_INVALID || code === FeishuCode.USER_TOKEN_EXPIRED;
+}
+
+/** The call failed because its approval definition was deleted (its instances stay listable). */
+export function isDefinitionDeleted(error: unknown): error is FeishuApiError {
+  return error instanceof FeishuApiError && error.code === FeishuCode.DEFINITION_DELETED;
 }

@@ -1,4 +1,4 @@
-import type { ApprovalDefinition, InstanceCodePage, InstanceDetail } from './types.js';
+import type { ApprovalDefinition, InstanceCodePage, InstanceDetail, QueriedInstance, QueriedInstancePage } from './types.js';
 
 /**
  * Response `data` objects checked and narrowed to the types the connector
@@ -59,6 +59,50 @@ function pick<K extends string, T>(data: Record<string, unknown>, keys: readonly
   const out: Partial<Record<K, T>> = {};
   for (const key of keys) out[key] = narrow(data[key]);
   return out;
+}
+
+/**
+ * The bulk query's page. Load-bearing: `instance_list` (an array, or absent
+ * on an empty last page), `has_more`, and `page_token` while there is more.
+ * An item without an instance code is dropped (it cannot be matched to
+ * anything; a caller treats an instance the page leaves out as unknown, not as
+ * final); `count` only when it is a non-negative integer.
+ */
+export function narrowQueriedInstancePage(data: Record<string, unknown>): QueriedInstancePage {
+  const hasMore = data['has_more'];
+  if (typeof hasMore !== 'boolean') throw new ResponseShapeError(`data.has_more is ${typeName(hasMore)}, expected a boolean`);
+  const items = data['instance_list'];
+  if (!Array.isArray(items) && !(items === undefined && !hasMore)) throw new ResponseShapeError(`data.instance_list is ${typeName(items)}, expected an array of instances`);
+  const pageToken = data['page_token'];
+  if (hasMore && (typeof pageToken !== 'string' || pageToken === '')) {
+    throw new ResponseShapeError(`data.page_token is ${typeName(pageToken)} although data.has_more is true; expected the next page's token`);
+  }
+  const count = data['count'];
+  return {
+    ...(typeof count === 'number' && Number.isInteger(count) && count >= 0 ? { count } : {}),
+    instance_list: (items ?? []).map(narrowQueriedInstance).filter((item): item is QueriedInstance => item !== undefined),
+    page_token: text(pageToken) ?? '',
+    has_more: hasMore,
+  };
+}
+
+function narrowQueriedInstance(item: unknown): QueriedInstance | undefined {
+  if (!isObject(item) || !isObject(item['instance'])) return undefined;
+  const instance = item['instance'];
+  const code = text(instance['code']);
+  if (!code) return undefined;
+  const approval = isObject(item['approval']) ? item['approval'] : {};
+  return {
+    code,
+    status: text(instance['status'])?.toUpperCase(),
+    start_time: text(instance['start_time']),
+    end_time: text(instance['end_time']),
+    approval_code: text(approval['code']),
+    user_id: text(instance['user_id']),
+    serial_id: text(instance['serial_id']),
+    title: text(instance['title']),
+    external_id: text(instance['external_id']),
+  };
 }
 
 /** A short description of a value for a message: its type, and the value itself when it is short. */

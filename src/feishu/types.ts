@@ -58,3 +58,48 @@ export interface InstanceDetail {
   timeline?: unknown[];
   [extra: string]: unknown;
 }
+
+/** `instance_status` filter values of the bulk query (not the statuses it answers with). */
+export type InstanceQueryStatusFilter = 'PENDING' | 'RECALL' | 'REJECT' | 'DELETED' | 'APPROVED' | 'ALL';
+
+/** One request of `POST /approval/v4/instances/query`. */
+export interface InstanceQueryRequest {
+  approvalCode: string;
+  /** Default ALL. The API leaves revoked instances out whatever the filter. */
+  status?: InstanceQueryStatusFilter;
+  /** Creation-time range in ms, both or neither, at most 30 days apart. */
+  startFromMs?: number;
+  startToMs?: number;
+  /** 5–200 (the API's default is 10). */
+  pageSize: number;
+  pageToken?: string;
+  /** Which id `user_id` holds; default open_id. */
+  userIdType?: 'user_id' | 'union_id' | 'open_id';
+}
+
+/** One `instance_list[].instance` of the bulk query, narrowed. */
+export interface QueriedInstance {
+  code: string;
+  /**
+   * Upper-cased (PENDING, APPROVED, REJECTED, CANCELED, DELETED) so it compares
+   * with the detail API's status; the query API answers in lower case.
+   */
+  status?: string;
+  /** Unix ms strings, as the detail API's. */
+  start_time?: string;
+  end_time?: string;
+  /** From `instance_list[].approval.code`. */
+  approval_code?: string;
+  user_id?: string;
+  serial_id?: string;
+  title?: string;
+  external_id?: string;
+}
+
+export interface QueriedInstancePage {
+  /** Matches of the whole query (revoked ones not counted), when the server sent it. */
+  count?: number;
+  instance_list: QueriedInstance[];
+  page_token: string;
+  has_more: boolean;
+}

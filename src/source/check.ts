@@ -1,5 +1,5 @@
 import { RetriesExhaustedError, type FeishuClient } from '../feishu/client.js';
-import { FeishuApiError, FeishuCode, FeishuTransportError } from '../feishu/errors.js';
+import { FeishuApiError, FeishuCode, FeishuTransportError, isDefinitionDeleted } from '../feishu/errors.js';
 import type { Emitter } from '../kit/emitter.js';
 import type { AirbyteConnectionStatus } from '../kit/protocol.js';
 import { createClient } from './client-factory.js';
@@ -21,6 +21,7 @@ export async function checkConnection(config: FeishuApprovalConfig, emitter: Emi
       return failed(describeFailure(error, client));
     }
     const unknown: string[] = [];
+    const deleted: string[] = [];
     const names: string[] = [];
     for (const code of config.approvalCodes) {
       try {
@@ -28,6 +29,7 @@ export async function checkConnection(config: FeishuApprovalConfig, emitter: Emi
         names.push(`${code} (${definition.approval_name ?? 'unnamed'}${definition.status && definition.status !== 'ACTIVE' ? `, ${definition.status}` : ''})`);
       } catch (error) {
         if (error instanceof FeishuApiError && error.code === FeishuCode.APPROVAL_NOT_FOUND) unknown.push(code);
+        else if (isDefinitionDeleted(error)) deleted.push(code);
         else return failed(describeFailure(error, client, code));
       }
     }
@@ -37,11 +39,23 @@ export async function checkConnection(config: FeishuApprovalConfig, emitter: Emi
           'Check config.approval_codes against the approval admin console.',
       );
     }
-    emitter.info(`Connected to ${client.target}; approval definitions: ${names.join(', ')}`);
-    return { status: 'SUCCEEDED' };
+    emitter.info(`Connected to ${client.target}; approval definitions: ${names.join(', ') || 'none readable'}`);
+    if (deleted.length === 0) return { status: 'SUCCEEDED' };
+    // A deleted definition's instances stay listable: a sync still reads its history, so this passes with a warning.
+    const message = describeDeleted(deleted);
+    emitter.warn(message);
+    return { status: 'SUCCEEDED', message };
   } finally {
     await client.close();
   }
+}
+
+function describeDeleted(codes: string[]): string {
+  const list = codes.map((c) => `'${c}'`).join(', ');
+  return (
+    `Approval definition${codes.length > 1 ? 's' : ''} ${list} in config.approval_codes ${codes.length > 1 ? 'were' : 'was'} deleted (Feishu code 1390016). ` +
+    'Syncs still read the instances the list API lists for it, and no new ones will appear; remove the code once its history is no longer needed.'
+  );
 }
 
 function failed(message: string): AirbyteConnectionStatus {

@@ -11,7 +11,7 @@ export function createClient(config: FeishuApprovalConfig, emitter: Emitter, log
     appSecret: config.appSecret,
     baseUrl: config.baseUrl,
     requestsPerMinute: config.requestsPerMinute,
-    detailRequestsPerMinute: config.detailRequestsPerSecond * 60,
+    limits: config.limits,
     maxRetries: config.maxRetries,
     timeoutMs: config.timeoutMs,
     retryBaseMs: config.retryBaseMs,

@@ -1,3 +1,4 @@
+import type { EndpointLimit } from '../feishu/budgets.js';
 import type { Logger } from '../kit/emitter.js';
 import { ConfigError } from '../kit/errors.js';
 import { isRealDateTime } from '../kit/schema.js';
@@ -18,15 +19,17 @@ export interface FeishuApprovalConfig {
   pageSize: number;
   windowMs: number;
   lookbackMs: number;
+  /** The list API's budget per minute. */
   requestsPerMinute: number;
+  /** Every other endpoint's budget, as the spec's *_requests_per_* fields give it. */
+  limits: Record<'approval' | 'detail' | 'query', EndpointLimit>;
   maxConcurrency: number;
   maxRetries: number;
   timeoutMs: number;
   retryBaseMs: number;
-  detailRequestsPerSecond: number;
   detailConcurrency: number;
-  pendingMax: number;
-  pendingMaxAgeMs: number;
+  /** Instances created within this span are re-checked for status changes; 0 = off. */
+  statusRecheckMs: number;
   /** Caps of the waits Feishu asks for (x-ogw-ratelimit-reset): each one, and all of one sync together. */
   serverWaitMaxMs: number;
   serverWaitTotalMs: number;
@@ -62,14 +65,17 @@ export function parseConfig(raw: Record<string, unknown>): FeishuApprovalConfig 
     windowMs: spec.window_hours * 3_600_000,
     lookbackMs: spec.lookback_minutes * 60_000,
     requestsPerMinute: spec.requests_per_minute,
+    limits: {
+      approval: { perMinute: spec.approval_requests_per_minute },
+      detail: { perMinute: spec.detail_requests_per_minute, perSecond: spec.detail_requests_per_second },
+      query: { perMinute: spec.query_requests_per_minute, perSecond: spec.query_requests_per_second },
+    },
     maxConcurrency: spec.max_concurrency,
     maxRetries: spec.max_retries,
     timeoutMs: spec.request_timeout_seconds * 1000,
     retryBaseMs: spec.retry_initial_delay_ms,
-    detailRequestsPerSecond: spec.detail_requests_per_second,
     detailConcurrency: spec.detail_max_concurrency,
-    pendingMax: spec.pending_resync_max,
-    pendingMaxAgeMs: spec.pending_resync_max_age_days * 86_400_000,
+    statusRecheckMs: spec.status_recheck_days * 86_400_000,
     serverWaitMaxMs: spec.rate_limit_wait_max_seconds * 1000,
     serverWaitTotalMs: spec.rate_limit_wait_total_seconds * 1000,
   };

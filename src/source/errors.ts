@@ -1,5 +1,5 @@
 import { RetriesExhaustedError } from '../feishu/client.js';
-import { FeishuApiError, FeishuCode, FeishuTransportError } from '../feishu/errors.js';
+import { FeishuApiError, FeishuCode, FeishuTransportError, scopeFor } from '../feishu/errors.js';
 import { ServerWaitLimitError } from '../feishu/server-waits.js';
 import { ConfigError, ConnectorError, describe, TransientError } from '../kit/errors.js';
 
@@ -31,7 +31,7 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): Co
   if (error instanceof ConnectorError) return error;
   if (error instanceof ServerWaitLimitError) {
     return new TransientError(
-      `${error.message}${whereAbout(context)}. Try again later; lower requests_per_minute or detail_requests_per_second when other tools share the app.`,
+      `${error.message}${whereAbout(context)}. Try again later; lower ${budgetFieldOf(error.endpoint)} when other tools share the app.`,
       error.message,
       { cause: error },
     );
@@ -41,7 +41,7 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): Co
     const detail = last instanceof FeishuApiError ? `Feishu code ${last.code} (${last.msg})` : last.message;
     return new TransientError(
       `Feishu kept failing after ${error.attempts} attempts on ${error.endpoint}${whereAbout(context)}; last error: ${detail}` +
-        `${last.logId ? `, log id ${last.logId}` : ''}. Try again later, or lower requests_per_minute.`,
+        `${last.logId ? `, log id ${last.logId}` : ''}. Try again later, or lower ${budgetFieldOf(error.endpoint)}.`,
       error.message,
       { cause: error },
     );
@@ -57,6 +57,7 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): Co
     case FeishuCode.BAD_APP_ID:
       return new ConfigError(`Feishu rejected config.app_id: ${ref}. Copy the App ID from the app's Credentials page.`, error.message);
     case FeishuCode.BAD_APP_SECRET:
+    case FeishuCode.WRONG_APP_SECRET:
       return new ConfigError(`Feishu rejected config.app_secret: ${ref}. Copy the App Secret from the app's Credentials page.`, error.message);
     case FeishuCode.APPROVAL_NOT_FOUND:
       return new ConfigError(
@@ -74,9 +75,34 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): Co
         error.message,
       );
     case FeishuCode.NO_PERMISSION:
-    case FeishuCode.NO_PERMISSION_USER:
+    case FeishuCode.APPROVAL_NO_PERMISSION:
       return new ConfigError(
-        `The app lacks a permission scope: ${ref}. Grant approval:approval:readonly to the app and publish a new version of it.`,
+        `The app lacks a permission scope for ${error.endpoint}: ${ref}. Grant ${scopeFor(error.endpoint)} to the app and publish a new version of it.`,
+        error.message,
+      );
+    case FeishuCode.NO_PERMISSION_USER:
+      // A user-token code: the tenant token is not at fault, a missing scope is the likely cause.
+      return new ConfigError(
+        `Feishu answered ${ref} to ${error.endpoint}, a code about scopes a user has not authorised, although this connector sends only a tenant access token. ` +
+          `Grant ${scopeFor(error.endpoint)} to the app and publish a new version of it; if it persists, give Feishu support the log id.`,
+        error.message,
+      );
+    case FeishuCode.TOKEN_INVALID:
+      return new ConfigError(
+        `Feishu rejected the tenant access token twice, the second time just after issuing it: ${ref}. ` +
+          'Check that config.base_url is the host of this app (https://open.feishu.cn for Feishu, https://open.larksuite.com for Lark) and that the app is enabled.',
+        error.message,
+      );
+    case FeishuCode.USER_TOKEN_EXPIRED:
+      return new ConnectorError(
+        'system_error',
+        `Feishu answered ${ref} to ${error.endpoint}, a code about expired user access tokens, although this connector sends only a tenant access token, ` +
+          'and again after a new tenant token was fetched. Give Feishu support the log id.',
+        error.message,
+      );
+    case FeishuCode.DEFINITION_DELETED:
+      return new ConfigError(
+        `The approval definition '${context.approvalCode ?? '?'}' in config.approval_codes was deleted: ${ref}. The instances the list API still lists for it can be read; remove the code once they are no longer needed.`,
         error.message,
       );
     default:
@@ -84,6 +110,14 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): Co
         ? new ConfigError(`Feishu refused access: ${ref}.`, error.message)
         : new ConnectorError('system_error', `Feishu answered with an error: ${ref}.`, error.message);
   }
+}
+
+/** The config field holding the budget of the endpoint in a client endpoint label. */
+function budgetFieldOf(endpoint: string): string {
+  if (endpoint.endsWith('/instances/query')) return 'query_requests_per_minute';
+  if (endpoint.endsWith('/instances/:code')) return 'detail_requests_per_minute';
+  if (endpoint.includes('/approvals/')) return 'approval_requests_per_minute';
+  return 'requests_per_minute';
 }
 
 /** ", approval code 'X', window A .. B" for whatever the context names. */

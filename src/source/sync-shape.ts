@@ -1,3 +1,4 @@
+import { describeLimit } from '../feishu/budgets.js';
 import type { SyncMode } from '../kit/protocol.js';
 import type { FeishuApprovalConfig } from './config.js';
 import type { PartitionCursors } from './state.js';
@@ -24,7 +25,8 @@ export function describeSyncShape(config: FeishuApprovalConfig, nowMs: number, s
     `Sync shape: ${config.approvalCodes.length} approval code(s), created ${iso(config.startMs)} to ${end}`,
     `windows of ${config.windowMs / 3_600_000} h, lookback ${config.lookbackMs / 60_000} min, page size ${config.pageSize}`,
     `list API ${config.requestsPerMinute} request(s)/min with ${config.maxConcurrency} concurrent, ` +
-      `detail API ${config.detailRequestsPerSecond} request(s)/s with ${config.detailConcurrency} concurrent, ${config.maxRetries} retries`,
+      `detail API ${describeLimit(config.limits.detail)} with ${config.detailConcurrency} concurrent, bulk query API ${describeLimit(config.limits.query)}, ` +
+      `${config.maxRetries} retries`,
     ...streams.map((stream) => `${stream.name} (${stream.mode}): ${describeStarts(config, nowMs, stream.saved)}`),
   ];
   return parts.join('; ') + '.';

@@ -21,8 +21,24 @@ export function detailRecord(d: InstanceDetail, window: WindowFields): JsonObjec
     task_list: d.task_list ?? null,
     comment_list: d.comment_list ?? null,
     timeline: d.timeline ?? null,
-    ...window,
+    reverted: typeof d['reverted'] === 'boolean' ? d['reverted'] : null,
+    reverted_instance_code: textOrNull(d['reverted_instance_code']),
+    modified_instance_code: textOrNull(d['modified_instance_code']),
+    created_after: window.created_after,
+    created_before: window.created_before,
   };
+}
+
+/**
+ * An instance whose detail answered 1390003 (deleted): only its keys, status
+ * DELETED and its window, so the destination's latest row says it is gone.
+ */
+export function deletedDetail(instanceCode: string, approvalCode: string): InstanceDetail {
+  return { instance_code: instanceCode, approval_code: approvalCode, status: 'DELETED' };
+}
+
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 function msToIso(value: string | undefined): string | null {

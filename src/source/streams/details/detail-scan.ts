@@ -1,20 +1,32 @@
 import { FeishuApiError, FeishuCode } from '../../../feishu/errors.js';
 import type { InstanceDetail } from '../../../feishu/types.js';
-import type { AirbyteStateMessage } from '../../../kit/protocol.js';
+import type { AirbyteStateMessage, JsonObject } from '../../../kit/protocol.js';
 import { toConnectorError } from '../../errors.js';
 import { checkpointBlob, startingCursors } from '../../resumable-state.js';
 import { streamBlob, type PartitionCursors } from '../../state.js';
 import type { ScanHandlers, StreamScan, SyncContext, WindowFields } from '../../sync-contract.js';
 import { StreamOutput } from '../stream-output.js';
 import { DetailPipeline } from './detail-pipeline.js';
-import { detailRecord } from './detail-record.js';
-import { prunePending, readPending, type PendingInstance } from './pending.js';
+import { deletedDetail, detailRecord } from './detail-record.js';
+import { DIGEST_KEY } from './digest-state.js';
+import { EmittedStatuses } from './emitted-statuses.js';
+import { readPending } from './pending.js';
+import { RecheckLog } from './recheck-log.js';
+import { recheckRange } from './recheck-plan.js';
+import { Nibble, nibbleOf } from './status-digest.js';
+import { recheckPartition, type PartitionRecheck } from './status-recheck.js';
+
+/** A detail as fetched: `gone` when Feishu answered 1390003 (the detail is then a DELETED stub). */
+interface Fetched {
+  detail: InstanceDetail;
+  gone: boolean;
+}
 
 /**
- * The details stream's part in one sync: every listed code's detail fetched
- * through the pipeline and written as a record; instances still PENDING
- * followed in the state; STATE messages only once the details they cover are
- * written.
+ * The details stream's part in one sync: first the status recheck (instances
+ * whose status changed since they were emitted are fetched again), then every
+ * listed code's detail through the pipeline; STATE messages only once the
+ * details they cover are written, each with the digest of emitted statuses.
  */
 export class DetailScan implements StreamScan {
   readonly saved: PartitionCursors;
@@ -25,11 +37,10 @@ export class DetailScan implements StreamScan {
   };
   private readonly out: StreamOutput;
   private readonly pipeline: DetailPipeline;
-  /** Instances whose last known status is PENDING, by instance code. */
-  private readonly pending = new Map<string, PendingInstance>();
-  /** Codes fetched again from last sync's pending list; the scan may list them too. */
-  private readonly refetched = new Set<string>();
-  private readonly counters = { requests: 0, retries: 0, deleted: 0, becameFinal: 0 };
+  private readonly emitted: EmittedStatuses;
+  /** Codes the recheck fetched; the scan may list them too (lookback). */
+  private readonly rechecked = new Set<string>();
+  private readonly counters = { requests: 0, retries: 0, deleted: 0, details: 0, withUserId: 0 };
   private lastCheckpoint: Promise<void> = Promise.resolve();
 
   constructor(
@@ -41,33 +52,79 @@ export class DetailScan implements StreamScan {
     this.saved = startingCursors(state, stream, incremental ? 'incremental' : 'full_refresh', ctx.emitter);
     this.out = new StreamOutput(ctx.emitter, stream);
     this.pipeline = new DetailPipeline(ctx.config.detailConcurrency);
+    const blob = incremental ? streamBlob(state, stream) : undefined;
+    this.emitted = new EmittedStatuses(ctx.config.statusRecheckMs, Date.now(), blob, ctx.config.approvalCodes, this.saved);
   }
 
-  /** Instances pending at the end of the last sync come first: their status may have changed. */
+  /** The status recheck, before any window is listed; its records are covered by a STATE of their own. */
   async before(): Promise<void> {
-    if (!this.incremental) return;
-    for (const entry of readPending(streamBlob(this.state, this.stream))) this.pending.set(entry.instance_code, entry);
-    this.prune();
-    for (const entry of [...this.pending.values()]) {
-      this.refetched.add(entry.instance_code);
-      await this.pipeline.submit(() => this.fetchAndEmit(entry.instance_code, entry, entry.approval_code, entry.first_seen));
+    if (!this.incremental || !this.emitted.enabled) return;
+    const log = new RecheckLog();
+    // A state from before the digest lists the instances last emitted PENDING: fetched once more (window up to now, as below).
+    const now = new Date().toISOString();
+    for (const entry of readPending(streamBlob(this.state, this.stream))) {
+      if (this.rechecked.has(entry.instance_code)) continue;
+      this.rechecked.add(entry.instance_code);
+      log.legacyPending++;
+      await this.pipeline.submit(() => this.fetchAndEmit(entry.instance_code, { created_after: entry.created_after, created_before: now }, entry.approval_code));
     }
+    // Codes are re-checked side by side: the query and list budgets pace them together.
+    await Promise.all(this.ctx.config.approvalCodes.map((approvalCode) => this.recheck(approvalCode, log)));
     await this.pipeline.barrier();
-    if (this.refetched.size > 0) {
-      this.ctx.emitter.info(`${this.stream}: fetched ${this.refetched.size} pending instance(s) again; ${this.counters.becameFinal} became final`);
+    this.ctx.emitter.info(`${this.stream}: ${log.summary(this.rechecked.size)}`);
+    if (log.vanished > 0) {
+      this.ctx.emitter.warn(
+        `${this.stream}: ${log.vanished} instance(s) emitted earlier are no longer named by the bulk query or the list API (deleted); ` +
+          'the state keeps no instance codes, so their rows keep the status last emitted.',
+      );
+    }
+    if (this.rechecked.size > 0) await this.out.state(() => this.stateOf(this.saved, false));
+  }
+
+  /** One code's recheck: the instances whose status changed go through the pipeline. */
+  private async recheck(approvalCode: string, log: RecheckLog): Promise<void> {
+    const range = recheckRange(this.saved.get(approvalCode), Date.now(), this.ctx.config.statusRecheckMs, this.ctx.config);
+    if (!range) return;
+    let result: PartitionRecheck | undefined;
+    try {
+      result = await recheckPartition(this.ctx, this.emitted.partition(approvalCode), approvalCode, range);
+    } catch (error) {
+      if (!isScopeMissing(error)) throw error;
+      // Connections set up before the recheck may lack the bulk query's scope: the details still come, unrechecked.
+      this.ctx.emitter.warn(
+        `${this.stream}: status recheck of approval ${approvalCode} skipped: the bulk query was refused (Feishu code ${error.code}). ` +
+          'Grant the app the scope approval:approval.list:readonly so that status changes reach the destination, or set status_recheck_days to 0.',
+      );
+      return;
+    }
+    if (!result) return;
+    log.add(result);
+    if (result.vanished > 0) this.emitted.touched(approvalCode);
+    if (result.baseline) this.emitted.adoptBaseline(approvalCode, result.baseline);
+    // The window: from the re-checked range's start to now. Every earlier row of the instance ended at a cursor before
+    // now (even one written after the last STATE of a killed sync), so an append-dedup destination keeps this one.
+    const window: WindowFields = { created_after: new Date(range.fromMs).toISOString(), created_before: new Date(Date.now()).toISOString() };
+    for (const [code, createdMs] of result.fetch) {
+      if (this.rechecked.has(code)) continue;
+      this.rechecked.add(code);
+      await this.pipeline.submit(() => this.fetchAndEmit(code, window, approvalCode, createdMs));
     }
   }
 
   after(): void {
-    const { requests, retries, deleted } = this.counters;
+    const { requests, retries, deleted, details, withUserId } = this.counters;
     this.ctx.emitter.info(
-      `${this.stream}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` +
-        `${deleted} deleted instance(s) skipped, ${this.pending.size} instance(s) still pending`,
+      `${this.stream}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` + `${deleted} deleted instance(s) emitted as DELETED`,
     );
+    if (details > 0 && withUserId === 0) {
+      this.ctx.emitter.warn(
+        `${this.stream}: none of the ${details} detail(s) read carries a user_id. Feishu fills user_id only when the app has the scope contact:user.employee_id:readonly; grant it to get user ids.`,
+      );
+    }
   }
 
   private onCode(code: string, window: WindowFields, approvalCode: string): Promise<void> | undefined {
-    if (this.refetched.has(code)) return undefined;
+    if (this.rechecked.has(code)) return undefined;
     return this.pipeline.submit(() => this.fetchAndEmit(code, window, approvalCode));
   }
 
@@ -86,53 +143,55 @@ export class DetailScan implements StreamScan {
     covered.catch(() => {});
     this.lastCheckpoint = this.lastCheckpoint.then(async () => {
       await covered;
-      const blob = this.incremental
-        ? () => ({ ...checkpointBlob(cursors, 'incremental', final), pending: this.prune() })
-        : () => checkpointBlob(cursors, 'full_refresh', final);
-      await this.out.state(blob, final);
+      await this.out.state(() => this.stateOf(cursors, final), final);
     });
     return this.lastCheckpoint;
   }
 
-  /** `firstSeen` is set for an instance that was already pending in an earlier sync. */
-  private async fetchAndEmit(code: string, window: WindowFields, approvalCode: string, firstSeen?: string): Promise<void> {
-    const detail = await this.fetchDetail(code, approvalCode, window);
-    if (!detail) return;
-    if (detail.status === 'PENDING') {
-      this.pending.set(code, { instance_code: code, approval_code: approvalCode, ...window, first_seen: firstSeen ?? new Date().toISOString() });
-    } else if (this.pending.delete(code) && firstSeen) {
-      this.counters.becameFinal++;
+  /** The STATE's blob; only an incremental sync keeps the digest (a full refresh starts over without one). */
+  private stateOf(cursors: PartitionCursors, final: boolean): JsonObject {
+    if (!this.incremental) return checkpointBlob(cursors, 'full_refresh', final);
+    const digest = this.emitted.stateField();
+    return { ...checkpointBlob(cursors, 'incremental', final), ...(digest ? { [DIGEST_KEY]: digest } : {}) };
+  }
+
+  /** `createdMs`: the creation time when known before the detail (a deleted instance's detail does not say). */
+  private async fetchAndEmit(code: string, window: WindowFields, approvalCode: string, createdMs?: number): Promise<void> {
+    const { detail, gone } = await this.fetchDetail(code, approvalCode, window);
+    await this.onDetail(detail, { created_after: window.created_after, created_before: window.created_before });
+    const started = Number(detail.start_time);
+    const created = Number.isFinite(started) && started > 0 ? started : createdMs;
+    this.emitted.remember(approvalCode, code, created, gone ? Nibble.GONE : nibbleOf(detail.status, detail['reverted'] === true));
+  }
+
+  /**
+   * One fetched detail → its record(s): the one place a detail becomes output
+   * (streams derived from the detail hook in here).
+   */
+  private async onDetail(detail: InstanceDetail, window: WindowFields): Promise<void> {
+    if (detail.start_time !== undefined) {
+      this.counters.details++;
+      if (detail.user_id) this.counters.withUserId++;
     }
     const written = this.out.record(detailRecord(detail, window));
     if (written) await written;
   }
 
-  /** The detail, or undefined when the instance was deleted since it was listed (a WARN, not a failure). */
-  private async fetchDetail(code: string, approvalCode: string, window: WindowFields): Promise<InstanceDetail | undefined> {
+  /** The detail; a DELETED stub when the instance was deleted (1390003), so its row says so. */
+  private async fetchDetail(code: string, approvalCode: string, window: WindowFields): Promise<Fetched> {
     try {
-      return await this.ctx.client.getInstance(code, { counters: this.counters });
+      return { detail: await this.ctx.client.getInstance(code, { counters: this.counters }), gone: false };
     } catch (error) {
       if (!(error instanceof FeishuApiError && error.code === FeishuCode.INSTANCE_NOT_FOUND)) {
         throw toConnectorError(error, { instanceCode: code, approvalCode, window: `${window.created_after} .. ${window.created_before}` });
       }
       this.counters.deleted++;
-      this.pending.delete(code);
-      this.ctx.emitter.warn(`Instance ${code} of approval ${approvalCode} was listed but its detail is gone (Feishu code ${error.code}); skipped.`);
-      return undefined;
+      return { detail: deletedDetail(code, approvalCode), gone: true };
     }
   }
+}
 
-  /** Applies the cap and age limit to the pending set, with a WARN for what is dropped. */
-  private prune(): PendingInstance[] {
-    const { config, emitter } = this.ctx;
-    const { kept, droppedForAge, droppedForCap } = prunePending(this.pending.values(), { maxEntries: config.pendingMax, maxAgeMs: config.pendingMaxAgeMs }, Date.now());
-    for (const dropped of [...droppedForAge, ...droppedForCap]) this.pending.delete(dropped.instance_code);
-    if (droppedForAge.length > 0) {
-      emitter.warn(`${this.stream}: stopped following ${droppedForAge.length} instance(s) pending for over pending_resync_max_age_days.`);
-    }
-    if (droppedForCap.length > 0) {
-      emitter.warn(`${this.stream}: stopped following the ${droppedForCap.length} oldest pending instance(s): more than pending_resync_max are pending.`);
-    }
-    return kept;
-  }
+/** 1390009 (no permission for the operation) and 99991672 / 99991679 (scope not granted). */
+function isScopeMissing(error: unknown): error is FeishuApiError {
+  return error instanceof FeishuApiError && (error.code === 1390009 || error.code === FeishuCode.NO_PERMISSION || error.code === FeishuCode.NO_PERMISSION_USER);
 }

@@ -1,0 +1,77 @@
+import type { JsonObject } from '../../../kit/protocol.js';
+import { recordSchema, TIMESTAMP } from '../stream.js';
+
+/**
+ * The JSON schema of approval_instance_details: every top-level field the
+ * record builder writes (detail-record.ts), and the documented properties of
+ * the list items. Items keep additionalProperties: Feishu adds fields over time.
+ */
+const STRINGS = { type: ['string', 'null'] } as const;
+const STRING_LIST = { type: ['array', 'null'], items: STRINGS } as const;
+
+function itemList(properties: JsonObject, description: string): JsonObject {
+  return { type: ['array', 'null'], description, items: { type: 'object', additionalProperties: true, properties } };
+}
+
+const TASK = {
+  id: STRINGS,
+  user_id: STRINGS,
+  open_id: STRINGS,
+  status: { ...STRINGS, description: 'PENDING, APPROVED, REJECTED, TRANSFERRED, DONE, …' },
+  node_id: STRINGS,
+  node_name: STRINGS,
+  custom_node_id: STRINGS,
+  type: { ...STRINGS, description: 'AND, OR, AUTO_PASS, AUTO_REJECT, SEQUENTIAL, …' },
+  start_time: { ...STRINGS, description: 'Unix ms as a string, as Feishu sends it.' },
+  end_time: { ...STRINGS, description: 'Unix ms as a string; "0" while open.' },
+};
+
+const COMMENT = {
+  id: STRINGS,
+  user_id: STRINGS,
+  open_id: STRINGS,
+  comment: STRINGS,
+  create_time: { ...STRINGS, description: 'Unix ms as a string.' },
+};
+
+const TIMELINE = {
+  type: { ...STRINGS, description: 'START, PASS, REJECT, AUTO_PASS, AUTO_REJECT, TRANSFER, ROLLBACK, CANCEL, DELETE, CC, ADD_APPROVER, …' },
+  create_time: { ...STRINGS, description: 'Unix ms as a string.' },
+  user_id: STRINGS,
+  open_id: STRINGS,
+  user_id_list: STRING_LIST,
+  open_id_list: STRING_LIST,
+  task_id: STRINGS,
+  comment: STRINGS,
+  cc_user_list: itemList({ user_id: STRINGS, cc_id: STRINGS, open_id: STRINGS }, 'Users copied (type CC).'),
+  node_key: STRINGS,
+  ext: { ...STRINGS, description: 'A JSON object as a string, as Feishu sends it.' },
+};
+
+export const DETAIL_SCHEMA: JsonObject = recordSchema(['approval_code', 'instance_code', 'status', 'created_after', 'created_before'], {
+  approval_code: { type: 'string' },
+  approval_name: STRINGS,
+  instance_code: { type: 'string', description: 'Primary key.' },
+  serial_number: STRINGS,
+  status: {
+    type: 'string',
+    enum: ['PENDING', 'APPROVED', 'REJECTED', 'CANCELED', 'DELETED'],
+    description: 'As of the sync that wrote the row. A revoked approval is CANCELED (with reverted true); a deleted instance is DELETED.',
+  },
+  start_time: { ...TIMESTAMP, type: ['string', 'null'], description: 'When the instance was created.' },
+  end_time: { ...TIMESTAMP, type: ['string', 'null'], description: 'When it became final; null while PENDING.' },
+  user_id: { ...STRINGS, description: 'Empty unless the app has the scope contact:user.employee_id:readonly.' },
+  open_id: STRINGS,
+  department_id: STRINGS,
+  uuid: STRINGS,
+  form: { ...STRINGS, description: 'The form as Feishu returns it: a JSON string of widgets.' },
+  form_parsed: { type: ['array', 'null'], items: { type: 'object', additionalProperties: true }, description: 'The same form parsed; null when it is not valid JSON.' },
+  task_list: itemList(TASK, 'Approval tasks, one per approver and node.'),
+  comment_list: itemList(COMMENT, 'Comments.'),
+  timeline: itemList(TIMELINE, 'What happened, in order.'),
+  reverted: { type: ['boolean', 'null'], description: 'True when an approved instance was revoked afterwards (its status is then CANCELED).' },
+  reverted_instance_code: { ...STRINGS, description: 'Code of the revocation request, when the instance was revoked.' },
+  modified_instance_code: { ...STRINGS, description: 'Code of the instance this one modifies, when it is a modification.' },
+  created_after: { ...TIMESTAMP, description: 'Start of the creation-time window the instance was listed in (for a re-checked instance: of the re-checked range).' },
+  created_before: { ...TIMESTAMP, description: 'End of that window (the cursor); for a re-checked instance the time of the recheck, so its row sorts after earlier rows of the same instance.' },
+});

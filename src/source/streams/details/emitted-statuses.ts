@@ -1,0 +1,83 @@
+import type { JsonObject } from '../../../kit/protocol.js';
+import type { PartitionCursors } from '../../state.js';
+import { packedField, readDigest, type StatusDigest } from './digest-state.js';
+import { digestKey, packPartition, pruneBefore, type Nibble, type PackedPartition, type PartitionDigest } from './status-digest.js';
+
+/**
+ * The statuses the details stream emitted for the instances inside the recheck
+ * span, per approval code. A partition's digest is only kept while it is
+ * complete (it came from the state, or this sync reads the partition from its
+ * start, or the recheck took the query's statuses as baseline): an incomplete
+ * one would make every instance it lacks look new.
+ */
+export class EmittedStatuses {
+  private readonly digest: StatusDigest = new Map();
+  /** Each partition packed as of the last STATE; `changed` ones are packed again for the next. */
+  private readonly packed = new Map<string, PackedPartition>();
+  private readonly changed = new Set<string>();
+
+  constructor(
+    private readonly spanMs: number,
+    private readonly nowMs: number,
+    blob: JsonObject | undefined,
+    approvalCodes: string[],
+    saved: PartitionCursors,
+  ) {
+    if (spanMs <= 0) return;
+    const stored = readDigest(blob);
+    for (const code of approvalCodes) {
+      const partition = stored.get(code) ?? (saved.has(code) ? undefined : new Map<number, number>());
+      if (!partition) continue;
+      pruneBefore(partition, this.spanStartMs);
+      this.digest.set(code, partition);
+      this.changed.add(code);
+    }
+  }
+
+  get enabled(): boolean {
+    return this.spanMs > 0;
+  }
+
+  /** Instances created before this are outside the recheck span. */
+  get spanStartMs(): number {
+    return this.nowMs - this.spanMs;
+  }
+
+  /** The partition's digest, or undefined while it has none (a state from before the digest). */
+  partition(approvalCode: string): PartitionDigest | undefined {
+    return this.digest.get(approvalCode);
+  }
+
+  /** A partition without a digest starts from the statuses the bulk query reports. */
+  adoptBaseline(approvalCode: string, baseline: PartitionDigest): void {
+    pruneBefore(baseline, this.spanStartMs);
+    this.digest.set(approvalCode, baseline);
+    this.changed.add(approvalCode);
+  }
+
+  /** Notes what was emitted for one instance (its creation time decides whether it is inside the span). */
+  remember(approvalCode: string, instanceCode: string, createdMs: number | undefined, nibble: Nibble): void {
+    const partition = this.digest.get(approvalCode);
+    // A creation time in the future is an odd value, not a key: such an instance is re-checked as unseen instead.
+    if (!partition || createdMs === undefined || createdMs < this.spanStartMs || createdMs > this.nowMs + 86_400_000) return;
+    partition.set(digestKey(instanceCode, createdMs), nibble);
+    this.changed.add(approvalCode);
+  }
+
+  /** Entries dropped outside (vanished instances) make the partition change too. */
+  touched(approvalCode: string): void {
+    if (this.digest.has(approvalCode)) this.changed.add(approvalCode);
+  }
+
+  /** The state field, or undefined when re-checking is off. */
+  stateField(): JsonObject | undefined {
+    if (!this.enabled) return undefined;
+    for (const code of this.changed) {
+      const partition = this.digest.get(code)!;
+      pruneBefore(partition, this.spanStartMs);
+      this.packed.set(code, packPartition(partition));
+    }
+    this.changed.clear();
+    return packedField(this.packed);
+  }
+}

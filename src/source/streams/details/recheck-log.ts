@@ -1,0 +1,31 @@
+import type { PartitionRecheck } from './status-recheck.js';
+
+/** Sums the partitions' rechecks into the one INFO line a sync logs about them. */
+export class RecheckLog {
+  legacyPending = 0;
+  private partitions = 0;
+  private baselines = 0;
+  private readonly sums = { listed: 0, changed: 0, unseen: 0, missing: 0, named: 0, vanished: 0, queryRequests: 0, listRequests: 0 };
+
+  add(result: PartitionRecheck): void {
+    this.partitions++;
+    if (result.baseline) this.baselines++;
+    for (const key of Object.keys(this.sums) as (keyof typeof this.sums)[]) this.sums[key] += result[key];
+  }
+
+  get vanished(): number {
+    return this.sums.vanished;
+  }
+
+  summary(fetched: number): string {
+    const s = this.sums;
+    return (
+      `status recheck of ${this.partitions} approval code(s): ${s.listed} instance(s) reported by the bulk query ` +
+      `(${s.queryRequests} query request(s)), ${s.changed} changed, ${s.unseen} not emitted before, ` +
+      `${s.missing} left out (${s.named} named by ${s.listRequests} list request(s), ${s.vanished} gone without a trace)` +
+      (this.baselines > 0 ? `, ${this.baselines} code(s) without a digest took the query's statuses as baseline` : '') +
+      (this.legacyPending > 0 ? `, ${this.legacyPending} pending instance(s) from an older state` : '') +
+      `; ${fetched} detail(s) fetched again.`
+    );
+  }
+}
