@@ -1,22 +1,29 @@
 import type { Emitter } from '../kit/emitter.js';
 import { checkCatalog } from '../kit/catalog.js';
-import type { ConnectorError } from '../kit/errors.js';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../kit/protocol.js';
 import { createClient } from './client-factory.js';
 import { warnRepeatedCodes, type FeishuApprovalConfig } from './config.js';
-import { toConnectorError } from './errors.js';
 import { scanInstanceCodes } from './scan/instance-scan.js';
-import { combineHandlers, groupByCursors } from './scan/scan-groups.js';
+import { groupByCursors } from './scan/scan-groups.js';
+import { StreamFates } from './scan/stream-fates.js';
+import { streamFailure, streamsFailedError, type StreamFailure } from './stream-failures.js';
 import type { Stream } from './streams/stream.js';
-import type { SyncContext } from './sync-contract.js';
+import type { StreamScan, SyncContext } from './sync-contract.js';
 import { SyncLog } from './sync-log.js';
 import { describeSyncShape } from './sync-shape.js';
 
+interface PreparedStream {
+  stream: Stream;
+  scan: StreamScan;
+  saved: StreamScan['saved'];
+}
+
 /**
  * Reads the streams the catalog selects, each framed by STREAM_STATUS traces.
- * Streams with the same saved cursors share one scan of the windows. A failing
- * scan marks its streams INCOMPLETE and the error goes up to the runner, which
- * emits the one TRACE ERROR.
+ * Streams with the same saved cursors share one scan of the windows, but not
+ * their fates: a failing stream ends INCOMPLETE while the others read on to
+ * COMPLETE, and once every stream has had its turn the sync fails with one
+ * error naming each failed stream (the runner emits it as the one TRACE ERROR).
  */
 export async function readStreams(
   config: FeishuApprovalConfig,
@@ -32,8 +39,9 @@ export async function readStreams(
   const client = createClient(config, emitter, log);
   const ctx: SyncContext = { config, client, emitter, log };
   const started = Date.now();
+  const failures: StreamFailure[] = [];
   try {
-    const prepared = catalog.streams.map((configured) => {
+    const prepared: PreparedStream[] = catalog.streams.map((configured) => {
       const stream = byName.get(configured.stream.name)!;
       const scan = stream.prepare(ctx, configured.sync_mode, state);
       return { stream, scan, saved: scan.saved };
@@ -41,18 +49,7 @@ export async function readStreams(
     const shapes = prepared.map(({ stream, saved }, i) => ({ name: stream.name, mode: catalog.streams[i]!.sync_mode, saved }));
     emitter.info(describeSyncShape(config, Date.now(), shapes));
     // Streams starting from the same cursors share one scan: the list API is read once for them.
-    for (const group of groupByCursors(prepared)) {
-      for (const { stream } of group) await emitter.streamStatus(stream.name, 'STARTED');
-      try {
-        for (const { scan } of group) await scan.before?.();
-        await scanInstanceCodes(ctx, group[0]!.saved, combineHandlers(group.map(({ scan }) => scan.handlers)));
-        for (const { scan } of group) scan.after?.();
-      } catch (error) {
-        for (const { stream } of group) await emitter.streamStatus(stream.name, 'INCOMPLETE');
-        throw withStream(error, group[0]!.stream.name);
-      }
-      for (const { stream } of group) await emitter.streamStatus(stream.name, 'COMPLETE');
-    }
+    for (const group of groupByCursors(prepared)) failures.push(...(await readGroup(ctx, group)));
   } finally {
     const c = client.counters;
     emitter.info(
@@ -61,11 +58,39 @@ export async function readStreams(
     );
     await client.close();
   }
+  if (failures.length > 0) throw streamsFailedError(failures);
 }
 
-/** Names the failing stream in the trace; unexpected errors become system errors with their stack kept. */
-function withStream(error: unknown, stream: string): ConnectorError {
-  const connectorError = toConnectorError(error, { unexpected: `Reading stream '${stream}' failed` });
-  connectorError.stream = stream;
-  return connectorError;
+/** One shared scan; resolves with the streams of the group that failed, never rejects for a stream's failure. */
+async function readGroup(ctx: SyncContext, group: PreparedStream[]): Promise<StreamFailure[]> {
+  const { emitter } = ctx;
+  const fates = new StreamFates(group.map(({ stream, scan }) => ({ name: stream.name, handlers: scan.handlers })));
+  for (const { stream } of group) await emitter.streamStatus(stream.name, 'STARTED');
+  for (const { stream, scan } of group) {
+    try {
+      await scan.before?.();
+    } catch (error) {
+      fates.fail(stream.name, error);
+    }
+  }
+  try {
+    if (!fates.allFailed) await scanInstanceCodes(ctx, group[0]!.saved, fates.handlers());
+  } catch (error) {
+    fates.failRemaining(error);
+  }
+  const failures: StreamFailure[] = [];
+  for (const { stream, scan } of group) {
+    await scan.finish();
+    const failed = fates.failed(stream.name);
+    if (failed) {
+      const failure = streamFailure(stream.name, failed.error);
+      failures.push(failure);
+      emitter.error(`Stream '${stream.name}' did not sync: ${failure.error.message}`);
+      await emitter.streamStatus(stream.name, 'INCOMPLETE');
+    } else {
+      scan.after?.();
+      await emitter.streamStatus(stream.name, 'COMPLETE');
+    }
+  }
+  return failures;
 }

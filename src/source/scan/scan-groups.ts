@@ -1,5 +1,4 @@
 import type { PartitionCursors } from '../state.js';
-import type { ScanHandlers } from '../sync-contract.js';
 
 /**
  * Streams that start from the same cursors can share one scan of the list API
@@ -20,19 +19,4 @@ export function sameCursors(a: PartitionCursors, b: PartitionCursors): boolean {
   if (a.size !== b.size) return false;
   for (const [code, ms] of a) if (b.get(code) !== ms) return false;
   return true;
-}
-
-/** One set of handlers that feeds every stream of a shared scan. */
-export function combineHandlers(all: ScanHandlers[]): ScanHandlers {
-  if (all.length === 1) return all[0]!;
-  return {
-    onCode: (code, window) => settleAll(all.map((h) => h.onCode(code, window))),
-    onCheckpoint: (cursors) => settleAll(all.map((h) => h.onCheckpoint(cursors))),
-  };
-}
-
-function settleAll(results: (Promise<void> | undefined)[]): Promise<void> | undefined {
-  const pending = results.filter((r): r is Promise<void> => r !== undefined);
-  if (pending.length === 0) return undefined;
-  return Promise.all(pending).then(() => undefined);
 }

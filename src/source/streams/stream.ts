@@ -23,11 +23,12 @@ export abstract class Stream {
       source_defined_cursor: true,
       default_cursor_field: this.cursorField,
       source_defined_primary_key: this.primaryKey,
+      // A full refresh checkpoints too and resumes from an unfinished one's STATE (resumable-state.ts).
       is_resumable: true,
     };
   }
 
-  /** How the stream handles the codes of a scan: its records and, in incremental mode, its STATE messages. */
+  /** How the stream handles the codes of a scan: its records and, in both sync modes, its STATE messages. */
   abstract prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan;
 }
 

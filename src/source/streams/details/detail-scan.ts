@@ -1,8 +1,9 @@
 import { FeishuApiError, FeishuCode } from '../../../feishu/errors.js';
 import type { InstanceDetail } from '../../../feishu/types.js';
-import type { AirbyteStateMessage } from '../../../kit/protocol.js';
+import type { AirbyteStateMessage, JsonObject } from '../../../kit/protocol.js';
 import { toConnectorError } from '../../errors.js';
-import { readCursors, stateBlob, streamBlob, type PartitionCursors } from '../../state.js';
+import { checkpointBlob, startingCursors } from '../../resumable-state.js';
+import { streamBlob, type PartitionCursors } from '../../state.js';
 import type { ScanHandlers, StreamScan, SyncContext, WindowFields } from '../../sync-contract.js';
 import { StreamOutput } from '../stream-output.js';
 import { DetailPipeline } from './detail-pipeline.js';
@@ -31,7 +32,8 @@ export class DetailScan implements StreamScan {
   readonly saved: PartitionCursors;
   readonly handlers: ScanHandlers = {
     onCode: (code, window) => this.onCode(code, window.fields, window.partition),
-    onCheckpoint: (cursors) => this.checkpoint(cursors),
+    onCheckpoint: (cursors, final) => this.checkpoint(cursors, final),
+    onProgress: (progress) => this.out.progress(progress),
   };
   private readonly out: StreamOutput;
   private readonly pipeline: DetailPipeline;
@@ -47,7 +49,7 @@ export class DetailScan implements StreamScan {
     private readonly incremental: boolean,
     private readonly state: AirbyteStateMessage[],
   ) {
-    this.saved = incremental ? readCursors(state, stream) : new Map();
+    this.saved = startingCursors(state, stream, incremental ? 'incremental' : 'full_refresh', ctx.emitter);
     this.out = new StreamOutput(ctx.emitter, stream);
     this.pipeline = new DetailPipeline(ctx.config.detailConcurrency);
     const blob = incremental ? streamBlob(state, stream) : undefined;
@@ -76,7 +78,7 @@ export class DetailScan implements StreamScan {
           'the state keeps no instance codes, so their rows keep the status last emitted.',
       );
     }
-    if (this.rechecked.size > 0) await this.out.state(this.stateOf(this.saved));
+    if (this.rechecked.size > 0) await this.out.state(() => this.stateOf(this.saved, false));
   }
 
   /** One code's recheck: the instances whose status changed go through the pipeline. */
@@ -126,23 +128,31 @@ export class DetailScan implements StreamScan {
     return this.pipeline.submit(() => this.fetchAndEmit(code, window, approvalCode));
   }
 
+  /** Waits for details in flight, then sends a STATE held back by pacing; never rejects. */
+  async finish(): Promise<void> {
+    await this.pipeline.barrier().catch(() => {});
+    await this.lastCheckpoint.catch(() => {});
+    await this.out.flushState();
+  }
+
   /** States leave in the order they were asked for, each once the details it covers are written. */
-  private checkpoint(cursors: PartitionCursors): Promise<void> {
+  private checkpoint(cursors: PartitionCursors, final: boolean): Promise<void> {
     const covered = this.pipeline.barrier();
     // Awaited only once the earlier checkpoints are out: a detail failing meanwhile must not reject
     // with nobody listening (an unhandled rejection kills the process before its TRACE).
     covered.catch(() => {});
     this.lastCheckpoint = this.lastCheckpoint.then(async () => {
       await covered;
-      if (!this.incremental) return;
-      await this.out.state(this.stateOf(cursors));
+      await this.out.state(() => this.stateOf(cursors, final), final);
     });
     return this.lastCheckpoint;
   }
 
-  private stateOf(cursors: PartitionCursors): Record<string, unknown> {
+  /** The STATE's blob; only an incremental sync keeps the digest (a full refresh starts over without one). */
+  private stateOf(cursors: PartitionCursors, final: boolean): JsonObject {
+    if (!this.incremental) return checkpointBlob(cursors, 'full_refresh', final);
     const digest = this.emitted.stateField();
-    return { ...stateBlob(cursors), ...(digest ? { [DIGEST_KEY]: digest } : {}) };
+    return { ...checkpointBlob(cursors, 'incremental', final), ...(digest ? { [DIGEST_KEY]: digest } : {}) };
   }
 
   /** `createdMs`: the creation time when known before the detail (a deleted instance's detail does not say). */
