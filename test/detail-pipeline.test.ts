@@ -80,4 +80,16 @@ describe('DetailPipeline', () => {
     await assert.rejects(waiting, /gone/);
     assert.deepEqual(log, ['start a']);
   });
+
+  it('every submit waiting for room fails when a task fails, however many wait (none is left hanging)', async () => {
+    const log: string[] = [];
+    const pipeline = new DetailPipeline(1);
+    const a = task(log, 'a');
+    await pipeline.submit(a.run);
+    const waiting = ['b', 'c', 'd'].map((name) => pipeline.submit(task(log, name).run));
+    a.fail(new Error('gone'));
+    const settled = await Promise.allSettled(waiting);
+    assert.deepEqual(settled.map((s) => s.status), ['rejected', 'rejected', 'rejected']);
+    assert.deepEqual(log, ['start a']);
+  });
 });

@@ -20,7 +20,10 @@ describe('full refresh read', () => {
     assert.equal(sample.stream, 'approval_instances');
     assert.ok(emulator.approvalCodes.includes(sample.data['approval_code'] as string));
     assert.ok(Date.parse(sample.data['created_after'] as string) < Date.parse(sample.data['created_before'] as string));
-    assert.equal(states(result.messages).length, 0, 'full refresh keeps no state');
+    const fullRefreshStates = states(result.messages);
+    assert.ok(fullRefreshStates.length > 0, 'full refresh ends the stream with a STATE');
+    assert.equal(fullRefreshStates.reduce((n, s) => n + s.sourceStats!.recordCount!, 0), 10_000, 'recordCounts sum to the records');
+    assert.deepEqual(fullRefreshStates.at(-1)!.stream!.stream_state!['full_refresh'], { complete: true });
     const statuses = traces(result.messages, 'STREAM_STATUS').map((t) => t.stream_status!.status);
     assert.deepEqual(statuses, ['STARTED', 'RUNNING', 'COMPLETE']);
   });

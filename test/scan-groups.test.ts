@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { combineHandlers, groupByCursors, mergeScans, sameCursors } from '../src/source/scan/scan-groups.js';
+import { groupByCursors, mergeScans, sameCursors } from '../src/source/scan/scan-groups.js';
+import { StreamFates, type ScanMember } from '../src/source/scan/stream-fates.js';
 import type { ScanHandlers, StreamScan } from '../src/source/sync-contract.js';
 
 const cursors = (entries: [string, number][]) => new Map(entries);
@@ -26,14 +27,15 @@ describe('groupByCursors', () => {
   });
 });
 
-describe('combineHandlers', () => {
+describe('StreamFates', () => {
+  const member = (name: string, onCode: ScanHandlers['onCode']): ScanMember => ({ name, handlers: { onCode, onCheckpoint: () => undefined } });
+
   it('feeds every stream and waits for all of them', async () => {
     const seen: string[] = [];
     let release!: () => void;
     const slow = new Promise<void>((resolve) => (release = resolve));
-    const a: ScanHandlers = { onCode: (code) => void seen.push(`a:${code}`), onCheckpoint: () => undefined };
-    const b: ScanHandlers = { onCode: (code) => (seen.push(`b:${code}`), slow), onCheckpoint: () => undefined };
-    const both = combineHandlers([a, b]);
+    const fates = new StreamFates([member('a', (code) => void seen.push(`a:${code}`)), member('b', (code) => (seen.push(`b:${code}`), slow))]);
+    const both = fates.handlers();
     const pending = both.onCode('X', undefined as never);
     assert.deepEqual(seen, ['a:X', 'b:X']);
     let done = false;
@@ -42,7 +44,42 @@ describe('combineHandlers', () => {
     assert.equal(done, false, 'waits for the slower stream');
     release();
     await pending;
-    assert.equal(both.onCheckpoint(new Map()), undefined, 'nothing to wait for');
+    assert.equal(both.onCheckpoint(new Map(), false), undefined, 'nothing to wait for');
+  });
+
+  it('a stream that rejects or throws is set aside; the others keep being fed', async () => {
+    const seen: string[] = [];
+    const fates = new StreamFates([
+      member('rejects', (code) => (code === 'X' ? Promise.reject(new Error('detail denied')) : void seen.push(`rejects:${code}`))),
+      member('throws', (code) => {
+        if (code === 'Y') throw new Error('bad value');
+        seen.push(`throws:${code}`);
+        return undefined;
+      }),
+      member('healthy', (code) => void seen.push(`healthy:${code}`)),
+    ]);
+    const all = fates.handlers();
+    await all.onCode('X', undefined as never);
+    all.onCode('Y', undefined as never);
+    await all.onCode('Z', undefined as never);
+    assert.deepEqual(seen, ['throws:X', 'healthy:X', 'healthy:Y', 'healthy:Z']);
+    assert.equal((fates.failed('rejects')?.error as Error).message, 'detail denied');
+    assert.equal((fates.failed('throws')?.error as Error).message, 'bad value');
+    assert.equal(fates.failed('healthy'), undefined);
+    fates.failRemaining(new Error('list API down'));
+    assert.equal((fates.failed('healthy')?.error as Error).message, 'list API down');
+    assert.equal((fates.failed('rejects')?.error as Error).message, 'detail denied', 'a stream keeps its own cause');
+  });
+
+  it('once every stream has failed, the scan stops with the first failure', async () => {
+    const fates = new StreamFates([member('a', () => Promise.reject(new Error('first'))), member('b', () => Promise.reject(new Error('second')))]);
+    await assert.rejects(fates.handlers().onCode('X', undefined as never)!, /first/);
+    assert.ok(fates.allFailed);
+  });
+
+  it('a single stream gets its own handlers, untouched', () => {
+    const only = member('only', () => undefined);
+    assert.equal(new StreamFates([only]).handlers(), only.handlers);
   });
 });
 
@@ -54,6 +91,7 @@ describe('mergeScans', () => {
       name,
       absorbed,
       saved: new Map(),
+      finish: () => Promise.resolve(),
       absorb: (other) => {
         const o = other as typeof self;
         if (kind !== 'detail' || !o.name.startsWith('detail')) return false;
@@ -63,14 +101,15 @@ describe('mergeScans', () => {
     };
     return self;
   };
-  it('a scan absorbs the later ones it can serve; the others stay, in order', () => {
+  it('a scan serves the later ones it can absorb; the others serve themselves', () => {
     const scans = [scan('list', 'list-1'), scan('detail', 'detail-1'), scan('detail', 'detail-2'), scan('list', 'list-2'), scan('detail', 'detail-3')];
-    const kept = mergeScans(scans) as ReturnType<typeof scan>[];
-    assert.deepEqual(kept.map((s) => s.name), ['list-1', 'detail-1', 'list-2']);
-    assert.deepEqual(kept[1]!.absorbed, ['detail-2', 'detail-3']);
+    const servedBy = mergeScans(scans);
+    assert.deepEqual(scans.map((s) => (servedBy.get(s) as ReturnType<typeof scan>).name), ['list-1', 'detail-1', 'detail-1', 'list-2', 'detail-1']);
+    assert.deepEqual(scans[1]!.absorbed, ['detail-2', 'detail-3']);
   });
-  it('scans without absorb are kept as they are', () => {
-    const plain: StreamScan[] = [{ saved: new Map() }, { saved: new Map() }];
-    assert.equal(mergeScans(plain).length, 2);
+  it('scans without absorb serve themselves', () => {
+    const plain: StreamScan[] = [{ saved: new Map(), finish: () => Promise.resolve() }, { saved: new Map(), finish: () => Promise.resolve() }];
+    const servedBy = mergeScans(plain);
+    assert.ok(plain.every((s) => servedBy.get(s) === s));
   });
 });

@@ -4,8 +4,8 @@ import { Ajv } from 'ajv';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteMessage, AirbyteStateMessage, JsonObject } from '../src/kit/protocol.js';
 import { ApprovalInstanceDetailsStream } from '../src/source/streams/details/approval-instance-details.js';
-import { catalog, connectionConfig, lastState, logs, records, writeFiles } from '../harness/index.js';
-import { runCli, type RunResult } from './helpers/connector.js';
+import { catalog, committedPrefix, connectionConfig, lastState, logs, records, runConnectorUntilKilled, writeFiles } from '../harness/index.js';
+import { runCli, withMessages, type RunResult } from './helpers/connector.js';
 
 const DETAILS = 'approval_instance_details';
 const DAY = 86_400_000;
@@ -110,6 +110,23 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     assert.ok((emulator.stats().requests['detail'] ?? 0) <= 10, `${emulator.stats().requests['detail']} detail requests with nothing changed`);
     const finalRows = latestRows([first.messages, second.messages, third.messages]);
     for (const t of truth.values()) assert.equal(finalRows.get(t.instanceCode)!['status'], t.status);
+  });
+
+  it('killed during the recheck and resumed from its last STATE: every change still reaches the latest rows', async () => {
+    const now = Date.now();
+    emulator = await startEmulator({ seed: 146, codeCount: 2, instancesPerCode: 80, pendingRatio: 0.3, spanStartMs: now - DAY, spanEndMs: now - 120_000 });
+    await new Promise((resolve) => setTimeout(resolve, 6000)); // the model's seconds-soon finals are done
+    const first = await sync(emulator, undefined);
+    const approved = emulator.statuses().filter((t) => t.status === 'APPROVED').map((t) => t.instanceCode);
+    for (const code of approved.slice(0, 12)) emulator.revokeInstance(code);
+    const files = writeFiles({ 'config.json': connectionConfig(emulator), 'catalog.json': catalog('incremental', ['approval_instances', DETAILS]), 'state.json': bothStates(first.messages) });
+    const killed = withMessages(await runConnectorUntilKilled(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, '--state', files['state.json']!], 5));
+    assert.notEqual(killed.signal, null, 'the sync was killed');
+    const committed = committedPrefix(killed.messages);
+    const resumeState = [lastState(committed, 'approval_instances') ?? lastState(first.messages, 'approval_instances')!, lastState(committed, DETAILS) ?? lastState(first.messages, DETAILS)!];
+    const resumed = await sync(emulator, resumeState);
+    const rows = latestRows([first.messages, committed, resumed.messages]);
+    for (const t of emulator.statuses()) assert.equal(rows.get(t.instanceCode)?.['status'], t.status, t.instanceCode);
   });
 
   it('a state from before the digest (pending list) still reads: its instances are fetched once, a deleted one (1390003) is emitted as DELETED, no first_seen leaks', async () => {

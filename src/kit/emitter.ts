@@ -5,6 +5,7 @@ import type {
   AirbyteStateMessage,
   AirbyteStreamStatusTraceMessage,
   AirbyteErrorTraceMessage,
+  AirbyteEstimateTraceMessage,
   LogLevel,
   StreamStatus,
 } from './protocol.js';
@@ -135,6 +136,12 @@ export class Emitter implements Logger {
   streamStatus(stream: string, status: StreamStatus): Promise<void> | undefined {
     const streamStatus: AirbyteStreamStatusTraceMessage = { stream_descriptor: { name: stream }, status };
     return this.emit({ type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: streamStatus } });
+  }
+
+  /** A TRACE ESTIMATE of the rows `stream` will emit in this sync. */
+  estimate(stream: string, rowEstimate: number): Promise<void> | undefined {
+    const estimate: AirbyteEstimateTraceMessage = { name: stream, type: 'STREAM', row_estimate: rowEstimate };
+    return this.emit({ type: 'TRACE', trace: { type: 'ESTIMATE', emitted_at: Date.now(), estimate } });
   }
 
   errorTrace(error: AirbyteErrorTraceMessage): Promise<void> | undefined {

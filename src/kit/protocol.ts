@@ -62,10 +62,20 @@ export interface AirbyteStreamStatusTraceMessage {
   reasons?: { type: 'RATE_LIMITED'; rate_limited?: { quota_reset?: number } }[];
 }
 
+/** How many rows a stream is expected to emit in this sync (per-stream estimates only). */
+export interface AirbyteEstimateTraceMessage {
+  name: string;
+  type: 'STREAM';
+  namespace?: string;
+  row_estimate?: number;
+  byte_estimate?: number;
+}
+
 export interface AirbyteTraceMessage {
   type: 'ERROR' | 'ESTIMATE' | 'STREAM_STATUS' | 'ANALYTICS';
   emitted_at: number;
   error?: AirbyteErrorTraceMessage;
+  estimate?: AirbyteEstimateTraceMessage;
   stream_status?: AirbyteStreamStatusTraceMessage;
 }
 

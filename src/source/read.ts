@@ -1,22 +1,29 @@
 import type { Emitter } from '../kit/emitter.js';
 import { checkCatalog } from '../kit/catalog.js';
-import type { ConnectorError } from '../kit/errors.js';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../kit/protocol.js';
 import { createClient } from './client-factory.js';
 import { warnRepeatedCodes, type FeishuApprovalConfig } from './config.js';
-import { toConnectorError } from './errors.js';
 import { scanInstanceCodes } from './scan/instance-scan.js';
-import { combineHandlers, groupByCursors, mergeScans } from './scan/scan-groups.js';
+import { groupByCursors, mergeScans } from './scan/scan-groups.js';
+import { StreamFates } from './scan/stream-fates.js';
+import { streamFailure, streamsFailedError, type StreamFailure } from './stream-failures.js';
 import type { Stream } from './streams/stream.js';
-import type { SyncContext } from './sync-contract.js';
+import type { StreamScan, SyncContext } from './sync-contract.js';
 import { SyncLog } from './sync-log.js';
 import { describeSyncShape } from './sync-shape.js';
 
+interface PreparedStream {
+  stream: Stream;
+  scan: StreamScan;
+  saved: StreamScan['saved'];
+}
+
 /**
  * Reads the streams the catalog selects, each framed by STREAM_STATUS traces.
- * Streams with the same saved cursors share one scan of the windows. A failing
- * scan marks its streams INCOMPLETE and the error goes up to the runner, which
- * emits the one TRACE ERROR.
+ * Streams with the same saved cursors share one scan of the windows, but not
+ * their fates: a failing stream ends INCOMPLETE while the others read on to
+ * COMPLETE, and once every stream has had its turn the sync fails with one
+ * error naming each failed stream (the runner emits it as the one TRACE ERROR).
  */
 export async function readStreams(
   config: FeishuApprovalConfig,
@@ -32,8 +39,9 @@ export async function readStreams(
   const client = createClient(config, emitter, log);
   const ctx: SyncContext = { config, client, emitter, log };
   const started = Date.now();
+  const failures: StreamFailure[] = [];
   try {
-    const prepared = catalog.streams.map((configured) => {
+    const prepared: PreparedStream[] = catalog.streams.map((configured) => {
       const stream = byName.get(configured.stream.name)!;
       const scan = stream.prepare(ctx, configured.sync_mode, state);
       return { stream, scan, saved: scan.saved };
@@ -45,20 +53,7 @@ export async function readStreams(
     // A stream without scan handlers (approval_definitions) reads on its own, in `before`.
     const scanning = prepared.filter(({ scan }) => scan.handlers);
     const alone = prepared.filter(({ scan }) => !scan.handlers).map((p) => [p]);
-    for (const group of [...groupByCursors(scanning), ...alone]) {
-      for (const { stream } of group) await emitter.streamStatus(stream.name, 'STARTED');
-      try {
-        const scans = mergeScans(group.map(({ scan }) => scan));
-        for (const scan of scans) await scan.before?.();
-        const handlers = scans.flatMap((scan) => (scan.handlers ? [scan.handlers] : []));
-        if (handlers.length > 0) await scanInstanceCodes(ctx, group[0]!.saved, combineHandlers(handlers));
-        for (const scan of scans) scan.after?.();
-      } catch (error) {
-        for (const { stream } of group) await emitter.streamStatus(stream.name, 'INCOMPLETE');
-        throw withStream(error, group[0]!.stream.name);
-      }
-      for (const { stream } of group) await emitter.streamStatus(stream.name, 'COMPLETE');
-    }
+    for (const group of [...groupByCursors(scanning), ...alone]) failures.push(...(await readGroup(ctx, group)));
   } finally {
     const c = client.counters;
     emitter.info(
@@ -67,11 +62,47 @@ export async function readStreams(
     );
     await client.close();
   }
+  if (failures.length > 0) throw streamsFailedError(failures);
 }
 
-/** Names the failing stream in the trace; unexpected errors become system errors with their stack kept. */
-function withStream(error: unknown, stream: string): ConnectorError {
-  const connectorError = toConnectorError(error, { unexpected: `Reading stream '${stream}' failed` });
-  connectorError.stream = stream;
-  return connectorError;
+/**
+ * One shared scan; resolves with the streams of the group that failed, never rejects for a stream's
+ * failure. Streams another scan of the group serves (the detail-based streams share one DetailScan)
+ * share its fate.
+ */
+async function readGroup(ctx: SyncContext, group: PreparedStream[]): Promise<StreamFailure[]> {
+  const { emitter } = ctx;
+  const servedBy = mergeScans(group.map(({ scan }) => scan));
+  const members = group.filter(({ scan }) => servedBy.get(scan) === scan);
+  const memberOf = (scan: StreamScan): string => members.find((m) => m.scan === servedBy.get(scan))!.stream.name;
+  const listing = members.flatMap(({ stream, scan }) => (scan.handlers ? [{ name: stream.name, handlers: scan.handlers }] : []));
+  const fates = new StreamFates(listing);
+  for (const { stream } of group) await emitter.streamStatus(stream.name, 'STARTED');
+  for (const { stream, scan } of members) {
+    try {
+      await scan.before?.();
+    } catch (error) {
+      fates.fail(stream.name, error);
+    }
+  }
+  try {
+    if (listing.length > 0 && !fates.allFailed) await scanInstanceCodes(ctx, group[0]!.saved, fates.handlers());
+  } catch (error) {
+    fates.failRemaining(error);
+  }
+  for (const { scan } of members) await scan.finish();
+  const failures: StreamFailure[] = [];
+  for (const { stream, scan } of group) {
+    const failed = fates.failed(memberOf(scan));
+    if (failed) {
+      const failure = streamFailure(stream.name, failed.error);
+      failures.push(failure);
+      emitter.error(`Stream '${stream.name}' did not sync: ${failure.error.message}`);
+      await emitter.streamStatus(stream.name, 'INCOMPLETE');
+    } else {
+      if (servedBy.get(scan) === scan) scan.after?.();
+      await emitter.streamStatus(stream.name, 'COMPLETE');
+    }
+  }
+  return failures;
 }

@@ -42,11 +42,27 @@ export function scanWindow(partition: string, startMs: number, endMs: number): S
   return Object.freeze({ partition, startMs, endMs, fields });
 }
 
+/** How far a scan has got, summed over its partitions (for row estimates). */
+export interface ScanProgress {
+  /** Creation-time span of the windows finished so far (ms). */
+  readonly doneSpanMs: number;
+  /** Creation-time span this scan reads in all (ms). */
+  readonly totalSpanMs: number;
+  /** Codes of the finished windows, and codes handed to the streams so far (finished windows or not). */
+  readonly doneCodes: number;
+  readonly codesListed: number;
+}
+
 export interface ScanHandlers {
   /** One instance code, exactly once per sync; resolves when it has been handled. */
   onCode(code: string, window: ScanWindow): Promise<void> | undefined;
-  /** A partition's resumable cursor moved: every code before it has been handled. */
-  onCheckpoint(cursors: PartitionCursors): Promise<void> | undefined;
+  /**
+   * A partition's resumable cursor moved: every code before it has been handled.
+   * `final` marks the scan's last checkpoint, after every code of the sync.
+   */
+  onCheckpoint(cursors: PartitionCursors, final: boolean): Promise<void> | undefined;
+  /** A window finished; called once per window, so a stream must pace what it does with it. */
+  onProgress?(progress: ScanProgress): void;
 }
 
 /**
@@ -60,8 +76,14 @@ export interface StreamScan {
   handlers?: ScanHandlers;
   /** Work before the windows are listed. */
   before?(): Promise<void>;
-  /** Closing log lines, after the scan. */
+  /** Closing log lines, after a scan the stream completed. */
   after?(): void;
+  /**
+   * Settles the stream's part once the scan is over, whether it completed or
+   * failed: waits for work in flight and sends a STATE held back by pacing.
+   * Never rejects.
+   */
+  finish(): Promise<void>;
   /**
    * Takes over `other`, a scan of the same group, when both can be served by
    * one set of API calls (the detail-based streams share their detail

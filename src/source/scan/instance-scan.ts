@@ -3,6 +3,7 @@ import { toConnectorError } from '../errors.js';
 import type { PartitionCursors } from '../state.js';
 import type { ScanHandlers, SyncContext } from '../sync-contract.js';
 import { iso, Partition } from './partition.js';
+import { scanOrder } from './scan-order.js';
 import type { WindowChain, WindowNode } from './window-chain.js';
 import { isExpiredPageToken, readWindow } from './window-reader.js';
 import { WorkQueue } from './work-queue.js';
@@ -29,6 +30,10 @@ class InstanceScan {
   private readonly byChain = new Map<WindowChain, Partition>();
   private readonly finalisations: Promise<void>[] = [];
   private readonly queue: WorkQueue<WindowNode>;
+  /** Creation-time span and codes of the finished windows, and the span of all of them, for row estimates. */
+  private doneSpanMs = 0;
+  private doneCodes = 0;
+  private readonly totalSpanMs: number;
 
   constructor(
     private readonly ctx: SyncContext,
@@ -44,11 +49,12 @@ class InstanceScan {
       const futureCursor = partition.futureCursorWarning(nowMs);
       if (futureCursor) ctx.emitter.warn(futureCursor);
     }
+    this.totalSpanMs = this.partitions.reduce((sum, p) => sum + (p.chain.windowCount > 0 ? p.chain.range.endMs - p.chain.range.startMs : 0), 0);
     this.queue = new WorkQueue(ctx.config.maxConcurrency, (node, signal) => this.readNode(node, signal));
   }
 
   async run(): Promise<void> {
-    this.queue.push(...interleave(this.partitions.map((p) => p.chain)));
+    this.queue.push(...scanOrder(this.partitions.map((p) => p.chain.nodes)));
     await this.queue.start();
     await Promise.all(this.finalisations);
     for (const partition of this.partitions) if (partition.chain.windowCount === 0) partition.report(this.ctx.emitter);
@@ -57,7 +63,7 @@ class InstanceScan {
       const cursor = chain.cursorMs();
       if (cursor !== undefined) this.cursors.set(chain.partition, cursor);
     }
-    await this.handlers.onCheckpoint(new Map(this.cursors));
+    await this.handlers.onCheckpoint(new Map(this.cursors), true);
   }
 
   /** The queue's work on one window: read its pages, then finalise it beside the queue (it may wait for the next window). */
@@ -71,6 +77,7 @@ class InstanceScan {
         listPage: (req, sig) => this.listPage(req, sig, partition, node),
         emit: (code, n) => {
           partition.codes++;
+          n.codes++;
           return this.handlers.onCode(code, n.value);
         },
         splitParts: (n) =>
@@ -110,17 +117,28 @@ class InstanceScan {
     for (const code of tail) {
       if (listedByNext?.has(code)) continue;
       partition.codes++;
+      node.codes++;
       const pending = this.handlers.onCode(code, node.value);
       if (pending) await pending;
     }
     node.chain.markDone(node);
+    this.reportProgress(node);
     const before = this.cursors.get(node.chain.partition);
     const after = node.chain.cursorMs();
     if (after !== undefined && after !== before) {
       this.cursors.set(node.chain.partition, after);
-      await this.handlers.onCheckpoint(new Map(this.cursors));
+      await this.handlers.onCheckpoint(new Map(this.cursors), false);
     }
     if (node.chain.finished) partition.report(this.ctx.emitter);
+  }
+
+  private reportProgress(done: WindowNode): void {
+    if (!this.handlers.onProgress) return;
+    this.doneSpanMs += done.window.endMs - done.window.startMs;
+    this.doneCodes += done.codes;
+    let codesListed = 0;
+    for (const partition of this.partitions) codesListed += partition.codes;
+    this.handlers.onProgress({ doneSpanMs: this.doneSpanMs, totalSpanMs: this.totalSpanMs, doneCodes: this.doneCodes, codesListed });
   }
 
   private progressLine(): string {
@@ -136,13 +154,4 @@ class InstanceScan {
     }
     return `Progress: ${done}/${total} window(s) done, ${codes} instance code(s), ${requests} list request(s)`;
   }
-}
-
-/** Round-robin over partitions, so every approval code advances from its oldest window on. */
-function interleave(chains: WindowChain[]): WindowNode[] {
-  const out: WindowNode[] = [];
-  const lists = chains.map((c) => c.nodes);
-  const longest = Math.max(0, ...lists.map((l) => l.length));
-  for (let i = 0; i < longest; i++) for (const list of lists) if (list[i]) out.push(list[i]!);
-  return out;
 }

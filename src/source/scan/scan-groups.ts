@@ -1,5 +1,5 @@
 import type { PartitionCursors } from '../state.js';
-import type { ScanHandlers, StreamScan } from '../sync-contract.js';
+import type { StreamScan } from '../sync-contract.js';
 
 /**
  * Streams that start from the same cursors can share one scan of the list API
@@ -22,24 +22,17 @@ export function sameCursors(a: PartitionCursors, b: PartitionCursors): boolean {
   return true;
 }
 
-/** The scans of a group after each has absorbed the later ones it can serve (see StreamScan.absorb); order kept. */
-export function mergeScans(scans: StreamScan[]): StreamScan[] {
+/**
+ * Which scan of a group serves each scan: itself, or an earlier one that
+ * absorbed it (see StreamScan.absorb). Pure apart from the absorb calls.
+ */
+export function mergeScans(scans: StreamScan[]): Map<StreamScan, StreamScan> {
+  const servedBy = new Map<StreamScan, StreamScan>();
   const kept: StreamScan[] = [];
-  for (const scan of scans) if (!kept.some((k) => k.absorb?.(scan))) kept.push(scan);
-  return kept;
-}
-
-/** One set of handlers that feeds every stream of a shared scan. */
-export function combineHandlers(all: ScanHandlers[]): ScanHandlers {
-  if (all.length === 1) return all[0]!;
-  return {
-    onCode: (code, window) => settleAll(all.map((h) => h.onCode(code, window))),
-    onCheckpoint: (cursors) => settleAll(all.map((h) => h.onCheckpoint(cursors))),
-  };
-}
-
-function settleAll(results: (Promise<void> | undefined)[]): Promise<void> | undefined {
-  const pending = results.filter((r): r is Promise<void> => r !== undefined);
-  if (pending.length === 0) return undefined;
-  return Promise.all(pending).then(() => undefined);
+  for (const scan of scans) {
+    const server = kept.find((k) => k.absorb?.(scan));
+    if (!server) kept.push(scan);
+    servedBy.set(scan, server ?? scan);
+  }
+  return servedBy;
 }

@@ -8,6 +8,8 @@ import { splitWindow, type Window } from './windows.js';
  */
 export class WindowNode {
   done = false;
+  /** Codes handed to the streams for this window so far. */
+  codes = 0;
   next: WindowNode | undefined;
   prev: WindowNode | undefined;
   readonly head: Promise<ReadonlySet<string>>;

@@ -1,6 +1,6 @@
 import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../kit/protocol.js';
 import { RecordLineTemplate } from '../../kit/record-template.js';
-import { readCursors, stateBlob, type PartitionCursors } from '../state.js';
+import { checkpointBlob, startingCursors } from '../resumable-state.js';
 import type { ScanWindow, StreamScan, SyncContext } from '../sync-contract.js';
 import { recordSchema, Stream, TIMESTAMP } from './stream.js';
 import { StreamOutput } from './stream-output.js';
@@ -16,7 +16,7 @@ export class ApprovalInstancesStream extends Stream {
   });
 
   prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan {
-    const saved: PartitionCursors = mode === 'incremental' ? readCursors(state, this.name) : new Map();
+    const saved = startingCursors(state, this.name, mode, ctx.emitter);
     const out = new StreamOutput(ctx.emitter, this.name);
     // Records of one window differ only in instance_code: serialise the rest once per window.
     const templates = new WeakMap<ScanWindow, RecordLineTemplate>();
@@ -32,7 +32,11 @@ export class ApprovalInstancesStream extends Stream {
       saved,
       handlers: {
         onCode: (code, window) => out.recordFromTemplate(templateOf(window), code),
-        onCheckpoint: (cursors) => (mode === 'incremental' ? out.state(stateBlob(cursors)) : undefined),
+        onCheckpoint: (cursors, final) => out.state(() => checkpointBlob(cursors, mode, final), final),
+        onProgress: (progress) => out.progress(progress),
+      },
+      finish: async () => {
+        await out.flushState();
       },
     };
   }

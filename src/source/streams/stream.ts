@@ -15,6 +15,8 @@ export abstract class Stream {
   /** The source decides the cursor: the end of the creation-time window. */
   readonly cursorField: string[] = [CURSOR_FIELD];
   readonly syncModes: SyncMode[] = ['full_refresh', 'incremental'];
+  /** Whether an interrupted sync resumes from the stream's last STATE. */
+  readonly resumable: boolean = true;
 
   asAirbyteStream(): AirbyteStream {
     const incremental = this.syncModes.includes('incremental');
@@ -25,11 +27,12 @@ export abstract class Stream {
       source_defined_cursor: incremental,
       ...(incremental ? { default_cursor_field: this.cursorField } : {}),
       source_defined_primary_key: this.primaryKey,
-      is_resumable: incremental,
+      // A full refresh checkpoints too and resumes from an unfinished one's STATE (resumable-state.ts).
+      is_resumable: this.resumable,
     };
   }
 
-  /** How the stream handles the codes of a scan: its records and, in incremental mode, its STATE messages. */
+  /** How the stream handles the codes of a scan: its records and, in both sync modes, its STATE messages. */
   abstract prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan;
 }
 

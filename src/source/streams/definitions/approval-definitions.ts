@@ -49,8 +49,10 @@ export class ApprovalDefinitionsStream extends Stream {
     },
   };
 
+  override readonly resumable = false;
+
   prepare(ctx: SyncContext): StreamScan {
-    return { saved: new Map(), before: () => this.readAll(ctx) };
+    return { saved: new Map(), before: () => this.readAll(ctx), finish: () => Promise.resolve() };
   }
 
   private async readAll(ctx: SyncContext): Promise<void> {
@@ -60,7 +62,7 @@ export class ApprovalDefinitionsStream extends Stream {
       await out.record(await this.readOne(ctx, code, issues));
     }
     issues.summary();
-    await out.state({});
+    await out.state(() => ({}), true);
   }
 
   /** A deleted definition still yields its record (status DELETED), as its instances stay listed. */

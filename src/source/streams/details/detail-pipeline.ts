@@ -13,11 +13,15 @@ export class DetailPipeline {
 
   async submit(task: () => Promise<void>): Promise<void> {
     this.rethrow();
-    while (this.inFlight.size >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.rethrow();
+    while (this.inFlight.size >= this.concurrency) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      this.rethrow();
+    }
     const running: Promise<void> = task()
       .catch((error: unknown) => {
         this.failure ??= error;
+        // Every waiting submit must now fail: woken one per finished task, as below, some would wait forever.
+        for (const wake of this.waiting.splice(0)) wake();
       })
       .finally(() => {
         this.inFlight.delete(running);

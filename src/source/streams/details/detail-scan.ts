@@ -1,8 +1,9 @@
 import { FeishuApiError, FeishuCode } from '../../../feishu/errors.js';
 import type { InstanceDetail } from '../../../feishu/types.js';
-import type { AirbyteStateMessage } from '../../../kit/protocol.js';
+import type { AirbyteStateMessage, JsonObject } from '../../../kit/protocol.js';
 import { toConnectorError } from '../../errors.js';
-import { readCursors, stateBlob, streamBlob, type PartitionCursors } from '../../state.js';
+import { checkpointBlob, startingCursors } from '../../resumable-state.js';
+import { streamBlob, type PartitionCursors } from '../../state.js';
 import type { ScanHandlers, StreamScan, SyncContext, WindowFields } from '../../sync-contract.js';
 import { DetailPipeline } from './detail-pipeline.js';
 import { deletedDetail } from './detail-record.js';
@@ -34,7 +35,8 @@ export class DetailScan implements StreamScan {
   readonly saved: PartitionCursors;
   readonly handlers: ScanHandlers = {
     onCode: (code, window) => this.onCode(code, window.fields, window.partition),
-    onCheckpoint: (cursors) => this.checkpoint(cursors),
+    onCheckpoint: (cursors, final) => this.checkpoint(cursors, final),
+    onProgress: (progress) => this.sinks.progress(progress),
   };
   private readonly sinks: DetailSinks;
   /** The stream whose state this scan resumes from (the first of those it serves). */
@@ -53,7 +55,7 @@ export class DetailScan implements StreamScan {
     private readonly state: AirbyteStateMessage[],
   ) {
     this.stream = spec.stream;
-    this.saved = incremental ? readCursors(state, this.stream) : new Map();
+    this.saved = startingCursors(state, this.stream, incremental ? 'incremental' : 'full_refresh', ctx.emitter);
     this.sinks = new DetailSinks(new DetailSink(ctx.emitter, spec, incremental));
     this.pipeline = new DetailPipeline(ctx.config.detailConcurrency);
     const blob = incremental ? streamBlob(state, this.stream) : undefined;
@@ -77,8 +79,8 @@ export class DetailScan implements StreamScan {
     return this.sinks.names;
   }
 
-  private writeStates(cursors: PartitionCursors): Promise<void> {
-    return this.sinks.state(() => this.stateOf(cursors));
+  private writeStates(cursors: PartitionCursors, final: boolean): Promise<void> {
+    return this.sinks.state((incremental) => this.stateOf(cursors, final, incremental), final);
   }
 
   /** The status recheck, before any window is listed; its records are covered by a STATE of their own. */
@@ -96,14 +98,14 @@ export class DetailScan implements StreamScan {
     // Codes are re-checked side by side: the query and list budgets pace them together.
     await Promise.all(this.ctx.config.approvalCodes.map((approvalCode) => this.recheck(approvalCode, log)));
     await this.pipeline.barrier();
-    this.ctx.emitter.info(`${this.streams}: ${log.summary(this.rechecked.size)}`);
+    if (!log.empty) this.ctx.emitter.info(`${this.streams}: ${log.summary(this.rechecked.size)}`);
     if (log.vanished > 0) {
       this.ctx.emitter.warn(
         `${this.streams}: ${log.vanished} instance(s) emitted earlier are no longer named by the bulk query or the list API (deleted); ` +
           'the state keeps no instance codes, so their rows keep the status last emitted.',
       );
     }
-    if (this.rechecked.size > 0) await this.writeStates(this.saved);
+    if (this.rechecked.size > 0) await this.writeStates(this.saved, false);
   }
 
   /** One code's recheck: the instances whose status changed go through the pipeline. */
@@ -154,22 +156,32 @@ export class DetailScan implements StreamScan {
     return this.pipeline.submit(() => this.fetchAndEmit(code, window, approvalCode));
   }
 
+  /** Waits for details in flight, then sends a STATE held back by pacing; never rejects. */
+  async finish(): Promise<void> {
+    await this.pipeline.barrier().catch(() => {});
+    await this.lastCheckpoint.catch(() => {});
+    await this.sinks.flushState();
+  }
+
   /** States leave in the order they were asked for, each once the details it covers are written. */
-  private checkpoint(cursors: PartitionCursors): Promise<void> {
+  private checkpoint(cursors: PartitionCursors, final: boolean): Promise<void> {
     const covered = this.pipeline.barrier();
     // Awaited only once the earlier checkpoints are out: a detail failing meanwhile must not reject
     // with nobody listening (an unhandled rejection kills the process before its TRACE).
     covered.catch(() => {});
     this.lastCheckpoint = this.lastCheckpoint.then(async () => {
       await covered;
-      await this.writeStates(cursors);
+      await this.writeStates(cursors, final);
     });
     return this.lastCheckpoint;
   }
 
-  private stateOf(cursors: PartitionCursors): Record<string, unknown> {
+  /** The STATE's blob; only an incremental sync keeps the digest (a full refresh starts over without one). */
+  /** The STATE of a stream of this scan, in its own sync mode. */
+  private stateOf(cursors: PartitionCursors, final: boolean, incremental: boolean): JsonObject {
+    if (!incremental) return checkpointBlob(cursors, 'full_refresh', final);
     const digest = this.emitted.stateField();
-    return { ...stateBlob(cursors), ...(digest ? { [DIGEST_KEY]: digest } : {}) };
+    return { ...checkpointBlob(cursors, 'incremental', final), ...(digest ? { [DIGEST_KEY]: digest } : {}) };
   }
 
   /** `createdMs`: the creation time when known before the detail (a deleted instance's detail does not say). */

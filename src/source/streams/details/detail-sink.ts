@@ -1,7 +1,7 @@
 import type { Emitter } from '../../../kit/emitter.js';
 import type { InstanceDetail } from '../../../feishu/types.js';
 import type { JsonObject } from '../../../kit/protocol.js';
-import type { WindowFields } from '../../sync-contract.js';
+import type { ScanProgress, WindowFields } from '../../sync-contract.js';
 import { ValueIssues } from '../../values/value-issues.js';
 import { StreamOutput } from '../stream-output.js';
 import type { DetailRowMapper } from './detail-rows.js';
@@ -25,7 +25,7 @@ export class DetailSink {
   constructor(
     emitter: Emitter,
     private readonly spec: DetailSinkSpec,
-    /** Whether the stream is read incrementally (it then writes STATE messages). */
+    /** Whether the stream is read incrementally (its STATE then carries the digest). */
     readonly incremental: boolean,
   ) {
     this.out = new StreamOutput(emitter, spec.stream);
@@ -49,8 +49,17 @@ export class DetailSink {
     }
   }
 
-  state(blob: JsonObject): Promise<void> | undefined {
-    return this.out.state(blob);
+  /** A checkpoint, paced by the stream's output; `blob` is built when the STATE leaves. */
+  state(blob: () => JsonObject, final: boolean): Promise<void> | undefined {
+    return this.out.state(blob, final);
+  }
+
+  flushState(): Promise<void> | undefined {
+    return this.out.flushState();
+  }
+
+  progress(progress: ScanProgress): void {
+    this.out.progress(progress);
   }
 
   /** The closing line about values written as null. */
@@ -86,12 +95,22 @@ export class DetailSinks {
     for (const sink of this.all) await sink.write(detail, approvalCode, window, gone);
   }
 
-  /** The incremental streams' STATE; `blob` is built only when one of them needs it (full refresh writes none). */
-  async state(blob: () => JsonObject): Promise<void> {
-    const incremental = this.all.filter((sink) => sink.incremental);
-    if (incremental.length === 0) return;
-    const built = blob();
-    for (const sink of incremental) await sink.state(built);
+  /** Every stream's checkpoint, in its own sync mode; each blob is built once, when a STATE first needs it. */
+  async state(blobFor: (incremental: boolean) => JsonObject, final: boolean): Promise<void> {
+    const built = new Map<boolean, JsonObject>();
+    const blob = (incremental: boolean): JsonObject => {
+      if (!built.has(incremental)) built.set(incremental, blobFor(incremental));
+      return built.get(incremental)!;
+    };
+    for (const sink of this.all) await sink.state(() => blob(sink.incremental), final);
+  }
+
+  async flushState(): Promise<void> {
+    for (const sink of this.all) await sink.flushState();
+  }
+
+  progress(progress: ScanProgress): void {
+    for (const sink of this.all) sink.progress(progress);
   }
 
   summary(): void {

@@ -13,6 +13,11 @@ export class RecheckLog {
     for (const key of Object.keys(this.sums) as (keyof typeof this.sums)[]) this.sums[key] += result[key];
   }
 
+  /** Whether there is anything to say (a first sync has no cursor, so nothing to re-check). */
+  get empty(): boolean {
+    return this.partitions === 0 && this.legacyPending === 0;
+  }
+
   get vanished(): number {
     return this.sums.vanished;
   }

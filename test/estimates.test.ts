@@ -1,0 +1,54 @@
+/**
+ * Issue 13 §5: TRACE ESTIMATE messages while a sync runs, valid against the protocol schema, no
+ * more often than every few seconds, and within 2× of the final count once a quarter of the
+ * range is read (judged from the last STATE's cursors before each estimate, which lag the scan).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import { catalog, cursors, hourFloor, records, traces, writeFiles } from '../harness/index.js';
+import type { AirbyteStateMessage } from '../src/kit/protocol.js';
+import { runCli } from './helpers/connector.js';
+import { emulatorConfig } from './helpers/fixtures.js';
+import { protocolErrors } from './helpers/protocol-schema.js';
+
+describe('row estimates', () => {
+  let emulator: FeishuEmulator;
+  before(async () => {
+    emulator = await startEmulator({ seed: 61, codeCount: 2, instancesPerCode: 3000, listRateLimit: null, detailRateLimit: null });
+  });
+  after(() => emulator.stop());
+
+  it('a budget-bound sync sends ESTIMATEs every few seconds, within 2× of the final count after a quarter', async () => {
+    const startMs = hourFloor(emulator.options.spanStartMs);
+    const endMs = hourFloor(emulator.options.spanEndMs);
+    // 2 codes × 72 windows of 5 h at 15 requests/s: about 10 s.
+    const config = emulatorConfig(emulator, { start_date: new Date(startMs).toISOString(), end_date: new Date(endMs).toISOString(), window_hours: 5, requests_per_minute: 900, max_concurrency: 2 });
+    const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('incremental') });
+    const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
+    assert.equal(run.code, 0);
+    const total = records(run.messages).length;
+    const estimates = traces(run.messages, 'ESTIMATE');
+    assert.ok(estimates.length >= 3, `${estimates.length} estimates`);
+    for (const trace of estimates) {
+      assert.deepEqual(protocolErrors({ type: 'TRACE', trace }), []);
+      assert.equal(trace.estimate!.type, 'STREAM');
+      assert.equal(trace.estimate!.name, 'approval_instances');
+    }
+    const gaps = estimates.slice(1).map((t, i) => t.emitted_at - estimates[i]!.emitted_at);
+    assert.ok(Math.min(...gaps) >= 1900, `estimates at most every ~2 s (gaps ${gaps.join(', ')} ms)`);
+
+    let judged = 0;
+    let lastState: AirbyteStateMessage | undefined;
+    for (const m of run.messages) {
+      if (m.type === 'STATE') lastState = m.state;
+      if (m.type !== 'TRACE' || m.trace.type !== 'ESTIMATE' || !lastState) continue;
+      const read = Object.values(cursors(lastState)).map((iso) => (Date.parse(iso) - startMs) / (endMs - startMs));
+      if (read.length < 2 || Math.min(...read) < 0.25) continue;
+      judged++;
+      const rows = m.trace.estimate!.row_estimate!;
+      assert.ok(rows >= total / 2 && rows <= total * 2, `estimate ${rows} at ${Math.round(Math.min(...read) * 100)} % read, final ${total}`);
+    }
+    assert.ok(judged >= 2, `${judged} estimates judged after a quarter of the range`);
+  });
+});
