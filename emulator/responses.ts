@@ -33,8 +33,9 @@ export const missingToken = (): JsonResult =>
   fail(400, 99991661, 'Missing access token for authorization. Please make a request with token attached.');
 export const invalidToken = (): JsonResult =>
   fail(400, 99991663, 'Invalid access token for authorization. Please make a request with token attached.');
+/** The notes: 99991663 is the invalid OR expired tenant token; 99991677 is the user token's code, never sent here. */
 export const expiredToken = (): JsonResult =>
-  fail(400, 99991677, 'Authentication token expired. Please refresh the token and try again.');
+  fail(400, 99991663, 'Invalid access token for authorization. Please make a request with token attached.');
 export const rateLimited = (limit: number, resetSec: number): JsonResult =>
   fail(429, 99991400, 'request trigger frequency limit', {
     'x-ogw-ratelimit-limit': String(limit),

@@ -1,12 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteCatalog, ConnectorSpecification } from '../src/kit/protocol.js';
 import { writeFiles } from '../harness/index.js';
 import { runCli } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 import { protocolErrors } from './helpers/protocol-schema.js';
+import { emulatorForSuite } from './helpers/suite-emulator.js';
 
 async function check(config: Record<string, unknown>) {
   const files = writeFiles({ 'config.json': config });
@@ -62,52 +62,48 @@ describe('spec', () => {
 });
 
 describe('check and discover against the emulator', () => {
-  let emulator: FeishuEmulator;
-  before(async () => {
-    emulator = await startEmulator({ seed: 1, codeCount: 2, instancesPerCode: 10 });
-  });
-  after(() => emulator.stop());
+  const emulator = emulatorForSuite({ seed: 1, codeCount: 2, instancesPerCode: 10 });
 
   it('SUCCEEDED with a good config', async () => {
-    assert.deepEqual(await check(emulatorConfig(emulator)), { status: 'SUCCEEDED' });
+    assert.deepEqual(await check(emulatorConfig(emulator())), { status: 'SUCCEEDED' });
   });
 
   it('FAILED naming app_secret for a wrong secret', async () => {
-    const status = await check(emulatorConfig(emulator, { app_secret: 'wrong-secret-value' }));
+    const status = await check(emulatorConfig(emulator(), { app_secret: 'wrong-secret-value' }));
     assert.equal(status.status, 'FAILED');
     assert.match(status.message!, /app_secret/);
     assert.match(status.message!, /10014/);
   });
 
   it('FAILED naming app_id for a wrong app id', async () => {
-    const status = await check(emulatorConfig(emulator, { app_id: 'cli_nobody_here' }));
+    const status = await check(emulatorConfig(emulator(), { app_id: 'cli_nobody_here' }));
     assert.equal(status.status, 'FAILED');
     assert.match(status.message!, /app_id/);
   });
 
   it('FAILED naming every unknown approval code by value', async () => {
-    const status = await check(emulatorConfig(emulator, { approval_codes: [emulator.approvalCodes[0], 'NOPE-1', 'NOPE-2'] }));
+    const status = await check(emulatorConfig(emulator(), { approval_codes: [emulator().approvalCodes[0], 'NOPE-1', 'NOPE-2'] }));
     assert.equal(status.status, 'FAILED');
     assert.match(status.message!, /'NOPE-1'/);
     assert.match(status.message!, /'NOPE-2'/);
-    assert.doesNotMatch(status.message!, new RegExp(emulator.approvalCodes[0]!));
+    assert.doesNotMatch(status.message!, new RegExp(emulator().approvalCodes[0]!));
   });
 
   it('FAILED naming host and port of an unreachable base_url', async () => {
     const port = await freePort();
-    const status = await check(emulatorConfig(emulator, { base_url: `http://127.0.0.1:${port}` }));
+    const status = await check(emulatorConfig(emulator(), { base_url: `http://127.0.0.1:${port}` }));
     assert.equal(status.status, 'FAILED');
     assert.match(status.message!, new RegExp(`127\\.0\\.0\\.1:${port}`));
   });
 
   it('FAILED naming the field when the config fails the spec', async () => {
-    const status = await check(emulatorConfig(emulator, { page_size: 101 }));
+    const status = await check(emulatorConfig(emulator(), { page_size: 101 }));
     assert.equal(status.status, 'FAILED');
     assert.match(status.message!, /page_size/);
   });
 
   it('discover: one stream with the documented schema, keys and modes', async () => {
-    const files = writeFiles({ 'config.json': emulatorConfig(emulator) });
+    const files = writeFiles({ 'config.json': emulatorConfig(emulator()) });
     const result = await runCli(['discover', '--config', files['config.json']!]);
     assert.equal(result.code, 0);
     const catalog = (result.messages.find((m) => m.type === 'CATALOG') as { catalog: AirbyteCatalog }).catalog;

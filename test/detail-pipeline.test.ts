@@ -22,6 +22,15 @@ function task(log: string[], name: string): { run: () => Promise<void>; finish: 
   };
 }
 
+/** A pipeline of `concurrency` slots with task 'a' submitted, hence started and still running. */
+async function runningA(concurrency: number): Promise<{ log: string[]; pipeline: DetailPipeline; a: ReturnType<typeof task> }> {
+  const log: string[] = [];
+  const pipeline = new DetailPipeline(concurrency);
+  const a = task(log, 'a');
+  await pipeline.submit(a.run);
+  return { log, pipeline, a };
+}
+
 describe('DetailPipeline', () => {
   it('submit resolves once its task started; a full pipeline holds the next submit until a task ends', async () => {
     const log: string[] = [];
@@ -58,10 +67,7 @@ describe('DetailPipeline', () => {
   });
 
   it("a task's failure rejects the next barrier and every later submit, without starting its task", async () => {
-    const log: string[] = [];
-    const pipeline = new DetailPipeline(2);
-    const a = task(log, 'a');
-    await pipeline.submit(a.run);
+    const { log, pipeline, a } = await runningA(2);
     const boom = new Error('detail failed');
     a.fail(boom);
     await assert.rejects(pipeline.barrier(), (e: unknown) => e === boom);
@@ -71,10 +77,7 @@ describe('DetailPipeline', () => {
   });
 
   it('a submit waiting for room fails when a running task fails', async () => {
-    const log: string[] = [];
-    const pipeline = new DetailPipeline(1);
-    const a = task(log, 'a');
-    await pipeline.submit(a.run);
+    const { log, pipeline, a } = await runningA(1);
     const waiting = pipeline.submit(task(log, 'b').run);
     a.fail(new Error('gone'));
     await assert.rejects(waiting, /gone/);
@@ -82,10 +85,7 @@ describe('DetailPipeline', () => {
   });
 
   it('every submit waiting for room fails when a task fails, however many wait (none is left hanging)', async () => {
-    const log: string[] = [];
-    const pipeline = new DetailPipeline(1);
-    const a = task(log, 'a');
-    await pipeline.submit(a.run);
+    const { log, pipeline, a } = await runningA(1);
     const waiting = ['b', 'c', 'd'].map((name) => pipeline.submit(task(log, name).run));
     a.fail(new Error('gone'));
     const settled = await Promise.allSettled(waiting);

@@ -22,16 +22,17 @@ import {
 } from '../emulator/index.js';
 import {
   INSTANCES,
-  TOKEN_PATH,
+  WRONG_SECRET,
   allCodes,
-  call,
   dataOf,
   depthOf,
   detailPath,
   get,
   listPath,
-  postJson,
+  setSwitches,
+  switches,
   token,
+  tokenWithWrongSecret,
   withEmulator,
   type Body,
 } from './emulator-hostile-http.js';
@@ -99,9 +100,9 @@ describe('hostile details', () => {
 describe('hostile errors', () => {
   test('hostileEchoRequest: the token error repeats app_id and app_secret', async () => {
     await withEmulator({ hostileEchoRequest: true }, async (emu) => {
-      const bad = await postJson(emu.baseUrl + TOKEN_PATH, { app_id: emu.options.appId, app_secret: 'wrong-secret-xyz' });
+      const bad = await tokenWithWrongSecret(emu);
       assert.equal(bad.body['code'], 10014);
-      assert.match(bad.body['msg'] as string, /wrong-secret-xyz/);
+      assert.ok((bad.body['msg'] as string).includes(WRONG_SECRET));
       assert.ok((bad.body['msg'] as string).includes(emu.options.appId));
     });
   });
@@ -122,13 +123,13 @@ describe('hostile switches at run time and from the CLI', () => {
   test('POST /_emulator/config turns a switch on and off, and refuses bad values', async () => {
     await withEmulator({}, async (emu) => {
       const tok = await token(emu);
-      const on = await postJson(`${emu.baseUrl}/_emulator/config`, { hostileListNoData: true });
+      const on = await setSwitches(emu.baseUrl, { hostileListNoData: true });
       assert.equal(on.body['hostileListNoData'], true);
       assert.ok(!('data' in (await get(emu, listPath(emu, 10), tok)).body));
-      await postJson(`${emu.baseUrl}/_emulator/config`, { hostileListNoData: false });
+      await setSwitches(emu.baseUrl, { hostileListNoData: false });
       assert.ok('data' in (await get(emu, listPath(emu, 10), tok)).body);
       for (const bad of [{ hostileListEndless: 'yes' }, { hostileListTokenCycle: -1 }, { hostilePoisonTimeHuge: 2 }]) {
-        assert.equal((await postJson(`${emu.baseUrl}/_emulator/config`, bad)).status, 400, JSON.stringify(bad));
+        assert.equal((await setSwitches(emu.baseUrl, bad)).status, 400, JSON.stringify(bad));
       }
     });
   });
@@ -152,7 +153,7 @@ describe('hostile switches at run time and from the CLI', () => {
     try {
       const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
       const info = JSON.parse(line) as Body;
-      const config = (await call(`${info['base_url'] as string}/_emulator/config`)).body;
+      const config = await switches(info['base_url'] as string);
       assert.equal(config['hostileListEndless'], true);
       assert.equal(config['hostileListTokenCycle'], 2);
       assert.equal(config['hostilePoisonTimeText'], 0.25);

@@ -47,6 +47,24 @@ export function postJson(url: string, payload: unknown): Promise<Reply> {
   return call(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) });
 }
 
+/** The wrong app_secret the token error replies are checked against (echoed or not). */
+export const WRONG_SECRET = 'wrong-secret-xyz';
+
+/** Asks for a tenant token with the right app_id and `WRONG_SECRET`. */
+export function tokenWithWrongSecret(emu: FeishuEmulator): Promise<Reply> {
+  return postJson(emu.baseUrl + TOKEN_PATH, { app_id: emu.options.appId, app_secret: WRONG_SECRET });
+}
+
+/** The emulator's run-time switches as it reports them (GET /_emulator/config). */
+export async function switches(baseUrl: string): Promise<Body> {
+  return (await call(`${baseUrl}/_emulator/config`)).body;
+}
+
+/** Sets run-time switches (POST /_emulator/config); a bad value answers 400. */
+export function setSwitches(baseUrl: string, values: Body): Promise<Reply> {
+  return postJson(`${baseUrl}/_emulator/config`, values);
+}
+
 export async function token(emu: FeishuEmulator): Promise<string> {
   const reply = await postJson(emu.baseUrl + TOKEN_PATH, { app_id: emu.options.appId, app_secret: emu.options.appSecret });
   assert.equal(reply.body['code'], 0);

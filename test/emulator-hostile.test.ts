@@ -10,9 +10,8 @@ import { CYCLE_TOKEN_PREFIX, HOSTILE_SPECS, NON_STRING_CODE, startEmulator } fro
 import {
   INSTANCES,
   KNOWN_STATUSES,
-  TOKEN_PATH,
+  WRONG_SECRET,
   allCodes,
-  call,
   dataOf,
   depthOf,
   detailPath,
@@ -20,8 +19,9 @@ import {
   get,
   listPath,
   pages,
-  postJson,
+  switches,
   token,
+  tokenWithWrongSecret,
   withEmulator,
 } from './emulator-hostile-http.js';
 
@@ -31,8 +31,8 @@ describe('hostile mode is off by default', () => {
       const options = emu.options as unknown as Record<string, unknown>;
       const off = { switch: false, count: 0, target: 0, codes: [] };
       for (const spec of HOSTILE_SPECS) assert.deepEqual(options[spec.key], off[spec.kind], spec.key);
-      const config = await call(`${emu.baseUrl}/_emulator/config`);
-      for (const spec of HOSTILE_SPECS) assert.ok(spec.key in config.body, spec.key);
+      const config = await switches(emu.baseUrl);
+      for (const spec of HOSTILE_SPECS) assert.ok(spec.key in config, spec.key);
     });
   });
 
@@ -56,9 +56,9 @@ describe('hostile mode is off by default', () => {
         assert.ok(KNOWN_STATUSES.includes(detail['status'] as string));
         assert.ok(depthOf(JSON.parse(detail['form'] as string)) < 12, 'a healthy form, list widgets included, is shallow');
       }
-      const bad = await postJson(emu.baseUrl + TOKEN_PATH, { app_id: emu.options.appId, app_secret: 'wrong-secret-xyz' });
+      const bad = await tokenWithWrongSecret(emu);
       assert.equal(bad.body['code'], 10014);
-      assert.ok(!(bad.body['msg'] as string).includes('wrong-secret-xyz'));
+      assert.ok(!(bad.body['msg'] as string).includes(WRONG_SECRET));
       const unauth = await get(emu, detailPath('nope'), 'bogus-token-abc');
       assert.ok(!(unauth.body['msg'] as string).includes('bogus-token-abc'));
     });

@@ -144,18 +144,18 @@ describe('Feishu emulator', { concurrency: true }, () => {
       assert.equal((await get(emu, path, fresh['tenant_access_token'] as string)).body['code'], 0);
       await sleep(Math.max(0, issuedAfter + 3100 - Date.now()));
       const expired = await get(emu, path, tok);
-      assert.deepEqual([expired.status, expired.body['code']], [400, 99991677]);
+      assert.deepEqual([expired.status, expired.body['code']], [400, 99991663]);
       assert.ok(emu.stats().tokensIssued >= 2);
     });
   });
 
-  test('expireAllTokens makes every issued token answer 99991677', async () => {
+  test('expireAllTokens makes every issued token answer 99991663', async () => {
     await withEmulator({ instancesPerCode: 5 }, async (emu) => {
       const tok = await token(emu);
       const path = `/open-apis/approval/v4/approvals/${emu.approvalCodes[0] as string}`;
       assert.equal((await get(emu, path, tok)).body['code'], 0);
       emu.expireAllTokens();
-      assert.equal((await get(emu, path, tok)).body['code'], 99991677);
+      assert.equal((await get(emu, path, tok)).body['code'], 99991663);
       const next = await token(emu);
       assert.notEqual(next, tok);
       assert.equal((await get(emu, path, next)).body['code'], 0);
@@ -503,7 +503,7 @@ describe('Feishu emulator', { concurrency: true }, () => {
       assert.deepEqual(emu.stats().requests, {});
 
       await call(`${base}/_emulator/tokens/expire`, { method: 'POST' });
-      assert.equal((await get(emu, listPath(code, SPAN_START, SPAN_START + HOUR), tok)).body['code'], 99991677);
+      assert.equal((await get(emu, listPath(code, SPAN_START, SPAN_START + HOUR), tok)).body['code'], 99991663);
     });
   });
 

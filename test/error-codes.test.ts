@@ -6,8 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { after, before, describe, it } from 'node:test';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import { describe, it } from 'node:test';
 import { FeishuClient, RetriesExhaustedError } from '../src/feishu/client.js';
 import { FeishuApiError } from '../src/feishu/errors.js';
 import { DEFAULT_SERVER_WAIT_LIMITS, ServerWaitLimitError } from '../src/feishu/server-waits.js';
@@ -17,6 +16,7 @@ import { catalog, instanceCodes, logs, writeFiles } from '../harness/index.js';
 import { assertSameSet, truthCodes } from './helpers/sync.js';
 import { runCli } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
+import { emulatorForSuite } from './helpers/suite-emulator.js';
 
 const DETAIL = 'GET /open-apis/approval/v4/instances/I-1';
 const QUERY = 'POST /open-apis/approval/v4/instances/query';
@@ -123,16 +123,12 @@ function connectionStatus(messages: AirbyteMessage[]): AirbyteConnectionStatus {
 }
 
 describe('check against the emulator at its documented limits', () => {
-  let emulator: FeishuEmulator;
-  before(async () => {
-    emulator = await startEmulator({ seed: 14, codeCount: 2, instancesPerCode: 5 });
-  });
-  after(() => emulator.stop());
+  const emulator = emulatorForSuite({ seed: 14, codeCount: 2, instancesPerCode: 5 });
 
   it('a deleted definition is named, with the code; its history stays readable, so check passes', async () => {
-    const [kept, gone] = emulator.approvalCodes as [string, string];
-    emulator.deleteDefinition(gone);
-    const files = writeFiles({ 'config.json': emulatorConfig(emulator) });
+    const [kept, gone] = emulator().approvalCodes as [string, string];
+    emulator().deleteDefinition(gone);
+    const files = writeFiles({ 'config.json': emulatorConfig(emulator()) });
     const result = await runCli(['check', '--config', files['config.json']!]);
     const status = connectionStatus(result.messages);
     assert.equal(status.status, 'SUCCEEDED');
@@ -142,24 +138,24 @@ describe('check against the emulator at its documented limits', () => {
   });
 
   it('a read of both streams still delivers every instance of a deleted definition', async () => {
-    const gone = emulator.approvalCodes[1]!;
-    emulator.deleteDefinition(gone);
-    const files = writeFiles({ 'config.json': emulatorConfig(emulator), 'catalog.json': catalog('incremental', STREAMS) });
+    const gone = emulator().approvalCodes[1]!;
+    emulator().deleteDefinition(gone);
+    const files = writeFiles({ 'config.json': emulatorConfig(emulator()), 'catalog.json': catalog('incremental', STREAMS) });
     const result = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
     assert.equal(result.code, 0, result.stdout.slice(-2000));
-    for (const stream of STREAMS) assertSameSet(instanceCodes(result.messages, stream), truthCodes(emulator), stream);
-    assert.ok(instanceCodes(result.messages, STREAMS[1]).some((code) => emulator.truth(gone).some((t) => t.instanceCode === code)));
+    for (const stream of STREAMS) assertSameSet(instanceCodes(result.messages, stream), truthCodes(emulator()), stream);
+    assert.ok(instanceCodes(result.messages, STREAMS[1]).some((code) => emulator().truth(gone).some((t) => t.instanceCode === code)));
   });
 
   it('no permission (1390009) names the scope to grant', async () => {
-    emulator.configure({ deniedEndpoints: ['approval'] });
+    emulator().configure({ deniedEndpoints: ['approval'] });
     try {
-      const files = writeFiles({ 'config.json': emulatorConfig(emulator) });
+      const files = writeFiles({ 'config.json': emulatorConfig(emulator()) });
       const status = connectionStatus((await runCli(['check', '--config', files['config.json']!])).messages);
       assert.equal(status.status, 'FAILED');
       assert.match(status.message ?? '', /1390009.*Grant approval:approval:readonly to the app/);
     } finally {
-      emulator.configure({ deniedEndpoints: [] });
+      emulator().configure({ deniedEndpoints: [] });
     }
   });
 });

@@ -65,7 +65,7 @@ describe('FeishuClient against the emulator', () => {
     const definition = await c.getApproval(emulator.approvalCodes[0]!);
     assert.ok(definition.approval_name);
     assert.equal(emulator.stats().requests['token'], 2);
-    assert.equal(emulator.stats().responsesByCode['99991677'], 1);
+    assert.equal(emulator.stats().responsesByCode['99991663'], 1);
   });
 
   it('short-lived tokens are refreshed before they expire', async () => {
@@ -75,7 +75,7 @@ describe('FeishuClient against the emulator', () => {
       await c.getApproval(emulator.approvalCodes[0]!);
       await new Promise((r) => setTimeout(r, 300));
     }
-    assert.equal(emulator.stats().responsesByCode['99991677'] ?? 0, 0, 'never sent an expired token');
+    assert.equal(emulator.stats().responsesByCode['99991663'] ?? 0, 0, 'never sent an expired token');
     assert.ok(emulator.stats().requests['token']! >= 2);
   });
 

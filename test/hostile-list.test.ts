@@ -4,28 +4,16 @@
  * when the answer was malformed), within bounded time; the cursor never passes a window whose
  * pages were not all read, so a resume with the server healed delivers every instance.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type FeishuEmulator, type HostileOptions } from '../emulator/index.js';
-import { hourFloor, HOUR_MS } from '../harness/index.js';
+import type { HostileOptions } from '../emulator/index.js';
 import { assertResumeDeliversAll, readWhile, theErrorTrace } from './helpers/hostile.js';
+import { unlimitedEmulatorForSuite } from './helpers/suite-emulator.js';
 
 const WINDOW = /window \d{4}-\d\d-\d\dT[\d:.]+Z \.\. \d{4}-\d\d-\d\dT[\d:.]+Z/;
 
 describe('a list API answering the wrong shape is retried, then one TRACE; a resume delivers all', () => {
-  let emulator: FeishuEmulator;
-  before(async () => {
-    emulator = await startEmulator({
-      seed: 17,
-      codeCount: 2,
-      instancesPerCode: 20,
-      spanStartMs: hourFloor(Date.now()) - 48 * HOUR_MS,
-      listRateLimit: null,
-      approvalRateLimit: null,
-      detailRateLimit: null,
-    });
-  });
-  after(() => emulator.stop());
+  const emulator = unlimitedEmulatorForSuite(17, 20);
 
   const malformed: [string, Partial<HostileOptions>, RegExp][] = [
     ['code 0 without data', { hostileListNoData: true }, /without a data object/],
@@ -38,55 +26,43 @@ describe('a list API answering the wrong shape is retried, then one TRACE; a res
     it(what, async () => {
       // page_size 1: every window has more than one page, so has_more/page_token are exercised.
       const config = { page_size: 1 };
-      const first = await readWhile(emulator, hostile, { config });
+      const first = await readWhile(emulator(), hostile, { config });
       const error = theErrorTrace(first);
       assert.equal(error.failure_type, 'transient_error');
       assert.match(error.message, /GET \/open-apis\/approval\/v4\/instances \(approval code '[0-9A-F-]+', window /);
       assert.match(error.message, WINDOW);
       assert.match(error.message, cause);
       assert.match(error.message, /log id \w+/, "Feishu's log id");
-      assert.ok(first.codes.length < emulator.truth().length, 'the broken answers were not read as data');
-      await assertResumeDeliversAll(emulator, first, { config });
+      assert.ok(first.codes.length < emulator().truth().length, 'the broken answers were not read as data');
+      await assertResumeDeliversAll(emulator(), first, { config });
     });
   }
 });
 
 describe('pagination ends: a window whose pages never end stops with one TRACE', () => {
-  let emulator: FeishuEmulator;
-  before(async () => {
-    emulator = await startEmulator({
-      seed: 18,
-      codeCount: 2,
-      instancesPerCode: 20,
-      spanStartMs: hourFloor(Date.now()) - 48 * HOUR_MS,
-      listRateLimit: null,
-      approvalRateLimit: null,
-      detailRateLimit: null,
-    });
-  });
-  after(() => emulator.stop());
+  const emulator = unlimitedEmulatorForSuite(18, 20);
 
   it('every page says has_more with a fresh token (empty pages past the end)', async () => {
-    const first = await readWhile(emulator, { hostileListEndless: true });
+    const first = await readWhile(emulator(), { hostileListEndless: true });
     const error = theErrorTrace(first);
     assert.equal(error.failure_type, 'transient_error');
     assert.match(error.message, /would not stop paging approval code '[0-9A-F-]+'/);
     assert.match(error.message, WINDOW);
     assert.match(error.message, /\d+ pages in a row listed no instance yet said has_more=true/);
-    await assertResumeDeliversAll(emulator, first);
+    await assertResumeDeliversAll(emulator(), first);
   });
 
   it('page tokens that cycle A, B, C, A', async () => {
-    const first = await readWhile(emulator, { hostileListTokenCycle: 3 });
+    const first = await readWhile(emulator(), { hostileListTokenCycle: 3 });
     const error = theErrorTrace(first);
     assert.match(error.message, /handed out a page_token already followed in this window \(the tokens repeat or cycle\)/);
     assert.match(error.message, WINDOW);
-    await assertResumeDeliversAll(emulator, first);
+    await assertResumeDeliversAll(emulator(), first);
   });
 
   it('a token that repeats itself at once (a cycle of one)', async () => {
-    const first = await readWhile(emulator, { hostileListTokenCycle: 1 });
+    const first = await readWhile(emulator(), { hostileListTokenCycle: 1 });
     assert.match(theErrorTrace(first).message, /tokens repeat or cycle/);
-    await assertResumeDeliversAll(emulator, first);
+    await assertResumeDeliversAll(emulator(), first);
   });
 });

@@ -4,14 +4,14 @@
  * prints them; config hygiene (repeated approval codes, GLOBAL and LEGACY states, a cursor in
  * the future).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { catalog, cursors, hourFloor, HOUR_MS, logs, records, writeFiles } from '../harness/index.js';
 import type { AirbyteMessage, AirbyteStateMessage } from '../src/kit/protocol.js';
 import { runCli, type RunResult } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 import { QUICK, read, readWhile, theErrorTrace } from './helpers/hostile.js';
+import { emulatorForSuite } from './helpers/suite-emulator.js';
 
 const ACCESS_TOKEN = /\bt-[0-9a-f]{16,}/;
 
@@ -27,20 +27,16 @@ async function command(name: 'check' | 'discover', config: Record<string, unknow
 }
 
 describe('a server that echoes its request: no app_id, app_secret or token in any command', () => {
-  let emulator: FeishuEmulator;
-  before(async () => {
-    emulator = await startEmulator({ seed: 21, codeCount: 1, instancesPerCode: 5, hostileEchoRequest: true, listRateLimit: null });
-  });
-  after(() => emulator.stop());
+  const emulator = emulatorForSuite({ seed: 21, codeCount: 1, instancesPerCode: 5, hostileEchoRequest: true, listRateLimit: null });
 
   function assertNoSecret(run: RunResult, ...secrets: string[]): void {
-    for (const secret of [emulator.options.appId, emulator.options.appSecret, ...secrets]) assert.ok(!run.stdout.includes(secret), `'${secret}' printed`);
+    for (const secret of [emulator().options.appId, emulator().options.appSecret, ...secrets]) assert.ok(!run.stdout.includes(secret), `'${secret}' printed`);
     assert.doesNotMatch(run.stdout, ACCESS_TOKEN, 'no access token');
   }
 
   it('check with a wrong app_secret: the echoed token request is masked', async () => {
     const wrong = 'wrong-secret-17e5a9';
-    const run = await command('check', emulatorConfig(emulator, { ...QUICK, app_secret: wrong }));
+    const run = await command('check', emulatorConfig(emulator(), { ...QUICK, app_secret: wrong }));
     const status = connectionStatus(run.messages);
     assert.equal(status.status, 'FAILED');
     assert.match(status.message ?? '', /request was POST \/open-apis\/auth\/v3\/tenant_access_token\/internal .*body: .*\*\*\*\*/);
@@ -48,21 +44,21 @@ describe('a server that echoes its request: no app_id, app_secret or token in an
   });
 
   it('check and read while every API call fails: the echoed Authorization header is masked', async () => {
-    emulator.configure({ faultRate: 0.999 });
+    emulator().configure({ faultRate: 0.999 });
     try {
-      const check = await command('check', emulatorConfig(emulator, QUICK));
+      const check = await command('check', emulatorConfig(emulator(), QUICK));
       assert.match(connectionStatus(check.messages).message ?? '', /Authorization: Bearer \*\*\*\*/);
       assertNoSecret(check);
-      const run = await read(emulator);
+      const run = await read(emulator());
       assert.match(theErrorTrace(run).message, /Authorization: Bearer \*\*\*\*/);
       assertNoSecret(run);
     } finally {
-      emulator.configure({ faultRate: 0 });
+      emulator().configure({ faultRate: 0 });
     }
   });
 
   it('discover prints no secret either', async () => {
-    const run = await command('discover', emulatorConfig(emulator, QUICK));
+    const run = await command('discover', emulatorConfig(emulator(), QUICK));
     assert.equal(run.code, 0);
     assertNoSecret(run);
   });
@@ -89,26 +85,22 @@ describe('credentials inside base_url: a config error that never prints them', (
 });
 
 describe('config hygiene', () => {
-  let emulator: FeishuEmulator;
-  before(async () => {
-    emulator = await startEmulator({ seed: 22, codeCount: 2, instancesPerCode: 10, spanStartMs: hourFloor(Date.now()) - 24 * HOUR_MS, listRateLimit: null });
-  });
-  after(() => emulator.stop());
+  const emulator = emulatorForSuite({ seed: 22, codeCount: 2, instancesPerCode: 10, spanStartMs: hourFloor(Date.now()) - 24 * HOUR_MS, listRateLimit: null });
 
   it('approval codes are trimmed and read once; a WARN names each repeated one', async () => {
-    const [a, b] = emulator.approvalCodes as [string, string];
-    const run = await read(emulator, { config: { approval_codes: [` ${a}`, b, a, `${a} `, b] } });
+    const [a, b] = emulator().approvalCodes as [string, string];
+    const run = await read(emulator(), { config: { approval_codes: [` ${a}`, b, a, `${a} `, b] } });
     assert.equal(run.code, 0);
-    assert.equal(run.codes.length, emulator.truth().length, 'each instance once');
+    assert.equal(run.codes.length, emulator().truth().length, 'each instance once');
     const warns = logs(run.messages).filter((l) => l.level === 'WARN' && /more than once/.test(l.message));
     assert.deepEqual(warns.map((w) => w.message).sort(), [a, b].map((c) => `config.approval_codes names '${c}' more than once; it is read once.`).sort());
   });
 
   it('a GLOBAL state is converted: its stream states are the cursors', async () => {
-    const first = await read(emulator);
+    const first = await read(emulator());
     const stream = first.lastState!.stream!;
     const global: AirbyteStateMessage = { type: 'GLOBAL', global: { shared_state: {}, stream_states: [stream] } };
-    const resumed = await read(emulator, { state: [global], config: { lookback_minutes: 0 } });
+    const resumed = await read(emulator(), { state: [global], config: { lookback_minutes: 0 } });
     assert.equal(resumed.code, 0);
     assert.equal(resumed.codes.length, 0, 'nothing before the converted cursors is read again');
     assert.deepEqual(Object.keys(cursors(resumed.lastState)).sort(), Object.keys(cursors(first.lastState)).sort());
@@ -117,7 +109,7 @@ describe('config hygiene', () => {
 
   it('a LEGACY state is refused as a config error naming the shape expected', async () => {
     const legacy = { type: 'LEGACY', data: { approval_instances: { created_before: '2024-01-01T00:00:00Z' } } };
-    const run = await read(emulator, { state: [legacy as AirbyteStateMessage] });
+    const run = await read(emulator(), { state: [legacy as AirbyteStateMessage] });
     const error = theErrorTrace(run);
     assert.equal(error.failure_type, 'config_error');
     assert.match(error.message, /LEGACY state message.*expects per-stream STATE messages: \[\{"type":"STREAM"/);
@@ -125,13 +117,13 @@ describe('config hygiene', () => {
   });
 
   it('a cursor in the future reads nothing, with a WARN naming the code; the cursor is kept', async () => {
-    const [a, b] = emulator.approvalCodes as [string, string];
+    const [a, b] = emulator().approvalCodes as [string, string];
     const future = '2099-01-01T00:00:00.000Z';
-    const first = await read(emulator);
+    const first = await read(emulator());
     assert.equal(first.code, 0);
     const blob = { states: [{ partition: { approval_code: a }, cursor: { created_before: future } }, { partition: { approval_code: b }, cursor: { created_before: cursors(first.lastState)[b]! } }] };
     const state: AirbyteStateMessage = { type: 'STREAM', stream: { stream_descriptor: { name: 'approval_instances' }, stream_state: blob } };
-    const run = await read(emulator, { state: [state], config: { lookback_minutes: 0 } });
+    const run = await read(emulator(), { state: [state], config: { lookback_minutes: 0 } });
     assert.equal(run.code, 0);
     assert.deepEqual(records(run.messages).filter((r) => r.data['approval_code'] === a), [], 'nothing read for the code with the future cursor');
     const warns = logs(run.messages).filter((l) => l.level === 'WARN' && l.message.includes('is in the future'));
@@ -142,15 +134,11 @@ describe('config hygiene', () => {
 });
 
 describe('hostile list switches scoped to one code leave the others readable', () => {
-  let emulator: FeishuEmulator;
-  before(async () => {
-    emulator = await startEmulator({ seed: 23, codeCount: 2, instancesPerCode: 10, spanStartMs: hourFloor(Date.now()) - 24 * HOUR_MS, listRateLimit: null });
-  });
-  after(() => emulator.stop());
+  const emulator = emulatorForSuite({ seed: 23, codeCount: 2, instancesPerCode: 10, spanStartMs: hourFloor(Date.now()) - 24 * HOUR_MS, listRateLimit: null });
 
   it("the broken code gets no cursor: its windows were never all read", async () => {
-    const [broken] = emulator.approvalCodes as [string, string];
-    const run = await readWhile(emulator, { hostileListNullCodes: true, hostileListScope: [broken] }, { config: { max_concurrency: 1 } });
+    const [broken] = emulator().approvalCodes as [string, string];
+    const run = await readWhile(emulator(), { hostileListNullCodes: true, hostileListScope: [broken] }, { config: { max_concurrency: 1 } });
     assert.match(theErrorTrace(run).message, new RegExp(`approval code '${broken}'`));
     const saved = cursors(run.lastState);
     assert.equal(saved[broken], undefined, 'no cursor for the code whose pages were never read');
