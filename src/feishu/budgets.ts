@@ -10,7 +10,7 @@ export interface EndpointLimit {
 }
 
 /**
- * Feishu's documented limits per app and tenant (../shared/reference/feishu-api-notes.md): each
+ * Feishu's documented limits per app and tenant (the user docs' Performance considerations): each
  * endpoint is counted apart, and exceeding either window of a two-window limit answers 99991400.
  */
 export const DOCUMENTED_LIMITS: Readonly<Record<BudgetedEndpoint, EndpointLimit>> = {
