@@ -104,7 +104,7 @@ export interface ConfiguredAirbyteStream {
   stream: AirbyteStream;
   sync_mode: SyncMode;
   destination_sync_mode?: DestinationSyncMode;
-  /** Ignored: both streams define their own cursor. */
+  /** A source whose stream defines its cursor (source_defined_cursor) ignores it. */
   cursor_field?: string[] | null;
   primary_key?: string[][] | null;
   generation_id?: number | null;
