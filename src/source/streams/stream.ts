@@ -37,6 +37,9 @@ export abstract class Stream {
 }
 
 export const TIMESTAMP = { type: 'string', format: 'date-time', airbyte_type: 'timestamp_with_timezone' } as const;
+/** Schema pieces every stream's schema uses. */
+export const STRINGS = { type: ['string', 'null'] } as const;
+export const NULLABLE_TIMESTAMP = { ...TIMESTAMP, type: ['string', 'null'] } as const;
 
 /** A record's JSON schema: draft-07, open to fields Feishu may add later. */
 export function recordSchema(required: string[], properties: JsonObject): JsonObject {

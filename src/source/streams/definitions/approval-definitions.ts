@@ -3,11 +3,10 @@ import type { JsonObject, SyncMode } from '../../../kit/protocol.js';
 import { toConnectorError } from '../../errors.js';
 import type { StreamScan, SyncContext } from '../../sync-contract.js';
 import { ValueIssues } from '../../values/value-issues.js';
-import { Stream } from '../stream.js';
+import { STRINGS, Stream } from '../stream.js';
 import { StreamOutput } from '../stream-output.js';
 import { definitionRecord, deletedDefinitionRecord } from './definition-record.js';
 
-const STRINGS = { type: ['string', 'null'] } as const;
 const OBJECTS = { type: ['array', 'null'], items: { type: 'object', additionalProperties: true } } as const;
 const WIDGET: JsonObject = {
   type: 'object',

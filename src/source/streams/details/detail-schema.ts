@@ -1,12 +1,11 @@
 import type { JsonObject } from '../../../kit/protocol.js';
-import { recordSchema, TIMESTAMP } from '../stream.js';
+import { NULLABLE_TIMESTAMP, recordSchema, STRINGS, TIMESTAMP } from '../stream.js';
 
 /**
  * The JSON schema of approval_instance_details: every top-level field the
  * record builder writes (detail-record.ts), and the documented properties of
  * the list items. Items keep additionalProperties: Feishu adds fields over time.
  */
-const STRINGS = { type: ['string', 'null'] } as const;
 const STRING_LIST = { type: ['array', 'null'], items: STRINGS } as const;
 
 function itemList(properties: JsonObject, description: string): JsonObject {
@@ -59,8 +58,8 @@ export const DETAIL_SCHEMA: JsonObject = recordSchema(['approval_code', 'instanc
       'PENDING, APPROVED, REJECTED, CANCELED or DELETED, as of the sync that wrote the row. A revoked approval is CANCELED (with reverted true); ' +
       'a deleted instance is DELETED. No enum: an undocumented status is kept as Feishu sent it (with a WARN); a missing one is null.',
   },
-  start_time: { ...TIMESTAMP, type: ['string', 'null'], description: 'When the instance was created.' },
-  end_time: { ...TIMESTAMP, type: ['string', 'null'], description: 'When it became final; null while PENDING.' },
+  start_time: { ...NULLABLE_TIMESTAMP, description: 'When the instance was created.' },
+  end_time: { ...NULLABLE_TIMESTAMP, description: 'When it became final; null while PENDING.' },
   user_id: { ...STRINGS, description: 'Empty unless the app has the scope contact:user.employee_id:readonly.' },
   open_id: STRINGS,
   department_id: STRINGS,

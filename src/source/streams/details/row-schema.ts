@@ -1,10 +1,9 @@
 import type { JsonObject } from '../../../kit/protocol.js';
-import { TIMESTAMP } from '../stream.js';
+import { NULLABLE_TIMESTAMP, STRINGS, TIMESTAMP } from '../stream.js';
 
 /** Schema pieces of the detail-based row streams: every field declared, nothing undeclared allowed. */
-export const STRINGS = { type: ['string', 'null'] } as const;
+export { NULLABLE_TIMESTAMP, STRINGS };
 export const STRING_LIST = { type: ['array', 'null'], items: { type: 'string' } } as const;
-export const NULLABLE_TIMESTAMP = { ...TIMESTAMP, type: ['string', 'null'] } as const;
 /** Any JSON value (Feishu's own shapes, kept as sent). */
 export const ANY_JSON = { type: ['object', 'array', 'string', 'number', 'boolean', 'null'] } as const;
 
