@@ -1,5 +1,6 @@
 /** Picks what a run's Airbyte messages hold: records, states, the last state, its cursors. */
 import type { AirbyteMessage, AirbyteRecordMessage, AirbyteStateMessage } from '../src/kit/protocol.js';
+import { decodeCursors } from '../src/source/cursor-encoding.js';
 
 export function records(messages: AirbyteMessage[], stream?: string): AirbyteRecordMessage[] {
   return messages.flatMap((m) => (m.type === 'RECORD' && (!stream || m.record.stream === stream) ? [m.record] : []));
@@ -31,8 +32,12 @@ export function committedPrefix(messages: AirbyteMessage[]): AirbyteMessage[] {
   return messages.slice(0, messages.map((m) => m.type).lastIndexOf('STATE') + 1);
 }
 
-/** The created_before cursor of every approval code in a state's per-partition blob. */
-export function cursors(state: AirbyteStateMessage | undefined): Record<string, string> {
-  const blob = state?.stream?.stream_state as { states?: { partition: { approval_code: string }; cursor: { created_before: string } }[] } | undefined;
-  return Object.fromEntries((blob?.states ?? []).map((s) => [s.partition.approval_code, s.cursor.created_before]));
+/**
+ * The created_before cursor of every approval code in a state, either shape;
+ * a hashed state names only the `codes` given.
+ */
+export function cursors(state: AirbyteStateMessage | undefined, codes: readonly string[] = []): Record<string, string> {
+  const blob = state?.stream?.stream_state;
+  if (!blob) return {};
+  return Object.fromEntries([...decodeCursors(blob, codes)].map(([code, ms]) => [code, new Date(ms).toISOString()]));
 }

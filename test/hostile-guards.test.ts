@@ -95,15 +95,15 @@ describe('GLOBAL and LEGACY states', () => {
   const blob = { states: [{ partition: { approval_code: 'A' }, cursor: { created_before: '2024-01-02T00:00:00.000Z' } }] };
   it('a GLOBAL state is read like per-stream states', () => {
     const global: AirbyteStateMessage = { type: 'GLOBAL', global: { stream_states: [{ stream_descriptor: { name: 's' }, stream_state: blob }] } };
-    assert.deepEqual([...readCursors([global], 's')], [['A', Date.parse('2024-01-02T00:00:00.000Z')]]);
-    assert.equal(readCursors([global], 'other').size, 0);
+    assert.deepEqual([...readCursors([global], 's', [])], [['A', Date.parse('2024-01-02T00:00:00.000Z')]]);
+    assert.equal(readCursors([global], 'other', []).size, 0);
   });
   it('a LEGACY state, typed or bare, is a config error naming the expected shape', () => {
     for (const legacy of [{ type: 'LEGACY', data: { cursor: 1 } }, { data: { cursor: 1 } }] as AirbyteStateMessage[]) {
-      assert.throws(() => readCursors([legacy], 's'), (e: unknown) => e instanceof ConfigError && /LEGACY.*"type":"STREAM"/.test(e.message));
+      assert.throws(() => readCursors([legacy], 's', []), (e: unknown) => e instanceof ConfigError && /LEGACY.*"type":"STREAM"/.test(e.message));
     }
   });
   it('a GLOBAL state without stream_states is refused', () => {
-    assert.throws(() => readCursors([{ type: 'GLOBAL', global: {} } as AirbyteStateMessage], 's'), ConfigError);
+    assert.throws(() => readCursors([{ type: 'GLOBAL', global: {} } as AirbyteStateMessage], 's', []), ConfigError);
   });
 });

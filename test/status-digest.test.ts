@@ -128,16 +128,48 @@ describe('state size', () => {
         digest.set(approval, partition);
         partition.set(digestKey(code(rng), T0 + Math.floor(rng.next() * 30 * DAY)), 1 + Math.floor(rng.next() * 7));
       }
-      const blob = { states: [], status_digest: digestField(digest) };
+      const blob = { states: [], status_digest: digestField(digest, Math.floor(T0 / 60_000)) };
+      assert.equal(blob.status_digest['version'], 2);
       const bytes = Buffer.byteLength(JSON.stringify(blob));
       assert.ok(bytes <= 256 * 1024, `${codes} code(s): ${bytes} bytes`);
       t.diagnostic(`${codes} code(s): ${bytes} bytes`);
-      assert.deepEqual(readDigest(JSON.parse(JSON.stringify(blob))), digest);
+      assert.deepEqual(readDigest(JSON.parse(JSON.stringify(blob)), [...digest.keys()]), digest);
     }
   });
+
+  it('version 2 names a code in about 14 bytes beside its entries (version 1: about 76); both read back', (t) => {
+    const rng = mulberry32(7);
+    const digest = new Map<string, PartitionDigest>();
+    for (let c = 0; c < 500; c++) {
+      digest.set(`${c}`.padStart(8, '0') + '-8745-2245-9675-08B7C63E7A85', new Map(Array.from({ length: 4 }, () => [digestKey(code(rng), T0 + Math.floor(rng.next() * DAY)), Nibble.APPROVED])));
+    }
+    const codes = [...digest.keys()];
+    const v2 = digestField(digest, Math.floor(T0 / 60_000));
+    const v1 = digestField(digest);
+    assert.deepEqual([v2['version'], v1['version']], [2, 1], 'per-partition bases make version 1');
+    const [bytes2, bytes1] = [JSON.stringify(v2).length, JSON.stringify(v1).length];
+    t.diagnostic(`500 codes × 4 instances: version 2 ${bytes2} bytes, version 1 ${bytes1} bytes`);
+    assert.ok(bytes2 <= 500 * (14 + 28) + 100, `version 2: ${bytes2} bytes`);
+    assert.ok(bytes1 > 500 * 70, `version 1: ${bytes1} bytes`);
+    for (const field of [v1, v2]) assert.deepEqual(readDigest({ status_digest: JSON.parse(JSON.stringify(field)) }, codes), digest);
+  });
+
+  it('version 2 names only configured codes; version 1 every code it holds', () => {
+    const digest = new Map([['A', new Map([[digestKey('a1', T0), Nibble.PENDING]])], ['B', new Map<number, number>()]]);
+    assert.deepEqual([...readDigest({ status_digest: digestField(digest, Math.floor(T0 / 60_000)) }, ['B', 'C']).keys()], ['B']);
+    assert.deepEqual([...readDigest({ status_digest: digestField(digest) }, []).keys()].sort(), ['A', 'B']);
+  });
+
+  it('an entry before the base minute is left out (its instance looks unseen and is checked again)', () => {
+    const partition = new Map([[digestKey('early', T0 - DAY), Nibble.APPROVED], [digestKey('late', T0 + DAY), Nibble.PENDING]]);
+    const field = digestField(new Map([['A', partition]]), Math.floor(T0 / 60_000));
+    assert.deepEqual([...readDigest({ status_digest: field }, ['A']).get('A')!.values()], [Nibble.PENDING]);
+  });
+
   it('a state without a digest, or of another version, reads as empty', () => {
-    assert.equal(readDigest(undefined).size, 0);
-    assert.equal(readDigest({ states: [], pending: [] }).size, 0);
-    assert.equal(readDigest({ status_digest: { version: 2, partitions: {} } }).size, 0);
+    assert.equal(readDigest(undefined, ['A']).size, 0);
+    assert.equal(readDigest({ states: [], pending: [] }, ['A']).size, 0);
+    assert.equal(readDigest({ status_digest: { version: 3, partitions: {} } }, ['A']).size, 0);
+    assert.equal(readDigest({ status_digest: { version: 2, partitions: {} } }, ['A']).size, 0, 'version 2 without a base minute');
   });
 });

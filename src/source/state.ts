@@ -1,19 +1,22 @@
 import { ConfigError } from '../kit/errors.js';
 import type { AirbyteStateMessage, JsonObject } from '../kit/protocol.js';
+import { CURSOR_FIELD, decodeCursors, encodeCursors, GROUPS_KEY, HASH_KIND, HASH_KIND_KEY, HASHES_KEY, MalformedCursors, type CursorsByCode } from './cursor-encoding.js';
 
 /**
- * Per-partition stream state, in the shape Airbyte's own per-partition cursors use:
- * {"states": [{"partition": {"approval_code": "…"}, "cursor": {"created_before": "<ISO UTC>"}}]}
- * A cursor is the end of the last window whose records were all emitted.
+ * Per-partition stream state: one cursor per approval code, the end of the
+ * last window whose records were all emitted. Written in Airbyte's own
+ * per-partition shape, or in hashed cursor groups when there are too many
+ * codes for it (cursor-encoding.ts says why and how).
  */
-export type PartitionCursors = Map<string, number>;
+export type PartitionCursors = CursorsByCode;
 
-export const CURSOR_FIELD = 'created_before';
+export { CURSOR_FIELD };
 
 /** What a state must look like, for the messages that refuse another shape. */
 export const EXPECTED_STATE_SHAPE =
   `per-stream STATE messages: [{"type":"STREAM","stream":{"stream_descriptor":{"name":"<stream>"},` +
-  `"stream_state":{"states":[{"partition":{"approval_code":"<code>"},"cursor":{"${CURSOR_FIELD}":"<ISO date-time>"}}]}}}]`;
+  `"stream_state":{"states":[{"partition":{"approval_code":"<code>"},"cursor":{"${CURSOR_FIELD}":"<ISO date-time>"}}]}}}] ` +
+  `(or "stream_state":{"${HASH_KIND_KEY}":"${HASH_KIND}","${GROUPS_KEY}":[{"${CURSOR_FIELD}":"<ISO date-time>","${HASHES_KEY}":"<hashes>"}]} as this connector writes for many codes)`;
 
 /**
  * The state blob of `stream` among the platform's state messages, if any. A GLOBAL state is
@@ -37,35 +40,23 @@ export function streamBlob(messages: AirbyteStateMessage[], stream: string): Jso
   return undefined;
 }
 
-/** The cursors of `stream` from the platform's state messages; a malformed entry is a config error. */
-export function readCursors(messages: AirbyteStateMessage[], stream: string): PartitionCursors {
-  const cursors: PartitionCursors = new Map();
+/**
+ * The cursors of `stream` from the platform's state messages; `codes` (the
+ * configured approval codes) name the partitions of a hashed state. A
+ * malformed state is a config error naming the stream and what is wrong.
+ */
+export function readCursors(messages: AirbyteStateMessage[], stream: string, codes: readonly string[]): PartitionCursors {
   const blob = streamBlob(messages, stream);
-  if (blob) {
-    const states = blob['states'];
-    if (!Array.isArray(states)) {
-      throw new ConfigError(`The state of stream '${stream}' is malformed: stream_state.states must be an array; expected ${EXPECTED_STATE_SHAPE}.`);
-    }
-    states.forEach((entry: unknown, i) => {
-      const partition = (entry as JsonObject | null)?.['partition'] as JsonObject | undefined;
-      const cursor = (entry as JsonObject | null)?.['cursor'] as JsonObject | undefined;
-      const code = partition?.['approval_code'];
-      const value = cursor?.[CURSOR_FIELD];
-      const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-      if (typeof code !== 'string' || Number.isNaN(ms)) {
-        throw new ConfigError(
-          `The state of stream '${stream}' is malformed: states[${i}] needs partition.approval_code and an ISO date-time cursor.${CURSOR_FIELD}.`,
-        );
-      }
-      cursors.set(code, ms);
-    });
+  if (!blob) return new Map();
+  try {
+    return decodeCursors(blob, codes);
+  } catch (error) {
+    if (!(error instanceof MalformedCursors)) throw error;
+    throw new ConfigError(`The state of stream '${stream}' is malformed: ${error.message}; expected ${EXPECTED_STATE_SHAPE}.`);
   }
-  return cursors;
 }
 
+/** The cursor fields of a stream's state blob. */
 export function stateBlob(cursors: PartitionCursors): JsonObject {
-  const states = [...cursors.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([code, ms]) => ({ partition: { approval_code: code }, cursor: { [CURSOR_FIELD]: new Date(ms).toISOString() } }));
-  return { states };
+  return encodeCursors(cursors);
 }

@@ -13,11 +13,11 @@ export interface SyncResult extends RunResult {
 /** One `read` through the real CLI against `emulator`. */
 export async function sync(
   emulator: FeishuEmulator,
-  options: { config?: Record<string, unknown>; mode?: SyncMode; state?: AirbyteStateMessage[]; expectExit?: number } = {},
+  options: { config?: Record<string, unknown>; mode?: SyncMode; state?: AirbyteStateMessage[]; expectExit?: number; streams?: string[] } = {},
 ): Promise<SyncResult> {
   const files = writeFiles({
     'config.json': emulatorConfig(emulator, options.config),
-    'catalog.json': catalog(options.mode ?? 'incremental'),
+    'catalog.json': catalog(options.mode ?? 'incremental', options.streams),
     ...(options.state ? { 'state.json': options.state } : {}),
   });
   const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];

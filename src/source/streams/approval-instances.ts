@@ -16,7 +16,7 @@ export class ApprovalInstancesStream extends Stream {
   });
 
   prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan {
-    const saved = startingCursors(state, this.name, mode, ctx.emitter);
+    const saved = startingCursors(state, this.name, mode, ctx.config.approvalCodes, ctx.emitter);
     const out = new StreamOutput(ctx.emitter, this.name);
     // Records of one window differ only in instance_code: serialise the rest once per window.
     const templates = new WeakMap<ScanWindow, RecordLineTemplate>();

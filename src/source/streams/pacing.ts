@@ -2,15 +2,16 @@
  * How often a stream may send STATE and ESTIMATE messages, pure.
  *
  * A STATE carries every partition's cursor, so its size grows with the number
- * of approval codes (about 120 bytes each). Sending one per window wrote 37.7
- * MB of STATE for 2,000 records with 500 codes. The next STATE may leave once
- * both gaps have passed since the last one:
+ * of approval codes. Sending one per window wrote 37.7 MB of STATE for 2,000
+ * records with 500 codes. The next STATE may leave once both gaps have passed
+ * since the last one:
  *  - MIN_STATE_GAP_MS, so a cursor that moved leaves within about a second;
  *  - the last STATE's bytes at STATE_BYTES_PER_MINUTE, so STATE volume stays
  *    under about 1 MB per minute per stream whatever the number of codes.
- * Up to about 250 codes (30 KB) the first gap decides and a moved cursor
- * leaves within 2 s; beyond that the byte budget does, and the delay grows
- * with the STATE's size (500 codes: about 4 s).
+ * The second gap stays under 2 s while a STATE is under 30 KB: the cursor
+ * encoding keeps it there up to about 3,700 codes (cursor-encoding.ts), so
+ * up to there a moved cursor leaves within 2 s; beyond, the delay grows with
+ * the STATE's size (5,000 codes: about 2.7 s).
  */
 export const MIN_STATE_GAP_MS = 1000;
 /** Below 1 MB, so a minute that also holds the final STATE stays under it. */

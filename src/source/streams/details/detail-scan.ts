@@ -55,7 +55,7 @@ export class DetailScan implements StreamScan {
     private readonly state: AirbyteStateMessage[],
   ) {
     this.stream = spec.stream;
-    this.saved = startingCursors(state, this.stream, incremental ? 'incremental' : 'full_refresh', ctx.emitter);
+    this.saved = startingCursors(state, this.stream, incremental ? 'incremental' : 'full_refresh', ctx.config.approvalCodes, ctx.emitter);
     this.sinks = new DetailSinks(new DetailSink(ctx.emitter, spec, incremental));
     this.pipeline = new DetailPipeline(ctx.config.detailConcurrency);
     const blob = incremental ? streamBlob(state, this.stream) : undefined;

@@ -24,7 +24,7 @@ export class EmittedStatuses {
     saved: PartitionCursors,
   ) {
     if (spanMs <= 0) return;
-    const stored = readDigest(blob);
+    const stored = readDigest(blob, approvalCodes);
     for (const code of approvalCodes) {
       const partition = stored.get(code) ?? (saved.has(code) ? undefined : new Map<number, number>());
       if (!partition) continue;
@@ -75,7 +75,7 @@ export class EmittedStatuses {
     for (const code of this.changed) {
       const partition = this.digest.get(code)!;
       pruneBefore(partition, this.spanStartMs);
-      this.packed.set(code, packPartition(partition));
+      this.packed.set(code, packPartition(partition, Math.floor(this.spanStartMs / 60_000)));
     }
     this.changed.clear();
     return packedField(this.packed);

@@ -81,15 +81,21 @@ export interface PackedPartition {
   entries: string;
 }
 
-/** Packs entries sorted by key: 20 bits minute offset, 16 bits hash, 4 bits nibble. */
-export function packPartition(digest: PartitionDigest): PackedPartition {
+/**
+ * Packs entries sorted by key: 20 bits minute offset, 16 bits hash, 4 bits
+ * nibble. The offsets count from `baseMinute` (a sync packs every partition
+ * from the start of its recheck span, so the state names the base once), or
+ * else from the partition's first minute; an entry outside the 20 bits is
+ * left out (its instance then looks unseen and is checked again).
+ */
+export function packPartition(digest: PartitionDigest, baseMinute?: number): PackedPartition {
   const keys = [...digest.keys()].sort((a, b) => a - b);
-  const base = keys.length > 0 ? minuteOfKey(keys[0]!) : 0;
+  const base = baseMinute ?? (keys.length > 0 ? minuteOfKey(keys[0]!) : 0);
   const bytes = Buffer.alloc(keys.length * ENTRY_BYTES);
   let at = 0;
   for (const key of keys) {
     const offset = minuteOfKey(key) - base;
-    if (offset > MAX_OFFSET) continue;
+    if (offset < 0 || offset > MAX_OFFSET) continue;
     const hash = key % HASH_SPAN;
     const nibble = digest.get(key)! & 0xf;
     // 40 bits: offset (20) | hash (16) | nibble (4), big-endian.
