@@ -31,7 +31,10 @@ async function syncBoth(e: FeishuEmulator, config: Record<string, unknown>, stat
 describe('approval_instance_details', () => {
   it('full + incremental of both streams: a detail for every instance, PENDING → final re-emitted, within the detail budget', async () => {
     emulator = await startEmulator({ seed: 12, codeCount: 2, instancesPerCode: 150, pendingRatio: 0.4, listRateLimit: null, detailRateLimit: { limit: 150, windowMs: 1000 } });
-    const config = { detail_requests_per_second: 150, detail_max_concurrency: 8 };
+    // 145/s against the emulator's 150 in any second: a per-second budget paced exactly at the window
+    // left no room for the in-process emulator's arrival times bunching under a loaded full suite
+    // (seen once: 1 refusal). The assertion below (0 × 429) is unchanged.
+    const config = { detail_requests_per_second: 145, detail_max_concurrency: 8 };
     const first = await syncBoth(emulator, config);
     const details = records(first.messages, DETAILS);
     assertNoDuplicates(details.map((r) => r.data['instance_code'] as string), 'details in sync 1');

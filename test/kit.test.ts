@@ -73,6 +73,14 @@ describe('RecordLineTemplate', () => {
 });
 
 describe('Redactor', () => {
+  it('masks a secret made of digits where it stands as a JSON number, however long, and leaves other numbers', () => {
+    const redactor = new Redactor();
+    redactor.add('98765432109876543210');
+    redactor.add('55667788');
+    const line = '{"a":98765432109876543210,"b":[-55667788,155667788,"x\\"55667788"],"c":1755667788000,"55667788":55667788.5}\n';
+    const out = redactor.redactLine(line);
+    assert.deepEqual(JSON.parse(out), { a: '****', b: ['****', 155667788, 'x"****'], c: 1755667788000, '****': 55667788.5 });
+  });
   it('ignores values too short to be secrets', () => {
     const r = new Redactor();
     r.add('ab');

@@ -8,6 +8,8 @@ export class Redactor {
   private readonly secrets = new Set<string>();
   /** What to look for in a serialised line: each secret, and its JSON-escaped form when that differs. */
   private readonly needles: string[] = [];
+  /** Secrets made of digits only, which a server may echo as a JSON number. */
+  private readonly digitSecrets = new Set<string>();
   /** Grows with every new secret, so a caller may cache "this text holds none" per version. */
   private generation = 0;
 
@@ -18,6 +20,7 @@ export class Redactor {
     this.needles.push(secret);
     const escaped = JSON.stringify(secret).slice(1, -1);
     if (escaped !== secret) this.needles.push(escaped);
+    if (/^[0-9]+$/.test(secret)) this.digitSecrets.add(secret);
     this.generation++;
   }
 
@@ -43,11 +46,40 @@ export class Redactor {
    * One serialised JSON message line (newline included) with every string in
    * it, keys too, masked. Lines without a secret come back unchanged; the rare
    * line with one is parsed and rebuilt, so masking can never break the JSON.
-   * A secret made of digits only is not masked where it stands as a number.
+   * A number that is a secret made of digits becomes the string "****".
    */
   redactLine(line: string): string {
     if (!this.mayHoldSecret(line)) return line;
-    return JSON.stringify(this.redactValue(JSON.parse(line))) + '\n';
+    return JSON.stringify(this.redactValue(JSON.parse(this.maskNumbers(line)))) + '\n';
+  }
+
+  /**
+   * Replaces each number token (outside strings) equal to a digit-only secret
+   * by "****", before parsing: parsed, a long one would lose digits and no
+   * longer match. Only whole numbers are masked; a secret inside a longer
+   * number (a timestamp, say) is left, as masking it would corrupt the value.
+   */
+  private maskNumbers(line: string): string {
+    if (this.digitSecrets.size === 0) return line;
+    let out = '';
+    let copiedTo = 0;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (c === 0x22) {
+        // Skip a string: to its closing quote, over escaped characters.
+        for (i++; i < line.length && line.charCodeAt(i) !== 0x22; i++) if (line.charCodeAt(i) === 0x5c) i++;
+      } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+        let end = i;
+        while (end < line.length && /[-+0-9.eE]/.test(line[end]!)) end++;
+        const token = line.slice(i, end);
+        if (this.digitSecrets.has(token.replace(/^-/, ''))) {
+          out += line.slice(copiedTo, i) + '"****"';
+          copiedTo = end;
+        }
+        i = end - 1;
+      }
+    }
+    return out + line.slice(copiedTo);
   }
 
   private redactValue(value: unknown): unknown {
