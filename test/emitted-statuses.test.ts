@@ -51,6 +51,17 @@ describe('EmittedStatuses.remember', () => {
     emitted.adoptBaseline('A', new Map([[digestKey('old', NOW - 40 * DAY), Nibble.APPROVED], [digestKey('new', NOW - DAY), Nibble.PENDING]]));
     assert.deepEqual([...emitted.partition('A')!.values()], [Nibble.PENDING]);
   });
+  it('an earlier instance moves the base: every partition is packed again from it and reads back the same', () => {
+    const emitted = new EmittedStatuses(SPAN, NOW, undefined, ['A', 'B'], new Map());
+    emitted.remember('B', 'b1', NOW - DAY, Nibble.APPROVED);
+    const before = emitted.stateField()!;
+    emitted.remember('A', 'a1', NOW - 2 * DAY, Nibble.PENDING);
+    const after = emitted.stateField()!;
+    assert.equal((after['base_minute'] as number) < (before['base_minute'] as number), true);
+    const back = readDigest({ status_digest: after }, ['A', 'B']);
+    assert.deepEqual([...back.get('B')!.keys()], [digestKey('b1', NOW - DAY)]);
+    assert.deepEqual([...back.get('A')!.keys()], [digestKey('a1', NOW - 2 * DAY)]);
+  });
   it('each STATE packs what changed since the previous one: a later remember shows in the next field, untouched partitions stay as they were', () => {
     const emitted = new EmittedStatuses(SPAN, NOW, undefined, ['A', 'B'], new Map());
     emitted.remember('A', 'a1', NOW - DAY, Nibble.PENDING);

@@ -1,6 +1,6 @@
 import type { JsonObject } from '../../../kit/protocol.js';
 import { codeHash } from '../../cursor-encoding.js';
-import { packPartition, unpackPartition, type PackedPartition, type PartitionDigest } from './status-digest.js';
+import { earliestMinute, packPartition, unpackPartition, type PackedPartition, type PartitionDigest } from './status-digest.js';
 
 /**
  * The digest's place in the details stream's state blob, beside the cursors:
@@ -41,9 +41,14 @@ export function readDigest(blob: JsonObject | undefined, codes: readonly string[
   return digest;
 }
 
-/** The digest as a state field, each partition packed from `baseMinute` (tests and tools; a sync packs as it goes). */
-export function digestField(digest: StatusDigest, baseMinute?: number): JsonObject {
-  return packedField(new Map([...digest].map(([code, partition]) => [code, packPartition(partition, baseMinute)])));
+/**
+ * The digest as a state field (tests and tools; a sync packs as it goes):
+ * version 2 from the earliest minute, or with `perPartitionBase` version 1's
+ * base per partition.
+ */
+export function digestField(digest: StatusDigest, perPartitionBase = false): JsonObject {
+  const base = perPartitionBase ? undefined : earliestMinute(digest.values());
+  return packedField(new Map([...digest].map(([code, partition]) => [code, packPartition(partition, base)])));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../../kit/protocol.js';
 import type { PartitionCursors } from '../../state.js';
 import { packedField, readDigest, type StatusDigest } from './digest-state.js';
-import { digestKey, packPartition, pruneBefore, type Nibble, type PackedPartition, type PartitionDigest } from './status-digest.js';
+import { digestKey, earliestMinute, packPartition, pruneBefore, type Nibble, type PackedPartition, type PartitionDigest } from './status-digest.js';
 
 /**
  * The statuses the details stream emitted for the instances inside the recheck
@@ -15,6 +15,8 @@ export class EmittedStatuses {
   /** Each partition packed as of the last STATE; `changed` ones are packed again for the next. */
   private readonly packed = new Map<string, PackedPartition>();
   private readonly changed = new Set<string>();
+  /** The base minute the packed partitions count from. */
+  private packedBase: number | undefined;
 
   constructor(
     private readonly spanMs: number,
@@ -69,14 +71,21 @@ export class EmittedStatuses {
     if (this.digest.has(approvalCode)) this.changed.add(approvalCode);
   }
 
-  /** The state field, or undefined when re-checking is off. */
+  /**
+   * The state field, or undefined when re-checking is off. Every partition is
+   * packed from one base, the earliest minute in the whole digest, so equal
+   * digests give equal states whenever the sync runs; when that minute moves
+   * (an earlier instance arrives, the earliest one goes) all are packed again.
+   */
   stateField(): JsonObject | undefined {
     if (!this.enabled) return undefined;
-    for (const code of this.changed) {
-      const partition = this.digest.get(code)!;
-      pruneBefore(partition, this.spanStartMs);
-      this.packed.set(code, packPartition(partition, Math.floor(this.spanStartMs / 60_000)));
+    for (const code of this.changed) pruneBefore(this.digest.get(code)!, this.spanStartMs);
+    const base = earliestMinute(this.digest.values());
+    if (base !== this.packedBase) {
+      this.packedBase = base;
+      for (const code of this.digest.keys()) this.changed.add(code);
     }
+    for (const code of this.changed) this.packed.set(code, packPartition(this.digest.get(code)!, base));
     this.changed.clear();
     return packedField(this.packed);
   }

@@ -84,7 +84,7 @@ export interface PackedPartition {
 /**
  * Packs entries sorted by key: 20 bits minute offset, 16 bits hash, 4 bits
  * nibble. The offsets count from `baseMinute` (a sync packs every partition
- * from the start of its recheck span, so the state names the base once), or
+ * from the digest's earliest minute, so the state names the base once), or
  * else from the partition's first minute; an entry outside the 20 bits is
  * left out (its instance then looks unseen and is checked again).
  */
@@ -107,6 +107,13 @@ export function packPartition(digest: PartitionDigest, baseMinute?: number): Pac
     at += ENTRY_BYTES;
   }
   return { base_minute: base, entries: bytes.subarray(0, at).toString('base64') };
+}
+
+/** The earliest creation minute among the partitions' entries; 0 when they hold none. */
+export function earliestMinute(partitions: Iterable<PartitionDigest>): number {
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const partition of partitions) for (const key of partition.keys()) if (key < earliest) earliest = key;
+  return earliest === Number.POSITIVE_INFINITY ? 0 : minuteOfKey(earliest);
 }
 
 /** The inverse of packPartition; undefined when the value is not a packed partition. */
