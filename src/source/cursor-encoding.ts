@@ -17,7 +17,7 @@ import type { JsonObject } from '../kit/protocol.js';
  * Why two: a STATE carries every code's cursor, so its size grows with the
  * number of codes, and STATEs must both leave within 2 s of a cursor moving and
  * stay under about 1 MB a minute per stream (see pacing.ts). The list fits
- * both up to about 125 codes; the groups up to about 3,500. The writer keeps
+ * both up to about 125 codes; the groups up to about 3,700. The writer keeps
  * the list while it is under LIST_FORMAT_MAX_BYTES and switches beyond it.
  *
  * A hash names a code only among the codes the reader is configured with.
@@ -28,7 +28,8 @@ import type { JsonObject } from '../kit/protocol.js';
  * but no longer configured is dropped from the next state: added back later,
  * it starts again from start_date (re-reading, never skipping).
  */
-export type CursorsByCode = Map<string, number>;
+/** Each approval code's cursor (ms), the end of the last window whose records were all emitted. */
+export type PartitionCursors = Map<string, number>;
 
 export const CURSOR_FIELD = 'created_before';
 export const LIST_KEY = 'states';
@@ -46,7 +47,7 @@ export const LIST_FORMAT_MAX_BYTES = 16_000;
 const LIST_ENTRY_BYTES = 90;
 
 /** The state fields that hold `cursors`, in the smaller shape that is still readable by people when it fits. */
-export function encodeCursors(cursors: CursorsByCode, listMaxBytes = LIST_FORMAT_MAX_BYTES, hash: (code: string) => string = codeHash): JsonObject {
+export function encodeCursors(cursors: PartitionCursors, listMaxBytes = LIST_FORMAT_MAX_BYTES, hash: (code: string) => string = codeHash): JsonObject {
   let listBytes = 0;
   for (const code of cursors.keys()) listBytes += code.length + LIST_ENTRY_BYTES;
   if (listBytes > listMaxBytes) {
@@ -56,14 +57,14 @@ export function encodeCursors(cursors: CursorsByCode, listMaxBytes = LIST_FORMAT
   return { [LIST_KEY]: listEntries(cursors) };
 }
 
-function listEntries(cursors: CursorsByCode): JsonObject[] {
+function listEntries(cursors: PartitionCursors): JsonObject[] {
   return [...cursors.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([code, ms]) => ({ partition: { approval_code: code }, cursor: { [CURSOR_FIELD]: new Date(ms).toISOString() } }));
 }
 
 /** Groups by cursor, oldest first, hashes sorted; undefined when two codes share a hash. */
-function hashedGroups(cursors: CursorsByCode, hash: (code: string) => string): JsonObject[] | undefined {
+function hashedGroups(cursors: PartitionCursors, hash: (code: string) => string): JsonObject[] | undefined {
   const byCursor = new Map<number, string[]>();
   const seen = new Set<string>();
   for (const [code, ms] of cursors) {
@@ -100,7 +101,7 @@ export class MalformedCursors extends Error {}
  * approval codes, which a hashed state needs to name its partitions; the list
  * shape keeps every code it holds, configured or not.
  */
-export function decodeCursors(blob: JsonObject, codes: readonly string[]): CursorsByCode {
+export function decodeCursors(blob: JsonObject, codes: readonly string[]): PartitionCursors {
   // What a reset leaves behind: no cursor, so every code starts from start_date.
   if (Object.keys(blob).length === 0) return new Map();
   if (blob[LIST_KEY] !== undefined) return decodeList(blob[LIST_KEY]);
@@ -108,9 +109,9 @@ export function decodeCursors(blob: JsonObject, codes: readonly string[]): Curso
   throw new MalformedCursors(`stream_state needs '${LIST_KEY}' (or '${GROUPS_KEY}')`);
 }
 
-function decodeList(states: unknown): CursorsByCode {
+function decodeList(states: unknown): PartitionCursors {
   if (!Array.isArray(states)) throw new MalformedCursors(`stream_state.${LIST_KEY} must be an array`);
-  const cursors: CursorsByCode = new Map();
+  const cursors: PartitionCursors = new Map();
   states.forEach((entry: unknown, i) => {
     const partition = (entry as JsonObject | null)?.['partition'] as JsonObject | undefined;
     const cursor = (entry as JsonObject | null)?.['cursor'] as JsonObject | undefined;
@@ -124,7 +125,7 @@ function decodeList(states: unknown): CursorsByCode {
   return cursors;
 }
 
-function decodeGroups(blob: JsonObject, codes: readonly string[]): CursorsByCode {
+function decodeGroups(blob: JsonObject, codes: readonly string[]): PartitionCursors {
   if (blob[HASH_KIND_KEY] !== HASH_KIND) throw new MalformedCursors(`${HASH_KIND_KEY} must be '${HASH_KIND}'`);
   const groups = blob[GROUPS_KEY];
   if (!Array.isArray(groups)) throw new MalformedCursors(`stream_state.${GROUPS_KEY} must be an array`);
@@ -141,7 +142,7 @@ function decodeGroups(blob: JsonObject, codes: readonly string[]): CursorsByCode
       cursorByHash.set(hash, known === undefined ? ms : Math.min(known, ms));
     }
   });
-  const cursors: CursorsByCode = new Map();
+  const cursors: PartitionCursors = new Map();
   for (const code of codes) {
     const ms = cursorByHash.get(codeHash(code));
     if (ms !== undefined) cursors.set(code, ms);

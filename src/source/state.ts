@@ -1,6 +1,6 @@
 import { ConfigError } from '../kit/errors.js';
 import type { AirbyteStateMessage, JsonObject } from '../kit/protocol.js';
-import { CURSOR_FIELD, decodeCursors, encodeCursors, GROUPS_KEY, HASH_KIND, HASH_KIND_KEY, HASHES_KEY, MalformedCursors, type CursorsByCode } from './cursor-encoding.js';
+import { CURSOR_FIELD, decodeCursors, encodeCursors, GROUPS_KEY, HASH_KIND, HASH_KIND_KEY, HASHES_KEY, MalformedCursors, type PartitionCursors } from './cursor-encoding.js';
 
 /**
  * Per-partition stream state: one cursor per approval code, the end of the
@@ -8,9 +8,7 @@ import { CURSOR_FIELD, decodeCursors, encodeCursors, GROUPS_KEY, HASH_KIND, HASH
  * per-partition shape, or in hashed cursor groups when there are too many
  * codes for it (cursor-encoding.ts says why and how).
  */
-export type PartitionCursors = CursorsByCode;
-
-export { CURSOR_FIELD };
+export { CURSOR_FIELD, type PartitionCursors };
 
 /** What a state must look like, for the messages that refuse another shape. */
 export const EXPECTED_STATE_SHAPE =

@@ -176,8 +176,7 @@ export class DetailScan implements StreamScan {
     return this.lastCheckpoint;
   }
 
-  /** The STATE's blob; only an incremental sync keeps the digest (a full refresh starts over without one). */
-  /** The STATE of a stream of this scan, in its own sync mode. */
+  /** The STATE's blob of a stream of this scan, in its own sync mode; only an incremental sync keeps the digest (a full refresh starts over without one). */
   private stateOf(cursors: PartitionCursors, final: boolean, incremental: boolean): JsonObject {
     if (!incremental) return checkpointBlob(cursors, 'full_refresh', final);
     const digest = this.emitted.stateField();
