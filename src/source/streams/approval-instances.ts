@@ -1,8 +1,8 @@
 import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../kit/protocol.js';
 import { RecordLineTemplate } from '../../kit/record-template.js';
 import { checkpointBlob, startingCursors } from '../resumable-state.js';
-import type { ScanWindow, StreamScan, SyncContext } from '../sync-contract.js';
-import { recordSchema, Stream, TIMESTAMP } from './stream.js';
+import type { ScanWindow, StreamScan, SyncContext, WindowFields } from '../sync-contract.js';
+import { DELETED_AT, DELETED_AT_FIELD, recordSchema, Stream, TIMESTAMP } from './stream.js';
 import { StreamOutput } from './stream-output.js';
 
 /** One record per approval instance code, with the creation-time window it was listed in. */
@@ -13,6 +13,7 @@ export class ApprovalInstancesStream extends Stream {
     instance_code: { type: 'string', description: 'Code of the approval instance (primary key).' },
     created_after: { ...TIMESTAMP, description: 'Start of the creation-time window the instance was listed in.' },
     created_before: { ...TIMESTAMP, description: 'End of that window (the cursor).' },
+    [DELETED_AT_FIELD]: DELETED_AT,
   });
 
   prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan {
@@ -23,13 +24,19 @@ export class ApprovalInstancesStream extends Stream {
     const templateOf = (window: ScanWindow): RecordLineTemplate => {
       let template = templates.get(window);
       if (!template) {
-        template = new RecordLineTemplate(this.name, { approval_code: window.partition, instance_code: '', ...window.fields }, 'instance_code');
+        template = new RecordLineTemplate(this.name, { approval_code: window.partition, instance_code: '', ...window.fields, [DELETED_AT_FIELD]: null }, 'instance_code');
         templates.set(window, template);
       }
       return template;
     };
     return {
       saved,
+      // In append_dedup, a tombstone removes an instance that the detail API says is removed entirely (1390003). The
+      // list API stops listing such an instance, so this stream alone cannot learn of it: only when a detail-based
+      // stream reads in the same scan (same cursors) and finds it gone. A full refresh replaces the table anyway.
+      ...(mode === 'incremental'
+        ? { instanceGone: (approvalCode: string, instanceCode: string, window: WindowFields, seenAt: string) => out.record({ approval_code: approvalCode, instance_code: instanceCode, ...window, [DELETED_AT_FIELD]: seenAt }) }
+        : {}),
       handlers: {
         onCode: (code, window) => out.recordFromTemplate(templateOf(window), code),
         onCheckpoint: (cursors, final) => out.state(() => checkpointBlob(cursors, mode, final), final),
