@@ -95,7 +95,7 @@ const infos = (messages: AirbyteMessage[]): string[] => logs(messages).filter((l
 const detailRequests = (e: FeishuEmulator): number => e.stats().requests['detail'] ?? 0;
 
 describe('status recheck: current approvers, and nothing lost when the answers break', () => {
-  it('PENDING instances that moved on to their next node get their current tasks and timeline; one detail request per pending instance, counted', async () => {
+  it('PENDING instances that moved on to their next node get their current tasks and timeline; one detail request per pending instance, counted', async (t) => {
     emulator = await start(231, 80, 0.5);
     freezePending(emulator);
     const first = await read(emulator);
@@ -122,6 +122,7 @@ describe('status recheck: current approvers, and nothing lost when the answers b
       return row['status'] !== d['status'] || tasks(row) !== tasks(d) || (row['timeline'] as unknown[]).length !== (d['timeline'] as unknown[]).length;
     });
     assert.deepEqual(stale.map(([c]) => c), [], 'rows with stale tasks or timeline');
+    t.diagnostic(`${api.size} instances, ${pending.length} pending before, ${moved.length} moved on (${finished} of them finished), ${pendingNow} pending now: ${detailRequests(emulator)} detail requests in the second sync, 0 stale rows`);
     // Every moved instance got a row in the second sync (the trial's "0 rows in the next sync").
     const again = new Set(records(second.messages, DETAILS).map((r) => r.data['instance_code']));
     for (const code of moved) assert.ok(again.has(code), code);
