@@ -6,6 +6,7 @@ import type { AirbyteMessage, AirbyteStateMessage, JsonObject } from '../src/kit
 import { ApprovalInstanceDetailsStream } from '../src/source/streams/details/approval-instance-details.js';
 import { catalog, committedPrefix, connectionConfig, lastState, logs, records, runConnectorUntilKilled, writeFiles } from '../harness/index.js';
 import { runCli, withMessages, type RunResult } from './helpers/connector.js';
+import { latestRows } from './helpers/latest-rows.js';
 
 const DETAILS = 'approval_instance_details';
 const DAY = 86_400_000;
@@ -24,19 +25,6 @@ async function sync(e: FeishuEmulator, state: AirbyteStateMessage[] | undefined,
   const result = await runCli(args, { timeoutMs: 240_000 });
   assert.equal(result.code, 0, result.stdout.split('\n').filter((l) => l.includes('"ERROR"')).join('\n').slice(0, 2000));
   return result;
-}
-
-/** What an append-dedup destination keeps per instance: the row with the greatest cursor, the later one on a tie. */
-function latestRows(runs: AirbyteMessage[][]): Map<string, JsonObject> {
-  const latest = new Map<string, JsonObject>();
-  for (const run of runs) {
-    for (const { data } of records(run, DETAILS)) {
-      const code = data['instance_code'] as string;
-      const held = latest.get(code);
-      if (!held || Date.parse(data['created_before'] as string) >= Date.parse(held['created_before'] as string)) latest.set(code, data);
-    }
-  }
-  return latest;
 }
 
 function bothStates(run: AirbyteMessage[]): AirbyteStateMessage[] {
@@ -64,7 +52,7 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     emulator = await startEmulator({ seed: 141, codeCount: 2, instancesPerCode: 200, pendingRatio: 0.3, spanStartMs: now - 3 * DAY, spanEndMs: now - 120_000 });
     const first = await sync(emulator, undefined);
     assertDeclared(first.messages);
-    const firstRows = latestRows([first.messages]);
+    const firstRows = latestRows(DETAILS, [first.messages]);
     assert.equal(firstRows.size, 400);
 
     // Between the syncs: what Feishu users and admins do.
@@ -84,7 +72,7 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     const second = await sync(emulator, bothStates(first.messages));
     assertDeclared(second.messages);
     const truth = new Map(emulator.statuses().map((t) => [t.instanceCode, t]));
-    const rows = latestRows([first.messages, second.messages]);
+    const rows = latestRows(DETAILS, [first.messages, second.messages]);
     const wrong = [...truth.values()].filter((t) => rows.get(t.instanceCode)?.['status'] !== t.status);
     assert.deepEqual(wrong.slice(0, 5).map((t) => [t.instanceCode, t.status, rows.get(t.instanceCode)?.['status']]), [], `${wrong.length} latest row(s) with a stale status`);
     for (const code of revoked) assert.equal(rows.get(code)!['reverted'], true, 'a revoked approval says reverted');
@@ -97,18 +85,21 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     const detailRequests = stats.requests['detail'] ?? 0;
     const stillPending = [...truth.values()].filter((t) => t.status === 'PENDING').length;
     assert.ok(changed >= 16, `${changed} changed`);
-    assert.ok(detailRequests <= changed + added.length + 10, `${detailRequests} detail requests for ${changed} changed + ${added.length} new (${stillPending} still pending)`);
+    // Every instance still PENDING is fetched again too (its approvers may have moved on).
+    assert.ok(detailRequests <= changed + added.length + stillPending + 10, `${detailRequests} detail requests for ${changed} changed + ${added.length} new + ${stillPending} still pending`);
     assert.ok(detailRequests >= changed + added.length, `${detailRequests} detail requests for ${changed} changed + ${added.length} new; ${JSON.stringify(stats.requests)}; ${logs(second.messages).map((l) => l.message).filter((m) => /recheck|detail request/.test(m)).join(" / ")}`);
     assert.ok((stats.requests['query'] ?? 0) <= 2 * Math.ceil(205 / 200) + 2, `${stats.requests['query']} query requests`);
     assert.equal(stats.rateLimited, 0, 'no 99991400 at the documented limits');
     // Gone without a trace: neither API names it, so it is reported, not marked (the state keeps no codes).
     assert.ok(logs(second.messages).some((l) => l.level === 'WARN' && /1 instance\(s\) emitted earlier are no longer named/.test(l.message)));
 
-    // A third sync with nothing changed fetches (almost) nothing again.
+    // A third sync with nothing changed fetches (almost) nothing but the PENDING instances again, and says how many.
     emulator.resetStats();
     const third = await sync(emulator, bothStates(second.messages));
-    assert.ok((emulator.stats().requests['detail'] ?? 0) <= 10, `${emulator.stats().requests['detail']} detail requests with nothing changed`);
-    const finalRows = latestRows([first.messages, second.messages, third.messages]);
+    const pendingNow = emulator.statuses().filter((t) => t.status === 'PENDING').length;
+    assert.ok((emulator.stats().requests['detail'] ?? 0) <= pendingNow + 10, `${emulator.stats().requests['detail']} detail requests with nothing changed and ${pendingNow} pending`);
+    assert.ok(logs(third.messages).some((l) => l.level === 'INFO' && new RegExp(`, ${pendingNow} still PENDING fetched again for their current approvers`).test(l.message)), 'the INFO line counts the pending re-fetches');
+    const finalRows = latestRows(DETAILS, [first.messages, second.messages, third.messages]);
     for (const t of truth.values()) assert.equal(finalRows.get(t.instanceCode)!['status'], t.status);
   });
 
@@ -125,7 +116,7 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     const committed = committedPrefix(killed.messages);
     const resumeState = [lastState(committed, 'approval_instances') ?? lastState(first.messages, 'approval_instances')!, lastState(committed, DETAILS) ?? lastState(first.messages, DETAILS)!];
     const resumed = await sync(emulator, resumeState);
-    const rows = latestRows([first.messages, committed, resumed.messages]);
+    const rows = latestRows(DETAILS, [first.messages, committed, resumed.messages]);
     for (const t of emulator.statuses()) assert.equal(rows.get(t.instanceCode)?.['status'], t.status, t.instanceCode);
   });
 
@@ -174,7 +165,7 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     const secondRan = Date.now() - changedAt < lagMs;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, changedAt + lagMs + 500 - Date.now())));
     const third = await sync(emulator, bothStates(second.messages));
-    const rows = latestRows([first.messages, second.messages, third.messages]);
+    const rows = latestRows(DETAILS, [first.messages, second.messages, third.messages]);
     assert.equal(rows.get(revoked)!['status'], 'CANCELED');
     assert.equal(rows.get(deleted)!['status'], 'DELETED');
     if (secondRan) assert.ok(!records(second.messages, DETAILS).some((r) => r.data['instance_code'] === revoked), 'the query had not caught up during the second sync');
