@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AirbyteMessage } from '../../src/kit/protocol.js';
-import { runConnectorCli, type CliOutput } from '../../harness/index.js';
+import { runConnectorCli, runConnectorInProcess, type CliOutput } from '../../harness/index.js';
 import { protocolErrors } from './protocol-schema.js';
 
 export interface RunResult extends CliOutput {
@@ -8,10 +8,16 @@ export interface RunResult extends CliOutput {
 }
 
 /**
- * Runs the real CLI as the platform does and checks the protocol rule on the
- * way: every stdout line is one JSON message valid against the protocol schema.
+ * Runs the connector's CLI entry (runConnector with these argv) in this process and checks the
+ * protocol rule on the way: every stdout line is one JSON message valid against the protocol
+ * schema. No node start-up per run; what only a real process shows uses runChild.
  */
-export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export async function runCli(args: string[], options: { timeoutMs?: number } = {}): Promise<RunResult> {
+  return withMessages(await runConnectorInProcess(args, options));
+}
+
+/** The same, in a child process as the platform runs it: for exit codes, signals, stderr, env. */
+export async function runChild(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
   return withMessages(await runConnectorCli(args, options));
 }
 
