@@ -30,3 +30,22 @@ export class ManualClock implements EmulatorClock {
     return this.ms;
   }
 }
+
+/**
+ * The wall clock shifted by an offset the test moves: time flows (rate-limit windows slide as the
+ * client paces itself) and `advance` jumps it ahead. Started behind the wall clock (a negative
+ * offset), the emulator can later be advanced to it without ever running ahead of its client.
+ */
+export class ShiftedClock implements EmulatorClock {
+  constructor(private offsetMs = 0) {}
+
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  advance(ms: number): number {
+    if (!(ms >= 0)) throw new Error(`ShiftedClock.advance needs ms >= 0, got ${ms}`);
+    this.offsetMs += ms;
+    return this.now();
+  }
+}

@@ -1,8 +1,7 @@
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Ajv } from 'ajv';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import { ShiftedClock, startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteStateMessage } from '../src/kit/protocol.js';
 import { ApprovalInstanceDetailsStream } from '../src/source/streams/details/approval-instance-details.js';
 import { catalog, committedPrefix, instanceCodes, lastState, records, runConnectorUntilKilled, writeFiles } from '../harness/index.js';
@@ -30,7 +29,10 @@ async function syncBoth(e: FeishuEmulator, config: Record<string, unknown>, stat
 
 describe('approval_instance_details', () => {
   it('full + incremental of both streams: a detail for every instance, PENDING → final re-emitted, within the detail budget', async () => {
-    emulator = await startEmulator({ seed: 12, codeCount: 2, instancesPerCode: 150, pendingRatio: 0.4, listRateLimit: null, detailRateLimit: { limit: 150, windowMs: 1000 } });
+    // The emulator's time flows (its detail window slides as the connector paces) but starts 5.5 s
+    // behind the wall clock, so the test can later move it on instead of sleeping.
+    const clock = new ShiftedClock(-5500);
+    emulator = await startEmulator({ seed: 12, codeCount: 2, instancesPerCode: 150, pendingRatio: 0.4, listRateLimit: null, detailRateLimit: { limit: 150, windowMs: 1000 } }, 0, { clock });
     // 145/s against the emulator's 150 in any second: a per-second budget paced exactly at the window
     // left no room for the in-process emulator's arrival times bunching under a loaded full suite
     // (seen once: 1 refusal). The assertion below (0 × 429) is unchanged.
@@ -61,7 +63,7 @@ describe('approval_instance_details', () => {
     assert.equal(emulator.stats().requests['list'], listRequests);
 
     // Half of the pending instances become final within seconds of the emulator's start.
-    await sleep(5500);
+    clock.advance(5500);
     emulator.resetStats();
     const second = await syncBoth(emulator, config, [lastState(first.messages, 'approval_instances')!, detailState]);
     const again = new Map(records(second.messages, DETAILS).map((r) => [r.data['instance_code'] as string, r.data['status'] as string]));
