@@ -39,3 +39,26 @@ export async function runConnectorInProcess(args: string[], options: { timeoutMs
     clearTimeout(timer);
   }
 }
+
+/**
+ * What a kill -9 right after the `records`-th RECORD line would leave on the pipe, cut from the
+ * stdout of a whole run: everything up to that line plus the start of the next one (a kill lands
+ * mid-line as often as not). The emitter writes in order and a kill cannot rewrite what already
+ * left, so resuming from this prefix is what resuming after that kill is; one in-process run then
+ * stands for many kill points. A run with fewer records is returned whole (signal null: nothing
+ * to kill), so a test can tell. The kill of a real process is tested apart (runConnectorUntilKilled).
+ */
+export function cutAfterRecords(run: CliOutput, records: number): CliOutput {
+  let seen = 0;
+  let at = 0;
+  while (seen < records) {
+    const found = run.stdout.indexOf('{"type":"RECORD"', at);
+    if (found < 0) return run;
+    seen++;
+    at = run.stdout.indexOf('\n', found) + 1;
+    if (at === 0) return run;
+  }
+  const next = run.stdout.indexOf('\n', at);
+  const partial = next < 0 ? 0 : Math.min(20, next - at);
+  return { code: null, signal: 'SIGKILL', stdout: run.stdout.slice(0, at + partial), stderr: run.stderr };
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AirbyteMessage } from '../../src/kit/protocol.js';
-import { runConnectorCli, runConnectorInProcess, type CliOutput } from '../../harness/index.js';
+import { cutAfterRecords, runConnectorCli, runConnectorInProcess, type CliOutput } from '../../harness/index.js';
 import { protocolErrors } from './protocol-schema.js';
 
 export interface RunResult extends CliOutput {
@@ -42,4 +42,14 @@ export function parseProtocolLines(stdout: string, killed = false): AirbyteMessa
     assert.deepEqual(errors, [], `stdout line ${i + 1} is not a valid AirbyteMessage: ${line.slice(0, 300)}`);
     return message;
   });
+}
+
+/**
+ * One whole read in this process, then for each of `killAts` what a kill -9 after that many
+ * RECORD lines would have left (harness cutAfterRecords), messages parsed and checked.
+ */
+export async function runCutAt(args: string[], killAts: readonly number[]): Promise<RunResult[]> {
+  const whole = await runConnectorInProcess(args);
+  assert.equal(whole.code, 0, `the read to cut exited ${whole.code}`);
+  return killAts.map((n) => withMessages(cutAfterRecords(whole, n)));
 }
