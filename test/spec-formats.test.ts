@@ -104,17 +104,10 @@ describe('spec: examples, formats, patterns and parsing agree', () => {
   });
 
   it('the oracle follows RFC 3339: the examples of its section 5.8, leap seconds only at 23:59 UTC', () => {
-    const table: { value: string; dateTime: boolean }[] = [
-      { value: '1985-04-12T23:20:50.52Z', dateTime: true },
-      { value: '1996-12-19T16:39:57-08:00', dateTime: true },
-      { value: '1990-12-31T23:59:60Z', dateTime: true },
-      { value: '1990-12-31T15:59:60-08:00', dateTime: true },
-      { value: '1937-01-01T12:00:27.87+00:20', dateTime: true },
-      { value: '1990-12-31T23:58:60Z', dateTime: false },
-      { value: '1996-12-19T16:39:57+24:00', dateTime: false },
-      { value: '1996-12-19 16:39:57Z', dateTime: false },
-    ];
-    for (const row of table) assert.equal(isDateTime(row.value), row.dateTime, row.value);
+    const valid = ['1985-04-12T23:20:50.52Z', '1996-12-19T16:39:57-08:00', '1990-12-31T23:59:60Z', '1990-12-31T15:59:60-08:00', '1937-01-01T12:00:27.87+00:20'];
+    const invalid = ['1990-12-31T23:58:60Z', '1996-12-19T16:39:57+24:00', '1996-12-19 16:39:57Z'];
+    for (const value of valid) assert.equal(isDateTime(value), true, value);
+    for (const value of invalid) assert.equal(isDateTime(value), false, value);
   });
 
   it('every start_date × end_date example is a config the CLI accepts', async () => {
