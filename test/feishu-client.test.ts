@@ -70,12 +70,14 @@ describe('FeishuClient against the emulator', () => {
     assert.equal(emulator.stats().responsesByCode['99991663'], 1);
   });
 
-  it('short-lived tokens are refreshed before they expire', async () => {
+  it('short-lived tokens are refreshed before they expire', async (t) => {
+    // Client and emulator both read Date, mocked here: 300 ms pass between calls exactly, whatever the load.
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
     emulator = await startEmulator({ seed: 1, codeCount: 1, instancesPerCode: 10, tokenTtlSec: 1 });
     const c = client(emulator);
     for (let i = 0; i < 6; i++) {
       await c.getApproval(emulator.approvalCodes[0]!);
-      await new Promise((r) => setTimeout(r, 300));
+      t.mock.timers.tick(300);
     }
     assert.equal(emulator.stats().responsesByCode['99991663'] ?? 0, 0, 'never sent an expired token');
     assert.ok(emulator.stats().requests['token']! >= 2);
