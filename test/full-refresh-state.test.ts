@@ -104,7 +104,7 @@ describe('full refresh: STATE messages and resume', () => {
   }
 
   it('details in full refresh: cut after 500 records as a kill -9 leaves it, resumed with the last STATE: every instance has its detail', async () => {
-    const slow = await startEmulator({ seed: 43, codeCount: 2, instancesPerCode: 400, latencyMs: 5, listRateLimit: null, detailRateLimit: null });
+    const slow = await startEmulator({ seed: 43, codeCount: 2, instancesPerCode: 400, latencyMs: 1, listRateLimit: null, detailRateLimit: null });
     try {
       const config = emulatorConfig(slow, { window_hours: 2, detail_requests_per_second: 1000, detail_max_concurrency: 2 });
       const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('full_refresh', ['approval_instance_details']) });

@@ -6,7 +6,8 @@ import { runCutAt, withMessages } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
 
-describe('kill -9 and resume', () => {
+// Seeds read the one emulator side by side (reads change nothing there): the runs mostly wait on it.
+describe('kill -9 and resume', { concurrency: 4 }, () => {
   let emulator: FeishuEmulator;
   before(async () => {
     emulator = await startEmulator({ seed: 31, codeCount: 2, instancesPerCode: 2500, latencyMs: 1, listRateLimit: null });
