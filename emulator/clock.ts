@@ -1,8 +1,9 @@
 /**
  * The emulator's notion of "now". Everything the emulator decides by time reads it: the status
  * model (PENDING → final), token expiry, rate-limit windows, page-token TTLs, late indexing and
- * the bulk query's lag. The wall clock by default; a test passes a ManualClock to move time
- * itself (`advance`) instead of sleeping, so a timed assertion holds however loaded the machine.
+ * the bulk query's lag. The wall clock by default; a test passes a ManualClock (time stands still)
+ * or a ShiftedClock (time flows) and moves it on itself (`advance`) instead of sleeping, so a timed
+ * assertion holds however loaded the machine. Stats keep real arrival times: they measure the client.
  * Latency and trickled answers stay in real time: they are what the client waits for.
  */
 export interface EmulatorClock {
