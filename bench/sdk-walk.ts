@@ -4,8 +4,44 @@
  * at a time. Runs in this (the emulator's) process; its requests are sequential, so the
  * emulator's own work adds little to each page's 50 ms latency.
  */
-import * as lark from '@larksuiteoapi/node-sdk';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from '../harness/index.js';
 import type { Window } from '../src/source/scan/windows.js';
+
+/**
+ * The part of the SDK the baseline uses. The SDK is not a dependency of the project: `npm run
+ * bench` installs it into bench/peer/ (its own package.json and lock), so it is loaded from there
+ * at run time and typed here by hand.
+ */
+interface LarkClient {
+  approval: {
+    v4: {
+      instance: {
+        listWithIterator(payload: { params: Record<string, string | number> }): Promise<AsyncIterable<unknown>>;
+      };
+    };
+  };
+}
+interface LarkSdk {
+  Client: new (options: { appId: string; appSecret: string; domain: string; appType: unknown; loggerLevel: unknown }) => LarkClient;
+  AppType: { SelfBuild: unknown };
+  LoggerLevel: { error: unknown };
+}
+
+const PEER_PACKAGE = join(REPO_ROOT, 'bench', 'peer', 'package.json');
+
+/** The SDK as bench/peer/ installed it; a clear message when it is missing. */
+export async function loadSdk(): Promise<LarkSdk> {
+  let entry: string;
+  try {
+    entry = createRequire(PEER_PACKAGE).resolve('@larksuiteoapi/node-sdk');
+  } catch {
+    throw new Error('the official SDK is not installed: run `npm ci --prefix bench/peer` (npm run bench does it when missing)');
+  }
+  return (await import(pathToFileURL(entry).href)) as LarkSdk;
+}
 
 export interface SdkWindow {
   approvalCode: string;
@@ -23,7 +59,8 @@ export interface SdkWalk {
   wallS: number;
 }
 
-export function sdkClient(baseUrl: string, appId: string, appSecret: string): lark.Client {
+export async function sdkClient(baseUrl: string, appId: string, appSecret: string): Promise<LarkClient> {
+  const lark = await loadSdk();
   return new lark.Client({
     appId,
     appSecret,
@@ -34,7 +71,7 @@ export function sdkClient(baseUrl: string, appId: string, appSecret: string): la
   });
 }
 
-export async function walkWithSdk(client: lark.Client, windows: SdkWindow[], pageSize: number): Promise<SdkWalk> {
+export async function walkWithSdk(client: LarkClient, windows: SdkWindow[], pageSize: number): Promise<SdkWalk> {
   const out: SdkWalk = { windows: windows.length, pages: 0, records: 0, codes: new Set(), failedPages: 0, wallS: 0 };
   const started = performance.now();
   for (const w of windows) {

@@ -32,6 +32,8 @@ export interface ApiContext {
   readonly dataset: Dataset;
   readonly tokens: TokenStore;
   readonly pageTokens: PageTokenStore;
+  /** The emulator's clock (clock.ts): token issue and expiry are decided by it. */
+  now(): number;
   /** Called when the token endpoint mints a new token (stats). */
   onTokenIssued(): void;
 }
@@ -93,7 +95,7 @@ export function handleToken(ctx: ApiContext, rawBody: string): ApiResult {
   const body = parsed as Record<string, unknown>;
   if (body['app_id'] !== ctx.options.appId) return invalidAppParam();
   if (body['app_secret'] !== ctx.options.appSecret) return invalidAppSecret();
-  const issued = ctx.tokens.issue(ctx.options.tokenTtlSec);
+  const issued = ctx.tokens.issue(ctx.options.tokenTtlSec, ctx.now());
   if (issued.fresh) ctx.onTokenIssued();
   return {
     kind: 'json',
@@ -107,7 +109,7 @@ export function authorize(ctx: ApiContext, authorization: string | undefined): J
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   const token = match?.[1];
   if (token === undefined) return missingToken();
-  const state = ctx.tokens.check(token);
+  const state = ctx.tokens.check(token, ctx.now());
   if (state === 'unknown') return invalidToken();
   if (state === 'expired') return expiredToken();
   return undefined;
@@ -123,7 +125,7 @@ function parseMs(raw: string | null): number | undefined {
 }
 
 /** GET /open-apis/approval/v4/instances — validation, then a page from the query's snapshot. */
-export function handleList(ctx: ApiContext, query: URLSearchParams, nowMs: number = Date.now()): ApiResult {
+export function handleList(ctx: ApiContext, query: URLSearchParams, nowMs: number = ctx.now()): ApiResult {
   const options = ctx.options;
   const approvalCode = query.get('approval_code');
   if (!approvalCode) return paramInvalid('approval_code');
@@ -201,7 +203,7 @@ export function handleApproval(ctx: ApiContext, approvalCode: string): ApiResult
 }
 
 /** GET /open-apis/approval/v4/instances/:instance_id — sees instances before they are indexed. */
-export function handleDetail(ctx: ApiContext, instanceId: string, nowMs: number = Date.now()): ApiResult {
+export function handleDetail(ctx: ApiContext, instanceId: string, nowMs: number = ctx.now()): ApiResult {
   const id = ctx.dataset.find(instanceId);
   if (id === undefined) return instanceNotFound();
   const record = ctx.dataset.record(id);

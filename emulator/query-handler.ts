@@ -135,7 +135,7 @@ function item(ctx: ApiContext, id: number, asOfMs: number, userIdType: string): 
   };
 }
 
-export function handleQuery(ctx: ApiContext, store: QueryTokenStore, query: URLSearchParams, rawBody: string, nowMs: number = Date.now()): ApiResult {
+export function handleQuery(ctx: ApiContext, store: QueryTokenStore, query: URLSearchParams, rawBody: string, nowMs: number = ctx.now()): ApiResult {
   const filter = parseFilter(rawBody);
   if (typeof filter === 'string') return paramInvalid(filter);
   if (filter.approvalCode !== undefined && !ctx.dataset.hasApprovalCode(filter.approvalCode)) return approvalNotFound();

@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleAdmin, type AdminTarget } from './admin-handlers.js';
+import { wallClock, type EmulatorClock } from './clock.js';
 import {
   authorize,
   handleApproval,
@@ -58,6 +59,11 @@ const LIMIT_OPTION = {
   taskSearch: 'taskSearchRateLimit',
 } as const satisfies Record<LimitedEndpoint, keyof EmulatorOptions>;
 
+/** What is not an option (not JSON, not settable over HTTP): the clock a test drives. */
+export interface EmulatorRuntime {
+  clock?: EmulatorClock;
+}
+
 export class FeishuEmulator implements AdminTarget {
   private current: EmulatorOptions;
   private readonly dataset: Dataset;
@@ -77,10 +83,13 @@ export class FeishuEmulator implements AdminTarget {
   private started = false;
   /** Aborts latency sleeps on stop() so no timer keeps the process (or a test) alive. */
   private shutdown = new AbortController();
+  /** What the emulator decides by time follows this clock (clock.ts); the wall clock unless a test passes its own. */
+  readonly clock: EmulatorClock;
 
-  constructor(options: Partial<EmulatorOptions> = {}) {
-    const resolved = resolveOptions(options);
-    this.dataset = new Dataset(resolved);
+  constructor(options: Partial<EmulatorOptions> = {}, runtime: EmulatorRuntime = {}) {
+    this.clock = runtime.clock ?? wallClock;
+    const resolved = resolveOptions(options, this.clock.now());
+    this.dataset = new Dataset(resolved, this.clock.now());
     resolved.approvalCodes = [...this.dataset.approvalCodes];
     this.current = resolved;
     const limiter = (endpoint: LimitedEndpoint): SlidingWindowLimiter => new SlidingWindowLimiter(() => this.current[LIMIT_OPTION[endpoint]]);
@@ -94,11 +103,12 @@ export class FeishuEmulator implements AdminTarget {
       dataset: this.dataset,
       tokens: this.tokens,
       pageTokens: this.pageTokens,
+      now: () => this.clock.now(),
       onTokenIssued: () => this.counters.tokenIssued(),
     };
     this.hostile = new HostileMode(
       () => this.current,
-      (query) => handleList(this.ctx, query),
+      (query) => handleList(this.ctx, query, this.clock.now()),
     );
   }
 
@@ -125,7 +135,7 @@ export class FeishuEmulator implements AdminTarget {
     if (this.server) throw new Error('emulator already started');
     if (!this.started) {
       // "Pending instances finalise within ~5 s" counts from when clients can first connect.
-      this.dataset.setSeedAnchor(Date.now());
+      this.dataset.setSeedAnchor(this.clock.now());
       this.started = true;
     }
     this.shutdown = new AbortController();
@@ -169,26 +179,26 @@ export class FeishuEmulator implements AdminTarget {
   }
 
   addInstances(req: AddInstancesRequest): InstanceTruth[] {
-    return this.dataset.add(req, this.current.indexDelayMs);
+    return this.dataset.add(req, this.current.indexDelayMs, this.clock.now());
   }
 
   /** Default 'gone' (removed everywhere, detail 1390003); 'status' keeps it with status DELETED. */
   deleteInstance(instanceCode: string, mode: DeleteMode = 'gone'): void {
-    deleteInstance(this.dataset, instanceCode, mode);
+    deleteInstance(this.dataset, instanceCode, mode, this.clock.now());
   }
 
   setInstanceStatus(instanceCode: string, status: InstanceStatus): void {
-    this.dataset.setStatus(instanceCode, status);
+    this.dataset.setStatus(instanceCode, status, this.clock.now());
   }
 
   /** APPROVED -> CANCELED with `reverted` (throws unless the instance is APPROVED now). */
   revokeInstance(instanceCode: string): void {
-    revokeInstance(this.dataset, instanceCode);
+    revokeInstance(this.dataset, instanceCode, this.clock.now());
   }
 
   /** PENDING -> a final status now (throws unless the instance is PENDING now). */
   finishInstance(instanceCode: string, status: InstanceStatus): void {
-    finishInstance(this.dataset, instanceCode, status);
+    finishInstance(this.dataset, instanceCode, status, this.clock.now());
   }
 
   /**
@@ -196,7 +206,7 @@ export class FeishuEmulator implements AdminTarget {
    * end APPROVED/DONE with PASS events, the next node's tasks start PENDING; from its last node it
    * ends APPROVED. Returns its status from then on (throws unless it is PENDING then).
    */
-  advanceInstance(instanceCode: string, atMs: number = Date.now()): InstanceStatus {
+  advanceInstance(instanceCode: string, atMs: number = this.clock.now()): InstanceStatus {
     return advanceInstance(this.dataset, instanceCode, atMs);
   }
 
@@ -207,7 +217,7 @@ export class FeishuEmulator implements AdminTarget {
 
   /** Current status of every instance (or one code's), in truth order: the status oracle. */
   statuses(approvalCode?: string): ReturnType<typeof statusRows> {
-    return statusRows(this.dataset, approvalCode);
+    return statusRows(this.dataset, approvalCode, this.clock.now());
   }
 
   stats(): EmulatorStats {
@@ -219,7 +229,7 @@ export class FeishuEmulator implements AdminTarget {
   }
 
   expireAllTokens(): void {
-    this.tokens.expireAll();
+    this.tokens.expireAll(this.clock.now());
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -237,6 +247,7 @@ export class FeishuEmulator implements AdminTarget {
     this.counters.enter();
     res.once('close', () => this.counters.leave());
     const route = matchRoute(req.method ?? 'GET', url.pathname);
+    // Real arrival times, whatever the emulator's clock says: the stats measure the client's pacing.
     this.counters.request(route.kind, Date.now());
 
     let body = '';
@@ -275,7 +286,7 @@ export class FeishuEmulator implements AdminTarget {
     const hostile = this.hostile.before(route, url);
     if (hostile) return hostile;
 
-    const decision = this.limiters[route.kind].check();
+    const decision = this.limiters[route.kind].check(this.clock.now());
     if (!decision.allowed) {
       this.counters.limited(route.kind);
       return rateLimited(decision.limit, decision.resetSec);
@@ -291,15 +302,15 @@ export class FeishuEmulator implements AdminTarget {
 
     switch (route.kind) {
       case 'list':
-        return handleList(this.ctx, url.searchParams);
+        return handleList(this.ctx, url.searchParams, this.clock.now());
       case 'query':
-        return handleQuery(this.ctx, this.queryTokens, url.searchParams, body);
+        return handleQuery(this.ctx, this.queryTokens, url.searchParams, body, this.clock.now());
       case 'taskSearch':
-        return handleTaskSearch(this.ctx, this.taskTokens, url.searchParams, body);
+        return handleTaskSearch(this.ctx, this.taskTokens, url.searchParams, body, this.clock.now());
       case 'approval':
         return handleApproval(this.ctx, route.approvalCode);
       case 'detail':
-        return handleDetail(this.ctx, route.instanceId);
+        return handleDetail(this.ctx, route.instanceId, this.clock.now());
     }
   }
 
@@ -333,8 +344,8 @@ export class FeishuEmulator implements AdminTarget {
 }
 
 /** Creates an emulator and starts it on 127.0.0.1 (port 0 = any free port). */
-export async function startEmulator(options?: Partial<EmulatorOptions>, port?: number): Promise<FeishuEmulator> {
-  const emulator = new FeishuEmulator(options);
+export async function startEmulator(options?: Partial<EmulatorOptions>, port?: number, runtime?: EmulatorRuntime): Promise<FeishuEmulator> {
+  const emulator = new FeishuEmulator(options, runtime);
   await emulator.start(port);
   return emulator;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { catalog, traces, writeFiles } from '../harness/index.js';
-import { runCli, type RunResult } from './helpers/connector.js';
+import { runChild, runCli, type RunResult } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 
 const APP_ID = 'cli_a9secretappid77';
@@ -86,6 +86,23 @@ describe('bad input: check says FAILED, discover and read say config_error, each
     await expectConfigError(['discover', '--config', missing], /config file .*nope\.json' does not exist/);
     const files = writeFiles({ 'catalog.json': catalog() });
     await expectConfigError(['read', '--config', missing, '--catalog', files['catalog.json']!], /config file .*nope\.json' does not exist/);
+  });
+
+  it('as the platform runs it, a real process: check exits 0 with FAILED, discover and read exit 1 with the one TRACE, stderr stays empty', async () => {
+    const missing = join(writeFiles({}).dir, 'nope.json');
+    const files = writeFiles({ 'catalog.json': catalog() });
+    for (const [args, code] of [
+      [['check', '--config', missing], 0],
+      [['discover', '--config', missing], 1],
+      [['read', '--config', missing, '--catalog', files['catalog.json']!], 1],
+    ] as const) {
+      const result = await runChild([...args]);
+      outputs.push(result);
+      assert.equal(result.code, code, `${args[0]} exits ${code}`);
+      assert.equal(result.stderr, '', `${args[0]}: nothing on stderr`);
+      assert.equal(result.messages.length, 1, `${args[0]}: one message`);
+      assertNoLooseStackTrace(result);
+    }
   });
 
   for (const c of configCases) {

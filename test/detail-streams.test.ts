@@ -4,10 +4,10 @@ import { Ajv } from 'ajv';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteMessage, AirbyteStateMessage, JsonObject, SyncMode } from '../src/kit/protocol.js';
 import { FeishuApprovalSource } from '../src/source/index.js';
-import { catalog, records, runConnectorUntilKilled, states, writeFiles } from '../harness/index.js';
-import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, truthCodes } from './helpers/sync.js';
+import { catalog, records, states, writeFiles } from '../harness/index.js';
+import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
 import { emulatorConfig } from './helpers/fixtures.js';
-import { runCli, withMessages, type RunResult } from './helpers/connector.js';
+import { runCli, runCutAt, type RunResult } from './helpers/connector.js';
 
 const DETAILS = 'approval_instance_details';
 const FIELDS = 'approval_form_fields';
@@ -19,16 +19,8 @@ const NUMBER_TYPES = ['number', 'amount', 'formula'];
 let emulator: FeishuEmulator | undefined;
 afterEach(() => emulator?.stop());
 
-async function read(e: FeishuEmulator, streams: string[], mode: SyncMode = 'full_refresh', state?: AirbyteStateMessage[]): Promise<RunResult> {
-  const files = writeFiles({
-    'config.json': emulatorConfig(e, { detail_requests_per_second: 1000 }),
-    'catalog.json': catalog(mode, streams),
-    ...(state ? { 'state.json': state } : {}),
-  });
-  const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, ...(state ? ['--state', files['state.json']!] : [])];
-  const run = await runCli(args);
-  assert.equal(run.code, 0, run.stdout.split('\n').filter((l) => l.includes('"ERROR"')).join('\n').slice(0, 2000));
-  return run;
+function read(e: FeishuEmulator, streams: string[], mode: SyncMode = 'full_refresh', state?: AirbyteStateMessage[]): Promise<RunResult> {
+  return sync(e, { config: { detail_requests_per_second: 1000 }, mode, streams, ...(state ? { state } : {}) });
 }
 
 const data = (messages: AirbyteMessage[], stream: string): JsonObject[] => records(messages, stream).map((r) => r.data);
@@ -173,7 +165,7 @@ describe('detail-based streams (form fields, tasks, timeline) from one detail fe
   });
 });
 
-describe('detail-based streams: kill -9 and resume', () => {
+describe('detail-based streams: cut as a kill -9 leaves them, and resume', () => {
   it('every stream resumes from its own last STATE and loses no row', async () => {
     emulator = await startEmulator({ seed: 44, codeCount: 2, instancesPerCode: 150, pendingRatio: 0, latencyMs: 2, listRateLimit: null, detailRateLimit: null });
     const keyOf: Record<string, (r: JsonObject) => string> = {
@@ -185,9 +177,12 @@ describe('detail-based streams: kill -9 and resume', () => {
     const clean = await read(emulator, ALL, 'incremental');
     const files = writeFiles({ 'config.json': emulatorConfig(emulator, { window_hours: 2, detail_requests_per_second: 1000 }), 'catalog.json': catalog('incremental', ALL) });
     const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
-    for (const killAt of [40, 900, 3000]) {
-      const killed = withMessages(await runConnectorUntilKilled(args, killAt));
-      assert.equal(killed.signal, 'SIGKILL', `killed after ${killAt} records`);
+    // One whole run cut at three points (harness cutAfterRecords); real kills are tested in details and resume.
+    const killAts = [40, 900, 3000];
+    const cuts = await runCutAt(args, killAts);
+    for (const [i, killed] of cuts.entries()) {
+      const killAt = killAts[i]!;
+      assert.equal(killed.signal, 'SIGKILL', `cut after ${killAt} records, before the end`);
       const saved = ALL.flatMap((name) => states(killed.messages, name).slice(-1));
       const stateFile = writeFiles({ 'state.json': saved });
       const resumed = await runCli([...args, '--state', stateFile['state.json']!]);

@@ -1,36 +1,30 @@
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Ajv } from 'ajv';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import { ShiftedClock, startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteStateMessage } from '../src/kit/protocol.js';
 import { ApprovalInstanceDetailsStream } from '../src/source/streams/details/approval-instance-details.js';
 import { catalog, committedPrefix, instanceCodes, lastState, records, runConnectorUntilKilled, writeFiles } from '../harness/index.js';
-import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, truthCodes } from './helpers/sync.js';
+import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
 import { emulatorConfig } from './helpers/fixtures.js';
-import { runCli, withMessages } from './helpers/connector.js';
+import { runCli, runCutAt, withMessages, type RunResult } from './helpers/connector.js';
 
 const DETAILS = 'approval_instance_details';
 let emulator: FeishuEmulator | undefined;
 afterEach(() => emulator?.stop());
 after(() => emulator?.stop());
 
-/** Reads both streams incrementally through the real CLI. */
-async function syncBoth(e: FeishuEmulator, config: Record<string, unknown>, state?: AirbyteStateMessage[]) {
-  const files = writeFiles({
-    'config.json': emulatorConfig(e, config),
-    'catalog.json': catalog('incremental', ['approval_instances', DETAILS]),
-    ...(state ? { 'state.json': state } : {}),
-  });
-  const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, ...(state ? ['--state', files['state.json']!] : [])];
-  const result = await runCli(args);
-  assert.equal(result.code, 0, result.stdout.split('\n').filter((l) => l.includes('"ERROR"')).join('\n'));
-  return result;
+/** Reads both streams incrementally. */
+function syncBoth(e: FeishuEmulator, config: Record<string, unknown>, state?: AirbyteStateMessage[]) {
+  return sync(e, { config, streams: ['approval_instances', DETAILS], ...(state ? { state } : {}) });
 }
 
 describe('approval_instance_details', () => {
   it('full + incremental of both streams: a detail for every instance, PENDING → final re-emitted, within the detail budget', async () => {
-    emulator = await startEmulator({ seed: 12, codeCount: 2, instancesPerCode: 150, pendingRatio: 0.4, listRateLimit: null, detailRateLimit: { limit: 150, windowMs: 1000 } });
+    // The emulator's time flows (its detail window slides as the connector paces) but starts 5.5 s
+    // behind the wall clock, so the test can later move it on instead of sleeping.
+    const clock = new ShiftedClock(-5500);
+    emulator = await startEmulator({ seed: 12, codeCount: 2, instancesPerCode: 150, pendingRatio: 0.4, listRateLimit: null, detailRateLimit: { limit: 150, windowMs: 1000 } }, 0, { clock });
     // 145/s against the emulator's 150 in any second: a per-second budget paced exactly at the window
     // left no room for the in-process emulator's arrival times bunching under a loaded full suite
     // (seen once: 1 refusal). The assertion below (0 × 429) is unchanged.
@@ -61,7 +55,7 @@ describe('approval_instance_details', () => {
     assert.equal(emulator.stats().requests['list'], listRequests);
 
     // Half of the pending instances become final within seconds of the emulator's start.
-    await sleep(5500);
+    clock.advance(5500);
     emulator.resetStats();
     const second = await syncBoth(emulator, config, [lastState(first.messages, 'approval_instances')!, detailState]);
     const again = new Map(records(second.messages, DETAILS).map((r) => [r.data['instance_code'] as string, r.data['status'] as string]));
@@ -79,8 +73,16 @@ describe('approval_instance_details', () => {
   it('kill -9 mid-sync and resume: every instance gets its detail', async () => {
     emulator = await startEmulator({ seed: 15, codeCount: 2, instancesPerCode: 400, latencyMs: 2, listRateLimit: null, detailRateLimit: null });
     const files = writeFiles({ 'config.json': emulatorConfig(emulator, { window_hours: 2, detail_requests_per_second: 1000 }), 'catalog.json': catalog('incremental', [DETAILS]) });
-    for (const killAt of [50, 333, 700]) {
-      const killed = withMessages(await runConnectorUntilKilled(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], killAt));
+    const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
+    // A real kill -9 at 333 records; at 50 and 700 one whole in-process run is cut as such a kill would leave it.
+    const [early, late] = await runCutAt(args, [50, 700]);
+    const runs: Array<[number, RunResult]> = [
+      [50, early!],
+      [333, withMessages(await runConnectorUntilKilled(args, 333))],
+      [700, late!],
+    ];
+    for (const [killAt, killed] of runs) {
+      assert.equal(killed.signal, 'SIGKILL', `killed after ${killAt} records, before the end`);
       const committed = instanceCodes(committedPrefix(killed.messages));
       const resumeFrom = lastState(killed.messages);
       const stateFile = writeFiles({ 'state.json': resumeFrom ? [resumeFrom] : [] });

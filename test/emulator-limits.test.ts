@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { defaultOptions, startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import { defaultOptions, ManualClock, startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { SlidingWindowLimiter } from '../emulator/rate-limit.js';
 import type { RateLimitSetting } from '../emulator/options.js';
 
@@ -81,19 +81,18 @@ describe('Emulator frequency limits over HTTP', { concurrency: true }, () => {
     assert.deepEqual(o.queryRateLimit, [{ limit: 1000, windowMs: 60_000 }, { limit: 50, windowMs: 1000 }]);
   });
 
-  test('detail at the default limits: at most 50 of a burst pass within a second, 429 with reset', async () => {
-    const emu = await startEmulator({ spanStartMs: SPAN_START, spanEndMs: SPAN_END, codeCount: 1, instancesPerCode: 80 });
+  test('detail at the default limits: exactly 50 of a burst pass within a second, 429 with reset; the window slides', async () => {
+    // On a frozen clock the whole burst lands in one instant of the emulator's time, however slowly it arrives.
+    const clock = new ManualClock();
+    const emu = await startEmulator({ spanStartMs: SPAN_START, spanEndMs: SPAN_END, codeCount: 1, instancesPerCode: 80 }, 0, { clock });
     try {
       const tok = await token(emu);
       const codes = emu.truth().map((t) => t.instanceCode);
-      const started = Date.now();
       const replies = await Promise.all(codes.map((c) => hit(emu, tok, `/open-apis/approval/v4/instances/${c}`)));
       const passed = replies.filter((r) => r.code === 0).length;
       const limited = replies.filter((r) => r.code === 99991400);
-      assert.equal(passed + limited.length, 80);
-      // Only conclusive when the burst provably fitted in one second.
-      if (Date.now() - started < 1000) assert.equal(passed, 50);
-      assert.ok(limited.length > 0);
+      assert.equal(passed, 50);
+      assert.equal(limited.length, 30);
       for (const r of limited) {
         assert.equal(r.status, 429);
         assert.equal(r.limit, '50');
@@ -101,6 +100,12 @@ describe('Emulator frequency limits over HTTP', { concurrency: true }, () => {
       }
       assert.equal(emu.stats().rateLimitedByEndpoint['detail'], limited.length);
       assert.equal(emu.stats().rateLimitedByEndpoint['list'], undefined);
+      // One second later the 50-per-second window is free again; the minute's 1,000 are far off.
+      clock.advance(999);
+      assert.equal((await hit(emu, tok, `/open-apis/approval/v4/instances/${codes[0]!}`)).code, 99991400, 'still within the second');
+      clock.advance(1);
+      const next = await Promise.all(codes.slice(0, 51).map((c) => hit(emu, tok, `/open-apis/approval/v4/instances/${c}`)));
+      assert.equal(next.filter((r) => r.code === 0).length, 50, 'the next second admits 50 again');
     } finally {
       await emu.stop();
     }

@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { startEmulator, type EmulatorOptions, type FeishuEmulator } from '../emulator/index.js';
+import { ManualClock, startEmulator, type EmulatorOptions, type FeishuEmulator } from '../emulator/index.js';
 
 const DAY = 86_400_000;
 const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
@@ -73,9 +72,9 @@ async function detail(emu: FeishuEmulator, tok: string, code: string): Promise<R
   return call(emu, `/open-apis/approval/v4/instances/${code}`, { headers: { Authorization: `Bearer ${tok}` } });
 }
 
-async function withEmulator(options: Partial<EmulatorOptions>, body: (emu: FeishuEmulator, tok: string) => Promise<void>): Promise<void> {
-  const now = Date.now();
-  const emu = await startEmulator({ spanStartMs: now - 20 * DAY, spanEndMs: now - 60_000, listRateLimit: null, detailRateLimit: null, queryRateLimit: null, ...options });
+async function withEmulator(options: Partial<EmulatorOptions>, body: (emu: FeishuEmulator, tok: string) => Promise<void>, clock?: ManualClock): Promise<void> {
+  const now = clock?.now() ?? Date.now();
+  const emu = await startEmulator({ spanStartMs: now - 20 * DAY, spanEndMs: now - 60_000, listRateLimit: null, detailRateLimit: null, queryRateLimit: null, ...options }, 0, clock ? { clock } : {});
   try {
     await body(emu, await token(emu));
   } finally {
@@ -233,11 +232,13 @@ describe('Emulator bulk query and status changes', { concurrency: true }, () => 
   });
 
   test('PENDING -> final through the admin API; the lagging query sees it only later', async () => {
+    // The emulator's clock moves only when the test says so: the lag's edges are exact.
+    const clock = new ManualClock();
     await withEmulator({ codeCount: 1, instancesPerCode: 40, pendingRatio: 1, queryLagMs: 400 }, async (emu, tok) => {
       const code = emu.approvalCodes[0] as string;
       // "Soon" pending instances finalise 1-5 s after start; the others stay PENDING for hours, so
-      // after this wait the PENDING ones stay so for the whole test.
-      await sleep(5500);
+      // from 5.5 s on the PENDING ones stay so for the whole test.
+      clock.advance(5500);
       const pending = emu.statuses(code).filter((s) => s.status === 'PENDING').map((s) => s.instanceCode);
       const target = pending[0] as string;
       const before = (await detail(emu, tok, target)).body['data'] as Record<string, unknown>;
@@ -246,7 +247,6 @@ describe('Emulator bulk query and status changes', { concurrency: true }, () => 
       assert.ok(openTasks.length > 0);
       assert.ok(openTasks.every((t) => t['end_time'] === '0'));
       assert.equal((await admin(emu, `/instances/${target}/finish`, 'POST', { status: 'APPROVED' })).status, 200);
-      const changedAt = Date.now();
       assert.equal((await admin(emu, `/instances/${target}/finish`, 'POST', { status: 'REJECTED' })).status, 400, 'no longer pending');
       assert.equal((await admin(emu, `/instances/${pending[1] as string}/finish`, 'POST', { status: 'PENDING' })).status, 400);
       const after = (await detail(emu, tok, target)).body['data'] as Record<string, unknown>;
@@ -259,16 +259,18 @@ describe('Emulator bulk query and status changes', { concurrency: true }, () => 
         const r = await query(emu, tok, { approval_code: code, instance_code: target });
         return ((r.body['data'] as QueryData).instance_list[0])?.instance.status;
       };
-      const early = await statusInQuery();
-      if (Date.now() < changedAt + 400) assert.equal(early, 'pending', 'the query lags behind');
-      await sleep(Math.max(0, changedAt + 450 - Date.now()));
+      assert.equal(await statusInQuery(), 'pending', 'the query lags behind');
+      clock.advance(399);
+      assert.equal(await statusInQuery(), 'pending', 'still 1 ms short of the lag');
+      clock.advance(1);
       assert.equal(await statusInQuery(), 'approved');
-      // An instance added now is not in the lagging query yet.
+      // An instance added now is not in the lagging query yet; it is once the lag has passed.
       const [fresh] = emu.addInstances({ approvalCode: code, count: 1 });
-      const addedAt = Date.now();
-      const seen = ((await query(emu, tok, { approval_code: code, instance_code: fresh?.instanceCode })).body['data'] as QueryData).instance_list.length;
-      if (Date.now() < addedAt + 400) assert.equal(seen, 0);
-    });
+      const seen = async (): Promise<number> => ((await query(emu, tok, { approval_code: code, instance_code: fresh?.instanceCode })).body['data'] as QueryData).instance_list.length;
+      assert.equal(await seen(), 0);
+      clock.advance(400);
+      assert.equal(await seen(), 1);
+    }, clock);
   });
 
   test('deleted definition answers 1390016 while list and query keep its history; denied detail answers 1390009', async () => {

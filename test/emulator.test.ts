@@ -9,9 +9,8 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { FeishuEmulator, startEmulator, type EmulatorOptions, type InstanceTruth } from '../emulator/index.js';
+import { FeishuEmulator, ManualClock, startEmulator, type EmulatorOptions, type InstanceTruth } from '../emulator/index.js';
 
 const HOUR = 3_600_000;
 /** A fixed, hour-aligned span so ranges and edge instances are predictable. */
@@ -88,8 +87,8 @@ function codesIn(truth: InstanceTruth[], keep: (t: number) => boolean): string[]
   return truth.filter((t) => keep(t.createTimeMs)).map((t) => t.instanceCode);
 }
 
-async function withEmulator(options: Partial<EmulatorOptions>, body: (emu: FeishuEmulator) => Promise<void>): Promise<void> {
-  const emu = await startEmulator({ spanStartMs: SPAN_START, spanEndMs: SPAN_END, ...options });
+async function withEmulator(options: Partial<EmulatorOptions>, body: (emu: FeishuEmulator) => Promise<void>, clock?: ManualClock): Promise<void> {
+  const emu = await startEmulator({ spanStartMs: SPAN_START, spanEndMs: SPAN_END, ...options }, 0, clock ? { clock } : {});
   try {
     await body(emu);
   } finally {
@@ -99,9 +98,10 @@ async function withEmulator(options: Partial<EmulatorOptions>, body: (emu: Feish
 
 describe('Feishu emulator', { concurrency: true }, () => {
   test('token endpoint: success, same token, errors, expiry and refresh', async () => {
+    // The emulator's clock stands still unless advanced: the TTL's quarters are exact.
+    const clock = new ManualClock();
     await withEmulator({ tokenTtlSec: 3, instancesPerCode: 10 }, async (emu) => {
       const url = emu.baseUrl + TOKEN_PATH;
-      const issuedBefore = Date.now();
       const first = await postJson(url, { app_id: emu.options.appId, app_secret: emu.options.appSecret });
       assert.equal(first.status, 200);
       assert.equal(first.body['code'], 0);
@@ -111,14 +111,12 @@ describe('Feishu emulator', { concurrency: true }, () => {
       assert.match(first.headers.get('content-type') ?? '', /^application\/json; charset=utf-8$/);
       assert.ok(first.headers.get('x-tt-logid'));
       const tok = first.body['tenant_access_token'] as string;
-      // The token was minted between these two instants, so its expiry lies in
-      // [issuedBefore + 3000, issuedAfter + 3000].
-      const issuedAfter = Date.now();
 
-      // More than a quarter of the TTL left: the same token comes back (checked only when the
-      // answer provably came while > 750 ms remained; other test files may load the machine).
+      // More than a quarter of the TTL (750 ms) left: the same token comes back, with what is left.
+      clock.advance(2200);
       const again = await postJson(url, { app_id: emu.options.appId, app_secret: emu.options.appSecret });
-      if (Date.now() < issuedBefore + 2200) assert.equal(again.body['tenant_access_token'], tok);
+      assert.equal(again.body['tenant_access_token'], tok);
+      assert.equal(again.body['expire'], 0, '800 ms left: whole seconds, rounded down');
 
       const badId = await postJson(url, { app_id: 'nope', app_secret: emu.options.appSecret });
       assert.deepEqual([badId.status, badId.body['code']], [400, 10003]);
@@ -134,19 +132,18 @@ describe('Feishu emulator', { concurrency: true }, () => {
       assert.equal((await get(emu, path, tok)).body['code'], 0);
 
       // Under a quarter of the TTL (750 ms) left: a new token, while the old one stays valid.
-      // Sleeps aim at absolute times so a busy event loop (other tests run concurrently) cannot
-      // push the checks past the old token's expiry.
-      await sleep(Math.max(0, issuedAfter + 2350 - Date.now()));
+      clock.advance(150);
       const fresh = (await postJson(url, { app_id: emu.options.appId, app_secret: emu.options.appSecret })).body;
       assert.notEqual(fresh['tenant_access_token'], tok);
-      const oldStillValid = await get(emu, path, tok);
-      if (Date.now() < issuedBefore + 2950) assert.equal(oldStillValid.body['code'], 0);
+      assert.equal(fresh['expire'], 3);
+      clock.advance(649);
+      assert.equal((await get(emu, path, tok)).body['code'], 0, 'the old token is valid up to its last millisecond');
       assert.equal((await get(emu, path, fresh['tenant_access_token'] as string)).body['code'], 0);
-      await sleep(Math.max(0, issuedAfter + 3100 - Date.now()));
+      clock.advance(1);
       const expired = await get(emu, path, tok);
       assert.deepEqual([expired.status, expired.body['code']], [400, 99991663]);
-      assert.ok(emu.stats().tokensIssued >= 2);
-    });
+      assert.equal(emu.stats().tokensIssued, 2);
+    }, clock);
   });
 
   test('expireAllTokens makes every issued token answer 99991663', async () => {
@@ -246,6 +243,7 @@ describe('Feishu emulator', { concurrency: true }, () => {
   });
 
   test('page tokens expire after pageTokenTtlMs', async () => {
+    const clock = new ManualClock();
     await withEmulator({ instancesPerCode: 500, pageTokenTtlMs: 60_000, listRateLimit: null }, async (emu) => {
       const tok = await token(emu);
       const code = emu.approvalCodes[0] as string;
@@ -253,17 +251,17 @@ describe('Feishu emulator', { concurrency: true }, () => {
       const first = (await get(emu, path(), tok)).body['data'] as ListData;
       assert.equal(first.has_more, true);
       assert.equal((await get(emu, path(first.page_token), tok)).body['code'], 0);
-      // Expiry is judged at look-up time, so shrinking the TTL makes the token stale without
-      // depending on how fast a (possibly loaded) machine runs the requests above.
-      emu.configure({ pageTokenTtlMs: 100 });
-      await sleep(150);
+      // Expiry is judged at look-up time on the emulator's clock: valid for exactly the TTL.
+      clock.advance(60_000);
+      assert.equal((await get(emu, path(first.page_token), tok)).body['code'], 0, 'still valid at the TTL');
+      clock.advance(1);
       const late = await get(emu, path(first.page_token), tok);
       assert.equal(late.status, 400);
       assert.equal(late.body['code'], 1390001);
       assert.equal(late.body['msg'], 'param is invalid: page_token expired');
       // A fresh scroll works again.
       assert.equal((await get(emu, path(), tok)).body['code'], 0);
-    });
+    }, clock);
   });
 
   test('rate limit answers 429 99991400 with x-ogw-ratelimit headers', async () => {
@@ -322,6 +320,7 @@ describe('Feishu emulator', { concurrency: true }, () => {
   });
 
   test('late indexing: an added instance is listed only after its index delay', async () => {
+    const clock = new ManualClock();
     await withEmulator({ instancesPerCode: 10, listRateLimit: null }, async (emu) => {
       const tok = await token(emu);
       const code = emu.approvalCodes[1] as string;
@@ -330,15 +329,15 @@ describe('Feishu emulator', { concurrency: true }, () => {
       assert.equal(added.indexedAtMs, added.createTimeMs + 1000);
       assert.ok(emu.truth(code).some((t) => t.instanceCode === added.instanceCode));
       const range = (): [number, number] => [added.createTimeMs - HOUR, added.createTimeMs + 1000];
-      const early = await listAll(emu, tok, code, ...range());
-      // Only conclusive if the answer came back before the instance was due to be indexed.
-      if (Date.now() < added.indexedAtMs) assert.ok(!early.includes(added.instanceCode), 'not yet indexed');
+      assert.ok(!(await listAll(emu, tok, code, ...range())).includes(added.instanceCode), 'not yet indexed');
       // The detail endpoint sees it at once.
       const detail = await get(emu, `/open-apis/approval/v4/instances/${added.instanceCode}`, tok);
       assert.equal(detail.body['code'], 0);
-      await sleep(Math.max(0, added.indexedAtMs + 50 - Date.now()));
-      assert.ok((await listAll(emu, tok, code, ...range())).includes(added.instanceCode));
-    });
+      clock.advance(added.indexedAtMs - 1 - clock.now());
+      assert.ok(!(await listAll(emu, tok, code, ...range())).includes(added.instanceCode), 'not indexed 1 ms before its time');
+      clock.advance(1);
+      assert.ok((await listAll(emu, tok, code, ...range())).includes(added.instanceCode), 'indexed at its time');
+    }, clock);
   });
 
   test('exhausted quota answers 429 99991403 everywhere, token included', async () => {
@@ -381,8 +380,9 @@ describe('Feishu emulator', { concurrency: true }, () => {
   });
 
   test('instance detail shape, status model and setInstanceStatus', async () => {
-    // The status anchor is set in start(), so it is >= t0; "soon" instances finalise 1-5 s after it.
-    const t0 = Date.now();
+    // The status anchor is set in start(), at the clock's time t0; "soon" instances finalise 1-5 s after it.
+    const clock = new ManualClock();
+    const t0 = clock.now();
     await withEmulator({ instancesPerCode: 40, pendingRatio: 1, codeCount: 1, detailRateLimit: null }, async (emu) => {
       const tok = await token(emu);
       const truth = emu.truth();
@@ -407,19 +407,14 @@ describe('Feishu emulator', { concurrency: true }, () => {
       assert.equal((d['timeline'] as Array<Record<string, unknown>>)[0]?.['type'], 'START');
 
       // pendingRatio 1: everything starts PENDING; some finalise within seconds, others stay.
-      // Assertions that depend on timing are made only when the timing provably held.
       const statuses = async (): Promise<string[]> => Promise.all(truth.map(async (t) => (await detailOf(t.instanceCode))['status'] as string));
       const finalCount = (list: string[]): number => list.filter((s) => s !== 'PENDING').length;
-      const before = await statuses();
-      const beforeAt = Date.now();
-      if (beforeAt < t0 + 1000) assert.equal(finalCount(before), 0, before.join());
-      let after: string[] = before;
-      while (finalCount(after) === finalCount(before) && Date.now() < t0 + 8000) {
-        await sleep(200);
-        after = await statuses();
-      }
-      if (beforeAt < t0 + 3000) assert.ok(finalCount(after) > finalCount(before), 'a PENDING instance finalised');
-      assert.ok(finalCount(after) > 0, 'some instance is final');
+      assert.equal(finalCount(await statuses()), 0, 'all PENDING at the anchor');
+      clock.advance(999);
+      assert.equal(finalCount(await statuses()), 0, 'none final within the first second');
+      clock.advance(t0 + 5000 - clock.now());
+      const after = await statuses();
+      assert.ok(finalCount(after) > 0, 'some instance is final within 5 s');
       assert.ok(after.some((s) => s === 'PENDING'), 'some instance stays pending for hours');
       const finalised = truth[after.findIndex((s) => s !== 'PENDING')] as InstanceTruth;
       const fd = await detailOf(finalised.instanceCode);
@@ -427,17 +422,21 @@ describe('Feishu emulator', { concurrency: true }, () => {
       assert.ok(Number(fd['end_time']) >= finalised.createTimeMs);
       assert.ok(['APPROVED', 'REJECTED', 'CANCELED'].includes(fd['status'] as string));
 
+      // Changes of one instance are kept a millisecond apart at least: the clock moves between them.
       const target = truth[5] as InstanceTruth;
       emu.setInstanceStatus(target.instanceCode, 'PENDING');
       assert.deepEqual([(await detailOf(target.instanceCode))['status'], (await detailOf(target.instanceCode))['end_time']], ['PENDING', '0']);
+      clock.advance(1);
       emu.setInstanceStatus(target.instanceCode, 'APPROVED');
+      clock.advance(1);
       const approved = await detailOf(target.instanceCode);
       assert.equal(approved['status'], 'APPROVED');
       assert.notEqual(approved['end_time'], '0');
       assert.ok((approved['timeline'] as Array<Record<string, unknown>>).some((e) => e['type'] === 'PASS'));
       emu.setInstanceStatus(target.instanceCode, 'REJECTED');
+      clock.advance(1);
       assert.equal((await detailOf(target.instanceCode))['status'], 'REJECTED');
-    });
+    }, clock);
   });
 
   test('deleteInstance removes it from detail, list and truth', async () => {

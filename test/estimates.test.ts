@@ -22,8 +22,8 @@ describe('row estimates', () => {
   it('a budget-bound sync sends ESTIMATEs every few seconds, within 2× of the final count after a quarter', async () => {
     const startMs = hourFloor(emulator.options.spanStartMs);
     const endMs = hourFloor(emulator.options.spanEndMs);
-    // 2 codes × 72 windows of 5 h at 15 requests/s: about 10 s.
-    const config = emulatorConfig(emulator, { start_date: new Date(startMs).toISOString(), end_date: new Date(endMs).toISOString(), window_hours: 5, requests_per_minute: 900, max_concurrency: 2 });
+    // 2 codes × 72 windows of 5 h at 20 requests/s: at least 7.2 s, so at least four ESTIMATEs 2 s apart.
+    const config = emulatorConfig(emulator, { start_date: new Date(startMs).toISOString(), end_date: new Date(endMs).toISOString(), window_hours: 5, requests_per_minute: 1200, max_concurrency: 2 });
     const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('incremental') });
     const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
     assert.equal(run.code, 0);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteMessage } from '../src/kit/protocol.js';
 import { catalog, committedPrefix, instanceCodes, lastState, logs, records, runConnectorUntilKilled, states, writeFiles } from '../harness/index.js';
-import { runCli, withMessages } from './helpers/connector.js';
+import { runCli, runCutAt, withMessages } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
 
@@ -77,11 +77,14 @@ describe('full refresh: STATE messages and resume', () => {
     }
   });
 
+  // 1500: a real kill -9; 3200: a whole in-process run cut as such a kill leaves it (harness cutAfterRecords).
   for (const killAt of [1500, 3200]) {
-    it(`kill -9 after ${killAt} records, resumed with the last STATE: every instance, and the resumed sync does not start over`, async () => {
+    const real = killAt === 1500;
+    it(`${real ? 'kill -9' : 'cut as a kill -9'} after ${killAt} records, resumed with the last STATE: every instance, and the resumed sync does not start over`, async () => {
       const config = emulatorConfig(emulator, { window_hours: 2, page_size: 50, max_concurrency: 2 });
       const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('full_refresh') });
-      const killed = withMessages(await runConnectorUntilKilled(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], killAt));
+      const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
+      const killed = real ? withMessages(await runConnectorUntilKilled(args, killAt)) : (await runCutAt(args, [killAt]))[0]!;
       assert.ok(killed.signal === 'SIGKILL', 'the sync was killed before it finished');
       const committed = committedPrefix(killed.messages);
       const committedCodes = instanceCodes(committed);
@@ -100,14 +103,15 @@ describe('full refresh: STATE messages and resume', () => {
     });
   }
 
-  it('details in full refresh: killed after 500 records, resumed with the last STATE: every instance has its detail', async () => {
-    const slow = await startEmulator({ seed: 43, codeCount: 2, instancesPerCode: 400, latencyMs: 5, listRateLimit: null, detailRateLimit: null });
+  it('details in full refresh: cut after 500 records as a kill -9 leaves it, resumed with the last STATE: every instance has its detail', async () => {
+    const slow = await startEmulator({ seed: 43, codeCount: 2, instancesPerCode: 400, latencyMs: 1, listRateLimit: null, detailRateLimit: null });
     try {
       const config = emulatorConfig(slow, { window_hours: 2, detail_requests_per_second: 1000, detail_max_concurrency: 2 });
       const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('full_refresh', ['approval_instance_details']) });
       const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
-      const killed = withMessages(await runConnectorUntilKilled(args, 500));
-      const committed = committedPrefix(killed.messages);
+      const [killed] = await runCutAt(args, [500]);
+      assert.equal(killed!.signal, 'SIGKILL', 'cut before the end');
+      const committed = committedPrefix(killed!.messages);
       const resumeFrom = lastState(committed);
       assert.ok(resumeFrom, 'a STATE reached stdout before the kill');
       const stateFile = writeFiles({ 'state.json': [resumeFrom] });

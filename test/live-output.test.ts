@@ -5,39 +5,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import type { AirbyteMessage, AirbyteStateMessage } from '../src/kit/protocol.js';
-import { parseProtocolLines } from './helpers/connector.js';
+import type { AirbyteStateMessage } from '../src/kit/protocol.js';
 import { emulatorConfig } from './helpers/fixtures.js';
-import { CONNECTOR_BIN, catalog, hourFloor, writeFiles } from '../harness/index.js';
+import { catalog, hourFloor, writeFiles } from '../harness/index.js';
+import { timedRead, type TimedMessage } from './helpers/timed-output.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
-
-interface TimedMessage {
-  atMs: number;
-  message: AirbyteMessage;
-}
-
-/** Runs a read, timestamping each line on arrival; `stopWhen` may SIGKILL it half-way. */
-async function timedRead(args: string[], stopWhen: (seen: TimedMessage[]) => boolean = () => false): Promise<{ seen: TimedMessage[]; killed: boolean }> {
-  const started = Date.now();
-  const child = spawn(process.execPath, [CONNECTOR_BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const seen: TimedMessage[] = [];
-  let partial = '';
-  let killed = false;
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    const atMs = Date.now() - started;
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop()!;
-    for (const message of parseProtocolLines(lines.map((l) => l + '\n').join(''))) seen.push({ atMs, message });
-    if (!killed && stopWhen(seen)) {
-      killed = true;
-      child.kill('SIGKILL');
-    }
-  });
-  await new Promise((resolve) => child.on('close', resolve));
-  return { seen, killed };
-}
 
 const isState = (t: TimedMessage) => t.message.type === 'STATE';
 const isStarted = (t: TimedMessage) => t.message.type === 'TRACE' && t.message.trace.stream_status?.status === 'STARTED';

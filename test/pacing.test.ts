@@ -1,7 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Emitter } from '../src/kit/emitter.js';
 import type { AirbyteMessage } from '../src/kit/protocol.js';
 import { ESTIMATE_GAP_MS, estimateRows, MIN_STATE_GAP_MS, nextStateAtMs, STATE_BYTES_PER_MINUTE } from '../src/source/streams/pacing.js';
@@ -67,7 +66,12 @@ describe('StreamOutput pacing', () => {
     return { emitter, stream, lines, stateLines };
   }
 
-  it('a checkpoint within the minimum gap is held back, replaced by newer ones, and sent by a timer', async () => {
+  it('a checkpoint within the minimum gap is held back, replaced by newer ones, and sent by a timer', async (t) => {
+    // The output's clock and timers are mocked: the gap is the constant, not how long a busy machine takes.
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => process.nextTick(resolve));
+    };
     const { emitter, stream, stateLines } = output();
     stream.record({ instance_code: 'a' });
     stream.state(() => ({ n: 1 }));
@@ -76,9 +80,13 @@ describe('StreamOutput pacing', () => {
     stream.record({ instance_code: 'c' });
     stream.state(() => ({ n: 3 }));
     await emitter.flush();
-    await sleep(10);
+    await settle();
     assert.deepEqual(stateLines().map((s) => s.stream!.stream_state), [{ n: 1 }], 'only the first leaves at once');
-    await sleep(MIN_STATE_GAP_MS + 200);
+    t.mock.timers.tick(MIN_STATE_GAP_MS - 1);
+    await settle();
+    assert.equal(stateLines().length, 1, 'nothing more within the gap');
+    t.mock.timers.tick(1);
+    await settle();
     assert.deepEqual(stateLines().map((s) => [s.stream!.stream_state, s.sourceStats!.recordCount]), [[{ n: 1 }, 1], [{ n: 3 }, 2]], 'the newest held-back one follows within the gap');
     await emitter.close();
   });

@@ -1,7 +1,6 @@
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { startEmulator, type BoundSemantics, type FeishuEmulator } from '../emulator/index.js';
+import { ShiftedClock, startEmulator, type BoundSemantics, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteStateMessage } from '../src/kit/protocol.js';
 import { planWindows } from '../src/source/scan/windows.js';
 import { cursors, hourFloor, records, states } from '../harness/index.js';
@@ -22,7 +21,10 @@ describe('incremental sync', () => {
   for (const bounds of ['inclusive', 'end_exclusive', 'start_exclusive'] as BoundSemantics[]) {
     it(`${bounds} bounds: full + 2 incremental syncs = truth, instances on every window edge once, late indexing within lookback`, async () => {
       const now = Date.now();
-      emulator = await startEmulator({ seed: 11, codeCount: 2, instancesPerCode: 600, bounds, spanStartMs: hourFloor(now) - 3 * 24 * H, spanEndMs: now - 60_000, edgeInstancesEveryMs: H, listRateLimit: null });
+      // The emulator runs 1.6 s behind the wall clock until the test moves it on (no sleep for the
+      // late indexing); it is never ahead of the connector, so what it creates "now" is in the past of a read.
+      const clock = new ShiftedClock(-1600);
+      emulator = await startEmulator({ seed: 11, codeCount: 2, instancesPerCode: 600, bounds, spanStartMs: hourFloor(now) - 3 * 24 * H, spanEndMs: now - 60_000, edgeInstancesEveryMs: H, listRateLimit: null }, 0, { clock });
       const lookbackMs = 120 * 60_000;
       const config = { window_hours: 1, lookback_minutes: 120, page_size: 7 };
       // Sync 1's window edges fall on start_date + k h - 1 ms (round hours are inside windows).
@@ -48,7 +50,7 @@ describe('incremental sync', () => {
       const second = await sync(emulator, { config, state: [first.lastState!] });
       assertNoDuplicates(second.codes, 'records in sync 2');
       assertExactRecordCounts(second);
-      await sleep(1600);
+      clock.advance(1600); // the late-indexed instances are listable now
       for (const code of emulator.approvalCodes) emulator.addInstances({ approvalCode: code, count: 10 });
       const third = await sync(emulator, { config, state: [second.lastState!] });
       assertNoDuplicates(third.codes, 'records in sync 3');

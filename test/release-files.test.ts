@@ -181,5 +181,17 @@ describe('supply chain', () => {
     assert.ok(steps.includes('bash scripts/audit.sh'));
     assert.equal(steps.at(-1), 'bash scripts/image-smoke.sh');
     assert.match(read('scripts/audit.sh'), /npm audit --omit=dev --audit-level=high/);
+    assert.ok(steps.includes('npm test') && steps.includes('npm run test:slow'), 'CI runs both test commands');
+  });
+
+  test('npm test builds from an empty dist/ and runs only *.test.js; the SDK is the bench\'s own install', () => {
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+    assert.match(pkg.scripts['build']!, /rmSync\('dist'/, 'the build starts from an empty dist/');
+    assert.match(pkg.scripts['test']!, /node --test .* dist\/test\/\*\.test\.js$/);
+    assert.match(pkg.scripts['test:slow']!, /node --test .* dist\/test\/slow\/\*\.test\.js$/);
+    const installed = { ...pkg.dependencies, ...pkg.devDependencies };
+    for (const name of ['@larksuiteoapi/node-sdk', 'ajv-formats']) assert.equal(installed[name], undefined, `${name} is not installed by npm ci`);
+    assert.match(pkg.scripts['bench']!, /bench:peer/);
+    assert.ok(JSON.parse(read('bench/peer/package.json')).dependencies['@larksuiteoapi/node-sdk']);
   });
 });

@@ -1,25 +1,26 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ajv } from 'ajv';
-import formats from 'ajv-formats';
 import { ConfigError } from '../src/kit/errors.js';
 import type { ConnectorSpecification, JsonObject } from '../src/kit/protocol.js';
 import { createAjv, isRfc3339Date, isRfc3339DateTime } from '../src/kit/schema.js';
 import { parseUtc } from '../src/source/config.js';
 import { runCli } from './helpers/connector.js';
 import { traces, writeFiles } from '../harness/index.js';
+import { isDateTime, isFullDate } from './helpers/rfc3339.js';
 
 /** Keywords of Airbyte's spec UI: declared, so that every other unknown keyword fails the strict compile. */
 const AIRBYTE_UI_KEYWORDS = ['airbyte_secret', 'airbyte_hidden', 'order', 'pattern_descriptor', 'always_show', 'group', 'display_type'];
 
 /**
  * An ajv that asserts formats as the Airbyte server does when a user saves a
- * config: ajv-formats' full RFC 3339 checks, not the connector's own.
+ * config: full RFC 3339 checks (test/helpers/rfc3339.ts, from the RFC's grammar), not the connector's own.
  */
 function serverLikeAjv(): Ajv {
   const ajv = new Ajv({ strict: true, strictTypes: true, allErrors: true });
   ajv.addVocabulary(AIRBYTE_UI_KEYWORDS);
-  formats.default(ajv, { mode: 'full' });
+  ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
+  ajv.addFormat('date', { type: 'string', validate: isFullDate });
   return ajv;
 }
 
@@ -90,14 +91,23 @@ describe('spec: examples, formats, patterns and parsing agree', () => {
     }
   });
 
-  it("the connector's date-time and date formats agree with ajv-formats", () => {
+  it("the connector's date-time and date formats agree with RFC 3339's grammar", () => {
     const server = serverLikeAjv();
     const dateTime = server.compile({ type: 'string', format: 'date-time' });
     const date = server.compile({ type: 'string', format: 'date' });
-    for (const value of ['2024-01-01', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00.5+08:00', '2024-01-01T00:00:00', '2024-02-30T00:00:00Z', '2023-02-29', 'soon']) {
+    const values = ['2024-01-01', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00.5+08:00', '2024-01-01T00:00:00', '2024-02-30T00:00:00Z', '2023-02-29', 'soon'];
+    values.push('2024-02-29', '2100-02-29', '2000-02-29T12:00:00z', '2024-04-31', '2024-01-01T24:00:00Z', '2024-01-01T00:60:00Z', '2024-00-10', '2024-01-01T00:00:00.123456789-05:30');
+    for (const value of values) {
       assert.equal(isRfc3339DateTime(value), dateTime(value), `date-time '${value}'`);
       assert.equal(isRfc3339Date(value), date(value), `date '${value}'`);
     }
+  });
+
+  it('the oracle follows RFC 3339: the examples of its section 5.8, leap seconds only at 23:59 UTC', () => {
+    const valid = ['1985-04-12T23:20:50.52Z', '1996-12-19T16:39:57-08:00', '1990-12-31T23:59:60Z', '1990-12-31T15:59:60-08:00', '1937-01-01T12:00:27.87+00:20'];
+    const invalid = ['1990-12-31T23:58:60Z', '1996-12-19T16:39:57+24:00', '1996-12-19 16:39:57Z'];
+    for (const value of valid) assert.equal(isDateTime(value), true, value);
+    for (const value of invalid) assert.equal(isDateTime(value), false, value);
   });
 
   it('every start_date × end_date example is a config the CLI accepts', async () => {

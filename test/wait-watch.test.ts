@@ -1,29 +1,43 @@
-import { after, describe, it } from 'node:test';
+import { after, describe, it, type MockTimers } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { FeishuClient } from '../src/feishu/client.js';
 import { WaitWatch } from '../src/feishu/wait-watch.js';
 
 describe('WaitWatch', () => {
-  it('reports a long wait again and again while it lasts, then falls silent', async () => {
+  /** Moves the mocked clock `ms` on in 10 ms steps, letting settled promises run between steps. */
+  async function advance(timers: MockTimers, ms: number): Promise<void> {
+    for (let done = 0; done < ms; done += 10) {
+      timers.tick(10);
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    }
+  }
+  const elapse = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  // The watch's clock and interval are the mocked ones: the reports follow the waits exactly, however busy the machine.
+  it('reports a long wait again and again while it lasts, then falls silent', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval', 'setTimeout', 'Date'], now: 0 });
     const reports: string[] = [];
-    const watch = new WaitWatch((summary) => reports.push(summary), 40);
-    await Promise.all([watch.around('a slow thing', sleep(300)), watch.around('a slow thing', sleep(250)), watch.around('a quick thing', sleep(5))]);
+    const watch = new WaitWatch((summary) => reports.push(summary), 40, () => Date.now());
+    const waits = Promise.all([watch.around('a slow thing', elapse(300)), watch.around('a slow thing', elapse(250)), watch.around('a quick thing', elapse(5))]);
+    await advance(t.mock.timers, 300);
+    await waits;
     const during = reports.length;
-    await sleep(150);
+    await advance(t.mock.timers, 150);
     watch.close();
-    assert.ok(during >= 3, `reports during the wait: ${during}`);
+    assert.equal(during, 7, `a report every 40 ms from 40 to 280 ms: ${JSON.stringify(reports)}`);
     assert.equal(reports.length, during, 'no report once nothing waits');
-    assert.match(reports[1]!, /^Still waiting: 2 × a slow thing \(for \d+ s\)\.$/);
+    assert.equal(reports[1], 'Still waiting: 2 × a slow thing (for 0 s).');
+    assert.equal(reports[6], 'Still waiting: a slow thing (for 0 s).', 'the shorter slow wait is over by 280 ms');
     assert.ok(!reports.some((r) => r.includes('quick')), 'waits shorter than the period are not reported');
   });
 
-  it('lets a failing wait fail, and forgets it', async () => {
+  it('lets a failing wait fail, and forgets it', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval', 'setTimeout', 'Date'], now: 0 });
     const reports: string[] = [];
-    const watch = new WaitWatch((summary) => reports.push(summary), 20);
+    const watch = new WaitWatch((summary) => reports.push(summary), 20, () => Date.now());
     await assert.rejects(watch.around('doomed', Promise.reject(new Error('boom'))), /boom/);
-    await sleep(60);
+    await advance(t.mock.timers, 60);
     watch.close();
     assert.deepEqual(reports, []);
   });

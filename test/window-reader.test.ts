@@ -1,7 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import { ShiftedClock, startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { FeishuClient } from '../src/feishu/client.js';
 import { TransientError } from '../src/kit/errors.js';
 import { WindowChain, type WindowNode } from '../src/source/scan/window-chain.js';
@@ -13,11 +12,13 @@ const SPAN_START = SPAN_END - 8 * HOUR;
 const PAGE_SIZE = 40;
 
 let emulator: FeishuEmulator;
+const clock = new ShiftedClock();
 let client: FeishuClient;
 let code: string;
 
 before(async () => {
-  emulator = await startEmulator({ codeCount: 1, instancesPerCode: 430, spanStartMs: SPAN_START, spanEndMs: SPAN_END, listRateLimit: null, pendingRatio: 0 });
+  // The wall clock, which a test may move on (page-token lifetimes) instead of sleeping.
+  emulator = await startEmulator({ codeCount: 1, instancesPerCode: 430, spanStartMs: SPAN_START, spanEndMs: SPAN_END, listRateLimit: null, pendingRatio: 0 }, 0, { clock });
   code = emulator.approvalCodes[0]!;
   client = new FeishuClient({
     baseUrl: emulator.baseUrl,
@@ -91,12 +92,12 @@ describe('window reader (against the emulator)', () => {
     const node = wholeSpanWindow();
     let stalled = false;
     const rec = recorder({
-      // The first emitted code stalls the reader past the token's lifetime, once.
+      // While the first code is emitted, the emulator's time moves past the token's lifetime, once.
       emit: (c) => {
         rec.emitted.push(c);
-        if (stalled) return undefined;
+        if (!stalled) clock.advance(600);
         stalled = true;
-        return sleep(600);
+        return undefined;
       },
     });
     const outcome = await readWindow(node, rec.deps, AbortSignal.timeout(20_000));

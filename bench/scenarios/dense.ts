@@ -39,7 +39,7 @@ export async function dense(): Promise<ScenarioResult> {
       spread(planned.length, SDK_WINDOWS_PER_CODE).map((i) => ({ approvalCode, query: queryBounds(planned[i]!, range) })),
     );
     say(`dense: SDK iterator over ${sdkWindows.length} of ${planned.length * CODES} windows, sequentially ...`);
-    const client = sdkClient(emulator.baseUrl, emulator.options.appId, emulator.options.appSecret);
+    const client = await sdkClient(emulator.baseUrl, emulator.options.appId, emulator.options.appSecret);
     emulator.resetStats();
     const sdk = await walkWithSdk(client, sdkWindows, PAGE_SIZE);
     const sdkRequests = emulator.stats().requests['list'] ?? 0;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AirbyteMessage } from '../../src/kit/protocol.js';
-import { runConnectorCli, type CliOutput } from '../../harness/index.js';
+import { cutAfterRecords, runConnectorCli, runConnectorInProcess, type CliOutput } from '../../harness/index.js';
 import { protocolErrors } from './protocol-schema.js';
 
 export interface RunResult extends CliOutput {
@@ -8,10 +8,16 @@ export interface RunResult extends CliOutput {
 }
 
 /**
- * Runs the real CLI as the platform does and checks the protocol rule on the
- * way: every stdout line is one JSON message valid against the protocol schema.
+ * Runs the connector's CLI entry (runConnector with these argv) in this process and checks the
+ * protocol rule on the way: every stdout line is one JSON message valid against the protocol
+ * schema. No node start-up per run; what only a real process shows uses runChild.
  */
-export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export async function runCli(args: string[], options: { timeoutMs?: number } = {}): Promise<RunResult> {
+  return withMessages(await runConnectorInProcess(args, options));
+}
+
+/** The same, in a child process as the platform runs it: for exit codes, signals, stderr, env. */
+export async function runChild(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
   return withMessages(await runConnectorCli(args, options));
 }
 
@@ -36,4 +42,14 @@ export function parseProtocolLines(stdout: string, killed = false): AirbyteMessa
     assert.deepEqual(errors, [], `stdout line ${i + 1} is not a valid AirbyteMessage: ${line.slice(0, 300)}`);
     return message;
   });
+}
+
+/**
+ * One whole read in this process, then for each of `killAts` what a kill -9 after that many
+ * RECORD lines would have left (harness cutAfterRecords), messages parsed and checked.
+ */
+export async function runCutAt(args: string[], killAts: readonly number[]): Promise<RunResult[]> {
+  const whole = await runConnectorInProcess(args);
+  assert.equal(whole.code, 0, `the read to cut exited ${whole.code}`);
+  return killAts.map((n) => withMessages(cutAfterRecords(whole, n)));
 }

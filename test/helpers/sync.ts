@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { AirbyteStateMessage, SyncMode } from '../../src/kit/protocol.js';
 import type { FeishuEmulator } from '../../emulator/index.js';
-import { catalog, instanceCodes, lastState, writeFiles } from '../../harness/index.js';
-import { runCli, type RunResult } from './connector.js';
+import { catalog, connectionConfig, instanceCodes, lastState, writeFiles } from '../../harness/index.js';
+import { runChild, runCli, type RunResult } from './connector.js';
 import { emulatorConfig } from './fixtures.js';
 
 export interface SyncResult extends RunResult {
@@ -10,20 +10,43 @@ export interface SyncResult extends RunResult {
   lastState: AirbyteStateMessage | undefined;
 }
 
-/** One `read` through the real CLI against `emulator`. */
-export async function sync(
-  emulator: FeishuEmulator,
-  options: { config?: Record<string, unknown>; mode?: SyncMode; state?: AirbyteStateMessage[]; expectExit?: number; streams?: string[] } = {},
-): Promise<SyncResult> {
+export interface SyncOptions {
+  /** Overrides on the tests' config (emulatorConfig: limits raised), or with `defaults` on the connector's defaults. */
+  config?: Record<string, unknown>;
+  /** Start from the connector's default config (connectionConfig: documented limits) instead of raised limits. */
+  defaults?: boolean;
+  mode?: SyncMode;
+  streams?: string[];
+  state?: AirbyteStateMessage[];
+  /** The exit code the read must end with (default 0); null checks none. */
+  expectExit?: number | null;
+  /** In a child process, as the platform runs it (exit codes, signals, stderr); in this process otherwise. */
+  child?: boolean;
+  timeoutMs?: number;
+}
+
+/** Writes a read's config, catalog and (when given) state; returns the `read` argv naming them. */
+export function readArgs(emulator: FeishuEmulator, options: SyncOptions = {}): string[] {
   const files = writeFiles({
-    'config.json': emulatorConfig(emulator, options.config),
+    'config.json': options.defaults ? connectionConfig(emulator, options.config) : emulatorConfig(emulator, options.config),
     'catalog.json': catalog(options.mode ?? 'incremental', options.streams),
     ...(options.state ? { 'state.json': options.state } : {}),
   });
   const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
   if (options.state) args.push('--state', files['state.json']!);
-  const result = await runCli(args);
-  assert.equal(result.code, options.expectExit ?? 0, `read exited ${result.code}: ${result.stdout.split('\n').filter((l) => l.includes('"ERROR"')).join('\n').slice(0, 2000)}`);
+  return args;
+}
+
+/** The one way tests read: write the inputs, run the connector, collect and check its messages. */
+export async function sync(emulator: FeishuEmulator, options: SyncOptions = {}): Promise<SyncResult> {
+  const args = readArgs(emulator, options);
+  const run = options.child ? runChild : runCli;
+  const result = await run(args, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const expected = options.expectExit === undefined ? 0 : options.expectExit;
+  if (expected !== null) {
+    const errors = result.stdout.split('\n').filter((l) => l.includes('"ERROR"')).join('\n').slice(0, 2000);
+    assert.equal(result.code, expected, `read exited ${result.code}: ${errors || result.stderr.slice(-2000)}`);
+  }
   return { ...result, codes: instanceCodes(result.messages), lastState: lastState(result.messages) };
 }
 

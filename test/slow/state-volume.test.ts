@@ -8,35 +8,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import { CONNECTOR_BIN, catalog, committedPrefix, cursors, hourFloor, instanceCodes, lastState, writeFiles } from '../harness/index.js';
-import type { AirbyteMessage, AirbyteStateMessage } from '../src/kit/protocol.js';
-import { emulatorConfig } from './helpers/fixtures.js';
-import { assertSameSet, sync, truthCodes } from './helpers/sync.js';
+import { startEmulator, type FeishuEmulator } from '../../emulator/index.js';
+import { catalog, committedPrefix, cursors, hourFloor, instanceCodes, lastState, writeFiles } from '../../harness/index.js';
+import type { AirbyteMessage, AirbyteStateMessage } from '../../src/kit/protocol.js';
+import { emulatorConfig } from '../helpers/fixtures.js';
+import { assertSameSet, sync, truthCodes } from '../helpers/sync.js';
+import { timedRead } from '../helpers/timed-output.js';
 
 const HOUR_MS = 3_600_000;
-
-interface TimedLine {
-  atMs: number;
-  line: string;
-}
-
-/** Runs a read and timestamps each stdout line on arrival. */
-async function timedLines(args: string[]): Promise<{ lines: TimedLine[]; code: number | null }> {
-  const started = Date.now();
-  const child = spawn(process.execPath, [CONNECTOR_BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const lines: TimedLine[] = [];
-  let partial = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    const atMs = Date.now() - started;
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop()!;
-    for (const line of parts) lines.push({ atMs, line });
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { lines, code };
-}
 
 describe('STATE volume with 500 approval codes', () => {
   let emulator: FeishuEmulator;
@@ -50,11 +29,11 @@ describe('STATE volume with 500 approval codes', () => {
     // 500 codes × 3 windows of 10 h at 120 list requests/s, 2,000 details: about 15 s.
     const config = { end_date: new Date(emulator.options.spanEndMs).toISOString(), window_hours: 10, requests_per_minute: 7200, max_concurrency: 8, detail_requests_per_second: 150 };
     const files = writeFiles({ 'config.json': emulatorConfig(emulator, config), 'catalog.json': catalog('incremental', STREAMS) });
-    const { lines, code } = await timedLines(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
+    const { seen: lines, code } = await timedRead(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
     assert.equal(code, 0);
     const duration = lines.at(-1)!.atMs;
     assert.ok(duration >= 8_000, `the budget makes the sync last (${duration} ms); otherwise pacing is not exercised`);
-    const messages = lines.map((l) => JSON.parse(l.line) as AirbyteMessage);
+    const messages = lines.map((l) => l.message);
     const end = new Date(emulator.options.spanEndMs).toISOString();
     const allAtEnd = Object.fromEntries(emulator.approvalCodes.map((c) => [c, end]));
 
