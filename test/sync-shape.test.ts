@@ -32,19 +32,19 @@ describe('describeSyncShape', () => {
       ],
     },
     {
-      name: 'incremental: each partition from its cursor less the lookback; a code without one from start_date',
-      config: { end_date: '2024-01-05T00:00:00Z', lookback_minutes: 30, requests_per_minute: 60, max_concurrency: 2, detail_requests_per_minute: 6000, detail_requests_per_second: 120 },
+      name: 'incremental: each partition from its cursor less the lookback; a code without one from start_date; a cursor at end_date reads nothing',
+      config: { approval_codes: ['A', 'B', 'C'], end_date: '2024-01-05T00:00:00Z', lookback_minutes: 30, requests_per_minute: 60, max_concurrency: 2, detail_requests_per_minute: 6000, detail_requests_per_second: 120 },
       streams: [
         { name: 'approval_instances', mode: 'incremental', saved: new Map([['A', START + 48 * H]]) },
-        { name: 'approval_instance_details', mode: 'incremental', saved: new Map([['A', START + 100 * H], ['B', START + 96 * H]]) },
+        { name: 'approval_instance_details', mode: 'incremental', saved: new Map([['A', START + 100 * H], ['B', START + 96 * H], ['C', START + 90 * H]]) },
       ],
       includes: [
         'created 2024-01-01T00:00:00.000Z to 2024-01-05T00:00:00.000Z',
         'lookback 30 min',
         'list API 60 request(s)/min with 2 concurrent',
         'detail API 6000/min and 120/s with 10 concurrent',
-        'approval_instances (incremental): A (cursor 2024-01-03T00:00:00.000Z) from 2024-01-02T23:30:00.000Z, B (no cursor) from 2024-01-01T00:00:00.000Z;',
-        'approval_instance_details (incremental): A (cursor 2024-01-05T04:00:00.000Z) nothing to read, B (cursor 2024-01-05T00:00:00.000Z) from 2024-01-04T23:30:00.000Z.',
+        'approval_instances (incremental): A (cursor 2024-01-03T00:00:00.000Z) from 2024-01-02T23:30:00.000Z, B (no cursor) from 2024-01-01T00:00:00.000Z, C (no cursor) from 2024-01-01T00:00:00.000Z;',
+        'approval_instance_details (incremental): A (cursor 2024-01-05T04:00:00.000Z) nothing to read, B (cursor 2024-01-05T00:00:00.000Z) nothing to read, C (cursor 2024-01-04T18:00:00.000Z) from 2024-01-04T17:30:00.000Z.',
       ],
     },
     {
