@@ -1,112 +1,104 @@
 /**
- * Issue 17 §7: STATE volume. With 500 approval codes a STATE in Airbyte's per-partition list
- * carries 500 cursors (about 63 KB); one per window wrote 79 MB of STATE for 2,000 records, and
- * pacing that list to 1 MB a minute left 4 s between STATEs. Beyond ~126 codes the connector
- * writes hashed cursor groups (about 8 bytes a code), so a STATE leaves within 2 s of the last
- * while the cursors move and the bytes stay under 1 MB a minute; a sync cut at any STATE resumes
- * from that hashed state and delivers every instance.
+ * STATE volume at 500 and 2,000 approval codes, with a simulated clock: the real StreamOutput
+ * (pacing.ts), the real state blob (plain cursor groups) and the real Emitter, fed the cursor moves
+ * of a scan that lists each code's 3 windows in scan order at 125 list requests a second (about
+ * what test/slow/state-volume.test.ts runs for real against the emulator), and at 10 a second so
+ * that a sync lasts well over a minute. A window's
+ * cursor moves once the next window has been listed (edge dedupe), and the last window's at once.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import { CONNECTOR_BIN, catalog, committedPrefix, cursors, hourFloor, instanceCodes, lastState, writeFiles } from '../harness/index.js';
-import type { AirbyteMessage, AirbyteStateMessage } from '../src/kit/protocol.js';
-import { emulatorConfig } from './helpers/fixtures.js';
-import { assertSameSet, sync, truthCodes } from './helpers/sync.js';
+import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Emitter } from '../src/kit/emitter.js';
+import { checkpointBlob } from '../src/source/resumable-state.js';
+import { scanOrder } from '../src/source/scan/scan-order.js';
+import { StreamOutput } from '../src/source/streams/stream-output.js';
 
-const HOUR_MS = 3_600_000;
+const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+const WINDOW_MS = 10 * 3_600_000;
+const WINDOWS = 3;
 
-interface TimedLine {
-  atMs: number;
-  line: string;
+interface Figures {
+  states: number;
+  durationMs: number;
+  firstMs: number;
+  longestGapMs: number;
+  largestBytes: number;
+  maxBytesInMinute: number;
 }
 
-/** Runs a read and timestamps each stdout line on arrival. */
-async function timedLines(args: string[]): Promise<{ lines: TimedLine[]; code: number | null }> {
-  const started = Date.now();
-  const child = spawn(process.execPath, [CONNECTOR_BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const lines: TimedLine[] = [];
-  let partial = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    const atMs = Date.now() - started;
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop()!;
-    for (const line of parts) lines.push({ atMs, line });
+/** `n` approval codes shaped like Feishu's (36-character UUIDs). */
+function uuidCodes(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => {
+    const h = createHash('md5').update(String(i)).digest('hex').toUpperCase();
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
   });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { lines, code };
 }
 
-describe('STATE volume with 500 approval codes', () => {
-  let emulator: FeishuEmulator;
-  before(async () => {
-    const endMs = hourFloor(Date.now()) - HOUR_MS;
-    emulator = await startEmulator({ seed: 71, codeCount: 500, instancesPerCode: 4, spanStartMs: endMs - 30 * HOUR_MS, spanEndMs: endMs, listRateLimit: null, detailRateLimit: null });
+/** Runs the simulated scan of `codeCount` codes and measures the STATE lines as they reach stdout. */
+function simulate(codeCount: number, requestMs: number): Figures {
+  const sent: { atMs: number; bytes: number }[] = [];
+  const stdout = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.startsWith('{"type":"STATE"')) sent.push({ atMs: Date.now() - T0, bytes: line.length + 1 });
+      done();
+    },
   });
-  after(() => emulator.stop());
+  const out = new StreamOutput(new Emitter(stdout), 'approval_instances');
+  const codes = uuidCodes(codeCount);
+  const order = scanOrder(codes.map((code) => Array.from({ length: WINDOWS }, (_, k) => ({ code, k }))));
+  const cursors = new Map<string, number>();
+  for (const { code, k } of order) {
+    mock.timers.tick(requestMs);
+    // Listing window k finalises window k - 1; the last window has no next one to wait for.
+    const finished = k === WINDOWS - 1 ? k : k - 1;
+    if (finished < 0) continue;
+    cursors.set(code, T0 + (finished + 1) * WINDOW_MS);
+    const snapshot = new Map(cursors);
+    void out.state(() => checkpointBlob(snapshot, 'incremental', false));
+  }
+  const durationMs = Date.now() - T0;
+  void out.state(() => checkpointBlob(new Map(cursors), 'incremental', true), true);
+  let maxBytesInMinute = 0;
+  for (let i = 0, j = 0, sum = 0; j < sent.length; j++) {
+    sum += sent[j]!.bytes;
+    while (sent[j]!.atMs - sent[i]!.atMs >= 60_000) sum -= sent[i++]!.bytes;
+    maxBytesInMinute = Math.max(maxBytesInMinute, sum);
+  }
+  // The final STATE leaves at once, whatever the gap; the gaps that matter are those while cursors move.
+  const paced = sent.slice(0, -1);
+  return {
+    states: sent.length,
+    durationMs,
+    firstMs: sent[0]!.atMs,
+    longestGapMs: Math.max(0, ...paced.slice(1).map((s, i) => s.atMs - paced[i]!.atMs)),
+    largestBytes: Math.max(...sent.map((s) => s.bytes)),
+    maxBytesInMinute,
+  };
+}
 
-  it('per stream: under 1 MB of STATE in any minute, a STATE within 2 s of the last while cursors move, recordCounts exact; resumable from a hashed STATE', async () => {
-    // 500 codes × 3 windows of 10 h at 120 list requests/s, 2,000 details: about 15 s.
-    const config = { end_date: new Date(emulator.options.spanEndMs).toISOString(), window_hours: 10, requests_per_minute: 7200, max_concurrency: 8, detail_requests_per_second: 150 };
-    const files = writeFiles({ 'config.json': emulatorConfig(emulator, config), 'catalog.json': catalog('incremental', STREAMS) });
-    const { lines, code } = await timedLines(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
-    assert.equal(code, 0);
-    const duration = lines.at(-1)!.atMs;
-    assert.ok(duration >= 8_000, `the budget makes the sync last (${duration} ms); otherwise pacing is not exercised`);
-    const messages = lines.map((l) => JSON.parse(l.line) as AirbyteMessage);
-    const end = new Date(emulator.options.spanEndMs).toISOString();
-    const allAtEnd = Object.fromEntries(emulator.approvalCodes.map((c) => [c, end]));
+describe('STATE volume of the plain cursor groups, simulated clock', () => {
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: T0 }));
+  afterEach(() => mock.timers.reset());
 
-    for (const stream of STREAMS) {
-      const ofStream = lines.filter((_, i) => streamOf(messages[i]!) === stream);
-      const states = ofStream.filter((l) => l.line.startsWith('{"type":"STATE"'));
-      const records = ofStream.filter((l) => l.line.startsWith('{"type":"RECORD"')).length;
-      assert.equal(records, 2000, stream);
-      const counted = states.reduce((n, s) => n + (JSON.parse(s.line) as { state: { sourceStats: { recordCount: number } } }).state.sourceStats.recordCount, 0);
-      assert.equal(counted, records, `${stream}: recordCounts sum to the records`);
-
-      // Each code's first two windows come first, so a cursor moves after a few requests, not after one round of 500.
-      assert.ok(states[0]!.atMs < 3000, `${stream}: first STATE after ${states[0]!.atMs} ms`);
-      let inMinute = 0;
-      for (let i = 0, j = 0, sum = 0; j < states.length; j++) {
-        sum += states[j]!.line.length + 1;
-        while (states[j]!.atMs - states[i]!.atMs >= 60_000) sum -= states[i++]!.line.length + 1;
-        inMinute = Math.max(inMinute, sum);
-      }
-      assert.ok(inMinute < 1_000_000, `${stream}: ${inMinute} bytes of STATE within a minute`);
-
-      // Cursors move with every finished window, so the time between two STATEs bounds how long a
-      // moved cursor waits: at most 2 s. The per-partition list of 500 codes alone would be 63 KB,
-      // a STATE every 4.2 s at the byte budget; the details' digest once doubled that.
-      const largest = Math.max(...states.map((s) => s.line.length));
-      assert.ok(largest < 30_000, `${stream}: largest STATE ${largest} bytes`);
-      const gaps = states.slice(1).map((s, i) => s.atMs - states[i]!.atMs);
-      assert.ok(Math.max(...gaps) <= 2000, `${stream}: longest gap between STATEs ${Math.max(...gaps)} ms`);
-
-      // The hashed final state names every code's cursor at the end of the range.
-      const final = lastState(messages, stream)!;
-      assert.ok(Array.isArray((final.stream!.stream_state as { cursor_groups?: unknown }).cursor_groups), `${stream}: hashed cursor groups`);
-      assert.deepEqual(cursors(final, emulator.approvalCodes), allAtEnd, stream);
-    }
-
-    // Cut the sync at a STATE in its middle, as a kill would; the resumed sync delivers the rest.
-    const stateAt = messages.flatMap((m, i) => (m.type === 'STATE' ? [i] : []));
-    const cut = committedPrefix(messages.slice(0, stateAt[Math.floor(stateAt.length / 2)]! + 1));
-    const midStates = STREAMS.map((stream) => lastState(cut, stream) as AirbyteStateMessage);
-    assert.ok(Object.values(cursors(midStates[0], emulator.approvalCodes)).some((c) => c !== end), 'the cut falls mid-sync');
-    const resumed = await sync(emulator, { config, state: midStates, streams: STREAMS });
-    for (const stream of STREAMS) {
-      assertSameSet([...instanceCodes(cut, stream), ...instanceCodes(resumed.messages, stream)], truthCodes(emulator), `${stream}: instances of the cut sync and its resume`);
-      assert.deepEqual(cursors(lastState(resumed.messages, stream), emulator.approvalCodes), allAtEnd, stream);
-    }
-  });
+  const cases = [
+    // 19.7 KB of cursors: the byte budget allows one every 1.3 s.
+    { codes: 500, requestMs: 8, maxGapMs: 5_000, largestBytes: 20_000 },
+    { codes: 500, requestMs: 100, maxGapMs: 5_000, largestBytes: 20_000 },
+    // 78 KB of cursors: the byte budget allows one every 5.2 s.
+    { codes: 2_000, requestMs: 8, maxGapMs: 5_400, largestBytes: 78_500 },
+    { codes: 2_000, requestMs: 100, maxGapMs: 5_400, largestBytes: 78_500 },
+  ];
+  for (const c of cases) {
+    it(`${c.codes} codes, a window listed every ${c.requestMs} ms: first STATE within 3 s, under 1 MB in any minute, gaps of at most ${c.maxGapMs} ms while cursors move`, (t) => {
+      const f = simulate(c.codes, c.requestMs);
+      t.diagnostic(`${c.codes} codes, ${c.requestMs} ms a window: ${JSON.stringify(f)}`);
+      assert.ok(f.firstMs < 3_000, `first STATE after ${f.firstMs} ms`);
+      assert.ok(f.maxBytesInMinute < 1_000_000, `${f.maxBytesInMinute} bytes in a minute`);
+      assert.ok(f.longestGapMs <= c.maxGapMs, `longest gap ${f.longestGapMs} ms`);
+      assert.ok(f.largestBytes <= c.largestBytes, `largest STATE ${f.largestBytes} bytes`);
+      assert.ok(f.states >= f.durationMs / c.maxGapMs, `${f.states} STATEs in ${f.durationMs} ms: they keep leaving`);
+    });
+  }
 });
-
-const STREAMS = ['approval_instances', 'approval_instance_details'];
-
-function streamOf(message: AirbyteMessage): string | undefined {
-  if (message.type === 'RECORD') return message.record.stream;
-  if (message.type === 'STATE') return message.state.stream?.stream_descriptor.name;
-  return undefined;
-}

@@ -20,7 +20,7 @@ export type PartitionCursors = Map<string, number>;
 
 export const CURSOR_FIELD = 'created_before';
 export const GROUPS_KEY = 'cursor_groups';
-export const CODES_KEY = 'approval_codes';
+const CODES_KEY = 'approval_codes';
 
 /** What a state must look like, for the messages that refuse another shape. */
 export const EXPECTED_STATE_SHAPE =
