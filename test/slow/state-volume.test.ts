@@ -3,8 +3,9 @@
  * every STATE names every approval code in plain text (cursor groups, 39 bytes a code), and
  * pacing (src/source/streams/pacing.ts) keeps each stream under 1 MB of STATE in any minute.
  * At 500 codes the first STATE leaves within 3 s and no two STATEs are more than 5 s apart;
- * at 2,000 codes the gap grows with the STATE's size (measured 5.2 s for the cursors alone, 6.9 s with the details' digest). A sync
- * cut at a STATE in its middle resumes from it and delivers every instance.
+ * at 2,000 codes the gap grows with the STATE's size (measured: 5.2 s for the cursors alone,
+ * 6.9 s with the details' digest). A sync cut at a STATE in its middle resumes from it and
+ * delivers every instance.
  * test/state-volume.test.ts measures the same with a simulated clock in a fraction of a second.
  */
 import { after, before, describe, it } from 'node:test';
