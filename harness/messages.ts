@@ -1,6 +1,6 @@
 /** Picks what a run's Airbyte messages hold: records, states, the last state, its cursors. */
 import type { AirbyteMessage, AirbyteRecordMessage, AirbyteStateMessage } from '../src/kit/protocol.js';
-import { decodeCursors } from '../src/source/cursor-encoding.js';
+import { decodeCursors } from '../src/source/state.js';
 
 export function records(messages: AirbyteMessage[], stream?: string): AirbyteRecordMessage[] {
   return messages.flatMap((m) => (m.type === 'RECORD' && (!stream || m.record.stream === stream) ? [m.record] : []));
@@ -33,7 +33,7 @@ export function committedPrefix(messages: AirbyteMessage[]): AirbyteMessage[] {
 }
 
 /**
- * The created_before cursor of every approval code in a state, either shape;
+ * The created_before cursor of every approval code in a state, any shape;
  * a hashed state names only the `codes` given.
  */
 export function cursors(state: AirbyteStateMessage | undefined, codes: readonly string[] = []): Record<string, string> {

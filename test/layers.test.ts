@@ -28,3 +28,24 @@ describe('layers: imports point one way (source → feishu, source → kit)', ()
     assert.deepEqual(all.filter((i) => /shared|emulator|test/.test(i.target)), []);
   });
 });
+
+describe('layers within src/source (docs/architecture.md)', () => {
+  const source = importsOf('source');
+  /** The src/source-relative path an import of `file` resolves to. */
+  const resolved = ({ file, target }: { file: string; target: string }): string => join(file, '..', target).replace(/\\/g, '/');
+
+  it('the scan and the streams never import each other: they meet in sync-contract.ts', () => {
+    const bad = source.filter((i) => (i.file.startsWith('source/scan/') && /^source\/streams\//.test(resolved(i))) || (i.file.startsWith('source/streams/') && /^source\/scan\//.test(resolved(i))));
+    assert.deepEqual(bad, []);
+  });
+
+  it('state/, sync/ and values/ import nothing from the scan or the streams', () => {
+    const bad = source.filter((i) => /^source\/(state|sync|values)\//.test(i.file) && /^source\/(scan|streams)\//.test(resolved(i)));
+    assert.deepEqual(bad, []);
+  });
+
+  it('only state.ts knows the older state shapes (state/migrations.ts)', () => {
+    const importers = source.filter((i) => resolved(i) === 'source/state/migrations.js').map((i) => i.file);
+    assert.deepEqual(importers, ['source/state.ts']);
+  });
+});

@@ -30,7 +30,7 @@ describe('nextStateAtMs: a STATE leaves after the minimum gap and within the byt
     { name: 'the first STATE leaves at once', last: undefined, expected: Number.NEGATIVE_INFINITY },
     { name: 'a small STATE: the minimum gap decides', last: { atMs: 10_000, bytes: 300 }, expected: 10_000 + MIN_STATE_GAP_MS },
     { name: 'a STATE of a thirtieth of the budget: 2 s', last: { atMs: 0, bytes: perMinute / 30 }, expected: 2000 },
-    { name: '500 codes (63 KB): the byte budget decides', last: { atMs: 0, bytes: 63_000 }, expected: (63_000 * 60_000) / perMinute },
+    { name: 'a 63 KB STATE: the byte budget decides', last: { atMs: 0, bytes: 63_000 }, expected: (63_000 * 60_000) / perMinute },
     { name: 'a STATE as big as the budget: one a minute', last: { atMs: 5, bytes: perMinute }, expected: 60_005 },
   ];
   for (const c of cases) {

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteMessage, AirbyteStateMessage, JsonObject } from '../src/kit/protocol.js';
-import { codeHash } from '../src/source/cursor-encoding.js';
+import { codeHash } from '../src/source/values/hashes.js';
 import { readDigest } from '../src/source/streams/details/digest-state.js';
 import { lastState, logs, records, states } from '../harness/index.js';
 import { sync, type SyncResult } from './helpers/sync.js';

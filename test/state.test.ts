@@ -1,8 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readCursors, stateBlob } from '../src/source/state.js';
-import { codeHash, decodeCursors, encodeCursors, LIST_FORMAT_MAX_BYTES } from '../src/source/cursor-encoding.js';
+import { decodeCursors, readCursors, stateBlob } from '../src/source/state.js';
 import { MIN_STATE_GAP_MS, nextStateAtMs } from '../src/source/streams/pacing.js';
 import { ConfigError } from '../src/kit/errors.js';
 import { protocolErrors } from './helpers/protocol-schema.js';
@@ -29,11 +28,11 @@ function midSync(codes: string[], windows = 3): Map<string, number> {
 }
 
 describe('readCursors', () => {
-  it('reads per-partition cursors of its own stream only', () => {
+  it('reads the cursors of its own stream only', () => {
     const cursors = readCursors(
       [
-        message({ states: [{ partition: { approval_code: 'A' }, cursor: { created_before: '2024-01-01T00:00:00.000Z' } }] }),
-        message({ states: [{ partition: { approval_code: 'B' }, cursor: { created_before: '2024-01-02T00:00:00.000Z' } }] }, 'other'),
+        message({ cursor_groups: [{ created_before: '2024-01-01T00:00:00.000Z', approval_codes: ['A'] }] }),
+        message({ cursor_groups: [{ created_before: '2024-01-02T00:00:00.000Z', approval_codes: ['B'] }] }, 'other'),
       ],
       STREAM,
       ['A', 'B'],
@@ -43,41 +42,41 @@ describe('readCursors', () => {
 
   it('empty state means no cursors', () => assert.equal(readCursors([], STREAM, ['A']).size, 0));
   it('an empty stream_state (what a reset leaves) means no cursors', () => assert.equal(readCursors([message({})], STREAM, ['A']).size, 0));
+  it('no groups means no cursors', () => assert.equal(readCursors([message({ cursor_groups: [] })], STREAM, ['A']).size, 0));
 
   const malformed: [string, unknown, RegExp][] = [
-    ['states not an array', { states: {} }, /states must be an array/],
-    ['cursor not a date', { states: [{ partition: { approval_code: 'A' }, cursor: { created_before: 'yesterday' } }] }, /states\[0\]/],
-    ['partition missing', { states: [{ cursor: { created_before: '2024-01-01T00:00:00Z' } }] }, /states\[0\]/],
-    ['neither shape', { cursor: '2024-01-01T00:00:00Z' }, /needs 'states'/],
-    ['groups of an unknown hash', { approval_code_hash: 'md5', cursor_groups: [] }, /approval_code_hash must be 'sha256-48'/],
-    ['groups not an array', { approval_code_hash: 'sha256-48', cursor_groups: {} }, /cursor_groups must be an array/],
-    ['a group without a date', { approval_code_hash: 'sha256-48', cursor_groups: [{ approval_code_hashes: 'AAAAAAAA' }] }, /cursor_groups\[0\]/],
-    ['hashes cut short', { approval_code_hash: 'sha256-48', cursor_groups: [{ created_before: '2024-01-01T00:00:00Z', approval_code_hashes: 'AAAAAAAAB' }] }, /cursor_groups\[0\]/],
-    ['hashes not base64url', { approval_code_hash: 'sha256-48', cursor_groups: [{ created_before: '2024-01-01T00:00:00Z', approval_code_hashes: 'AAAA+AA/' }] }, /cursor_groups\[0\]/],
+    ['groups not an array', { cursor_groups: {} }, /cursor_groups must be an array/],
+    ['a group without a date', { cursor_groups: [{ approval_codes: ['A'] }] }, /cursor_groups\[0\] needs an ISO date-time created_before/],
+    ['a cursor that is no date', { cursor_groups: [{ created_before: 'yesterday', approval_codes: ['A'] }] }, /cursor_groups\[0\]/],
+    ['codes as one string', { cursor_groups: [{ created_before: '2024-01-01T00:00:00Z', approval_codes: 'A' }] }, /cursor_groups\[0\] needs .*approval_codes, an array of approval codes/],
+    ['a code that is no string', { cursor_groups: [{ created_before: '2024-01-01T00:00:00Z', approval_codes: ['A', 7] }] }, /cursor_groups\[0\]/],
+    ['an empty code', { cursor_groups: [{ created_before: '2024-01-01T00:00:00Z', approval_codes: [''] }] }, /cursor_groups\[0\]/],
+    ['no shape at all', { cursor: '2024-01-01T00:00:00Z' }, /needs 'cursor_groups'/],
   ];
   for (const [name, blob, detail] of malformed) {
     it(`malformed: ${name} is a config error naming the stream, the fault and the expected shape`, () => {
       assert.throws(
         () => readCursors([message(blob)], STREAM, ['A']),
-        (e: unknown) => e instanceof ConfigError && e.message.includes(STREAM) && detail.test(e.message) && e.message.includes('"states"'),
+        (e: unknown) => e instanceof ConfigError && e.message.includes(STREAM) && detail.test(e.message) && e.message.includes('"cursor_groups":[{"created_before"'),
       );
     });
   }
 });
 
-describe('stateBlob: the per-partition list while it is small', () => {
+describe('stateBlob: cursors grouped by value, every code in plain text', () => {
   it('round-trips through readCursors inside a valid protocol state message', () => {
     const cursors = new Map([
-      ['B', Date.parse('2024-02-01T10:00:00.123Z')],
-      ['A', Date.parse('2024-01-01T00:00:00.000Z')],
+      ['C', Date.parse('2024-02-01T10:00:00.123Z')],
+      ['B', Date.parse('2024-01-01T00:00:00.000Z')],
+      ['A', Date.parse('2024-02-01T10:00:00.123Z')],
     ]);
     const state = { ...message(stateBlob(cursors)), sourceStats: { recordCount: 42 } };
     assert.deepEqual(protocolErrors(state, 'AirbyteStateMessage'), []);
     assert.deepEqual(readCursors([state], STREAM, []), cursors);
     assert.deepEqual(stateBlob(cursors), {
-      states: [
-        { partition: { approval_code: 'A' }, cursor: { created_before: '2024-01-01T00:00:00.000Z' } },
-        { partition: { approval_code: 'B' }, cursor: { created_before: '2024-02-01T10:00:00.123Z' } },
+      cursor_groups: [
+        { created_before: '2024-01-01T00:00:00.000Z', approval_codes: ['B'] },
+        { created_before: '2024-02-01T10:00:00.123Z', approval_codes: ['A', 'C'] },
       ],
     });
   });
@@ -86,86 +85,41 @@ describe('stateBlob: the per-partition list while it is small', () => {
     const blob = stateBlob(new Map([['OLD', T0], ['A', T0]]));
     assert.deepEqual([...readCursors([message(blob)], STREAM, ['A'])].sort(), [['A', T0], ['OLD', T0]]);
   });
-});
 
-describe('encodeCursors: which shape, and how big', () => {
-  // The bound each shape must meet: a STATE may leave every 2 s (pacing.ts) only while it is under
-  // 1/30 of the byte budget; both shapes carry 36-character codes spread over three cursors.
-  const cases: { codes: number; shape: 'states' | 'cursor_groups' }[] = [
-    { codes: 1, shape: 'states' },
-    { codes: 100, shape: 'states' },
-    { codes: 126, shape: 'states' },
-    { codes: 127, shape: 'cursor_groups' },
-    { codes: 500, shape: 'cursor_groups' },
-    { codes: 2_000, shape: 'cursor_groups' },
-    { codes: 3_500, shape: 'cursor_groups' },
+  it('oldest cursor first, codes sorted, so equal cursors give equal states', () => {
+    const codes = uuidCodes(300);
+    const a = stateBlob(midSync(codes));
+    assert.deepEqual(a, stateBlob(new Map([...midSync(codes)].reverse())));
+    const groups = a['cursor_groups'] as { created_before: string; approval_codes: string[] }[];
+    assert.deepEqual(groups.map((g) => g.created_before), ['2024-01-01T00:00:00.000Z', '2024-01-01T10:00:00.000Z', '2024-01-01T20:00:00.000Z']);
+    assert.deepEqual(groups.map((g) => g.approval_codes.length), [100, 100, 100]);
+    for (const g of groups) assert.deepEqual(g.approval_codes, [...g.approval_codes].sort());
+  });
+
+  it('rewinding one code by hand: a second group naming it with an earlier cursor wins (re-reads, never skips)', () => {
+    const codes = uuidCodes(3);
+    const blob = stateBlob(new Map(codes.map((c) => [c, T0 + 20 * HOUR])));
+    const edited = { cursor_groups: [...(blob['cursor_groups'] as unknown[]), { created_before: '2024-01-01T05:00:00Z', approval_codes: [codes[1]] }] };
+    const read = decodeCursors(edited, codes);
+    assert.deepEqual([read.get(codes[0]!), read.get(codes[1]!), read.get(codes[2]!)], [T0 + 20 * HOUR, T0 + 5 * HOUR, T0 + 20 * HOUR]);
+  });
+
+  // What pacing (streams/pacing.ts) makes of a STATE of that size: the gap between two STATEs while cursors move.
+  const sizes: { codes: number; maxGapMs: number }[] = [
+    { codes: 1, maxGapMs: MIN_STATE_GAP_MS },
+    { codes: 100, maxGapMs: MIN_STATE_GAP_MS },
+    { codes: 500, maxGapMs: 1_400 },
+    { codes: 2_000, maxGapMs: 5_300 },
   ];
-  for (const c of cases) {
-    it(`${c.codes} codes: ${c.shape}, a STATE may leave within 2 s of the last, and it reads back`, () => {
+  for (const c of sizes) {
+    it(`${c.codes} code(s) on three cursors: 39 bytes a code and 66 a group, a STATE every ${c.maxGapMs} ms at most, and it reads back`, () => {
       const codes = uuidCodes(c.codes);
-      const cursors = midSync(codes);
-      const blob = encodeCursors(cursors);
-      assert.deepEqual(Object.keys(blob).filter((k) => k === 'states' || k === 'cursor_groups'), [c.shape]);
-      const bytes = JSON.stringify(message(blob)).length + 200;
-      const gapMs = nextStateAtMs({ atMs: 0, bytes });
-      assert.ok(gapMs <= 2000, `${bytes} bytes allow a STATE every ${gapMs} ms`);
-      if (c.shape === 'states') assert.ok(JSON.stringify(blob).length <= LIST_FORMAT_MAX_BYTES + 20);
-      else assert.equal(gapMs >= MIN_STATE_GAP_MS, true);
-      assert.deepEqual(decodeCursors(blob, codes), cursors);
+      const blob = stateBlob(midSync(codes));
+      const bytes = JSON.stringify(blob).length;
+      const groups = Math.min(3, c.codes);
+      assert.ok(bytes <= 39 * c.codes + 66 * groups + 20, `${bytes} bytes`);
+      assert.ok(nextStateAtMs({ atMs: 0, bytes: JSON.stringify(message(blob)).length + 100 }) <= c.maxGapMs);
+      assert.deepEqual(decodeCursors(blob, []), midSync(codes));
     });
   }
-
-  it('500 codes take about 8 bytes each, not 126', () => {
-    const bytes = JSON.stringify(encodeCursors(midSync(uuidCodes(500)))).length;
-    assert.ok(bytes < 500 * 9, `${bytes} bytes`);
-  });
-
-  it('hashed groups: oldest cursor first, hashes sorted, so equal cursors give equal states', () => {
-    const codes = uuidCodes(300);
-    const a = encodeCursors(midSync(codes));
-    const b = encodeCursors(new Map([...midSync(codes)].reverse()));
-    assert.deepEqual(a, b);
-    const groups = a['cursor_groups'] as { created_before: string; approval_code_hashes: string }[];
-    assert.deepEqual(groups.map((g) => g.created_before), ['2024-01-01T00:00:00.000Z', '2024-01-01T10:00:00.000Z', '2024-01-01T20:00:00.000Z']);
-    assert.deepEqual(groups.map((g) => g.approval_code_hashes.length / 8), [100, 100, 100]);
-  });
-
-  it('two codes sharing a hash: the list instead, which names them', () => {
-    const cursors = midSync(uuidCodes(300));
-    assert.ok(Array.isArray(encodeCursors(cursors, 0, (code) => (code === uuidCodes(1)[0] ? 'AAAAAAAA' : codeHash(code)))['cursor_groups']));
-    assert.ok(Array.isArray(encodeCursors(cursors, 0, () => 'AAAAAAAA')['states']));
-  });
-
-  it('a code hash is the first 6 bytes of its SHA-256 in base64url', () => {
-    assert.equal(codeHash('7C468A54-8745-2245-9675-08B7C63E7A85'), createHash('sha256').update('7C468A54-8745-2245-9675-08B7C63E7A85').digest().subarray(0, 6).toString('base64url'));
-    assert.equal(codeHash('x').length, 8);
-  });
-});
-
-describe('decodeCursors of hashed groups', () => {
-  const codes = uuidCodes(200);
-  const blob = encodeCursors(midSync(codes), 0);
-
-  it('a code added since starts from start_date; a code removed since is dropped', () => {
-    const added = uuidCodes(1, 'new')[0]!;
-    const read = decodeCursors(blob, [...codes.slice(1), added]);
-    assert.equal(read.has(added), false);
-    assert.equal(read.has(codes[0]!), false);
-    assert.equal(read.size, codes.length - 1);
-  });
-
-  it('a hash found in two groups takes the earlier cursor (re-reads, never skips)', () => {
-    const groups = blob['cursor_groups'] as { created_before: string; approval_code_hashes: string }[];
-    const moved = groups[2]!.approval_code_hashes.slice(0, 8);
-    const doubled = { ...blob, cursor_groups: [...groups.slice(0, 2), { ...groups[2]!, approval_code_hashes: groups[2]!.approval_code_hashes + groups[0]!.approval_code_hashes.slice(0, 8) }] };
-    const code = codes.find((c) => codeHash(c) === groups[0]!.approval_code_hashes.slice(0, 8))!;
-    assert.equal(decodeCursors(doubled, codes).get(code), T0);
-    assert.equal(decodeCursors(blob, codes).get(codes.find((c) => codeHash(c) === moved)!), T0 + 20 * HOUR);
-  });
-
-  it('is a valid protocol state message and reads back through readCursors', () => {
-    const state = { ...message(blob), sourceStats: { recordCount: 1 } };
-    assert.deepEqual(protocolErrors(state, 'AirbyteStateMessage'), []);
-    assert.deepEqual(readCursors([state], STREAM, codes), midSync(codes));
-  });
 });

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { digestField, readDigest, type DigestCounts } from '../src/source/streams/details/digest-state.js';
+import { hash16 } from '../src/source/values/hashes.js';
 import {
   digestKey,
-  hash16,
   minuteOfKey,
   Nibble,
   nibbleOf,

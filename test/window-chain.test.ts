@@ -57,13 +57,14 @@ describe('WindowChain: the cursor is the end of the finished prefix', () => {
 
 describe('CodeHashes', () => {
   it('remembers every code added, and 200,000 distinct codes get distinct hashes', async () => {
-    const { CodeHashes, hashCode } = await import('../src/source/scan/code-hashes.js');
+    const { CodeHashes } = await import('../src/source/scan/code-hashes.js');
+    const { hash53 } = await import('../src/source/values/hashes.js');
     const hashes = new CodeHashes();
     const codes = Array.from({ length: 200_000 }, (_, i) => `${((i * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0')}-8745-2245-9675-${i.toString(16).padStart(12, '0')}`);
     for (const code of codes) hashes.add(code);
     const set = hashes.toSet();
     assert.equal(set.size, codes.length, 'no collisions');
-    assert.ok(codes.every((c) => set.has(hashCode(c))));
-    assert.ok(!set.has(hashCode('not-a-code')));
+    assert.ok(codes.every((c) => set.has(hash53(c))));
+    assert.ok(!set.has(hash53('not-a-code')));
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setImmediate as tick } from 'node:timers/promises';
-import { WorkQueue } from '../src/source/scan/work-queue.js';
+import { WorkQueue } from '../src/source/sync/work-queue.js';
 
 /** A promise with its resolve and reject in hand, to finish items in a chosen order. */
 function gate(): { promise: Promise<void>; open: () => void; fail: (error: unknown) => void } {
@@ -99,5 +99,32 @@ describe('WorkQueue', () => {
   it('an empty queue is done as soon as it starts', async () => {
     const queue = new WorkQueue<number>(2, async () => assert.fail('nothing to run'));
     await queue.start();
+  });
+
+  it('barrier waits for the items pushed before it, not for later ones', async () => {
+    const [first, later] = [gate(), gate()];
+    const queue = new WorkQueue<Promise<void>>(2, (item) => item);
+    void queue.start();
+    queue.push(first.promise);
+    const barrier = queue.barrier();
+    queue.push(later.promise);
+    let passed = false;
+    void barrier.then(() => (passed = true));
+    await tick();
+    assert.equal(passed, false);
+    first.open();
+    await barrier;
+    later.open();
+    await queue.barrier();
+  });
+
+  it('after a failure, barrier settles (the items still queued are dropped) and rejects with it', async () => {
+    const boom = new Error('boom');
+    const queue = new WorkQueue<number>(1, async (item) => {
+      if (item === 1) throw boom;
+    });
+    queue.push(1, 2, 3);
+    void queue.start();
+    await assert.rejects(queue.barrier(), (e: unknown) => e === boom);
   });
 });

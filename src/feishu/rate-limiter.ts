@@ -12,7 +12,7 @@ export interface RateWindow {
  * and then (network jitter moves a request into the previous one's window);
  * 2 % below it leaves 20 requests of slack a minute at 1,000/min.
  */
-export const RATE_HEADROOM = 0.98;
+const RATE_HEADROOM = 0.98;
 
 /**
  * How early a request may leave against its ideal slot. Timers fire a
@@ -34,7 +34,7 @@ const SLOWEST_SHARE = 0.1;
  * 20 ms for that, 10 of which the early tolerance takes. Costs 0.03 % at
  * 1,000/min, 2 % in a one-second window.
  */
-export const WINDOW_JITTER_MS = 20;
+const WINDOW_JITTER_MS = 20;
 
 /**
  * The spacing that honours every window at once (a two-window limit such as

@@ -1,5 +1,5 @@
 /** How often the watch looks at the waits in progress, and how old a wait must be to be reported. */
-export const WAIT_REPORT_EVERY_MS = 10_000;
+const WAIT_REPORT_EVERY_MS = 10_000;
 
 interface Wait {
   what: string;

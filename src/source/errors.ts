@@ -15,11 +15,6 @@ export interface ErrorContext {
   unexpected?: string;
 }
 
-/** A failure of a Feishu call, which toConnectorError can name; anything else is a bug. */
-export function isFeishuFailure(error: unknown): error is FeishuApiError | FeishuTransportError | RetriesExhaustedError {
-  return error instanceof FeishuApiError || error instanceof FeishuTransportError || error instanceof RetriesExhaustedError;
-}
-
 /**
  * Feishu's failures in the words of the person who configured the connector:
  * which field or value to fix, or that waiting will help. The only place that

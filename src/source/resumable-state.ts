@@ -15,7 +15,7 @@ import { readCursors, stateBlob, streamBlob, type PartitionCursors } from './sta
  *  - incremental reads the cursors whatever the marker: in every mode a cursor
  *    means every instance created before it was delivered.
  */
-export const FULL_REFRESH_MARKER = 'full_refresh';
+const FULL_REFRESH_MARKER = 'full_refresh';
 
 /**
  * The cursors a stream starts from in `mode`, with an INFO line when a full
@@ -30,7 +30,7 @@ export function startingCursors(messages: AirbyteStateMessage[], stream: string,
 }
 
 /** True for the STATE of a full refresh that did not finish. */
-export function resumesFullRefresh(blob: JsonObject | undefined): boolean {
+function resumesFullRefresh(blob: JsonObject | undefined): boolean {
   const marker = blob?.[FULL_REFRESH_MARKER];
   return typeof marker === 'object' && marker !== null && (marker as JsonObject)['complete'] === false;
 }

@@ -1,41 +1,37 @@
 import { ConfigError } from '../kit/errors.js';
 import type { AirbyteStateMessage, JsonObject } from '../kit/protocol.js';
-import { CURSOR_FIELD, decodeCursors, encodeCursors, GROUPS_KEY, HASH_KIND, HASH_KIND_KEY, HASHES_KEY, MalformedCursors, type PartitionCursors } from './cursor-encoding.js';
+import { CURSOR_FIELD, decodeCursorGroups, encodeCursors, EXPECTED_STATE_SHAPE, GROUPS_KEY, MalformedCursors, type PartitionCursors } from './state/cursor-groups.js';
+import { olderCursors, olderMessageBlob } from './state/migrations.js';
 
 /**
  * Per-partition stream state: one cursor per approval code, the end of the
- * last window whose records were all emitted. Written in Airbyte's own
- * per-partition shape, or in hashed cursor groups when there are too many
- * codes for it (cursor-encoding.ts says why and how).
+ * last window whose records were all emitted, written as plain cursor groups
+ * (state/cursor-groups.ts); older shapes are read by state/migrations.ts.
  */
 export { CURSOR_FIELD, type PartitionCursors };
 
-/** What a state must look like, for the messages that refuse another shape. */
-export const EXPECTED_STATE_SHAPE =
-  `per-stream STATE messages: [{"type":"STREAM","stream":{"stream_descriptor":{"name":"<stream>"},` +
-  `"stream_state":{"states":[{"partition":{"approval_code":"<code>"},"cursor":{"${CURSOR_FIELD}":"<ISO date-time>"}}]}}}] ` +
-  `(or "stream_state":{"${HASH_KIND_KEY}":"${HASH_KIND}","${GROUPS_KEY}":[{"${CURSOR_FIELD}":"<ISO date-time>","${HASHES_KEY}":"<hashes>"}]} as this connector writes for many codes)`;
-
-/**
- * The state blob of `stream` among the platform's state messages, if any. A GLOBAL state is
- * converted (its stream_states are read like STREAM messages); a LEGACY one (a bare `data` blob,
- * from a connector version that never existed with per-partition cursors) is refused: reading it
- * as "no state" would silently re-read everything, and guessing its meaning could skip data.
- */
+/** The state blob of `stream` among the platform's state messages, if any (a GLOBAL one is converted, a LEGACY one refused). */
 export function streamBlob(messages: AirbyteStateMessage[], stream: string): JsonObject | undefined {
   for (const message of messages) {
     if (message.stream?.stream_descriptor?.name === stream && message.stream.stream_state) return message.stream.stream_state;
-    if (message.type === 'LEGACY' || (message.data !== undefined && !message.stream && !message.global)) {
-      throw new ConfigError(`The state holds a LEGACY state message, which this connector cannot read; it expects ${EXPECTED_STATE_SHAPE}. Reset the stream's state to start over.`);
-    }
-    const states = message.global?.stream_states;
-    if (message.global && !Array.isArray(states)) {
-      throw new ConfigError(`The state holds a GLOBAL state message without a stream_states array; this connector expects ${EXPECTED_STATE_SHAPE}.`);
-    }
-    const converted = states?.find((s) => s?.stream_descriptor?.name === stream);
-    if (converted?.stream_state) return converted.stream_state;
+    const converted = olderMessageBlob(message, stream);
+    if (converted) return converted;
   }
   return undefined;
+}
+
+/**
+ * The cursors in a state blob of any shape this connector wrote. `codes` are
+ * the configured approval codes, which 0.3.0's hashed shape needs to name its
+ * partitions. Throws MalformedCursors.
+ */
+export function decodeCursors(blob: JsonObject, codes: readonly string[]): PartitionCursors {
+  // What a reset leaves behind: no cursor, so every code starts from start_date.
+  if (Object.keys(blob).length === 0) return new Map();
+  const older = olderCursors(blob, codes);
+  if (older) return older;
+  if (blob[GROUPS_KEY] === undefined) throw new MalformedCursors(`stream_state needs '${GROUPS_KEY}'`);
+  return decodeCursorGroups(blob[GROUPS_KEY]);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { hash53 } from '../values/hashes.js';
+
 /**
  * A compact record of the codes a window has handled: one 53-bit hash per
  * code in a growable Float64Array, instead of the strings themselves. Holding
@@ -17,23 +19,11 @@ export class CodeHashes {
       grown.set(this.hashes);
       this.hashes = grown;
     }
-    this.hashes[this.count++] = hashCode(code);
+    this.hashes[this.count++] = hash53(code);
   }
 
   /** A set of every hash added so far, for the skip test after a restart. */
   toSet(): Set<number> {
     return new Set(this.hashes.subarray(0, this.count));
   }
-}
-
-/** Two 32-bit FNV-1a style lanes folded into 53 bits (a safe integer). */
-export function hashCode(code: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < code.length; i++) {
-    const c = code.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
 }

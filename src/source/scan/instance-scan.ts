@@ -6,7 +6,7 @@ import { iso, Partition } from './partition.js';
 import { scanOrder } from './scan-order.js';
 import type { WindowChain, WindowNode } from './window-chain.js';
 import { isExpiredPageToken, readWindow } from './window-reader.js';
-import { WorkQueue } from './work-queue.js';
+import { WorkQueue } from '../sync/work-queue.js';
 import { splitParts } from './windows.js';
 
 /** Parts narrower than a minute cost more requests than their pages save. */

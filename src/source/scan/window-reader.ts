@@ -1,7 +1,8 @@
 import { FeishuApiError, FeishuCode } from '../../feishu/errors.js';
 import type { InstanceCodePage, ListInstanceCodesRequest } from '../../feishu/types.js';
 import { TransientError } from '../../kit/errors.js';
-import { CodeHashes, hashCode } from './code-hashes.js';
+import { hash53 } from '../values/hashes.js';
+import { CodeHashes } from './code-hashes.js';
 import type { WindowNode } from './window-chain.js';
 import { windowGuard } from './page-trail.js';
 import { paginate, type PageGuard } from '../paging/paginator.js';
@@ -108,7 +109,7 @@ class WindowRead {
     const { seen, head, tail } = this;
     for (const code of codes) {
       if (seen) {
-        const hash = hashCode(code);
+        const hash = hash53(code);
         if (seen.has(hash)) continue;
         seen.add(hash);
       } else {

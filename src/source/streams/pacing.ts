@@ -2,16 +2,20 @@
  * How often a stream may send STATE and ESTIMATE messages, pure.
  *
  * A STATE carries every partition's cursor, so its size grows with the number
- * of approval codes. Sending one per window wrote 37.7 MB of STATE for 2,000
- * records with 500 codes. The next STATE may leave once both gaps have passed
- * since the last one:
+ * of approval codes: 39 bytes a code in plain cursor groups
+ * (state/cursor-groups.ts), 19.8 KB with 500 codes, 78 KB with 2,000. One
+ * STATE per moved cursor would write 14.9 MB of STATE for 500 codes of three
+ * windows each, 235 MB for 2,000. The next STATE may leave once both gaps have
+ * passed since the last one:
  *  - MIN_STATE_GAP_MS, so a cursor that moved leaves within about a second;
  *  - the last STATE's bytes at STATE_BYTES_PER_MINUTE, so STATE volume stays
- *    under about 1 MB per minute per stream whatever the number of codes.
- * The second gap stays under 2 s while a STATE is under 30 KB: the cursor
- * encoding keeps it there up to about 3,700 codes (cursor-encoding.ts), so
- * up to there a moved cursor leaves within 2 s; beyond, the delay grows with
- * the STATE's size (5,000 codes: about 2.7 s).
+ *    under 1 MB per minute per stream whatever the number of codes.
+ * The second gap is the longer one beyond 15 KB of STATE. Measured by
+ * test/state-volume.test.ts (simulated clock) and test/slow/state-volume.test.ts
+ * (real time): with 500 codes a STATE leaves at most 1.4 s after the last
+ * (the details stream, whose state also holds the status digest: 2.5 s), with
+ * 2,000 codes at most 5.3 s after (details: 6.9 s); the first leaves within
+ * half a second.
  */
 export const MIN_STATE_GAP_MS = 1000;
 /** Below 1 MB, so a minute that also holds the final STATE stays under it. */

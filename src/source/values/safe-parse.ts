@@ -14,7 +14,7 @@ export type Parsed<T> = { readonly value: T | null } | { readonly problem: strin
  * rows → widget → value → …); JSON.stringify recurses, so a record holding a
  * value 10,000 levels deep would crash the emitter.
  */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /** The largest instant a Date can hold (±8.64e15 ms). */
 const MAX_DATE_MS = 8.64e15;

@@ -1,4 +1,5 @@
-import { digestKey, hash16, minuteOfKey, queryLists, sameStatus, type Nibble, type PartitionDigest } from './status-digest.js';
+import { hash16 } from '../../values/hashes.js';
+import { digestKey, minuteOfKey, queryLists, sameStatus, type Nibble, type PartitionDigest } from './status-digest.js';
 
 /**
  * Which details one partition's recheck fetches, decided from the digest of

@@ -1,3 +1,5 @@
+import { hash16 } from '../../values/hashes.js';
+
 /**
  * What the details stream last emitted for each instance created within the
  * recheck span, small enough for the state: per instance its creation minute,
@@ -63,16 +65,6 @@ export function digestKey(instanceCode: string, createdMs: number): number {
 
 export function minuteOfKey(key: number): number {
   return Math.floor(key / HASH_SPAN);
-}
-
-/** FNV-1a over the UTF-16 units, folded to 16 bits. */
-export function hash16(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return ((h >>> 16) ^ h) & 0xffff;
 }
 
 /** One approval code's entries: key → nibble. */
