@@ -10,7 +10,7 @@ import { ServerWaitLimitError, ServerWaits, type ServerWait } from '../src/feish
 import { ConfigError } from '../src/kit/errors.js';
 import type { AirbyteStateMessage } from '../src/kit/protocol.js';
 import { distinctCodes, maskUserinfo } from '../src/source/config.js';
-import { maxPagesPerWindow, PAGE_BOUND } from '../src/source/scan/windows.js';
+import { maxPagesPerWindow, PAGE_BOUND } from '../src/source/paging/page-limits.js';
 import { readCursors } from '../src/source/state.js';
 
 describe('narrowInstanceCodePage: the shape the cursor relies on, or ResponseShapeError', () => {

@@ -5,7 +5,8 @@ import type { ScanHandlers, SyncContext } from '../sync-contract.js';
 import { iso, Partition } from './partition.js';
 import { scanOrder } from './scan-order.js';
 import type { WindowChain, WindowNode } from './window-chain.js';
-import { isExpiredPageToken, readWindow } from './window-reader.js';
+import { readWindow } from './window-reader.js';
+import { isExpiredPageToken } from '../paging/page-limits.js';
 import { WorkQueue } from '../sync/work-queue.js';
 import { splitParts } from './windows.js';
 

@@ -1,4 +1,4 @@
-import { FeishuApiError, FeishuCode } from '../../feishu/errors.js';
+import { FeishuApiError } from '../../feishu/errors.js';
 import type { InstanceCodePage, ListInstanceCodesRequest } from '../../feishu/types.js';
 import { TransientError } from '../../kit/errors.js';
 import { hash53 } from '../values/hashes.js';
@@ -6,7 +6,8 @@ import { CodeHashes } from './code-hashes.js';
 import type { WindowNode } from './window-chain.js';
 import { windowGuard } from './page-trail.js';
 import { paginate, type PageGuard } from '../paging/paginator.js';
-import { maxPagesPerWindow, queryBounds, type Window } from './windows.js';
+import { queryBounds, type Window } from './windows.js';
+import { isExpiredPageToken, maxPagesPerWindow } from '../paging/page-limits.js';
 
 export interface WindowReaderDeps {
   listPage(req: ListInstanceCodesRequest, signal: AbortSignal): Promise<InstanceCodePage>;
@@ -125,10 +126,6 @@ class WindowRead {
   }
 }
 
-/** Feishu answers an expired scroll cursor with "param is invalid" (1390001); only a request that sent a page token can meet it. */
-export function isExpiredPageToken(error: unknown, pageToken: string | undefined): error is FeishuApiError {
-  return pageToken !== undefined && error instanceof FeishuApiError && error.code === FeishuCode.BAD_PARAMETER;
-}
 
 function restartsExhausted(node: WindowNode, restarts: number, last: FeishuApiError): TransientError {
   const { partition, fields } = node.value;

@@ -87,20 +87,3 @@ export function splitWindow(window: Window, parts: number): Window[] {
   }
   return out.filter((w) => w.endMs > w.startMs);
 }
-
-/**
- * The most instances one window could hold, as the pagination bound assumes: a burst of
- * BURST_INSTANCES created at once (a bulk import) plus SUSTAINED_PER_SECOND for every second of the
- * window. 100,000 + 100/s is 3.7 million for a 10-hour window of one approval code, far above any
- * tenant seen (the instances are distinct, so a window cannot legitimately page on forever).
- */
-export const PAGE_BOUND = { BURST_INSTANCES: 100_000, SUSTAINED_PER_SECOND: 100, SLACK_PAGES: 2 } as const;
-
-/**
- * How many pages a window may take before the reader stops it as endless: its most instances
- * (see PAGE_BOUND) in pages of `pageSize`, plus a little slack. `widthMs` is the query's width.
- */
-export function maxPagesPerWindow(widthMs: number, pageSize: number): number {
-  const instances = PAGE_BOUND.BURST_INSTANCES + Math.ceil((Math.max(0, widthMs) / 1000) * PAGE_BOUND.SUSTAINED_PER_SECOND);
-  return Math.ceil(instances / Math.max(1, pageSize)) + PAGE_BOUND.SLACK_PAGES;
-}

@@ -4,8 +4,7 @@ import { Nibble, nibbleOf, type PartitionDigest } from './status-digest.js';
 import { FeishuTransportError } from '../../../feishu/errors.js';
 import type { InstanceCodePage, QueriedInstancePage } from '../../../feishu/types.js';
 import { collectPages, PageGuard, PagingError } from '../../paging/paginator.js';
-import { isExpiredPageToken } from '../../scan/window-reader.js';
-import { maxPagesPerWindow } from '../../scan/windows.js';
+import { isExpiredPageToken, maxPagesPerWindow } from '../../paging/page-limits.js';
 
 /** The bulk query's largest page. */
 const QUERY_PAGE_SIZE = 200;
