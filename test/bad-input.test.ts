@@ -123,7 +123,7 @@ describe('bad input: check says FAILED, discover and read say config_error, each
     { name: 'state not state messages', files: () => ({ 'catalog.json': catalog(), 'state.json': [42] }), args: (f) => ['--catalog', f['catalog.json']!, '--state', f['state.json']!], mention: /state file .* is malformed/ },
     {
       name: 'state with a bad cursor',
-      files: () => ({ 'catalog.json': catalog('incremental'), 'state.json': [{ type: 'STREAM', stream: { stream_descriptor: { name: 'approval_instances' }, stream_state: { states: [{ partition: { approval_code: 'A' }, cursor: { created_before: 'soon' } }] } } }] }),
+      files: () => ({ 'catalog.json': catalog('incremental'), 'state.json': [{ type: 'STREAM', stream: { stream_descriptor: { name: 'approval_instances' }, stream_state: { cursor_groups: [{ created_before: 'soon', approval_codes: ['A'] }] } } }] }),
       args: (f) => ['--catalog', f['catalog.json']!, '--state', f['state.json']!],
       mention: /state of stream 'approval_instances' is malformed/,
     },

@@ -121,7 +121,7 @@ describe('config hygiene', () => {
     const future = '2099-01-01T00:00:00.000Z';
     const first = await read(emulator());
     assert.equal(first.code, 0);
-    const blob = { states: [{ partition: { approval_code: a }, cursor: { created_before: future } }, { partition: { approval_code: b }, cursor: { created_before: cursors(first.lastState)[b]! } }] };
+    const blob = { cursor_groups: [{ created_before: cursors(first.lastState)[b]!, approval_codes: [b] }, { created_before: future, approval_codes: [a] }] };
     const state: AirbyteStateMessage = { type: 'STREAM', stream: { stream_descriptor: { name: 'approval_instances' }, stream_state: blob } };
     const run = await read(emulator(), { state: [state], config: { lookback_minutes: 0 } });
     assert.equal(run.code, 0);

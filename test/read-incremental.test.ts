@@ -89,7 +89,7 @@ describe('incremental sync', () => {
     emulator = await startEmulator({ seed: 2, codeCount: 1, instancesPerCode: 100, listRateLimit: null });
     const code = emulator.approvalCodes[0]!;
     const future = '2099-01-01T00:00:00.000Z';
-    const state = [{ type: 'STREAM' as const, stream: { stream_descriptor: { name: 'approval_instances' }, stream_state: { states: [{ partition: { approval_code: code }, cursor: { created_before: future } }] } } }];
+    const state = [{ type: 'STREAM' as const, stream: { stream_descriptor: { name: 'approval_instances' }, stream_state: { cursor_groups: [{ created_before: future, approval_codes: [code] }] } } }];
     const result = await sync(emulator, { state });
     assert.equal(records(result.messages).length, 0);
     assert.equal(cursorOf(result.lastState, code), Date.parse(future));

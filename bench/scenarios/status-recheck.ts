@@ -95,7 +95,7 @@ export async function statusRecheck(): Promise<ScenarioResult> {
     const instances = CODES * PER_CODE;
     // The emulator finishes a share of its PENDING instances 1–5 s after it starts: let that happen first.
     await sleep(6000);
-    const cursorsOnly = [{ type: 'STREAM', stream: { stream_descriptor: { name: STREAM }, stream_state: { states: emulator.approvalCodes.map((code) => ({ partition: { approval_code: code }, cursor: { created_before: iso(range.endMs) } })) } } }];
+    const cursorsOnly = [{ type: 'STREAM', stream: { stream_descriptor: { name: STREAM }, stream_state: { cursor_groups: [{ created_before: iso(range.endMs), approval_codes: emulator.approvalCodes }] } } }];
     say(`status-recheck: ${instances} instances in a ${DAYS}-day span, documented limits; recheck off (baseline) ...`);
     const off = await runSync(emulator, range, cursorsOnly, { status_recheck_days: 0 });
     say(`status-recheck: baseline sync (recheck off) ${off.seconds.toFixed(1)} s, ${off.detail} detail requests; first recheck (digest from the query) ...`);
