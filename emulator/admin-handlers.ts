@@ -84,7 +84,7 @@ export function handleAdmin(target: AdminTarget, method: string, url: URL, rawBo
       return okResult({ instances: target.truth(code ?? undefined).map(toRow) });
     }
     if (method === 'POST' && path === '/_emulator/config') {
-      target.configure(parseObject(rawBody) as Partial<EmulatorOptions>);
+      target.configure(parseObject(rawBody));
       return okResult(publicOptions(target.options));
     }
     if (method === 'GET' && path === '/_emulator/config') return okResult(publicOptions(target.options));

@@ -71,7 +71,7 @@ function parseLimit(name: string, raw: string | undefined): RateLimitSetting | u
     if (!(windowMs >= 1)) throw new UsageError(`--${name}: window must be at least 1 ms`);
     return { limit, windowMs };
   });
-  return windows.length === 1 ? (windows[0] as RateLimitOption) : windows;
+  return windows.length === 1 ? (windows[0]) : windows;
 }
 
 interface CliConfig {

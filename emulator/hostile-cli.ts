@@ -54,5 +54,5 @@ export function parseHostileFlags(values: Record<string, string | boolean | unde
     if (problem) throw new HostileFlagError(`--${spec.flag}: ${problem}`);
     out[spec.key] = value;
   }
-  return out as Partial<HostileOptions>;
+  return out;
 }

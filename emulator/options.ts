@@ -304,7 +304,7 @@ export function validatePartial(partial: Partial<EmulatorOptions> | Record<strin
     validateOption(key, value);
     out[key] = value;
   }
-  return out as Partial<EmulatorOptions>;
+  return out;
 }
 
 /** Cross-field checks that only make sense on a complete option set. */

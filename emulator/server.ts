@@ -95,10 +95,10 @@ export class FeishuEmulator implements AdminTarget {
     const limiter = (endpoint: LimitedEndpoint): SlidingWindowLimiter => new SlidingWindowLimiter(() => this.current[LIMIT_OPTION[endpoint]]);
     this.limiters = { list: limiter('list'), detail: limiter('detail'), approval: limiter('approval'), query: limiter('query'), taskSearch: limiter('taskSearch') };
     this.faultRng = mulberry32(deriveSeed(resolved.seed, 'faults'));
-    const self = this;
+    const current = (): EmulatorOptions => this.current;
     this.ctx = {
       get options() {
-        return self.current;
+        return current();
       },
       dataset: this.dataset,
       tokens: this.tokens,

@@ -40,7 +40,7 @@ process.stderr.write(
     `created ${new Date(options.spanStartMs).toISOString()} .. ${new Date(options.spanEndMs).toISOString()}; Ctrl-C to stop\n`,
 );
 const stop = (): void => {
-  emulator.stop().finally(() => process.exit(0));
+  void emulator.stop().finally(() => process.exit(0));
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -42,7 +42,7 @@ async function expectCheckFailed(args: string[], mention: RegExp): Promise<void>
   assert.equal(result.code, 0, 'check exits 0');
   const status = result.messages.find((m) => m.type === 'CONNECTION_STATUS') as { connectionStatus: { status: string; message: string } } | undefined;
   assert.equal(status?.connectionStatus.status, 'FAILED');
-  assert.match(status!.connectionStatus.message, mention);
+  assert.match(status.connectionStatus.message, mention);
   assertNoLooseStackTrace(result);
 }
 

@@ -52,9 +52,9 @@ describe('Emitter: live output', () => {
   it('writes a STATE at once, and whatever records wait before it', () => {
     const out = new Recorder();
     const emitter = new Emitter(out);
-    emitter.record({ stream: 's', data: { n: 1 }, emitted_at: 1 });
+    void emitter.record({ stream: 's', data: { n: 1 }, emitted_at: 1 });
     assert.equal(out.writes.length, 0, 'a record alone waits a little for company');
-    emitter.state({ type: 'STREAM', stream: { stream_descriptor: { name: 's' }, stream_state: { c: 1 } } });
+    void emitter.state({ type: 'STREAM', stream: { stream_descriptor: { name: 's' }, stream_state: { c: 1 } } });
     assert.equal(out.writes.length, 1, 'one write, at once');
     assert.deepEqual(parseProtocolLines(out.text).map((m) => m.type), ['RECORD', 'STATE']);
   });
@@ -80,7 +80,7 @@ describe('Emitter: every message passes the redactor', () => {
     const template = new RecordLineTemplate('s', { code: '', note: `fixed ${secret}` }, 'code');
     emitter.redactor.add('another-secret');
     void emitter.recordLine(template, 'plain'); // the template is found clean of the secrets known so far
-    emitter.flush();
+    void emitter.flush();
     emitter.redactor.add(secret);
     void emitter.recordLine(template, `value ${secret}`);
     void emitter.record({ stream: 's', data: { nested: [{ text: `x${secret}y` }] }, emitted_at: 1 });

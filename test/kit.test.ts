@@ -45,7 +45,7 @@ describe('Emitter', () => {
     const emitter = new Emitter(out);
     emitter.redactor.add('t-abcdef123456');
     emitter.info('token is t-abcdef123456 here');
-    emitter.errorTrace(toErrorTrace(new Error('failed with t-abcdef123456')));
+    void emitter.errorTrace(toErrorTrace(new Error('failed with t-abcdef123456')));
     await emitter.close();
     assert.ok(!out.text.includes('t-abcdef123456'));
     assert.equal(out.text.split('****').length - 1, 4, 'the log line, and the trace message, internal message and stack trace');

@@ -73,12 +73,12 @@ describe('StreamOutput pacing', () => {
       for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => process.nextTick(resolve));
     };
     const { emitter, stream, stateLines } = output();
-    stream.record({ instance_code: 'a' });
-    stream.state(() => ({ n: 1 }));
-    stream.record({ instance_code: 'b' });
-    stream.state(() => ({ n: 2 }));
-    stream.record({ instance_code: 'c' });
-    stream.state(() => ({ n: 3 }));
+    void stream.record({ instance_code: 'a' });
+    void stream.state(() => ({ n: 1 }));
+    void stream.record({ instance_code: 'b' });
+    void stream.state(() => ({ n: 2 }));
+    void stream.record({ instance_code: 'c' });
+    void stream.state(() => ({ n: 3 }));
     await emitter.flush();
     await settle();
     assert.deepEqual(stateLines().map((s) => s.stream!.stream_state), [{ n: 1 }], 'only the first leaves at once');
@@ -93,20 +93,20 @@ describe('StreamOutput pacing', () => {
 
   it('a final checkpoint leaves at once; flushState sends a held-back one and nothing twice', async () => {
     const { emitter, stream, stateLines } = output();
-    stream.state(() => ({ n: 1 }));
-    stream.record({ instance_code: 'a' });
-    stream.state(() => ({ n: 2 }));
+    void stream.state(() => ({ n: 1 }));
+    void stream.record({ instance_code: 'a' });
+    void stream.state(() => ({ n: 2 }));
     await stream.flushState();
     assert.equal(await stream.flushState(), undefined, 'nothing left to send');
-    stream.record({ instance_code: 'b' });
-    stream.state(() => ({ n: 3 }), true);
+    void stream.record({ instance_code: 'b' });
+    void stream.state(() => ({ n: 3 }), true);
     await emitter.close();
     assert.deepEqual(stateLines().map((s) => [s.stream!.stream_state, s.sourceStats!.recordCount]), [[{ n: 1 }, 0], [{ n: 2 }, 1], [{ n: 3 }, 1]]);
   });
 
   it('ESTIMATEs: from the progress, no more often than every ESTIMATE_GAP_MS', async () => {
     const { emitter, stream, lines } = output();
-    for (let i = 0; i < 10; i++) stream.record({ instance_code: `c${i}` });
+    for (let i = 0; i < 10; i++) void stream.record({ instance_code: `c${i}` });
     stream.progress({ doneSpanMs: 25, totalSpanMs: 100, doneCodes: 10, codesListed: 10 });
     stream.progress({ doneSpanMs: 50, totalSpanMs: 100, doneCodes: 20, codesListed: 20 });
     await emitter.close();

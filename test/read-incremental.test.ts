@@ -129,7 +129,10 @@ describe('incremental sync', () => {
     emulator = await startEmulator({ seed: 4, codeCount: 2, instancesPerCode: 1500, latencyMs: 10, listRateLimit: null });
     // Every few tens of milliseconds, page tokens expire at once (a TTL of 1 ms), then live again.
     let expiring = false;
-    const flip = setInterval(() => emulator!.configure({ pageTokenTtlMs: (expiring = !expiring) ? 1 : 0 }), 40);
+    const flip = setInterval(() => {
+      expiring = !expiring;
+      emulator!.configure({ pageTokenTtlMs: expiring ? 1 : 0 });
+    }, 40);
     const result = await sync(emulator, { config: { page_size: 10, max_concurrency: 4 } }).finally(() => clearInterval(flip));
     assertNoDuplicates(result.codes);
     assertSameSet(result.codes, truthCodes(emulator), 'with page-token expiry');

@@ -65,7 +65,7 @@ function digestOf(blob: JsonObject, code: string): Map<number, number> {
 }
 
 function withDigest(state: AirbyteStateMessage[], digest: unknown): AirbyteStateMessage[] {
-  return state.map((s) => (s.stream?.stream_descriptor.name === DETAILS ? { ...s, stream: { ...s.stream, stream_state: { ...s.stream.stream_state, status_digest: digest } } } : s)) as AirbyteStateMessage[];
+  return state.map<AirbyteStateMessage>((s) => (s.stream?.stream_descriptor.name === DETAILS ? { ...s, stream: { ...s.stream, stream_state: { ...s.stream.stream_state, status_digest: digest } } } : s));
 }
 
 async function apiDetails(e: FeishuEmulator): Promise<Map<string, Obj>> {

@@ -60,7 +60,7 @@ describe('StreamFates', () => {
     ]);
     const all = fates.handlers();
     await all.onCode('X', undefined as never);
-    all.onCode('Y', undefined as never);
+    void all.onCode('Y', undefined as never);
     await all.onCode('Z', undefined as never);
     assert.deepEqual(seen, ['throws:X', 'healthy:X', 'healthy:Y', 'healthy:Z']);
     assert.equal((fates.failed('rejects')?.error as Error).message, 'detail denied');

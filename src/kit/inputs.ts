@@ -72,7 +72,7 @@ export async function loadCatalog(path: string): Promise<ConfiguredAirbyteCatalo
   if (!validate(raw)) {
     throw new ConfigError(`The catalog file '${path}' is not a configured catalog: ${describeSchemaErrors(validate.errors, 'catalog')}.`);
   }
-  return raw as unknown as ConfiguredAirbyteCatalog;
+  return raw;
 }
 
 /**

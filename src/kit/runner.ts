@@ -38,7 +38,7 @@ export async function runConnector<Config>(source: Source<Config>, argv: string[
     invocation = await parseArguments(argv, options.scriptName ?? 'source', options.stderr ?? process.stderr);
   } catch (error) {
     const emitter = new Emitter(stdout);
-    emitter.errorTrace(toErrorTrace(error));
+    await emitter.errorTrace(toErrorTrace(error));
     await emitter.close();
     return 1;
   }

@@ -51,7 +51,7 @@ export function switchedOff(hostile: Partial<HostileOptions>): Partial<EmulatorO
     if (!(spec.key in hostile)) continue;
     off[spec.key] = spec.kind === 'switch' ? false : spec.kind === 'codes' ? [] : 0;
   }
-  return off as Partial<EmulatorOptions>;
+  return off;
 }
 
 /** Runs a read with `hostile` on, then (always) switches it off again. */
