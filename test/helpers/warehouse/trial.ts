@@ -1,0 +1,180 @@
+/**
+ * The trial of issue 23 as a data team would run it: every stream discovered; the incremental ones
+ * incremental + append_dedup, approval_definitions full refresh + overwrite; two syncs through the
+ * real CLI against the emulator, loaded into PGlite with Destinations V2 rules; between them every
+ * kind of change; then the synced tables against the truth tables built from the API's answers.
+ *
+ * Time: the emulator runs on a controlled clock (node:test's Date mock, in this process only; the
+ * connector runs in its own process on the real clock). Sync 1 sees the emulator at T1, sync 2 at
+ * T2 = T1 + 3 h 8 min, the clock frozen in between, so nothing moves while a sync or the truth reads
+ * it and the figures are the same on every run (all times are offsets from T1). Both are in the
+ * past of the real clock, so every instance is inside the connector's window.
+ */
+import { mock } from 'node:test';
+import { PGlite } from '@electric-sql/pglite';
+import { startEmulator, type FeishuEmulator, type InstanceStatus } from '../../../emulator/index.js';
+import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../../../src/kit/protocol.js';
+import { writeFiles } from '../../../harness/index.js';
+import { runCli, type RunResult } from '../connector.js';
+import { emulatorConfig } from '../fixtures.js';
+import { ApiReader } from './api-reader.js';
+import { discoveredStreams, warehouseCatalog } from './catalog.js';
+import { compareTables, type TableDiff } from './compare.js';
+import { WarehouseLoader } from './loader.js';
+import { writeTables } from './tables.js';
+import { buildTruth, type Truth } from './truth.js';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface TrialSize {
+  codes: number;
+  instancesPerCode: number;
+  /** Changes between the syncs. */
+  newPerCode: number;
+  finished: number;
+  revoked: number;
+  deletedStatus: number;
+  gone: number;
+}
+
+export const TRIAL_SIZE: TrialSize = { codes: 3, instancesPerCode: 300, newPerCode: 20, finished: 15, revoked: 10, deletedStatus: 6, gone: 4 };
+
+export interface TrialResult {
+  db: PGlite;
+  catalog: ConfiguredAirbyteCatalog;
+  diffs: TableDiff[];
+  truth: Truth;
+  sync1: RunResult;
+  sync2: RunResult;
+  /** Detail requests made by sync 1 and sync 2 (emulator counts). */
+  detailRequests: [number, number];
+  /** What changed between the syncs, by kind (admin changes plus the clock's own). */
+  changes: Record<string, number>;
+  /** Instances PENDING at T2 after the changes (what sync 2 must re-read at most, besides changed ones). */
+  pendingAtSync2: number;
+  /** Instances whose status changed between the syncs, found by comparing the emulator's statuses at T1 and T2. */
+  changedStatus: number;
+}
+
+/** The last STATE of each stream, as the platform hands them to the next sync. */
+export function finalStates(messages: AirbyteMessage[]): AirbyteStateMessage[] {
+  const last = new Map<string, AirbyteStateMessage>();
+  for (const m of messages) if (m.type === 'STATE') last.set(m.state.stream?.stream_descriptor.name ?? '', m.state);
+  return [...last.values()];
+}
+
+async function read(emulator: FeishuEmulator, catalog: ConfiguredAirbyteCatalog, state?: AirbyteStateMessage[]): Promise<RunResult> {
+  const files = writeFiles({
+    'config.json': emulatorConfig(emulator, { detail_requests_per_second: 5_000, query_requests_per_second: 5_000, detail_max_concurrency: 16 }),
+    'catalog.json': catalog,
+    ...(state ? { 'state.json': state } : {}),
+  });
+  const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
+  if (state) args.push('--state', files['state.json']!);
+  const result = await runCli(args);
+  if (result.code !== 0) throw new Error(`read exited ${result.code}: ${result.stderr.slice(0, 500)}`);
+  return result;
+}
+
+/** Picks `n` instances with status `status` at the emulator's now, by code order, leaving out `taken`. */
+function pick(emulator: FeishuEmulator, status: InstanceStatus, n: number, taken: Set<string>, createdBeforeMs: number): string[] {
+  const created = new Map(emulator.truth().map((t) => [t.instanceCode, t.createTimeMs]));
+  const out = emulator
+    .statuses()
+    .filter((s) => s.status === status && !taken.has(s.instanceCode) && (created.get(s.instanceCode) ?? Infinity) < createdBeforeMs)
+    .map((s) => s.instanceCode)
+    .sort()
+    .slice(0, n);
+  if (out.length < n) throw new Error(`only ${out.length} ${status} instances to pick, ${n} wanted`);
+  for (const code of out) taken.add(code);
+  return out;
+}
+
+export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promise<TrialResult> {
+  const realNow = Math.floor(Date.now() / 1000) * 1000;
+  const t2 = realNow - 2 * MINUTE_MS;
+  const t1 = t2 - 3 * HOUR_MS - 8 * MINUTE_MS;
+  const spanStartMs = Math.floor((t1 - 10 * DAY_MS) / HOUR_MS) * HOUR_MS;
+  mock.timers.enable({ apis: ['Date'], now: t1 });
+  let emulator: FeishuEmulator | undefined;
+  const db = new PGlite();
+  try {
+    emulator = await startEmulator({
+      seed,
+      codeCount: size.codes,
+      instancesPerCode: size.instancesPerCode,
+      spanStartMs,
+      spanEndMs: t1 - HOUR_MS,
+      listRateLimit: null,
+      detailRateLimit: null,
+      approvalRateLimit: null,
+      queryRateLimit: null,
+    });
+    const catalog = warehouseCatalog(await discoveredStreams());
+    const loader = new WarehouseLoader(catalog);
+    const statusesAtT1 = new Map(emulator.statuses().map((s) => [s.instanceCode, s.status]));
+
+    const sync1 = await read(emulator, catalog);
+    const detail1 = emulator.stats().requests['detail'] ?? 0;
+    loader.applySync(sync1.messages);
+
+    // Between the syncs: the clock moves on (PENDING instances move from node to node, some end),
+    // then the admin changes, each at T2.
+    mock.timers.setTime(t2);
+    const taken = new Set<string>();
+    const finished = pick(emulator, 'PENDING', size.finished, taken, t1);
+    finished.forEach((code, i) => emulator!.finishInstance(code, (['APPROVED', 'REJECTED', 'CANCELED'] as const)[i % 3] as InstanceStatus));
+    for (const code of pick(emulator, 'APPROVED', size.revoked, taken, t1)) emulator.revokeInstance(code);
+    const half = Math.ceil(size.deletedStatus / 2);
+    for (const code of [...pick(emulator, 'PENDING', half, taken, t1), ...pick(emulator, 'APPROVED', size.deletedStatus - half, taken, t1)]) emulator.deleteInstance(code, 'status');
+    const byCode = new Map(emulator.truth().map((t) => [t.instanceCode, t.approvalCode]));
+    const goneCodes = [...pick(emulator, 'APPROVED', size.gone - 1, taken, t1), ...pick(emulator, 'PENDING', 1, taken, t1)];
+    const gone = goneCodes.map((instanceCode) => ({ instanceCode, approvalCode: byCode.get(instanceCode) as string }));
+    for (const code of goneCodes) emulator.deleteInstance(code, 'gone');
+    // New instances, created in the few minutes before T2: after sync 1 read, inside sync 2's lookback.
+    for (const approvalCode of emulator.approvalCodes) {
+      emulator.addInstances({ approvalCode, count: size.newPerCode, createdFromMs: t2 - 3 * MINUTE_MS, createdToMs: t2 - 30_000 });
+    }
+    const statusesAtT2 = emulator.statuses();
+    const changedStatus = statusesAtT2.filter((s) => statusesAtT1.has(s.instanceCode) && statusesAtT1.get(s.instanceCode) !== s.status).length;
+    const pendingAtSync2 = statusesAtT2.filter((s) => s.status === 'PENDING').length;
+
+    emulator.resetStats();
+    const sync2 = await read(emulator, catalog, finalStates(sync1.messages));
+    const detail2 = emulator.stats().requests['detail'] ?? 0;
+    loader.applySync(sync2.messages);
+    await loader.materialise(db, 'synced');
+
+    const reader = new ApiReader(emulator.baseUrl, emulator.options.appId, emulator.options.appSecret);
+    const truth = await buildTruth({ reader, approvalCodes: emulator.approvalCodes, startMs: spanStartMs, endMs: t2, gone });
+    await writeTables(db, 'truth', loader.streams, truth.rows);
+    const diffs = await compareTables(db, catalog);
+    return {
+      db,
+      catalog,
+      diffs,
+      truth,
+      sync1,
+      sync2,
+      detailRequests: [detail1, detail2],
+      changes: {
+        new: size.newPerCode * size.codes,
+        finished: size.finished,
+        revoked: size.revoked,
+        deletedStatus: size.deletedStatus,
+        gone: size.gone,
+        statusChangedByClock: changedStatus - size.finished - size.revoked - size.deletedStatus,
+      },
+      pendingAtSync2,
+      changedStatus,
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  } finally {
+    await emulator?.stop();
+    mock.timers.reset();
+  }
+}
