@@ -1,7 +1,7 @@
 /**
  * Admin endpoints under /_emulator/ for out-of-process users (the CLI, the demo, benchmarks): the
  * truth and status oracles, run-time configuration, adding/deleting instances, status changes
- * after the fact (revoke, delete, finish), deleting a definition, stats and token expiry. They
+ * after the fact (revoke, delete, finish, advance: a PENDING instance moved on to its next node), deleting a definition, stats and token expiry. They
  * take no auth and are exempt from latency, quota, limits and faults — they are the test harness,
  * not the emulated API.
  */
@@ -21,6 +21,7 @@ export interface AdminTarget {
   setInstanceStatus(instanceCode: string, status: InstanceStatus): void;
   revokeInstance(instanceCode: string): void;
   finishInstance(instanceCode: string, status: InstanceStatus): void;
+  advanceInstance(instanceCode: string, atMs?: number): InstanceStatus;
   deleteDefinition(approvalCode: string): void;
   statuses(approvalCode?: string): Array<{ instanceCode: string; status: InstanceStatus; endMs: number; reverted: boolean }>;
   stats(): EmulatorStats;
@@ -122,6 +123,12 @@ export function handleAdmin(target: AdminTarget, method: string, url: URL, rawBo
       if (changeMatch[2] === 'revoke') target.revokeInstance(code);
       else target.finishInstance(code, parseObject(rawBody)['status'] as InstanceStatus);
       return okResult({ ok: true });
+    }
+    // Body {} or {"at_ms": <epoch ms>} (default now); answers {"status": "PENDING" | "APPROVED"}.
+    const advanceMatch = /^\/_emulator\/instances\/([^/]+)\/advance$/.exec(path);
+    if (method === 'POST' && advanceMatch) {
+      const atMs = optionalInt(parseObject(rawBody), 'at_ms');
+      return okResult({ status: target.advanceInstance(decodeURIComponent(advanceMatch[1] as string), atMs) });
     }
     const approvalMatch = /^\/_emulator\/approvals\/([^/]+)$/.exec(path);
     if (method === 'DELETE' && approvalMatch) {

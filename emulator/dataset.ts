@@ -40,10 +40,12 @@ export const INSTANCE_STATUSES: readonly InstanceStatus[] = ['PENDING', 'APPROVE
 /**
  * One admin-made status change, with the moment it happened: `set` forces a status (PENDING ->
  * final, or anything through setInstanceStatus); `revoke` turns an APPROVED instance into a
- * revoked CANCELED one; `delete` marks it DELETED (it stays listed and readable).
+ * revoked CANCELED one; `delete` marks it DELETED (it stays listed and readable); `advance` moves
+ * a PENDING instance on to its next approval node (status PENDING), or, from its last node, ends
+ * it (status APPROVED); see process.ts's Takeover.
  */
 export interface StatusOverride {
-  kind: 'set' | 'revoke' | 'delete';
+  kind: 'set' | 'revoke' | 'delete' | 'advance';
   status: InstanceStatus;
   atMs: number;
 }

@@ -7,7 +7,7 @@
  */
 import type { InstanceRecord, InstanceStatus } from './dataset.js';
 import { instanceFormWidgets } from './form-widgets.js';
-import { buildProcess, person, type CommentItem, type Person, type TaskItem, type TimelineItem } from './process.js';
+import { buildProcess, movesLeft, person, type CommentItem, type Person, type TaskItem, type ProcessInput, type Takeover, type TimelineItem } from './process.js';
 import { mulberry32, randomHex, uuidLike } from './random.js';
 import { drawStatusFacts, statusStateAt, type StatusFacts } from './status-model.js';
 
@@ -91,6 +91,29 @@ function hideUserIds<T extends UserIdBearer>(item: T): T {
   return out;
 }
 
+/**
+ * The admin moves made by `nowMs` and the generated plan as it stood at the first one (see
+ * process.ts's Takeover), or undefined for an instance never moved on by hand.
+ */
+function takeoverAt(record: InstanceRecord, facts: DerivedFacts, nowMs: number): Takeover | undefined {
+  const movesMs = record.history.filter((c) => c.kind === 'advance' && c.atMs <= nowMs).map((c) => c.atMs);
+  const first = movesMs[0];
+  if (first === undefined) return undefined;
+  return { plannedEndMs: plannedEnd(facts, first), plannedOutcome: facts.finalStatus, movesMs };
+}
+
+/** A PENDING instance shows its planned process cut at now; a forced PENDING one ends later. */
+function plannedEnd(facts: StatusFacts, nowMs: number): number {
+  return facts.finalAtMs > nowMs ? facts.finalAtMs : nowMs + HOUR_MS;
+}
+
+/** Moves left before the instance's process ends (0: the next move approves it). */
+export function movesLeftAt(record: InstanceRecord, pendingRatio: number, nowMs: number): number {
+  const facts = deriveFacts(record, pendingRatio);
+  const takeover = takeoverAt(record, facts, nowMs) ?? { plannedEndMs: plannedEnd(facts, nowMs), plannedOutcome: facts.finalStatus, movesMs: [] };
+  return movesLeft(record.salt, record.createTimeMs, takeover, nowMs);
+}
+
 export interface DetailContext {
   approvalName: string;
   pendingRatio: number;
@@ -105,19 +128,20 @@ export function buildInstanceDetail(record: InstanceRecord, ctx: DetailContext, 
   // A PENDING instance deleted by the admin API ends there: its process closes with DELETE.
   const deletedWhilePending = state.processStatus === 'PENDING' && state.deletedAtMs !== undefined;
   const pending = state.processStatus === 'PENDING' && !deletedWhilePending;
-  // A PENDING instance shows its planned process cut at now; a forced PENDING one ends later.
-  const plannedEnd = facts.finalAtMs > nowMs ? facts.finalAtMs : nowMs + HOUR_MS;
   const outcome = deletedWhilePending ? 'DELETED' : pending ? facts.finalStatus : state.processStatus;
-  const process = buildProcess({
+  const input: ProcessInput = {
     salt: record.salt,
     createMs: record.createTimeMs,
     requester: facts.requester,
     outcome: outcome as 'APPROVED' | 'REJECTED' | 'CANCELED' | 'DELETED',
-    endMs: deletedWhilePending ? (state.deletedAtMs as number) : pending ? plannedEnd : state.processEndMs,
+    endMs: deletedWhilePending ? (state.deletedAtMs as number) : pending ? plannedEnd(facts, nowMs) : state.processEndMs,
     cutMs: pending ? nowMs : Number.MAX_SAFE_INTEGER,
     revokedAtMs: state.revokedAtMs,
     deletedAtMs: deletedWhilePending ? undefined : state.deletedAtMs,
-  });
+  };
+  const takeover = takeoverAt(record, facts, nowMs);
+  if (takeover) input.takeover = takeover;
+  const process = buildProcess(input);
   const formRng = mulberry32((record.salt ^ 0x27d4eb2f) >>> 0);
   const hide = !ctx.employeeIdScope;
   const detail: InstanceDetail = {

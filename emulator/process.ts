@@ -87,6 +87,24 @@ export interface ProcessInput {
   cutMs: number;
   revokedAtMs: number | undefined;
   deletedAtMs: number | undefined;
+  /** Set once the admin API moved the instance on by hand (see Takeover). */
+  takeover?: Takeover;
+}
+
+/**
+ * An instance the admin API moved on from node to node (POST /_emulator/instances/:code/advance).
+ * Up to the first move its process is the generated plan as it stood then (`plannedEndMs`,
+ * `plannedOutcome`); from then on the open node closes at each move (its tasks APPROVED or DONE,
+ * a PASS event per approving task) and the next approval node opens (tasks PENDING). A move from
+ * the last approval node ends the process (the instance is APPROVED at that moment). Nodes before
+ * the one open at the first move keep their generated story, so a move only appends tasks and
+ * events, as Feishu does.
+ */
+export interface Takeover {
+  plannedEndMs: number;
+  plannedOutcome: 'APPROVED' | 'REJECTED' | 'CANCELED';
+  /** The moments of the moves made by now, ascending. */
+  movesMs: readonly number[];
 }
 
 export interface Process {
@@ -143,8 +161,19 @@ function listsOf(people: Person[]): { user_id_list: string[]; open_id_list: stri
   return { user_id_list: people.map((p) => p.user_id), open_id_list: people.map((p) => p.open_id) };
 }
 
-function runNode(b: Builder, node: ApprovalNode, d: NodeDraws, ending: ProcessInput['outcome'], startMs: number, endMs: number, prev: ApprovalNode | undefined): void {
-  const midMs = Math.floor((startMs + endMs) / 2);
+/**
+ * How a node moved on by hand differs from a generated one: `midMs` (default: half-way) places a
+ * transfer, an added approver or a rollback, `variants: false` leaves them out; `auto` true makes
+ * the node an automatic pass, false a node of people (default: drawn).
+ */
+interface NodeShape {
+  midMs?: number;
+  variants?: boolean;
+  auto?: boolean;
+}
+
+function runNode(b: Builder, node: ApprovalNode, d: NodeDraws, ending: ProcessInput['outcome'], startMs: number, endMs: number, prev: ApprovalNode | undefined, shape: NodeShape = {}): void {
+  const midMs = shape.midMs ?? Math.floor((startMs + endMs) / 2);
   const taskType: TaskType = node.node_type === 'CC_NODE' ? 'AND' : node.node_type;
   const base = { node_id: node.node_id, node_name: node.name, custom_node_id: node.custom_node_id };
   const task = (who: Person, status: TaskStatus, type: TaskType, from: number, to: number): string => {
@@ -152,7 +181,8 @@ function runNode(b: Builder, node: ApprovalNode, d: NodeDraws, ending: ProcessIn
     b.tasks.push({ id, ...who, status, ...base, type, startMs: from, endMs: to });
     return id;
   };
-  const autoType = ending === 'APPROVED' && d.auto < 0.1 ? 'AUTO_PASS' : ending === 'REJECTED' && d.auto < 0.15 ? 'AUTO_REJECT' : undefined;
+  const drawnAuto = ending === 'APPROVED' && d.auto < 0.1 ? 'AUTO_PASS' : ending === 'REJECTED' && d.auto < 0.15 ? 'AUTO_REJECT' : undefined;
+  const autoType = shape.auto === undefined ? drawnAuto : shape.auto && ending === 'APPROVED' ? 'AUTO_PASS' : undefined;
   if (autoType) {
     const nobody = { user_id: '', open_id: '' };
     const id = task(nobody, autoType === 'AUTO_PASS' ? 'APPROVED' : 'REJECTED', autoType, startMs, endMs);
@@ -162,19 +192,20 @@ function runNode(b: Builder, node: ApprovalNode, d: NodeDraws, ending: ProcessIn
   const people = d.people.slice(0, d.approvers);
   const starts = people.map(() => startMs);
   const closing = ending === 'APPROVED' || ending === 'REJECTED';
-  if (closing && d.variant < 0.1) {
+  const varies = closing && shape.variants !== false;
+  if (varies && d.variant < 0.1) {
     // The first approver hands the task to someone else half-way.
     const [from, to] = [people[0] as Person, d.people[2]];
     const id = task(from, 'TRANSFERRED', taskType, startMs, midMs);
     b.event('TRANSFER', midMs, from, { task_id: id, node_key: node.custom_node_id, ...listsOf([to]) }, { user_id: to.user_id, open_id: to.open_id });
     people[0] = to;
     starts[0] = midMs;
-  } else if (closing && d.variant < 0.15) {
+  } else if (varies && d.variant < 0.15) {
     const extra = d.people[2];
     b.event('ADD_APPROVER', midMs, people[0] as Person, { node_key: node.custom_node_id, ...listsOf([extra]) }, listsOf([extra]));
     people.push(extra);
     starts.push(midMs);
-  } else if (closing && prev && d.variant < 0.2) {
+  } else if (varies && prev && d.variant < 0.2) {
     b.event('ROLLBACK', midMs, people[0] as Person, { node_key: node.custom_node_id }, { node_key: prev.custom_node_id });
   }
   people.forEach((who, i) => {
@@ -209,17 +240,84 @@ export function buildProcess(input: ProcessInput): Process {
       cc_user_list: [{ user_id: ccPerson.user_id, cc_id: String(7_100_000_000_000_000 + (input.salt >>> 0)), open_id: ccPerson.open_id }],
     }, listsOf([ccPerson]));
   }
-  const reached = outcome === 'APPROVED' ? nodeCount : stopAt;
-  const bound = (i: number): number => createMs + Math.floor(((endMs - createMs) * i) / reached);
-  for (let i = 0; i < reached; i++) {
-    const ending = i === reached - 1 ? outcome : 'APPROVED';
-    runNode(b, APPROVAL_NODES[i] as ApprovalNode, draws[i] as NodeDraws, ending, bound(i), bound(i + 1), APPROVAL_NODES[i - 1]);
+  if (input.takeover) {
+    runMoves(b, input, input.takeover, nodeCount, stopAt, draws);
+  } else {
+    const reached = outcome === 'APPROVED' ? nodeCount : stopAt;
+    const bound = (i: number): number => createMs + Math.floor(((endMs - createMs) * i) / reached);
+    for (let i = 0; i < reached; i++) {
+      const ending = i === reached - 1 ? outcome : 'APPROVED';
+      runNode(b, APPROVAL_NODES[i] as ApprovalNode, draws[i] as NodeDraws, ending, bound(i), bound(i + 1), APPROVAL_NODES[i - 1]);
+    }
   }
   if (outcome === 'CANCELED') b.event('CANCEL', endMs, requester);
   if (outcome === 'DELETED') b.event('DELETE', endMs, requester);
   if (input.revokedAtMs !== undefined) b.event('CANCEL', input.revokedAtMs, requester);
   if (input.deletedAtMs !== undefined) b.event('DELETE', input.deletedAtMs, requester);
   return cut(b, input.cutMs);
+}
+
+interface Route {
+  /** The approval nodes the instance goes through when moved on by hand. */
+  nodeCount: number;
+  /** The node open at the first move. */
+  openAtTakeover: number;
+  /** Generated bounds of the nodes before it (node i spans bound(i)..bound(i + 1)). */
+  bound: (i: number) => number;
+  reached: number;
+}
+
+function routeOf(createMs: number, takeover: Takeover, nodeCount: number, stopAt: number, firstMoveMs: number): Route {
+  const reached = takeover.plannedOutcome === 'APPROVED' ? nodeCount : stopAt;
+  const bound = (i: number): number => createMs + Math.floor(((takeover.plannedEndMs - createMs) * i) / reached);
+  let open = 0;
+  while (open < reached - 1 && bound(open + 1) <= firstMoveMs) open++;
+  return { nodeCount, openAtTakeover: open, bound, reached };
+}
+
+/** Nodes run when the admin API moves the instance on (see Takeover). */
+function runMoves(b: Builder, input: ProcessInput, takeover: Takeover, nodeCount: number, stopAt: number, draws: NodeDraws[]): void {
+  const moves = takeover.movesMs;
+  const first = moves[0] as number;
+  const route = routeOf(input.createMs, takeover, nodeCount, stopAt, first);
+  const p0 = route.openAtTakeover;
+  for (let i = 0; i < p0; i++) {
+    runNode(b, APPROVAL_NODES[i] as ApprovalNode, draws[i] as NodeDraws, 'APPROVED', route.bound(i), route.bound(i + 1), APPROVAL_NODES[i - 1]);
+  }
+  // The node open at the first move keeps what was visible of it then (a mid-node transfer,
+  // added approver or rollback already shown), nothing later.
+  const genEnding = p0 === route.reached - 1 ? takeover.plannedOutcome : 'APPROVED';
+  const genMid = Math.floor((route.bound(p0) + route.bound(p0 + 1)) / 2);
+  const keepsMid = (genEnding === 'APPROVED' || genEnding === 'REJECTED') && genMid <= first;
+  const d0 = draws[p0] as NodeDraws;
+  const genAuto = (genEnding === 'APPROVED' && d0.auto < 0.1) || (genEnding === 'REJECTED' && d0.auto < 0.15);
+  for (let j = 0; p0 + j < nodeCount; j++) {
+    const i = p0 + j;
+    const startMs = j === 0 ? route.bound(p0) : (moves[j - 1] as number);
+    const moved = moves[j];
+    const shape: NodeShape = j === 0 ? { midMs: genMid, variants: keepsMid, auto: genAuto } : { variants: false, auto: false };
+    if (moved !== undefined) {
+      runNode(b, APPROVAL_NODES[i] as ApprovalNode, draws[i] as NodeDraws, 'APPROVED', startMs, moved, APPROVAL_NODES[i - 1], shape);
+      continue;
+    }
+    // The open node: still pending (cut at now), or ended otherwise (finished, deleted) at endMs.
+    const pending = input.cutMs !== Number.MAX_SAFE_INTEGER;
+    const endMs = pending ? Number.MAX_SAFE_INTEGER : input.endMs;
+    runNode(b, APPROVAL_NODES[i] as ApprovalNode, draws[i] as NodeDraws, pending ? 'APPROVED' : input.outcome, startMs, endMs, APPROVAL_NODES[i - 1], shape);
+    return;
+  }
+}
+
+/**
+ * How many more moves an instance can make before its process ends, given the moves made so far
+ * (0 when the last approval node is open: the next move approves the instance).
+ */
+export function movesLeft(salt: number, createMs: number, takeover: Takeover, nextMoveMs: number): number {
+  const rng = mulberry32((salt ^ 0x5bd1e995) >>> 0);
+  const nodeCount = randomInt(rng, 1, APPROVAL_NODES.length);
+  const stopAt = randomInt(rng, 1, nodeCount);
+  const route = routeOf(createMs, takeover, nodeCount, stopAt, takeover.movesMs[0] ?? nextMoveMs);
+  return nodeCount - 1 - route.openAtTakeover - takeover.movesMs.length;
 }
 
 function cut(b: Builder, cutMs: number): Process {

@@ -45,7 +45,7 @@ import {
 } from './responses.js';
 import { StatsCollector, type EmulatorStats } from './stats.js';
 import { TokenStore } from './tokens.js';
-import { deleteInstance, finishInstance, revokeInstance, statusRows, type DeleteMode } from './transitions.js';
+import { advanceInstance, deleteInstance, finishInstance, revokeInstance, statusRows, type DeleteMode } from './transitions.js';
 
 /** Endpoints with their own frequency limit, and the option holding it. */
 type LimitedEndpoint = 'list' | 'detail' | 'approval' | 'query';
@@ -186,6 +186,15 @@ export class FeishuEmulator implements AdminTarget {
   /** PENDING -> a final status now (throws unless the instance is PENDING now). */
   finishInstance(instanceCode: string, status: InstanceStatus): void {
     finishInstance(this.dataset, instanceCode, status);
+  }
+
+  /**
+   * A PENDING instance moves on to its next approval node at `atMs` (default now): its open tasks
+   * end APPROVED/DONE with PASS events, the next node's tasks start PENDING; from its last node it
+   * ends APPROVED. Returns its status from then on (throws unless it is PENDING then).
+   */
+  advanceInstance(instanceCode: string, atMs: number = Date.now()): InstanceStatus {
+    return advanceInstance(this.dataset, instanceCode, atMs);
   }
 
   /** The definition endpoint answers 1390016 from now on; list and query keep its instances. */

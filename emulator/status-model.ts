@@ -5,7 +5,7 @@
  * finalise 1–5 s after their batch anchor (the emulator's start for seeded data), the rest hours
  * later — so two syncs a few seconds apart see some PENDING → final transitions. The others are
  * final from the start, finalised between their creation and the anchor. Admin changes (set,
- * revoke, delete; see dataset.ts) apply from their moment on, so a status can be asked "as of"
+ * revoke, delete, advance; see dataset.ts; an advance holds the instance PENDING, or approves it) apply from their moment on, so a status can be asked "as of"
  * any time, which the lagging query API needs.
  */
 import type { InstanceRecord, InstanceStatus, StatusOverride } from './dataset.js';
@@ -72,6 +72,7 @@ function generatedAt(facts: StatusFacts, atMs: number): StatusState {
 
 function apply(record: InstanceRecord, state: StatusState, change: StatusOverride): StatusState {
   switch (change.kind) {
+    case 'advance':
     case 'set': {
       const endMs = change.status === 'PENDING' ? 0 : Math.max(change.atMs, record.createTimeMs);
       return { status: change.status, endMs, processStatus: change.status, processEndMs: endMs, revokedAtMs: undefined, deletedAtMs: undefined };

@@ -1,9 +1,11 @@
 /**
  * Status changes after the fact, as the admin API drives them: a revoke (APPROVED -> CANCELED,
- * reverted), a delete (status DELETED, or gone: 1390003), and PENDING -> final. Each checks the
+ * reverted), a delete (status DELETED, or gone: 1390003), PENDING -> final, and a PENDING
+ * instance moved on to its next node. Each checks the
  * instance's current status so a test cannot build a history Feishu would never produce.
  */
 import { DatasetError, type Dataset, type InstanceStatus } from './dataset.js';
+import { movesLeftAt } from './instance-detail.js';
 import { statusStateAt } from './status-model.js';
 
 export type DeleteMode = 'status' | 'gone';
@@ -40,6 +42,21 @@ export function finishInstance(dataset: Dataset, instanceCode: string, status: I
   const current = currentStatus(dataset, instanceCode, nowMs);
   if (current !== 'PENDING') throw new DatasetError(`only a PENDING instance can be finished (${instanceCode} is ${current})`);
   dataset.pushStatus(instanceCode, { kind: 'set', status, atMs: nowMs });
+}
+
+/**
+ * A PENDING instance moves on to its next approval node at `nowMs` (its open tasks end APPROVED or
+ * DONE with PASS events, the next node's tasks start PENDING); from its last node it ends APPROVED.
+ * Returns the status it has from then on. From its first move on the instance is held by the
+ * admin API: it no longer finishes by itself at its generated time.
+ */
+export function advanceInstance(dataset: Dataset, instanceCode: string, nowMs: number = Date.now()): InstanceStatus {
+  const current = currentStatus(dataset, instanceCode, nowMs);
+  if (current !== 'PENDING') throw new DatasetError(`only a PENDING instance can move on (${instanceCode} is ${current})`);
+  const record = dataset.record(dataset.find(instanceCode) as number);
+  const status: InstanceStatus = movesLeftAt(record, dataset.pendingRatio, nowMs) > 0 ? 'PENDING' : 'APPROVED';
+  dataset.pushStatus(instanceCode, { kind: 'advance', status, atMs: nowMs });
+  return status;
 }
 
 /** Current status and end time of every instance (or one code's), in truth order. */
