@@ -22,6 +22,7 @@ describe('warehouse trial: 3 codes x 300 instances, two syncs, every kind of cha
     const r = result();
     t.diagnostic(formatDiffs(r.diffs));
     t.diagnostic(`changes ${JSON.stringify(r.changes)}; listed now ${r.truth.listed}, pending now ${r.truth.pending}; status changed ${r.changedStatus}, pending at sync 2 ${r.pendingAtSync2}; detail requests sync 1 ${r.detailRequests[0]}, sync 2 ${r.detailRequests[1]}`);
+    t.diagnostic(`phases (ms) ${JSON.stringify(r.phaseMs)}`);
     assert.deepEqual(r.truth.issues, [], 'the emulator sends values the mappers read');
   });
 

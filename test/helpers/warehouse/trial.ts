@@ -31,15 +31,19 @@ const DAY_MS = 24 * HOUR_MS;
 export interface TrialSize {
   codes: number;
   instancesPerCode: number;
+  /** Instances created in the two hours before sync 1 (besides instancesPerCode over ten days). */
+  recentPerCode: number;
   /** Changes between the syncs. */
   newPerCode: number;
+  /** PENDING instances moved on to their next node by the admin API (some end APPROVED: counted apart). */
+  moved: number;
   finished: number;
   revoked: number;
   deletedStatus: number;
   gone: number;
 }
 
-export const TRIAL_SIZE: TrialSize = { codes: 3, instancesPerCode: 300, newPerCode: 20, finished: 15, revoked: 10, deletedStatus: 6, gone: 4 };
+export const TRIAL_SIZE: TrialSize = { codes: 3, instancesPerCode: 270, recentPerCode: 30, newPerCode: 20, moved: 12, finished: 15, revoked: 10, deletedStatus: 6, gone: 4 };
 
 export interface TrialResult {
   db: PGlite;
@@ -56,6 +60,8 @@ export interface TrialResult {
   pendingAtSync2: number;
   /** Instances whose status changed between the syncs, found by comparing the emulator's statuses at T1 and T2. */
   changedStatus: number;
+  /** Wall-clock ms of each phase, to keep the trial fast. */
+  phaseMs: Record<string, number>;
 }
 
 /** The last STATE of each stream, as the platform hands them to the next sync. */
@@ -79,15 +85,19 @@ async function read(emulator: FeishuEmulator, catalog: ConfiguredAirbyteCatalog,
 }
 
 /** Picks `n` instances with status `status` at the emulator's now, by code order, leaving out `taken`. */
-function pick(emulator: FeishuEmulator, status: InstanceStatus, n: number, taken: Set<string>, createdBeforeMs: number): string[] {
+function pick(emulator: FeishuEmulator, status: InstanceStatus, n: number, taken: Set<string>, createdBeforeMs: number, createdFromMs = 0): string[] {
   const created = new Map(emulator.truth().map((t) => [t.instanceCode, t.createTimeMs]));
+  const inRange = (code: string): boolean => {
+    const at = created.get(code) ?? Infinity;
+    return at >= createdFromMs && at < createdBeforeMs;
+  };
   const out = emulator
     .statuses()
-    .filter((s) => s.status === status && !taken.has(s.instanceCode) && (created.get(s.instanceCode) ?? Infinity) < createdBeforeMs)
+    .filter((s) => s.status === status && !taken.has(s.instanceCode) && inRange(s.instanceCode))
     .map((s) => s.instanceCode)
     .sort()
     .slice(0, n);
-  if (out.length < n) throw new Error(`only ${out.length} ${status} instances to pick, ${n} wanted`);
+  if (n !== Number.MAX_SAFE_INTEGER && out.length < n) throw new Error(`only ${out.length} ${status} instances to pick, ${n} wanted`);
   for (const code of out) taken.add(code);
   return out;
 }
@@ -99,7 +109,15 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
   const spanStartMs = Math.floor((t1 - 10 * DAY_MS) / HOUR_MS) * HOUR_MS;
   mock.timers.enable({ apis: ['Date'], now: t1 });
   let emulator: FeishuEmulator | undefined;
-  const db = new PGlite();
+  // Date is mocked: phases are timed with the monotonic clock.
+  const phaseMs: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string): void => {
+    const now = performance.now();
+    phaseMs[name] = Math.round(now - mark);
+    mark = now;
+  };
+  let db: PGlite | undefined;
   try {
     emulator = await startEmulator({
       seed,
@@ -112,11 +130,18 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
       approvalRateLimit: null,
       queryRateLimit: null,
     });
+    // Recent instances (the last two hours before T1): their approvals are at an early node, so a
+    // move by the admin API leaves most of them PENDING (older ones mostly sit at their last node).
+    for (const approvalCode of emulator.approvalCodes) {
+      emulator.addInstances({ approvalCode, count: size.recentPerCode, createdFromMs: t1 - 2 * HOUR_MS, createdToMs: t1 - 10 * MINUTE_MS });
+    }
     const catalog = warehouseCatalog(await discoveredStreams());
     const loader = new WarehouseLoader(catalog);
     const statusesAtT1 = new Map(emulator.statuses().map((s) => [s.instanceCode, s.status]));
 
+    phase('setup');
     const sync1 = await read(emulator, catalog);
+    phase('sync1');
     const detail1 = emulator.stats().requests['detail'] ?? 0;
     loader.applySync(sync1.messages);
 
@@ -124,6 +149,17 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
     // then the admin changes, each at T2.
     mock.timers.setTime(t2);
     const taken = new Set<string>();
+    // Moved on by hand: recent PENDING instances, in code order, until `moved` of them are still PENDING.
+    let movedStillPending = 0;
+    let movedToApproved = 0;
+    for (const code of pick(emulator, 'PENDING', Number.MAX_SAFE_INTEGER, taken, t1, t1 - 2 * HOUR_MS)) {
+      if (movedStillPending === size.moved) {
+        taken.delete(code);
+        continue;
+      }
+      if (emulator.advanceInstance(code) === 'PENDING') movedStillPending++;
+      else movedToApproved++;
+    }
     const finished = pick(emulator, 'PENDING', size.finished, taken, t1);
     finished.forEach((code, i) => emulator!.finishInstance(code, (['APPROVED', 'REJECTED', 'CANCELED'] as const)[i % 3] as InstanceStatus));
     for (const code of pick(emulator, 'APPROVED', size.revoked, taken, t1)) emulator.revokeInstance(code);
@@ -141,16 +177,22 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
     const changedStatus = statusesAtT2.filter((s) => statusesAtT1.has(s.instanceCode) && statusesAtT1.get(s.instanceCode) !== s.status).length;
     const pendingAtSync2 = statusesAtT2.filter((s) => s.status === 'PENDING').length;
 
+    phase('changes');
     emulator.resetStats();
     const sync2 = await read(emulator, catalog, finalStates(sync1.messages));
     const detail2 = emulator.stats().requests['detail'] ?? 0;
+    phase('sync2');
+    db = await PGlite.create();
     loader.applySync(sync2.messages);
     await loader.materialise(db, 'synced');
+    phase('load');
 
     const reader = new ApiReader(emulator.baseUrl, emulator.options.appId, emulator.options.appSecret);
     const truth = await buildTruth({ reader, approvalCodes: emulator.approvalCodes, startMs: spanStartMs, endMs: t2, gone });
     await writeTables(db, 'truth', loader.streams, truth.rows);
+    phase('truth');
     const diffs = await compareTables(db, catalog);
+    phase('compare');
     return {
       db,
       catalog,
@@ -161,17 +203,20 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
       detailRequests: [detail1, detail2],
       changes: {
         new: size.newPerCode * size.codes,
+        movedStillPending,
+        movedToApproved,
         finished: size.finished,
         revoked: size.revoked,
         deletedStatus: size.deletedStatus,
         gone: size.gone,
-        statusChangedByClock: changedStatus - size.finished - size.revoked - size.deletedStatus,
+        statusChangedByClock: changedStatus - movedToApproved - size.finished - size.revoked - size.deletedStatus,
       },
       pendingAtSync2,
       changedStatus,
+      phaseMs,
     };
   } catch (error) {
-    await db.close();
+    await db?.close();
     throw error;
   } finally {
     await emulator?.stop();
