@@ -5,7 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { formatDiffs, runTrial, type TrialResult } from './helpers/warehouse/index.js';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../harness/index.js';
+import { formatDiffs, resultDiff, runBlock, runTrial, sqlBlocks, type TrialResult } from './helpers/warehouse/index.js';
+
+const DOCS = join(REPO_ROOT, 'docs/integrations/sources/feishu-approval.md');
 
 describe('warehouse trial: 3 codes x 300 instances, two syncs, every kind of change between them', () => {
   let trial: TrialResult | undefined;
@@ -33,4 +37,21 @@ describe('warehouse trial: 3 codes x 300 instances, two syncs, every kind of cha
       assert.deepEqual({ missing: diff.missing, stale: diff.stale, wrong: diff.wrong }, { missing: 0, stale: 0, wrong: 0 }, JSON.stringify(diff.samples));
     });
   }
+
+  describe('every sql block of the user docs gives the same answer on the synced tables as on the truth', () => {
+    const blocks = sqlBlocks(DOCS);
+    it('the docs have sql blocks', () => assert.ok(blocks.length >= 4, `found ${blocks.length}`));
+    for (const block of blocks) {
+      const title = block.sql.split('\n')[0]?.replace(/^--\s*/, '') ?? '';
+      it(`docs line ${block.line}: ${title}`, async (t) => {
+        const { db } = result();
+        const truth = await runBlock(db, 'truth', block.sql);
+        const synced = await runBlock(db, 'synced', block.sql);
+        const diff = resultDiff(synced, truth);
+        t.diagnostic(`rows: truth ${truth.length}, synced ${synced.length}, only synced ${diff.onlySynced.length}, only truth ${diff.onlyTruth.length}`);
+        assert.ok(truth.length > 0, 'the block answers something on the truth (an empty answer proves nothing)');
+        assert.deepEqual({ onlySynced: diff.onlySynced.slice(0, 3), onlyTruth: diff.onlyTruth.slice(0, 3) }, { onlySynced: [], onlyTruth: [] });
+      });
+    }
+  });
 });
