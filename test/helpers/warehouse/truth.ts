@@ -5,10 +5,12 @@
  * stream's `rows`, `detailRecord`/`deletedDetail`, `definitionRecord`), so a difference from the
  * synced tables is about state, re-fetching and dedup, never about mapping twice.
  *
- * Deletions as contract-23 item 3 fixes them: an instance whose detail says DELETED, or that was
- * removed entirely (1390003) after the destination saw it, is one `approval_instance_details` row
- * (keys and status DELETED, the rest null) and no row in the child tables; `approval_instances`
- * follows the list API (a DELETED-status instance is still listed, a removed one is not).
+ * Deletions as contract-23 item 3 fixes them: an instance whose detail says DELETED, or that answers
+ * 1390003 to a connector that knows its code (`gone`), is one `approval_instance_details` row (keys
+ * and status DELETED, the rest null) and no row in the child tables; `approval_instances` follows
+ * the list API (a DELETED-status instance is still listed, a removed one is not). An instance
+ * removed entirely whose code the connector cannot learn is the documented exception: the trial
+ * exempts it from the comparison (compare.ts) instead of pretending here.
  */
 import type { InstanceDetail } from '../../../src/feishu/types.js';
 import type { JsonObject } from '../../../src/kit/protocol.js';
@@ -34,7 +36,7 @@ export interface TruthInput {
   /** The configured range: start_date .. end_date (or now). */
   startMs: number;
   endMs: number;
-  /** Instances removed entirely after the destination had them (the API answers 1390003 for each). */
+  /** Instances removed entirely (1390003) whose codes the connector can learn; not listed any more. */
   gone: ReadonlyArray<{ approvalCode: string; instanceCode: string }>;
 }
 
