@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     for (const window of planWindows(range, (config.window_hours ?? 10) * HOUR_MS)) {
       const query = queryBounds(window, range);
       const head = `{"type":"RECORD","record":{"stream":"${STREAM}","data":{"approval_code":${JSON.stringify(approvalCode)},"instance_code":`;
-      const tail = `,"created_after":"${new Date(window.startMs).toISOString()}","created_before":"${new Date(window.endMs).toISOString()}"},"emitted_at":`;
+      const tail = `,"created_after":"${new Date(window.startMs).toISOString()}","created_before":"${new Date(window.endMs).toISOString()}","_ab_cdc_deleted_at":null},"emitted_at":`;
       let pageToken = '';
       do {
         const params = new URLSearchParams({ approval_code: approvalCode, start_time: String(query.startMs), end_time: String(query.endMs), page_size: String(config.page_size ?? 100) });

@@ -24,6 +24,16 @@ export function connectionConfig(emulator: FeishuEmulator, overrides: Record<str
   };
 }
 
+/** Each stream's primary key, as discover declares it (a destination dedupes on it). */
+export const PRIMARY_KEYS: Readonly<Record<string, string[][]>> = {
+  approval_instances: [['instance_code']],
+  approval_instance_details: [['instance_code']],
+  approval_form_fields: [['instance_code'], ['field_index']],
+  approval_tasks: [['instance_code'], ['task_index']],
+  approval_timeline: [['instance_code'], ['seq']],
+  approval_definitions: [['approval_code']],
+};
+
 /** A configured catalog of `streams`, all in one sync mode, as the platform sends it. */
 export function catalog(mode: SyncMode = 'full_refresh', streams = ['approval_instances']): ConfiguredAirbyteCatalog {
   return {
@@ -32,7 +42,7 @@ export function catalog(mode: SyncMode = 'full_refresh', streams = ['approval_in
       sync_mode: mode,
       destination_sync_mode: mode === 'incremental' ? 'append_dedup' : 'overwrite',
       cursor_field: ['created_before'],
-      primary_key: [['instance_code']],
+      primary_key: PRIMARY_KEYS[name] ?? [['instance_code']],
     })),
   };
 }

@@ -3,7 +3,7 @@
  * emulator: paths, read inputs, the CLI in a child process, and what its messages hold.
  */
 export { CONNECTOR_BIN, HAVE_SHARED, REPO_ROOT, SHARED_REFERENCE } from './paths.js';
-export { HOUR_MS, catalog, connectionConfig, hourFloor, writeFiles } from './fixtures.js';
+export { HOUR_MS, PRIMARY_KEYS, catalog, connectionConfig, hourFloor, writeFiles } from './fixtures.js';
 export { collectOutput, runConnectorCli, runConnectorUntilKilled, spawnConnector, type CliOutput } from './spawn.js';
 export { committedPrefix, cursors, instanceCodes, lastState, logs, records, states, traces } from './messages.js';
 /** The emulator's seeded generator, for tests that draw reproducible choices (kill points, limits). */

@@ -114,10 +114,29 @@ describe('check and discover against the emulator', () => {
     assert.equal(stream.source_defined_cursor, true);
     assert.deepEqual(stream.default_cursor_field, ['created_before']);
     const properties = (stream.json_schema as { properties: Record<string, Record<string, unknown>> }).properties;
-    assert.deepEqual(Object.keys(properties).sort(), ['approval_code', 'created_after', 'created_before', 'instance_code']);
+    assert.deepEqual(Object.keys(properties).sort(), ['_ab_cdc_deleted_at', 'approval_code', 'created_after', 'created_before', 'instance_code']);
     for (const field of ['created_after', 'created_before']) {
       assert.equal(properties[field]!['format'], 'date-time');
       assert.equal(properties[field]!['airbyte_type'], 'timestamp_with_timezone');
+    }
+  });
+
+  it('discover: every stream declares its primary key, and every incremental one _ab_cdc_deleted_at', async () => {
+    const files = writeFiles({ 'config.json': emulatorConfig(emulator()) });
+    const result = await runCli(['discover', '--config', files['config.json']!]);
+    const catalog = (result.messages.find((m) => m.type === 'CATALOG') as { catalog: AirbyteCatalog }).catalog;
+    const keys = Object.fromEntries(catalog.streams.map((s) => [s.name, s.source_defined_primary_key]));
+    assert.deepEqual(keys, {
+      approval_instances: [['instance_code']],
+      approval_instance_details: [['instance_code']],
+      approval_form_fields: [['instance_code'], ['field_index']],
+      approval_tasks: [['instance_code'], ['task_index']],
+      approval_timeline: [['instance_code'], ['seq']],
+      approval_definitions: [['approval_code']],
+    });
+    for (const stream of catalog.streams.filter((s) => s.supported_sync_modes.includes('incremental'))) {
+      const deletedAt = (stream.json_schema as { properties: Record<string, Record<string, unknown>> }).properties['_ab_cdc_deleted_at'];
+      assert.deepEqual({ ...deletedAt, description: undefined }, { type: ['string', 'null'], format: 'date-time', airbyte_type: 'timestamp_with_timezone', description: undefined }, stream.name);
     }
   });
 });

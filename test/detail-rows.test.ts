@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InstanceDetail } from '../src/feishu/types.js';
 import type { JsonObject } from '../src/kit/protocol.js';
-import { formFieldRows, typedValue, type TypedValue } from '../src/source/streams/details/form-fields.js';
+import { formFieldCount, formFieldRows, typedValue, type TypedValue } from '../src/source/streams/details/form-fields.js';
 import { taskRows } from '../src/source/streams/details/tasks.js';
 import { timelineRows } from '../src/source/streams/details/timeline.js';
 import { detailRecord } from '../src/source/streams/details/detail-record.js';
@@ -26,16 +26,29 @@ describe('typedValue: the column a widget value goes to', () => {
     { type: 'formula', value: ' -3e2 ', expected: { value_number: -300 } },
     { type: 'number', value: 'twelve', expected: { value_json: 'twelve' }, reported: 'value_number' },
     { type: 'amount', value: undefined, expected: {} },
-    { type: 'date', value: '2024-03-05T09:30:00+08:00', expected: { value_date: '2024-03-05T01:30:00.000Z' } },
-    { type: 'date', value: '1709602200000', expected: { value_date: '2024-03-05T01:30:00.000Z' } },
+    // The day picked, in the offset Feishu sent: in UTC these would read the day before (+08:00) or after (-05:00).
+    { type: 'date', value: '2024-03-05T00:00:00+08:00', expected: { value_date: '2024-03-05' } },
+    { type: 'date', value: '2024-03-05T09:30:00+08:00', expected: { value_date: '2024-03-05' } },
+    { type: 'date', value: '2024-03-05T23:00:00-05:00', expected: { value_date: '2024-03-05' } },
+    { type: 'date', value: '2024-03-05T00:00:00-05:00', expected: { value_date: '2024-03-05' } },
+    { type: 'date', value: '2024-03-05T00:00:00Z', expected: { value_date: '2024-03-05' } },
+    { type: 'date', value: '2024-03-05', expected: { value_date: '2024-03-05' } },
+    { type: 'date', value: '1709602200000', expected: { value_date: '2024-03-05' } },
+    { type: 'date', value: '2024-02-30T00:00:00+08:00', expected: { value_json: '2024-02-30T00:00:00+08:00' }, reported: 'value_date' },
+    { type: 'date', value: '2024-03-05T25:00:00+08:00', expected: { value_json: '2024-03-05T25:00:00+08:00' }, reported: 'value_date' },
     { type: 'date', value: 'next tuesday', expected: { value_json: 'next tuesday' }, reported: 'value_date' },
     {
       type: 'dateInterval',
       value: { start: '2024-03-05T00:00:00+08:00', end: '2024-03-07T00:00:00+08:00', interval: 2 },
-      expected: { value_date: '2024-03-04T16:00:00.000Z', value_end: '2024-03-06T16:00:00.000Z', value_number: 2 },
+      expected: { value_date: '2024-03-05', value_end: '2024-03-07', value_number: 2 },
+    },
+    {
+      type: 'dateInterval',
+      value: { start: '2024-03-05T00:00:00-05:00', end: '2024-03-07T00:00:00-05:00', interval: 2 },
+      expected: { value_date: '2024-03-05', value_end: '2024-03-07', value_number: 2 },
     },
     { type: 'dateInterval', value: 'soon', expected: { value_json: 'soon' }, reported: 'value_date' },
-    { type: 'dateInterval', value: { start: 'x', end: '2024-03-07T00:00:00+08:00', interval: '1.5' }, expected: { value_end: '2024-03-06T16:00:00.000Z', value_number: 1.5, value_json: { start: 'x', end: '2024-03-07T00:00:00+08:00', interval: '1.5' } }, reported: 'value_date' },
+    { type: 'dateInterval', value: { start: 'x', end: '2024-03-07T00:00:00+08:00', interval: '1.5' }, expected: { value_end: '2024-03-07', value_number: 1.5, value_json: { start: 'x', end: '2024-03-07T00:00:00+08:00', interval: '1.5' } }, reported: 'value_date' },
     { type: 'input', value: 'Laptop', expected: { value_text: 'Laptop' } },
     { type: 'radioV2', value: 'Travel', expected: { value_text: 'Travel' } },
     { type: 'checkboxV2', value: ['a', 'b'], expected: { value_json: ['a', 'b'] } },
@@ -72,15 +85,16 @@ describe('formFieldRows', () => {
   it('one row per widget and per child of each list row, with paths, parents, rows and the window', () => {
     const { ctx, reports } = context();
     const rows = formFieldRows(detail({ form: JSON.stringify(form) }), ctx);
-    assert.deepEqual(rows.map((r) => [r['field_path'], r['parent_widget_id'], r['row_index']]), [
-      ['widget1', null, null],
-      ['widget4', null, null],
-      ['widget13', null, null],
-      ['widget13[0].widget131', 'widget13', 0],
-      ['widget13[0].widget132', 'widget13', 0],
-      ['widget13[1].widget131', 'widget13', 1],
-      ['widget13[1].widget132', 'widget13', 1],
+    assert.deepEqual(rows.map((r) => [r['field_index'], r['field_path'], r['parent_widget_id'], r['row_index']]), [
+      [0, 'widget1', null, null],
+      [1, 'widget4', null, null],
+      [2, 'widget13', null, null],
+      [3, 'widget13[0].widget131', 'widget13', 0],
+      [4, 'widget13[0].widget132', 'widget13', 0],
+      [5, 'widget13[1].widget131', 'widget13', 1],
+      [6, 'widget13[1].widget132', 'widget13', 1],
     ]);
+    assert.equal(formFieldCount(JSON.stringify(form)), rows.length, 'the count the digest keeps');
     assert.deepEqual(rows.map((r) => r['value_number'] ?? r['value_text']), ['Trip', 12.5, null, 'Taxi', 3, 'Hotel', 9.5]);
     assert.deepEqual(rows[2]!['value_json'], form[2]!.value, 'the list widget keeps its rows as JSON');
     assert.deepEqual(rows[1]!['widget_extra'], { ext: { currency: 'CNY' } });
@@ -116,26 +130,27 @@ describe('taskRows', () => {
   const task = (id: string, start: string, end: string, extra: JsonObject = {}): JsonObject => ({
     id, user_id: 'u', open_id: 'ou', status: end === '0' ? 'PENDING' : 'APPROVED', node_id: 'n', node_name: 'Manager', custom_node_id: 'manager', type: 'AND', start_time: start, end_time: end, ...extra,
   });
-  const cases: { name: string; list: unknown[] | undefined; expected: [string, string | null, string | null, number | null][]; reports: number }[] = [
-    { name: 'closed task: times and duration', list: [task('t1', '1704067200000', '1704070800500')], expected: [['t1', '2024-01-01T00:00:00.000Z', '2024-01-01T01:00:00.500Z', 3600.5]], reports: 0 },
-    { name: 'open task: null end and duration', list: [task('t2', '1704067200000', '0')], expected: [['t2', '2024-01-01T00:00:00.000Z', null, null]], reports: 0 },
-    { name: 'impossible start: null start, reported', list: [task('t3', '99999999999999999', '1704070800000')], expected: [['t3', null, '2024-01-01T01:00:00.000Z', null]], reports: 1 },
-    { name: 'end before start: null duration, reported', list: [task('t4', '1704070800000', '1704067200000')], expected: [['t4', '2024-01-01T01:00:00.000Z', '2024-01-01T00:00:00.000Z', null]], reports: 1 },
-    { name: 'no id: skipped, reported', list: [task('', '1', '0'), 'junk'], expected: [], reports: 2 },
+  const cases: { name: string; list: unknown[] | undefined; expected: [number, string | null, string | null, string | null, number | null][]; reports: number }[] = [
+    { name: 'closed task: times and duration', list: [task('t1', '1704067200000', '1704070800500')], expected: [[0, 't1', '2024-01-01T00:00:00.000Z', '2024-01-01T01:00:00.500Z', 3600.5]], reports: 0 },
+    { name: 'open task: null end and duration', list: [task('t2', '1704067200000', '0')], expected: [[0, 't2', '2024-01-01T00:00:00.000Z', null, null]], reports: 0 },
+    { name: 'impossible start: null start, reported', list: [task('t3', '99999999999999999', '1704070800000')], expected: [[0, 't3', null, '2024-01-01T01:00:00.000Z', null]], reports: 1 },
+    { name: 'end before start: null duration, reported', list: [task('t4', '1704070800000', '1704067200000')], expected: [[0, 't4', '2024-01-01T01:00:00.000Z', '2024-01-01T00:00:00.000Z', null]], reports: 1 },
+    { name: 'no id: kept, task_id null (the key is the position); junk skipped, its index unused', list: ['junk', task('', '1', '0')], expected: [[1, null, '1970-01-01T00:00:00.001Z', null, null]], reports: 1 },
     { name: 'missing task_list: none, reported', list: undefined, expected: [], reports: 1 },
   ];
   for (const c of cases) {
     it(c.name, () => {
       const { ctx, reports } = context();
       const rows = taskRows(detail({ task_list: c.list }), ctx);
-      assert.deepEqual(rows.map((r) => [r['task_id'], r['start_time'], r['end_time'], r['duration_seconds']]), c.expected);
+      assert.deepEqual(rows.map((r) => [r['task_index'], r['task_id'], r['start_time'], r['end_time'], r['duration_seconds']]), c.expected);
+      for (const row of rows) assert.equal(row['_ab_cdc_deleted_at'], null);
       assert.equal(reports.length, c.reports, reports.join('; '));
     });
   }
 });
 
 describe('timelineRows', () => {
-  it('time order with seq from 0 (ties keep Feishu order), ext parsed, lists kept', () => {
+  it("seq is the position in Feishu's timeline (no sort), ext parsed, lists kept", () => {
     const { ctx, reports } = context();
     const timeline = [
       { type: 'PASS', create_time: '1704070800000', user_id: 'u', open_id: 'ou', task_id: 't1', node_key: 'manager', comment: 'OK', ext: '{}' },
@@ -145,14 +160,14 @@ describe('timelineRows', () => {
     ];
     const rows = timelineRows(detail({ timeline }), ctx);
     assert.deepEqual(rows.map((r) => [r['seq'], r['type'], r['create_time']]), [
-      [0, 'START', '2024-01-01T00:00:00.000Z'],
-      [1, 'CC', '2024-01-01T00:00:00.000Z'],
-      [2, 'PASS', '2024-01-01T01:00:00.000Z'],
+      [0, 'PASS', '2024-01-01T01:00:00.000Z'],
+      [1, 'START', '2024-01-01T00:00:00.000Z'],
+      [2, 'CC', '2024-01-01T00:00:00.000Z'],
       [3, 'ODD', null],
     ]);
-    assert.deepEqual(rows.map((r) => r['ext']), [null, { user_id_list: ['a'] }, {}, null]);
-    assert.deepEqual(rows[1]!['open_id_list'], ['oa']);
-    assert.equal(rows[0]!['user_id_list'], null);
+    assert.deepEqual(rows.map((r) => r['ext']), [{}, null, { user_id_list: ['a'] }, null]);
+    assert.deepEqual(rows[2]!['open_id_list'], ['oa']);
+    assert.equal(rows[1]!['user_id_list'], null);
     assert.equal(rows[3]!['cc_user_list'], null, 'a list nested too deep to write is null');
     assert.deepEqual(reports.map((r) => r.split(':')[0]), ['create_time', 'cc_user_list', 'ext']);
   });
@@ -186,4 +201,27 @@ describe('detailRecord: odd values become null with a report, never a throw', ()
     assert.deepEqual([record['instance_code'], record['approval_code'], record['status'], record['start_time'], record['form_parsed']], ['INST', 'APPROVAL', null, null, null]);
     assert.deepEqual(reports.map((r) => r.split(':')[0]), ['status', 'start_time', 'end_time', 'form']);
   });
+});
+
+describe("absent ids are null, never ''", () => {
+  const noScope: Partial<InstanceDetail> = {
+    status: 'APPROVED', start_time: '1704067200000', end_time: '1704070800000', serial_number: '', user_id: '', open_id: 'ou_a', department_id: '', uuid: '',
+    form: JSON.stringify([{ id: 'w1', custom_id: '', name: 'Title', type: 'input', value: 'x' }]),
+    task_list: [{ id: 't1', user_id: '', open_id: '', node_id: 'n1', custom_node_id: '', type: 'AUTO_PASS', status: 'APPROVED', start_time: '1', end_time: '2' }],
+    timeline: [{ type: 'CC', create_time: '1', user_id: '', open_id: 'ou_a', user_id_list: ['', ''], open_id_list: ['ou_b', ''], task_id: '', node_key: '' }],
+  };
+  const cases: { name: string; rows: (d: InstanceDetail, ctx: DetailRowContext) => JsonObject[]; fields: Record<string, unknown> }[] = [
+    { name: 'detail', rows: (d, ctx) => [detailRecord(d, ctx)], fields: { user_id: null, open_id: 'ou_a', department_id: null, uuid: null, serial_number: null } },
+    { name: 'task of an automatic node', rows: taskRows, fields: { task_id: 't1', user_id: null, open_id: null, custom_node_id: null } },
+    { name: 'timeline event', rows: timelineRows, fields: { user_id: null, open_id: 'ou_a', user_id_list: [null, null], open_id_list: ['ou_b', null], task_id: null, node_key: null } },
+    { name: 'form field', rows: formFieldRows, fields: { widget_custom_id: null, field_index: 0 } },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const { ctx } = context();
+      const [row] = c.rows(detail(noScope), ctx);
+      for (const [field, value] of Object.entries(c.fields)) assert.deepEqual(row![field], value, field);
+      assert.equal(row!['_ab_cdc_deleted_at'], null);
+    });
+  }
 });

@@ -54,10 +54,11 @@ function expectedFields(form: JsonObject[]): [string, string, unknown][] {
 function assertTyped(row: JsonObject, type: string, raw: unknown): void {
   const where = `${row['instance_code'] as string} ${row['field_path'] as string}`;
   if (NUMBER_TYPES.includes(type)) assert.equal(row['value_number'], raw, where);
-  else if (type === 'date') assert.equal(row['value_date'], new Date(Date.parse(raw as string)).toISOString(), where);
+  // The emulator writes dates as midnight +08:00: the day is the one written, not the UTC day before.
+  else if (type === 'date') assert.equal(row['value_date'], (raw as string).slice(0, 10), where);
   else if (type === 'dateInterval') {
     const v = raw as { start: string; end: string; interval: number };
-    assert.deepEqual([row['value_date'], row['value_end'], row['value_number']], [new Date(v.start).toISOString(), new Date(v.end).toISOString(), v.interval], where);
+    assert.deepEqual([row['value_date'], row['value_end'], row['value_number']], [v.start.slice(0, 10), v.end.slice(0, 10), v.interval], where);
   } else if (typeof raw === 'string') assert.equal(row['value_text'], raw, where);
   else assert.deepEqual(row['value_json'], raw, where);
 }
@@ -88,21 +89,22 @@ describe('detail-based streams (form fields, tasks, timeline) from one detail fe
       const rows = fields.get(code) ?? [];
       assertNoDuplicates(rows.map((r) => r['field_path'] as string), `field paths of ${code}`);
       assert.deepEqual(rows.map((r) => r['field_path']), expected.map(([path]) => path), `widgets of ${code}`);
+      assert.deepEqual(rows.map((r) => r['field_index']), expected.map((_, i) => i), `field indexes of ${code}`);
       rows.forEach((row, i) => assertTyped(row, expected[i]![1], expected[i]![2]));
       listChildren += rows.filter((r) => r['parent_widget_id'] !== null).length;
       assert.ok(rows.every((r) => r['created_after'] === window[0] && r['created_before'] === window[1]));
 
       const taskList = d['task_list'] as JsonObject[];
       assert.deepEqual(
-        (tasks.get(code) ?? []).map((t) => [t['task_id'], t['node_id'], t['node_name'], t['custom_node_id'], t['type'], t['status'], t['user_id'], t['open_id'], t['start_time'], t['end_time']]),
-        taskList.map((t) => [t['id'], t['node_id'], t['node_name'], t['custom_node_id'], t['type'], t['status'], t['user_id'], t['open_id'], msIso(t['start_time']), msIso(t['end_time'])]),
+        (tasks.get(code) ?? []).map((t) => [t['task_index'], t['task_id'], t['node_id'], t['node_name'], t['custom_node_id'], t['type'], t['status'], t['user_id'], t['open_id'], t['start_time'], t['end_time']]),
+        taskList.map((t, i) => [i, t['id'], t['node_id'], t['node_name'], t['custom_node_id'], t['type'], t['status'], t['user_id'] || null, t['open_id'] || null, msIso(t['start_time']), msIso(t['end_time'])]),
         `tasks of ${code}`,
       );
       for (const t of tasks.get(code) ?? []) {
         const expectedDuration = t['end_time'] === null ? null : (Date.parse(t['end_time'] as string) - Date.parse(t['start_time'] as string)) / 1000;
         assert.equal(t['duration_seconds'], expectedDuration);
       }
-      const events = [...(d['timeline'] as JsonObject[])].sort((a, b) => Number(a['create_time']) - Number(b['create_time']));
+      const events = d['timeline'] as JsonObject[];
       assert.deepEqual(
         (timeline.get(code) ?? []).map((e) => [e['seq'], e['type'], e['create_time'], e['task_id'] ?? undefined, e['node_key'] ?? undefined, e['ext']]),
         events.map((e, seq) => [seq, e['type'], msIso(e['create_time']), e['task_id'], e['node_key'], JSON.parse(e['ext'] as string)]),
@@ -160,8 +162,8 @@ describe('detail-based streams (form fields, tasks, timeline) from one detail fe
     const deletion = data(second.messages, TIMELINE).filter((e) => e['instance_code'] === deleted);
     assert.ok(deletion.some((e) => e['type'] === 'DELETE'), 'a deleted instance is re-checked: its timeline is emitted again, ending with DELETE');
     const latest = new Map<string, JsonObject>();
-    for (const t of [...data(first.messages, TASKS), ...data(second.messages, TASKS)]) latest.set(t['task_id'] as string, t);
-    const current = [...latest.values()].filter((t) => t['instance_code'] === finished);
+    for (const t of [...data(first.messages, TASKS), ...data(second.messages, TASKS)]) latest.set(`${t['instance_code'] as string} ${t['task_index'] as number}`, t);
+    const current = [...latest.values()].filter((t) => t['instance_code'] === finished && t['_ab_cdc_deleted_at'] === null);
     assert.ok(current.length > 0);
     assert.ok(current.every((t) => t['status'] !== 'PENDING' && t['end_time'] !== null && typeof t['duration_seconds'] === 'number'), JSON.stringify(current));
     const events = data(second.messages, TIMELINE).filter((e) => e['instance_code'] === finished);
@@ -174,8 +176,8 @@ describe('detail-based streams: kill -9 and resume', () => {
     emulator = await startEmulator({ seed: 44, codeCount: 2, instancesPerCode: 150, pendingRatio: 0, latencyMs: 2, listRateLimit: null, detailRateLimit: null });
     const keyOf: Record<string, (r: JsonObject) => string> = {
       [DETAILS]: (r) => r['instance_code'] as string,
-      [FIELDS]: (r) => `${r['instance_code'] as string} ${r['field_path'] as string}`,
-      [TASKS]: (r) => r['task_id'] as string,
+      [FIELDS]: (r) => `${r['instance_code'] as string} ${r['field_index'] as number}`,
+      [TASKS]: (r) => `${r['instance_code'] as string} ${r['task_index'] as number}`,
       [TIMELINE]: (r) => `${r['instance_code'] as string} ${r['seq'] as number}`,
     };
     const clean = await read(emulator, ALL, 'incremental');

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { digestField, readDigest } from '../src/source/streams/details/digest-state.js';
+import { digestField, readDigest, type DigestCounts } from '../src/source/streams/details/digest-state.js';
 import {
   digestKey,
   hash16,
@@ -118,22 +118,30 @@ describe('pruneBefore', () => {
 });
 
 describe('state size', () => {
-  it('30,000 instances in a 30-day span (one code, or ten) stay under 256 KiB, and read back equal', (t) => {
+  it('30,000 instances in a 30-day span (one code, or ten) with their row counts stay under 256 KiB, and read back equal', (t) => {
     for (const codes of [1, 10]) {
       const rng = mulberry32(42 + codes);
       const digest = new Map<string, PartitionDigest>();
+      const counts: DigestCounts = new Map();
       for (let i = 0; i < 30_000; i++) {
         const approval = `APPROVAL-${i % codes}`;
         const partition = digest.get(approval) ?? new Map<number, number>();
         digest.set(approval, partition);
-        partition.set(digestKey(code(rng), T0 + Math.floor(rng.next() * 30 * DAY)), 1 + Math.floor(rng.next() * 7));
+        const partitionCounts = counts.get(approval) ?? new Map();
+        counts.set(approval, partitionCounts);
+        const key = digestKey(code(rng), T0 + Math.floor(rng.next() * 30 * DAY));
+        partition.set(key, 1 + Math.floor(rng.next() * 7));
+        // As the emulator's instances: 1-6 tasks, 2-8 timeline events, 14-26 form rows.
+        partitionCounts.set(key, { tasks: 1 + Math.floor(rng.next() * 6), timeline: 2 + Math.floor(rng.next() * 7), form: 14 + Math.floor(rng.next() * 13) });
       }
-      const blob = { states: [], status_digest: digestField(digest) };
-      assert.equal(blob.status_digest['version'], 2);
+      const blob = { states: [], status_digest: digestField(digest, 3, counts) };
+      assert.equal(blob.status_digest['version'], 3);
       const bytes = Buffer.byteLength(JSON.stringify(blob));
       assert.ok(bytes <= 256 * 1024, `${codes} code(s): ${bytes} bytes`);
-      t.diagnostic(`${codes} code(s): ${bytes} bytes`);
-      assert.deepEqual(readDigest(JSON.parse(JSON.stringify(blob)), [...digest.keys()]), digest);
+      t.diagnostic(`${codes} code(s): ${bytes} bytes, ${(bytes / 30_000).toFixed(2)} bytes an instance`);
+      const back: DigestCounts = new Map();
+      assert.deepEqual(readDigest(JSON.parse(JSON.stringify(blob)), [...digest.keys()], back), digest);
+      assert.deepEqual(back, counts);
     }
   });
 
@@ -144,20 +152,22 @@ describe('state size', () => {
       digest.set(`${c}`.padStart(8, '0') + '-8745-2245-9675-08B7C63E7A85', new Map(Array.from({ length: 4 }, () => [digestKey(code(rng), T0 + Math.floor(rng.next() * DAY)), Nibble.APPROVED])));
     }
     const codes = [...digest.keys()];
-    const v2 = digestField(digest);
-    const v1 = digestField(digest, true);
-    assert.deepEqual([v2['version'], v1['version']], [2, 1], 'per-partition bases make version 1');
+    const v2 = digestField(digest, 2);
+    const v1 = digestField(digest, 1);
+    assert.deepEqual([v2['version'], v1['version']], [2, 1]);
     const [bytes2, bytes1] = [JSON.stringify(v2).length, JSON.stringify(v1).length];
     t.diagnostic(`500 codes × 4 instances: version 2 ${bytes2} bytes, version 1 ${bytes1} bytes`);
     assert.ok(bytes2 <= 500 * (14 + 28) + 100, `version 2: ${bytes2} bytes`);
     assert.ok(bytes1 > 500 * 70, `version 1: ${bytes1} bytes`);
-    for (const field of [v1, v2]) assert.deepEqual(readDigest({ status_digest: JSON.parse(JSON.stringify(field)) }, codes), digest);
+    const v3 = digestField(digest);
+    for (const field of [v1, v2, v3]) assert.deepEqual(readDigest({ status_digest: JSON.parse(JSON.stringify(field)) }, codes), digest);
   });
 
-  it('version 2 names only configured codes; version 1 every code it holds', () => {
+  it('versions 2 and 3 name only configured codes; version 1 every code it holds', () => {
     const digest = new Map([['A', new Map([[digestKey('a1', T0), Nibble.PENDING]])], ['B', new Map<number, number>()]]);
+    assert.deepEqual([...readDigest({ status_digest: digestField(digest, 2) }, ['B', 'C']).keys()], ['B']);
     assert.deepEqual([...readDigest({ status_digest: digestField(digest) }, ['B', 'C']).keys()], ['B']);
-    assert.deepEqual([...readDigest({ status_digest: digestField(digest, true) }, []).keys()].sort(), ['A', 'B']);
+    assert.deepEqual([...readDigest({ status_digest: digestField(digest, 1) }, []).keys()].sort(), ['A', 'B']);
   });
 
   it('one base for all partitions: the earliest minute, so the same digest gives the same field', () => {
@@ -171,7 +181,8 @@ describe('state size', () => {
   it('a state without a digest, or of another version, reads as empty', () => {
     assert.equal(readDigest(undefined, ['A']).size, 0);
     assert.equal(readDigest({ states: [], pending: [] }, ['A']).size, 0);
-    assert.equal(readDigest({ status_digest: { version: 3, partitions: {} } }, ['A']).size, 0);
+    assert.equal(readDigest({ status_digest: { version: 4, base_minute: 1, partitions: {} } }, ['A']).size, 0);
+    assert.equal(readDigest({ status_digest: { version: 3, partitions: {} } }, ['A']).size, 0, 'version 3 without a base minute');
     assert.equal(readDigest({ status_digest: { version: 2, partitions: {} } }, ['A']).size, 0, 'version 2 without a base minute');
   });
 });

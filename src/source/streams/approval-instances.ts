@@ -2,7 +2,7 @@ import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../kit/protoc
 import { RecordLineTemplate } from '../../kit/record-template.js';
 import { checkpointBlob, startingCursors } from '../resumable-state.js';
 import type { ScanWindow, StreamScan, SyncContext } from '../sync-contract.js';
-import { recordSchema, Stream, TIMESTAMP } from './stream.js';
+import { DELETED_AT, DELETED_AT_FIELD, recordSchema, Stream, TIMESTAMP } from './stream.js';
 import { StreamOutput } from './stream-output.js';
 
 /** One record per approval instance code, with the creation-time window it was listed in. */
@@ -13,6 +13,7 @@ export class ApprovalInstancesStream extends Stream {
     instance_code: { type: 'string', description: 'Code of the approval instance (primary key).' },
     created_after: { ...TIMESTAMP, description: 'Start of the creation-time window the instance was listed in.' },
     created_before: { ...TIMESTAMP, description: 'End of that window (the cursor).' },
+    [DELETED_AT_FIELD]: DELETED_AT,
   });
 
   prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan {
@@ -23,7 +24,7 @@ export class ApprovalInstancesStream extends Stream {
     const templateOf = (window: ScanWindow): RecordLineTemplate => {
       let template = templates.get(window);
       if (!template) {
-        template = new RecordLineTemplate(this.name, { approval_code: window.partition, instance_code: '', ...window.fields }, 'instance_code');
+        template = new RecordLineTemplate(this.name, { approval_code: window.partition, instance_code: '', ...window.fields, [DELETED_AT_FIELD]: null }, 'instance_code');
         templates.set(window, template);
       }
       return template;

@@ -57,6 +57,31 @@ export function parseDate(raw: unknown): Parsed<string> {
   return ok(new Date(ms).toISOString());
 }
 
+/** RFC 3339 (or a plain date): the calendar day as written, then the optional time and offset. */
+const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * The calendar day a date widget holds, as `YYYY-MM-DD`. Feishu writes a
+ * picked day as midnight in the tenant's offset (`2024-05-01T00:00:00+08:00`):
+ * that day is the one written, whatever the offset; converted to UTC it would
+ * read the day before (issue 23). Unix ms carry no offset: their UTC day.
+ */
+export function parseCalendarDay(raw: unknown): Parsed<string> {
+  if (raw === undefined || raw === null || raw === '') return ok(null);
+  if (typeof raw === 'number' || (typeof raw === 'string' && /^\d{9,}$/.test(raw))) {
+    const ms = parseMs(raw);
+    if (isProblem(ms)) return ms;
+    return ok(ms.value === null ? null : new Date(ms.value).toISOString().slice(0, 10));
+  }
+  const match = typeof raw === 'string' ? DATE_TEXT.exec(raw.trim()) : null;
+  if (!match || (match[0].length > 10 && Number.isNaN(Date.parse(match[0])))) return problem('is not a date');
+  const [, year, month, day] = match;
+  // The day must exist (2024-02-30 does not): Date.UTC rolls it over, so compare.
+  const check = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (Number.isNaN(check.getTime()) || check.toISOString().slice(0, 10) !== `${year}-${month}-${day}`) return problem('is not a date');
+  return ok(`${year}-${month}-${day}`);
+}
+
 /** A number, or a numeric string (thousands separators and spaces allowed), as a finite number. */
 export function parseNumber(raw: unknown): Parsed<number> {
   if (raw === undefined || raw === null || raw === '') return ok(null);

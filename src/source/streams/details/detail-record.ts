@@ -2,7 +2,8 @@ import type { InstanceDetail } from '../../../feishu/types.js';
 import type { JsonObject } from '../../../kit/protocol.js';
 import { checkDepth, parseJsonText, parseMsTimestamp } from '../../values/safe-parse.js';
 import { take, type ReportIssue } from '../../values/value-issues.js';
-import { rowBase, type DetailRowContext } from './detail-rows.js';
+import { DELETED_AT_FIELD } from '../stream.js';
+import { idOrNull, rowBase, type DetailRowContext } from './detail-rows.js';
 
 /** The statuses Feishu documents; another one is kept as sent, with a WARN. */
 export const KNOWN_STATUSES: readonly string[] = ['PENDING', 'APPROVED', 'REJECTED', 'CANCELED', 'DELETED'];
@@ -22,23 +23,24 @@ export function detailRecord(d: InstanceDetail, ctx: DetailRowContext): JsonObje
   return {
     ...rowBase(d, ctx),
     approval_name: d.approval_name ?? null,
-    serial_number: d.serial_number ?? null,
+    serial_number: idOrNull(d.serial_number),
     status: d.status ?? null,
     start_time: take(parseMsTimestamp(d.start_time), report, 'start_time', d.start_time),
     end_time: take(parseMsTimestamp(d.end_time), report, 'end_time', d.end_time),
-    user_id: d.user_id ?? null,
-    open_id: d.open_id ?? null,
-    department_id: d.department_id ?? null,
-    uuid: d.uuid ?? null,
+    user_id: idOrNull(d.user_id),
+    open_id: idOrNull(d.open_id),
+    department_id: idOrNull(d.department_id),
+    uuid: idOrNull(d.uuid),
     form: d.form ?? null,
     form_parsed: parseForm(d.form, report),
     task_list: list(d, 'task_list', report),
     comment_list: list(d, 'comment_list', report),
     timeline: list(d, 'timeline', report),
     reverted: typeof d['reverted'] === 'boolean' ? d['reverted'] : null,
-    reverted_instance_code: textOrNull(d['reverted_instance_code']),
-    modified_instance_code: textOrNull(d['modified_instance_code']),
+    reverted_instance_code: idOrNull(d['reverted_instance_code']),
+    modified_instance_code: idOrNull(d['modified_instance_code']),
     ...ctx.window,
+    [DELETED_AT_FIELD]: null,
   };
 }
 
@@ -48,10 +50,6 @@ export function detailRecord(d: InstanceDetail, ctx: DetailRowContext): JsonObje
  */
 export function deletedDetail(instanceCode: string, approvalCode: string): InstanceDetail {
   return { instance_code: instanceCode, approval_code: approvalCode, status: 'DELETED' };
-}
-
-function textOrNull(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 function parseForm(form: string | undefined, report: ReportIssue): JsonObject[] | null {

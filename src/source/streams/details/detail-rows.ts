@@ -37,11 +37,25 @@ export function textField(item: Record<string, unknown>, key: string, report: Re
   return null;
 }
 
-/** A list of strings, or null when absent or not a list of strings (reported). */
-export function textListField(item: Record<string, unknown>, key: string, report: ReportIssue, where?: string): string[] | null {
+/**
+ * An id: as textField, and an empty string is null too. Feishu sends '' for
+ * an id it leaves out (user_id without the employee-id scope, open_id of an
+ * automatic task), and '' is no id: a join or a count would take it for one.
+ */
+export function idField(item: Record<string, unknown>, key: string, report: ReportIssue, where?: string): string | null {
+  return textField(item, key, report, where) || null;
+}
+
+/** A value that is an id, '' and anything not a string as null (for fields the record builder copies). */
+export function idOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** A list of ids, each '' as null (the list keeps its positions); null when absent or not a list of strings (reported). */
+export function idListField(item: Record<string, unknown>, key: string, report: ReportIssue, where?: string): (string | null)[] | null {
   const value = item[key];
   if (value === undefined || value === null) return null;
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((v) => v || null);
   report(key, value, 'is not a list of strings; written as null', where);
   return null;
 }

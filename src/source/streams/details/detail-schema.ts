@@ -1,10 +1,12 @@
 import type { JsonObject } from '../../../kit/protocol.js';
-import { NULLABLE_TIMESTAMP, recordSchema, STRINGS, TIMESTAMP } from '../stream.js';
+import { DELETED_AT, DELETED_AT_FIELD, NULLABLE_TIMESTAMP, recordSchema, STRINGS, TIMESTAMP } from '../stream.js';
 
 /**
  * The JSON schema of approval_instance_details: every top-level field the
  * record builder writes (detail-record.ts), and the documented properties of
  * the list items. Items keep additionalProperties: Feishu adds fields over time.
+ * The lists (task_list, comment_list, timeline) are kept as Feishu sent them,
+ * '' ids included; the child streams give the same items with ids null.
  */
 const STRING_LIST = { type: ['array', 'null'], items: STRINGS } as const;
 
@@ -60,7 +62,7 @@ export const DETAIL_SCHEMA: JsonObject = recordSchema(['approval_code', 'instanc
   },
   start_time: { ...NULLABLE_TIMESTAMP, description: 'When the instance was created.' },
   end_time: { ...NULLABLE_TIMESTAMP, description: 'When it became final; null while PENDING.' },
-  user_id: { ...STRINGS, description: 'Empty unless the app has the scope contact:user.employee_id:readonly.' },
+  user_id: { ...STRINGS, description: 'Null unless the app has the scope contact:user.employee_id:readonly.' },
   open_id: STRINGS,
   department_id: STRINGS,
   uuid: STRINGS,
@@ -74,4 +76,5 @@ export const DETAIL_SCHEMA: JsonObject = recordSchema(['approval_code', 'instanc
   modified_instance_code: { ...STRINGS, description: 'Code of the instance this one modifies, when it is a modification.' },
   created_after: { ...TIMESTAMP, description: 'Start of the creation-time window the instance was listed in (for a re-checked instance: of the re-checked range).' },
   created_before: { ...TIMESTAMP, description: 'End of that window (the cursor); for a re-checked instance the time of the recheck, so its row sorts after earlier rows of the same instance.' },
+  [DELETED_AT_FIELD]: { ...DELETED_AT, description: 'Always null: a deleted instance keeps one row, with status DELETED, so analysts can see the deletion.' },
 });

@@ -1,13 +1,19 @@
 import type { JsonObject } from '../../../kit/protocol.js';
 import { codeHash } from '../../cursor-encoding.js';
-import { earliestMinute, packPartition, unpackPartition, type PackedPartition, type PartitionDigest } from './status-digest.js';
+import { packPartitionV3, unpackPartitionV3, type PartitionCounts } from './digest-v3.js';
+import { earliestMinute, packPartition, unpackPartition, type PartitionDigest } from './status-digest.js';
 
 /**
  * The digest's place in the details stream's state blob, beside the cursors:
- *   version 2 (written): {"status_digest": {"version": 2, "base_minute": <minute>, "partitions": {"<code hash>": "<entries>"}}}
- *   version 1 (read; written only if two codes share a hash):
- *     {"status_digest": {"version": 1, "partitions": {"<approval code>": {"base_minute", "entries"}}}}
- * Version 2 names each approval code by the 8-character hash the hashed
+ *   version 3 (written since 0.4.0, digest-v3.ts: statuses and child row counts):
+ *     {"status_digest": {"version": 3, "base_minute": <minute>, "partitions": {"<code hash>": "<entries>"}}}
+ *     or, if two configured codes share a hash, "codes": {"<approval code>": "<entries>"} instead of "partitions"
+ *   version 2 (read): {"status_digest": {"version": 2, "base_minute": <minute>, "partitions": {"<code hash>": "<entries>"}}}
+ *   version 1 (read): {"status_digest": {"version": 1, "partitions": {"<approval code>": {"base_minute", "entries"}}}}
+ * Versions 1-2 hold no row counts: their instances' counts are unknown, so
+ * nothing is tombstoned for them until they are fetched again (from then on
+ * the counts are known).
+ * Versions 2-3 name each approval code by the 8-character hash the hashed
  * cursors use (cursor-encoding.ts) and the base minute once, so a code costs
  * about 14 bytes beside its entries instead of about 76: with 500 codes of a
  * few instances each, the difference between a STATE every 2 s and one
@@ -16,15 +22,32 @@ import { earliestMinute, packPartition, unpackPartition, type PackedPartition, t
  * recheck takes the query's statuses as the baseline instead of failing the sync.
  */
 export const DIGEST_KEY = 'status_digest';
+/** The version a sync writes. */
+export const DIGEST_VERSION = 3;
 
 export type StatusDigest = Map<string, PartitionDigest>;
+export type DigestCounts = Map<string, PartitionCounts>;
 
-/** The digest of the configured `codes` in a state blob; version 1 keeps every code it names. */
-export function readDigest(blob: JsonObject | undefined, codes: readonly string[]): StatusDigest {
+/**
+ * The digest of the configured `codes` in a state blob; version 1 keeps every
+ * code it names. A version 3 digest's row counts go to `counts` when given.
+ */
+export function readDigest(blob: JsonObject | undefined, codes: readonly string[], counts?: DigestCounts): StatusDigest {
   const digest: StatusDigest = new Map();
   const field = blob?.[DIGEST_KEY];
   if (typeof field !== 'object' || field === null) return digest;
-  const { version, partitions, base_minute: base } = field as JsonObject;
+  const { version, partitions, base_minute: base, codes: byCode } = field as JsonObject;
+  if (version === 3 && Number.isSafeInteger(base)) {
+    const named = typeof byCode === 'object' && byCode !== null && !Array.isArray(byCode) ? (byCode as JsonObject) : undefined;
+    const hashed = typeof partitions === 'object' && partitions !== null && !Array.isArray(partitions) ? (partitions as JsonObject) : undefined;
+    for (const code of codes) {
+      const partition = unpackPartitionV3(named ? named[code] : hashed?.[codeHash(code)], base as number);
+      if (!partition) continue;
+      digest.set(code, partition.statuses);
+      counts?.set(code, partition.counts);
+    }
+    return digest;
+  }
   if (typeof partitions !== 'object' || partitions === null || Array.isArray(partitions)) return digest;
   if (version === 1) {
     for (const [code, packed] of Object.entries(partitions)) {
@@ -43,29 +66,31 @@ export function readDigest(blob: JsonObject | undefined, codes: readonly string[
 
 /**
  * The digest as a state field (tests and tools; a sync packs as it goes):
- * version 2 from the earliest minute, or with `perPartitionBase` version 1's
- * base per partition.
+ * version 3 (with `counts`) from the earliest minute; versions 1 and 2 as
+ * releases before 0.4.0 wrote them, to test that they are still read.
  */
-export function digestField(digest: StatusDigest, perPartitionBase = false): JsonObject {
-  const base = perPartitionBase ? undefined : earliestMinute(digest.values());
-  return packedField(new Map([...digest].map(([code, partition]) => [code, packPartition(partition, base)])));
-}
-
-/**
- * The state field from partitions packed already (a sync packs only those
- * that changed since its last STATE), sorted so equal digests give equal
- * states: version 2 when the partitions share one base and no two codes share
- * a hash, else version 1.
- */
-export function packedField(packed: Map<string, PackedPartition>): JsonObject {
-  const bases = new Set([...packed.values()].map((p) => p.base_minute));
-  const byHash = new Map([...packed].map(([code, p]) => [codeHash(code), p.entries]));
-  if (bases.size <= 1 && byHash.size === packed.size) {
+export function digestField(digest: StatusDigest, version: 1 | 2 | 3 = 3, counts?: DigestCounts): JsonObject {
+  const base = earliestMinute(digest.values());
+  if (version === 3) return packedField(new Map([...digest].map(([code, partition]) => [code, packPartitionV3(partition, counts?.get(code), base)])), base);
+  const packed = new Map([...digest].map(([code, partition]) => [code, packPartition(partition, version === 1 ? undefined : base)]));
+  if (version === 2) {
     const partitions: JsonObject = {};
-    for (const hash of [...byHash.keys()].sort()) partitions[hash] = byHash.get(hash)!;
-    return { version: 2, base_minute: [...bases][0] ?? 0, partitions };
+    for (const [code, p] of [...packed].sort(([a], [b]) => (codeHash(a) < codeHash(b) ? -1 : 1))) partitions[codeHash(code)] = p.entries;
+    return { version: 2, base_minute: base, partitions };
   }
   const partitions: JsonObject = {};
   for (const code of [...packed.keys()].sort()) partitions[code] = { ...packed.get(code)! };
   return { version: 1, partitions };
+}
+
+/**
+ * The version 3 state field from partitions packed already from `baseMinute`
+ * (a sync packs only those that changed since its last STATE), sorted so
+ * equal digests give equal states; keyed by code hash unless two codes share one.
+ */
+export function packedField(packed: Map<string, string>, baseMinute: number): JsonObject {
+  const byHash = new Map([...packed].map(([code, entries]) => [codeHash(code), entries]));
+  const sorted = (map: Map<string, string>): JsonObject => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  if (byHash.size === packed.size) return { version: DIGEST_VERSION, base_minute: baseMinute, partitions: sorted(byHash) };
+  return { version: DIGEST_VERSION, base_minute: baseMinute, codes: sorted(packed) };
 }

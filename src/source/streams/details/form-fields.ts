@@ -1,15 +1,17 @@
 import type { InstanceDetail } from '../../../feishu/types.js';
 import type { JsonObject } from '../../../kit/protocol.js';
-import { isProblem, parseDate, parseJsonText, parseNumber, type Parsed } from '../../values/safe-parse.js';
+import { isProblem, parseCalendarDay, parseJsonText, parseNumber, type Parsed } from '../../values/safe-parse.js';
 import type { ReportIssue } from '../../values/value-issues.js';
-import { itemObject, rowBase, type DetailRowContext } from './detail-rows.js';
+import { DELETED_AT_FIELD } from '../stream.js';
+import { idOrNull, itemObject, rowBase, type DetailRowContext } from './detail-rows.js';
 
 /**
  * approval_form_fields rows: one per widget of an instance's form and one per
  * child widget of each row of a list widget (fieldList), the value typed by
  * the widget's type (issue 16):
  * number / amount / formula → value_number; date → value_date; dateInterval →
- * value_date, value_end, value_number (the interval); another string →
+ * value_date, value_end, value_number (the interval); dates are the calendar
+ * day the user picked (YYYY-MM-DD, in the offset Feishu sent); another string →
  * value_text; anything else → value_json as Feishu gave it. A value its type
  * cannot be read as is reported, and kept raw in value_json.
  */
@@ -41,30 +43,44 @@ interface Placement {
 
 export function formFieldRows(detail: InstanceDetail, ctx: DetailRowContext): JsonObject[] {
   const rows: JsonObject[] = [];
-  readForm(detail.form, ctx.report).forEach((raw, i) => {
-    const widget = itemObject(raw, ctx.report, 'form', `#${i}`);
-    if (!widget) return;
-    const id = widgetId(widget, `#${i}`);
-    rows.push(fieldRow(detail, ctx, widget, id, { path: id, parent: null, row: null }));
-    if (widget['type'] === LIST_TYPE) rows.push(...listChildRows(detail, ctx, widget['value'], id));
-  });
+  walkForm(detail.form, ctx.report, (widget, id, place) => rows.push(fieldRow(detail, ctx, widget, id, place, rows.length)));
   return rows;
 }
 
-/** The rows of a list widget's children: one per child widget of each of its rows. */
-function listChildRows(detail: InstanceDetail, ctx: DetailRowContext, value: unknown, parentId: string): JsonObject[] {
-  if (!Array.isArray(value)) return [];
-  const rows: JsonObject[] = [];
+/** How many rows formFieldRows makes of a form (their field_index runs from 0 to this, exclusive); reports nothing. */
+export function formFieldCount(form: string | undefined): number {
+  let count = 0;
+  walkForm(form, () => {}, () => count++);
+  return count;
+}
+
+/**
+ * Visits the form's widgets in the connector's flattening order: each
+ * top-level widget, followed by the child widgets of each row when it is a
+ * list widget. This order gives field_index, so it must not change.
+ */
+function walkForm(form: string | undefined, report: ReportIssue, visit: (widget: Record<string, unknown>, id: string, place: Placement) => void): void {
+  readForm(form, report).forEach((raw, i) => {
+    const widget = itemObject(raw, report, 'form', `#${i}`);
+    if (!widget) return;
+    const id = widgetId(widget, `#${i}`);
+    visit(widget, id, { path: id, parent: null, row: null });
+    if (widget['type'] === LIST_TYPE) walkListChildren(widget['value'], id, report, visit);
+  });
+}
+
+/** A list widget's children: each child widget of each of its rows. */
+function walkListChildren(value: unknown, parentId: string, report: ReportIssue, visit: (widget: Record<string, unknown>, id: string, place: Placement) => void): void {
+  if (!Array.isArray(value)) return;
   value.forEach((children: unknown, r) => {
-    if (!Array.isArray(children)) return ctx.report('form', children, 'holds a list row that is not a list of widgets; skipped', `${parentId}[${r}]`);
+    if (!Array.isArray(children)) return report('form', children, 'holds a list row that is not a list of widgets; skipped', `${parentId}[${r}]`);
     children.forEach((raw: unknown, c) => {
-      const child = itemObject(raw, ctx.report, 'form', `${parentId}[${r}]#${c}`);
+      const child = itemObject(raw, report, 'form', `${parentId}[${r}]#${c}`);
       if (!child) return;
       const id = widgetId(child, `#${c}`);
-      rows.push(fieldRow(detail, ctx, child, id, { path: `${parentId}[${r}].${id}`, parent: parentId, row: r }));
+      visit(child, id, { path: `${parentId}[${r}].${id}`, parent: parentId, row: r });
     });
   });
-  return rows;
 }
 
 /** The widget's id; its position (`#n`) when Feishu sent none, so the row still has a key. */
@@ -88,14 +104,15 @@ function readForm(form: string | undefined, report: ReportIssue): unknown[] {
   return [];
 }
 
-function fieldRow(detail: InstanceDetail, ctx: DetailRowContext, widget: Record<string, unknown>, id: string, place: Placement): JsonObject {
+function fieldRow(detail: InstanceDetail, ctx: DetailRowContext, widget: Record<string, unknown>, id: string, place: Placement, index: number): JsonObject {
   const type = typeof widget['type'] === 'string' ? widget['type'] : null;
   const extra = Object.fromEntries(Object.entries(widget).filter(([key]) => !OWN_FIELDS.has(key)));
   return {
     ...rowBase(detail, ctx),
+    field_index: index,
     field_path: place.path,
     widget_id: id,
-    widget_custom_id: typeof widget['custom_id'] === 'string' ? widget['custom_id'] : null,
+    widget_custom_id: idOrNull(widget['custom_id']),
     widget_name: typeof widget['name'] === 'string' ? widget['name'] : null,
     widget_type: type,
     parent_widget_id: place.parent,
@@ -103,6 +120,7 @@ function fieldRow(detail: InstanceDetail, ctx: DetailRowContext, widget: Record<
     ...typedValue(type, widget['value'], ctx.report, place.path),
     widget_extra: Object.keys(extra).length > 0 ? (extra as JsonObject) : null,
     ...ctx.window,
+    [DELETED_AT_FIELD]: null,
   } as JsonObject;
 }
 
@@ -119,7 +137,7 @@ export function typedValue(type: string | null, value: unknown, report: ReportIs
   if (type !== null && NUMBER_TYPES.has(type)) {
     out.value_number = keep(parseNumber(value), 'value_number');
   } else if (type === 'date') {
-    out.value_date = keep(parseDate(value), 'value_date');
+    out.value_date = keep(parseCalendarDay(value), 'value_date');
   } else if (type === 'dateInterval') {
     if (value === undefined || value === null) return out;
     if (typeof value !== 'object' || Array.isArray(value)) {
@@ -127,8 +145,8 @@ export function typedValue(type: string | null, value: unknown, report: ReportIs
       return { ...out, value_json: value };
     }
     const interval = value as Record<string, unknown>;
-    out.value_date = keep(parseDate(interval['start']), 'value_date');
-    out.value_end = keep(parseDate(interval['end']), 'value_end');
+    out.value_date = keep(parseCalendarDay(interval['start']), 'value_date');
+    out.value_end = keep(parseCalendarDay(interval['end']), 'value_end');
     out.value_number = keep(parseNumber(interval['interval']), 'value_number');
   } else {
     if (typeof value === 'string') out.value_text = value;

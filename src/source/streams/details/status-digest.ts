@@ -1,8 +1,10 @@
 /**
  * What the details stream last emitted for each instance created within the
  * recheck span, small enough for the state: per instance its creation minute,
- * a 16-bit hash of its code and a status nibble, packed into 5 bytes and
- * base64'd per approval code (30,000 instances: ~200 KB). No codes are kept:
+ * a 16-bit hash of its code and a status nibble. Versions 1-2 pack them into
+ * 5 bytes here; version 3 (digest-v3.ts, written since 0.4.0) adds the child
+ * streams' row counts in about the same 5 bytes; base64'd per approval code
+ * (30,000 instances: ~200 KB). No codes are kept:
  * the bulk query tells the codes back, and the digest says whether what it
  * tells differs from what the destination holds. All pure.
  */
@@ -49,7 +51,7 @@ export function queryLists(held: number): boolean {
 }
 
 const MINUTE_MS = 60_000;
-const HASH_SPAN = 0x1_0000;
+export const HASH_SPAN = 0x1_0000;
 /** Minute offsets from a partition's base take 20 bits: 728 days, more than the recheck span allows. */
 const MAX_OFFSET = 0xf_ffff;
 const ENTRY_BYTES = 5;

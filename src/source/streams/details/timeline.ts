@@ -2,38 +2,41 @@ import type { InstanceDetail } from '../../../feishu/types.js';
 import type { JsonObject } from '../../../kit/protocol.js';
 import { checkDepth, isProblem, parseJsonText, parseMsTimestamp } from '../../values/safe-parse.js';
 import { take, type ReportIssue } from '../../values/value-issues.js';
-import { detailList, itemObject, rowBase, textField, textListField, type DetailRowContext } from './detail-rows.js';
+import { detailList, idField, idListField, itemObject, rowBase, textField, type DetailRowContext } from './detail-rows.js';
+import { DELETED_AT_FIELD } from '../stream.js';
 
 /**
- * approval_timeline rows: one per timeline event, in time order, `seq` from 0.
- * Events with the same time (or an unreadable one, which sorts last) keep
- * Feishu's order, so a re-fetched instance's earlier events keep their seq.
+ * approval_timeline rows: one per timeline event, `seq` its position in
+ * Feishu's timeline from 0. Feishu appends events as an approval moves on, so
+ * an event keeps its seq when others are added; the connector does not sort
+ * (a sort by time would shift every later seq when an event with an earlier
+ * time arrives). An item that is not an object is reported and skipped; its
+ * seq stays unused.
  */
 export function timelineRows(detail: InstanceDetail, ctx: DetailRowContext): JsonObject[] {
   const { report } = ctx;
-  const events: { event: Record<string, unknown>; at: string | null; where: string }[] = [];
-  detailList(detail, 'timeline', report).forEach((raw, i) => {
-    const where = `timeline[${i}]`;
+  const events: { event: Record<string, unknown>; at: string | null; where: string; seq: number }[] = [];
+  detailList(detail, 'timeline', report).forEach((raw, seq) => {
+    const where = `timeline[${seq}]`;
     const event = itemObject(raw, report, 'timeline', where);
-    if (event) events.push({ event, at: take(parseMsTimestamp(event['create_time']), report, 'create_time', event['create_time'], where), where });
+    if (event) events.push({ event, at: take(parseMsTimestamp(event['create_time']), report, 'create_time', event['create_time'], where), where, seq });
   });
-  const order = (at: string | null): number => (at === null ? Number.POSITIVE_INFINITY : Date.parse(at));
-  events.sort((a, b) => order(a.at) - order(b.at) || 0);
-  return events.map(({ event, at, where }, seq) => ({
+  return events.map(({ event, at, where, seq }) => ({
     ...rowBase(detail, ctx),
     seq,
     type: textField(event, 'type', report, where),
     create_time: at,
-    user_id: textField(event, 'user_id', report, where),
-    open_id: textField(event, 'open_id', report, where),
-    user_id_list: textListField(event, 'user_id_list', report, where),
-    open_id_list: textListField(event, 'open_id_list', report, where),
-    task_id: textField(event, 'task_id', report, where),
-    node_key: textField(event, 'node_key', report, where),
+    user_id: idField(event, 'user_id', report, where),
+    open_id: idField(event, 'open_id', report, where),
+    user_id_list: idListField(event, 'user_id_list', report, where),
+    open_id_list: idListField(event, 'open_id_list', report, where),
+    task_id: idField(event, 'task_id', report, where),
+    node_key: idField(event, 'node_key', report, where),
     comment: textField(event, 'comment', report, where),
     cc_user_list: ccUsers(event['cc_user_list'], report, where),
     ext: parseExt(event['ext'], report, where),
     ...ctx.window,
+    [DELETED_AT_FIELD]: null,
   }));
 }
 
