@@ -160,7 +160,9 @@ describe('detail-based streams (form fields, tasks, timeline) from one detail fe
     const saved = [TASKS, TIMELINE].map((name) => states(first.messages, name).at(-1)!);
     const second = await read(emulator, [TASKS, TIMELINE], 'incremental', saved);
     const deletion = data(second.messages, TIMELINE).filter((e) => e['instance_code'] === deleted);
-    assert.ok(deletion.some((e) => e['type'] === 'DELETE'), 'a deleted instance is re-checked: its timeline is emitted again, ending with DELETE');
+    const before = data(first.messages, TIMELINE).filter((e) => e['instance_code'] === deleted);
+    assert.ok(deletion.length >= before.length && deletion.every((e) => e['_ab_cdc_deleted_at'] !== null && e['type'] === null), 'a deleted instance is re-checked: its timeline rows get tombstones');
+    assert.deepEqual(deletion.map((e) => e['seq']).slice(0, before.length), before.map((e) => e['seq']), 'one tombstone per timeline row emitted before');
     const latest = new Map<string, JsonObject>();
     for (const t of [...data(first.messages, TASKS), ...data(second.messages, TASKS)]) latest.set(`${t['instance_code'] as string} ${t['task_index'] as number}`, t);
     const current = [...latest.values()].filter((t) => t['instance_code'] === finished && t['_ab_cdc_deleted_at'] === null);

@@ -77,6 +77,7 @@ async function readGroup(ctx: SyncContext, group: PreparedStream[]): Promise<Str
   const memberOf = (scan: StreamScan): string => members.find((m) => m.scan === servedBy.get(scan))!.stream.name;
   const listing = members.flatMap(({ stream, scan }) => (scan.handlers ? [{ name: stream.name, handlers: scan.handlers }] : []));
   const fates = new StreamFates(listing);
+  for (const { scan } of members) scan.joinGroup?.(members.map((m) => m.scan));
   for (const { stream } of group) await emitter.streamStatus(stream.name, 'STARTED');
   for (const { stream, scan } of members) {
     try {

@@ -90,4 +90,12 @@ export interface StreamScan {
    * fetches); true when `other` needs no handling of its own any more.
    */
   absorb?(other: StreamScan): boolean;
+  /** Hands the scans of the group (after absorbing) to each, before `before`: a scan may tell another what it learns. */
+  joinGroup?(scans: StreamScan[]): void;
+  /**
+   * Another scan of the group found an instance removed entirely (its detail
+   * answered 1390003) in `window` at `seenAt`: a stream that emitted its code
+   * may write a tombstone for it.
+   */
+  instanceGone?(approvalCode: string, instanceCode: string, window: WindowFields, seenAt: string): Promise<void> | undefined;
 }

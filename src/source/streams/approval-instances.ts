@@ -1,7 +1,7 @@
 import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../kit/protocol.js';
 import { RecordLineTemplate } from '../../kit/record-template.js';
 import { checkpointBlob, startingCursors } from '../resumable-state.js';
-import type { ScanWindow, StreamScan, SyncContext } from '../sync-contract.js';
+import type { ScanWindow, StreamScan, SyncContext, WindowFields } from '../sync-contract.js';
 import { DELETED_AT, DELETED_AT_FIELD, recordSchema, Stream, TIMESTAMP } from './stream.js';
 import { StreamOutput } from './stream-output.js';
 
@@ -31,6 +31,12 @@ export class ApprovalInstancesStream extends Stream {
     };
     return {
       saved,
+      // In append_dedup, a tombstone removes an instance that the detail API says is removed entirely (1390003). The
+      // list API stops listing such an instance, so this stream alone cannot learn of it: only when a detail-based
+      // stream reads in the same scan (same cursors) and finds it gone. A full refresh replaces the table anyway.
+      ...(mode === 'incremental'
+        ? { instanceGone: (approvalCode: string, instanceCode: string, window: WindowFields, seenAt: string) => out.record({ approval_code: approvalCode, instance_code: instanceCode, ...window, [DELETED_AT_FIELD]: seenAt }) }
+        : {}),
       handlers: {
         onCode: (code, window) => out.recordFromTemplate(templateOf(window), code),
         onCheckpoint: (cursors, final) => out.state(() => checkpointBlob(cursors, mode, final), final),

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../../kit/protocol.js';
 import type { DetailRowMapper } from './detail-rows.js';
+import type { ChildKey } from './detail-sink.js';
 import { DetailBasedStream } from './detail-stream.js';
 import { formFieldRows } from './form-fields.js';
 import { ANY_JSON, CALENDAR_DAY, rowSchema, STRINGS } from './row-schema.js';
@@ -7,6 +8,7 @@ import { ANY_JSON, CALENDAR_DAY, rowSchema, STRINGS } from './row-schema.js';
 /** One row per form widget of each instance (and per child widget of each list row), its value typed. */
 export class ApprovalFormFieldsStream extends DetailBasedStream {
   readonly name = 'approval_form_fields';
+  override readonly childKey: ChildKey = { count: 'form', indexField: 'field_index' };
   override readonly primaryKey = [['instance_code'], ['field_index']];
   readonly rows: DetailRowMapper = formFieldRows;
   readonly jsonSchema: JsonObject = rowSchema(['field_index', 'field_path', 'widget_id'], {

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../../kit/protocol.js';
 import type { DetailRowMapper } from './detail-rows.js';
+import type { ChildKey } from './detail-sink.js';
 import { DetailBasedStream } from './detail-stream.js';
 import { NULLABLE_TIMESTAMP, rowSchema, STRINGS } from './row-schema.js';
 import { taskRows } from './tasks.js';
@@ -11,6 +12,7 @@ import { taskRows } from './tasks.js';
  */
 export class ApprovalTasksStream extends DetailBasedStream {
   readonly name = 'approval_tasks';
+  override readonly childKey: ChildKey = { count: 'tasks', indexField: 'task_index' };
   override readonly primaryKey = [['instance_code'], ['task_index']];
   readonly rows: DetailRowMapper = taskRows;
   readonly jsonSchema: JsonObject = rowSchema(['task_index', 'task_id'], {

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../../kit/protocol.js';
 import type { DetailRowMapper } from './detail-rows.js';
+import type { ChildKey } from './detail-sink.js';
 import { DetailBasedStream } from './detail-stream.js';
 import { ID_LIST, NULLABLE_TIMESTAMP, rowSchema, STRINGS } from './row-schema.js';
 import { timelineRows } from './timeline.js';
@@ -7,6 +8,7 @@ import { timelineRows } from './timeline.js';
 /** One row per timeline event of each instance, keyed by its position in Feishu's timeline. */
 export class ApprovalTimelineStream extends DetailBasedStream {
   readonly name = 'approval_timeline';
+  override readonly childKey: ChildKey = { count: 'timeline', indexField: 'seq' };
   override readonly primaryKey = [['instance_code'], ['seq']];
   readonly rows: DetailRowMapper = timelineRows;
   readonly jsonSchema: JsonObject = rowSchema(['seq'], {

@@ -8,6 +8,7 @@ import type { ScanHandlers, StreamScan, SyncContext, WindowFields } from '../../
 import { DetailPipeline } from './detail-pipeline.js';
 import { deletedDetail } from './detail-record.js';
 import { DetailSink, DetailSinks, type DetailSinkSpec } from './detail-sink.js';
+import { childCounts, fateOf, type FetchedDetail } from './tombstones.js';
 import { isProblem, parseMs } from '../../values/safe-parse.js';
 import { DIGEST_KEY } from './digest-state.js';
 import { EmittedStatuses } from './emitted-statuses.js';
@@ -45,7 +46,9 @@ export class DetailScan implements StreamScan {
   private readonly emitted: EmittedStatuses;
   /** Codes the recheck fetched; the scan may list them too (lookback). */
   private readonly rechecked = new Set<string>();
-  private readonly counters = { requests: 0, retries: 0, deleted: 0, details: 0, withUserId: 0 };
+  private readonly counters = { requests: 0, retries: 0, deleted: 0, deletedStatus: 0, details: 0, withUserId: 0 };
+  /** Scans of the same group told of an instance found gone (approval_instances, for its tombstone). */
+  private goneListeners: StreamScan[] = [];
   private lastCheckpoint: Promise<void> = Promise.resolve();
 
   constructor(
@@ -73,6 +76,11 @@ export class DetailScan implements StreamScan {
     if (!(other instanceof DetailScan)) return false;
     this.sinks.add(other.sinks);
     return true;
+  }
+
+  /** The scans of this scan's group: those that want to know of a gone instance are told (see fetchAndEmit). */
+  joinGroup(scans: StreamScan[]): void {
+    this.goneListeners = scans.filter((scan) => scan !== this && scan.instanceGone !== undefined);
   }
 
   private get streams(): string {
@@ -140,9 +148,12 @@ export class DetailScan implements StreamScan {
 
   after(): void {
     this.sinks.summary();
-    const { requests, retries, deleted, details, withUserId } = this.counters;
+    const { requests, retries, deleted, deletedStatus, details, withUserId } = this.counters;
+    const tombstones = this.sinks.tombstones;
     this.ctx.emitter.info(
-      `${this.streams}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` + `${deleted} deleted instance(s) (1390003${this.sinks.rowsWhenGone ? ', emitted as DELETED' : ''})`,
+      `${this.streams}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` +
+        `${deleted} instance(s) removed (1390003${this.sinks.rowsWhenGone ? ', emitted as DELETED' : ''}), ${deletedStatus} with status DELETED` +
+        (tombstones ? `; tombstones: ${tombstones}` : ''),
     );
     if (details > 0 && withUserId === 0) {
       this.ctx.emitter.warn(
@@ -183,22 +194,35 @@ export class DetailScan implements StreamScan {
     return { ...checkpointBlob(cursors, 'incremental', final), ...(digest ? { [DIGEST_KEY]: digest } : {}) };
   }
 
-  /** `createdMs`: the creation time when known before the detail (a deleted instance's detail does not say). */
+  /**
+   * `createdMs`: the creation time when known before the detail (a deleted
+   * instance's detail does not say). Whatever the reason of the fetch, the
+   * rows are written again, with tombstones for the child rows the digest
+   * says were emitted and are gone now (tombstones.ts); then the digest keeps
+   * the new status and row counts.
+   */
   private async fetchAndEmit(code: string, window: WindowFields, approvalCode: string, createdMs?: number): Promise<void> {
     const { detail, gone } = await this.fetchDetail(code, approvalCode, window);
-    await this.onDetail(detail, approvalCode, { created_after: window.created_after, created_before: window.created_before }, gone);
+    const fields: WindowFields = { created_after: window.created_after, created_before: window.created_before };
     const started = parseMs(detail.start_time);
     const created = (isProblem(started) ? undefined : started.value) ?? createdMs;
-    this.emitted.remember(approvalCode, code, created, gone ? Nibble.GONE : nibbleOf(detail.status, detail['reverted'] === true));
+    const fate = fateOf(detail, gone);
+    const seenAt = new Date().toISOString();
+    await this.onDetail({ detail, fate, previous: this.emitted.countsOf(approvalCode, code, created), seenAt }, approvalCode, fields);
+    if (gone) for (const scan of this.goneListeners) await scan.instanceGone!(approvalCode, code, fields, seenAt);
+    const counts = this.emitted.tracks(approvalCode, created) ? childCounts(detail, fate) : undefined;
+    this.emitted.remember(approvalCode, code, created, gone ? Nibble.GONE : nibbleOf(detail.status, detail['reverted'] === true), counts);
   }
 
   /** One fetched detail → every selected detail-based stream's rows: the one place a detail becomes output. */
-  private async onDetail(detail: InstanceDetail, approvalCode: string, window: WindowFields, gone: boolean): Promise<void> {
+  private async onDetail(fetched: FetchedDetail, approvalCode: string, window: WindowFields): Promise<void> {
+    const { detail } = fetched;
     if (detail.start_time !== undefined) {
       this.counters.details++;
       if (detail.user_id) this.counters.withUserId++;
     }
-    await this.sinks.write(detail, approvalCode, window, gone);
+    if (fetched.fate === 'deleted') this.counters.deletedStatus++;
+    await this.sinks.write(fetched, approvalCode, window);
   }
 
   /** The detail; a DELETED stub when the instance was deleted (1390003), so its row says so. */

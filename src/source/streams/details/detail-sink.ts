@@ -1,17 +1,29 @@
 import type { Emitter } from '../../../kit/emitter.js';
-import type { InstanceDetail } from '../../../feishu/types.js';
 import type { JsonObject } from '../../../kit/protocol.js';
 import type { ScanProgress, WindowFields } from '../../sync-contract.js';
 import { ValueIssues } from '../../values/value-issues.js';
 import { StreamOutput } from '../stream-output.js';
+import { deletedDetail } from './detail-record.js';
 import type { DetailRowMapper } from './detail-rows.js';
+import type { ChildCounts } from './digest-v3.js';
+import { tombstoneIndexes, tombstoneRow, type FetchedDetail } from './tombstones.js';
+
+/** A child stream's positional key: the count of the digest it owns and the field holding the position. */
+export interface ChildKey {
+  count: keyof ChildCounts;
+  indexField: string;
+}
 
 /** What a detail-based stream adds to the shared detail scan: its name and how a detail becomes its rows. */
 export interface DetailSinkSpec {
   stream: string;
   rows: DetailRowMapper;
-  /** Whether an instance that is gone (1390003) still yields rows, from its DELETED stub. */
+  /** Whether an instance that is deleted or gone (1390003) yields a row from its DELETED stub (approval_instance_details). */
   rowsWhenGone: boolean;
+  /** For a child stream (tasks, timeline, form fields): its positional key, so vanished rows get tombstones. */
+  child?: ChildKey;
+  /** The schema's properties, in order: a tombstone names each (null). */
+  fields: readonly string[];
 }
 
 /**
@@ -21,6 +33,8 @@ export interface DetailSinkSpec {
 export class DetailSink {
   private readonly out: StreamOutput;
   private readonly issues: ValueIssues;
+  /** Tombstones written in this sync (for the closing log line). */
+  tombstones = 0;
 
   constructor(
     emitter: Emitter,
@@ -40,13 +54,36 @@ export class DetailSink {
     return this.spec.rowsWhenGone;
   }
 
-  async write(detail: InstanceDetail, approvalCode: string, window: WindowFields, gone: boolean): Promise<void> {
-    if (gone && !this.spec.rowsWhenGone) return;
+  /**
+   * One fetched detail's rows. A deleted or gone instance: its DELETED stub's
+   * row in approval_instance_details; tombstones, in an incremental sync, for
+   * every row a child stream emitted for it (in a full refresh, nothing: the
+   * table is replaced). A live one: its rows, and tombstones for the child
+   * rows emitted before that it no longer has.
+   */
+  async write(fetched: FetchedDetail, approvalCode: string, window: WindowFields): Promise<void> {
+    const { detail, fate } = fetched;
     const report = this.issues.about(`instance ${detail.instance_code}`);
-    for (const row of this.spec.rows(detail, { approvalCode, window, report })) {
-      const written = this.out.record(row);
-      if (written) await written;
+    const child = this.spec.child;
+    if (!child) {
+      if (fate !== 'live' && !this.spec.rowsWhenGone) return;
+      const shown = fate === 'live' ? detail : deletedDetail(detail.instance_code, detail.approval_code ?? approvalCode);
+      for (const row of this.spec.rows(shown, { approvalCode, window, report })) await this.emit(row);
+      return;
     }
+    const rows = fate === 'gone' ? [] : this.spec.rows(detail, { approvalCode, window, report });
+    if (fate === 'live') for (const row of rows) await this.emit(row);
+    if (!this.incremental) return;
+    const emitted = rows.map((row) => row[child.indexField] as number);
+    const indexes = tombstoneIndexes(fetched.previous?.[child.count], emitted, fate);
+    const keys = { approval_code: detail.approval_code ?? approvalCode, instance_code: detail.instance_code };
+    for (const index of indexes) await this.emit(tombstoneRow(this.spec.fields, keys, child.indexField, index, window, fetched.seenAt));
+    this.tombstones += indexes.length;
+  }
+
+  private async emit(row: JsonObject): Promise<void> {
+    const written = this.out.record(row);
+    if (written) await written;
   }
 
   /** A checkpoint, paced by the stream's output; `blob` is built when the STATE leaves. */
@@ -91,8 +128,13 @@ export class DetailSinks {
     return this.all.some((s) => s.rowsWhenGone);
   }
 
-  async write(detail: InstanceDetail, approvalCode: string, window: WindowFields, gone: boolean): Promise<void> {
-    for (const sink of this.all) await sink.write(detail, approvalCode, window, gone);
+  async write(fetched: FetchedDetail, approvalCode: string, window: WindowFields): Promise<void> {
+    for (const sink of this.all) await sink.write(fetched, approvalCode, window);
+  }
+
+  /** Tombstones written per stream, e.g. "approval_tasks 3, approval_timeline 5"; empty when none. */
+  get tombstones(): string {
+    return this.all.filter((s) => s.tombstones > 0).map((s) => `${s.stream} ${s.tombstones}`).join(', ');
   }
 
   /** Every stream's checkpoint, in its own sync mode; each blob is built once, when a STATE first needs it. */

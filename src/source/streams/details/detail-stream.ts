@@ -2,6 +2,7 @@ import type { AirbyteStateMessage, SyncMode } from '../../../kit/protocol.js';
 import type { StreamScan, SyncContext } from '../../sync-contract.js';
 import { Stream } from '../stream.js';
 import type { DetailRowMapper } from './detail-rows.js';
+import type { ChildKey } from './detail-sink.js';
 import { DetailScan } from './detail-scan.js';
 
 /**
@@ -13,11 +14,15 @@ import { DetailScan } from './detail-scan.js';
 export abstract class DetailBasedStream extends Stream {
   /** One detail → this stream's rows (pure, never throws). */
   abstract readonly rows: DetailRowMapper;
-  /** Whether an instance that is gone (1390003) yields rows from its DELETED stub. */
+  /** Whether an instance that is deleted or gone (1390003) yields a row from its DELETED stub. */
   readonly rowsWhenGone: boolean = false;
+  /** A child stream's positional key (the rest of its primary key is instance_code): its rows that vanish get tombstones. */
+  readonly childKey: ChildKey | undefined = undefined;
 
   prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan {
-    return new DetailScan(ctx, { stream: this.name, rows: this.rows, rowsWhenGone: this.rowsWhenGone }, mode === 'incremental', state);
+    const fields = Object.keys((this.jsonSchema['properties'] ?? {}) as object);
+    const spec = { stream: this.name, rows: this.rows, rowsWhenGone: this.rowsWhenGone, fields, ...(this.childKey ? { child: this.childKey } : {}) };
+    return new DetailScan(ctx, spec, mode === 'incremental', state);
   }
 }
 
