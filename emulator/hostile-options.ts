@@ -55,6 +55,10 @@ export interface HostileOptions {
   hostileRateLimitEvery: number;
   /** Approval codes the list switches (hostileList*) apply to; empty = every code. */
   hostileListScope: string[];
+  /** 0 = off; else the list switches apply only to queries whose start_time is before this epoch ms (older ranges, e.g. a recheck's). */
+  hostileListStartBeforeMs: number;
+  /** Every bulk query page says has_more with the page token "hostile-repeat"; that token answers an empty page handing it out again. */
+  hostileQueryTokenRepeat: boolean;
   /** Error answers' `msg` echoes the request: method, path and query, Authorization, body. */
   hostileEchoRequest: boolean;
 }
@@ -97,6 +101,8 @@ export const HOSTILE_SPECS: readonly HostileSpec[] = [
   { key: 'hostileRateLimitResetSec', kind: 'count', flag: 'hostile-rate-limit-reset-sec', help: '99991400 answers say reset N s' },
   { key: 'hostileRateLimitEvery', kind: 'count', flag: 'hostile-rate-limit-every', help: 'every Nth API request gets 99991400' },
   { key: 'hostileListScope', kind: 'codes', flag: 'hostile-list-scope', help: 'approval codes the list switches hit (default all)' },
+  { key: 'hostileListStartBeforeMs', kind: 'count', flag: 'hostile-list-start-before-ms', help: 'list switches only for start_time before this epoch ms' },
+  { key: 'hostileQueryTokenRepeat', kind: 'switch', flag: 'hostile-query-token-repeat', help: 'bulk query pages repeat one page token' },
   { key: 'hostileEchoRequest', kind: 'switch', flag: 'hostile-echo-request', help: 'error msg echoes the request (secrets too)' },
 ];
 
@@ -163,10 +169,13 @@ function stableDraw(label: string, instanceCode: string): number {
  * Whether `target` (the value of option `key`) hits this instance. Exported so tests can tell in
  * advance which instances a share poisons; the key salts the draw so switches pick independently.
  */
-/** Whether the list switches apply to this approval code. */
-export function inListScope(options: HostileOptions, approvalCode: string | null): boolean {
+/** Whether the list switches apply to this list query (its approval code and start time). */
+export function inListScope(options: HostileOptions, query: URLSearchParams): boolean {
   const scope = options.hostileListScope;
-  return scope.length === 0 || (approvalCode !== null && scope.includes(approvalCode));
+  const approvalCode = query.get('approval_code');
+  if (scope.length > 0 && (approvalCode === null || !scope.includes(approvalCode))) return false;
+  const before = options.hostileListStartBeforeMs;
+  return before === 0 || Number(query.get('start_time')) < before;
 }
 
 export function isTargeted(key: HostileKey, target: InstanceTarget, instanceCode: string): boolean {

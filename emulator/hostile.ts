@@ -15,6 +15,7 @@ import { ok, rateLimited, transientFault, type ApiResult, type JsonResult } from
 
 export const ENDLESS_TOKEN_PREFIX = 'hostile-endless-';
 export const CYCLE_TOKEN_PREFIX = 'hostile-cycle-';
+export const QUERY_REPEAT_TOKEN = 'hostile-repeat';
 /** Inserted into instance_code_list by hostileListNonStringCode. */
 export const NON_STRING_CODE = 7_301_234_567_890;
 const RATE_LIMIT_CODE = 99991400;
@@ -66,7 +67,10 @@ export class HostileMode {
     if (route.kind === 'detail' && isTargeted('hostileDetailFail', o.hostileDetailFail, route.instanceId)) {
       return transientFault();
     }
-    if (route.kind !== 'list' || !inListScope(o, url.searchParams.get('approval_code'))) return undefined;
+    if (route.kind === 'query' && o.hostileQueryTokenRepeat && url.searchParams.get('page_token') === QUERY_REPEAT_TOKEN) {
+      return ok({ instance_list: [], count: 0, page_token: QUERY_REPEAT_TOKEN, has_more: true });
+    }
+    if (route.kind !== 'list' || !inListScope(o, url.searchParams)) return undefined;
     const pageToken = url.searchParams.get('page_token');
     if (o.hostileListEndless && pageToken?.startsWith(ENDLESS_TOKEN_PREFIX)) {
       return ok({ instance_code_list: [], page_token: this.nextEndlessToken(), has_more: true });
@@ -83,15 +87,16 @@ export class HostileMode {
     if (result.kind !== 'json') return result;
     if (result.body.code !== 0) return this.shapeError(request, result);
     const data = dataOf(result);
-    const listed = request.route.kind === 'list' && inListScope(this.getOptions(), request.url.searchParams.get('approval_code'));
+    const listed = request.route.kind === 'list' && inListScope(this.getOptions(), request.url.searchParams);
     if (listed && data) return withData(result, this.shapeListData(request.url, data));
+    if (request.route.kind === 'query' && data && this.getOptions().hostileQueryTokenRepeat) return withData(result, { ...data, has_more: true, page_token: QUERY_REPEAT_TOKEN });
     if (request.route.kind === 'detail' && data) return withData(result, this.shapeDetailData(request.route.instanceId, data));
     return result;
   }
 
   trickleMs(route: Route, url: URL): number {
     const o = this.getOptions();
-    if (route.kind === 'list') return inListScope(o, url.searchParams.get('approval_code')) ? o.hostileListTrickleMs : 0;
+    if (route.kind === 'list') return inListScope(o, url.searchParams) ? o.hostileListTrickleMs : 0;
     if (route.kind === 'detail') return o.hostileDetailTrickleMs;
     return 0;
   }

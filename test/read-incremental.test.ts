@@ -108,15 +108,19 @@ describe('incremental sync', () => {
     assert.ok(cursorOf(second.lastState, a)! >= cursorOf(first.lastState, a)!);
   });
 
-  it('end_date reached: a later sync reads nothing and keeps the cursor at end_date', async () => {
+  it('end_date reached: a later sync reads nothing, makes no list request (not even the lookback) and keeps the cursor at end_date', async () => {
     emulator = await startEmulator({ seed: 9, codeCount: 1, instancesPerCode: 200, listRateLimit: null });
     const end = new Date(hourFloor(Date.now()) - 5 * H).toISOString();
     const first = await sync(emulator, { config: { end_date: end } });
     assertSameSet(first.codes, truthCodes(emulator, (t) => t.createTimeMs <= Date.parse(end)), 'up to end_date');
     assert.equal(cursorOf(first.lastState, emulator.approvalCodes[0]!), Date.parse(end));
-    const second = await sync(emulator, { config: { end_date: end, lookback_minutes: 0 }, state: [first.lastState!] });
-    assert.equal(second.codes.length, 0);
-    assert.equal(cursorOf(second.lastState, emulator.approvalCodes[0]!), Date.parse(end));
+    for (const lookback of [0, 10, 600]) {
+      emulator.resetStats();
+      const second = await sync(emulator, { config: { end_date: end, lookback_minutes: lookback }, state: [first.lastState!] });
+      assert.equal(second.codes.length, 0);
+      assert.equal(emulator.stats().requests['list'] ?? 0, 0, `list requests of an ended range, lookback ${lookback} min`);
+      assert.equal(cursorOf(second.lastState, emulator.approvalCodes[0]!), Date.parse(end));
+    }
   });
 
   it('page tokens that expire mid-window: the window restarts and nothing is lost or doubled', async () => {

@@ -3,7 +3,8 @@ import type { InstanceCodePage, ListInstanceCodesRequest } from '../../feishu/ty
 import { TransientError } from '../../kit/errors.js';
 import { CodeHashes, hashCode } from './code-hashes.js';
 import type { WindowNode } from './window-chain.js';
-import { PageTrail } from './page-trail.js';
+import { windowGuard } from './page-trail.js';
+import { paginate, type PageGuard } from '../paging/paginator.js';
 import { maxPagesPerWindow, queryBounds, type Window } from './windows.js';
 
 export interface WindowReaderDeps {
@@ -44,7 +45,7 @@ export function readWindow(node: WindowNode, deps: WindowReaderDeps, signal: Abo
   return new WindowRead(node, deps, signal).run();
 }
 
-/** The state of one window's read: the codes handled so far, its held-back head and tail, and its page token. */
+/** The state of one window's read: the codes handled so far, its held-back head and tail. */
 class WindowRead {
   private readonly bounds: Window;
   /** Codes handled so far, as hashes (see CodeHashes); a Set only once a restart needs them (rare). */
@@ -52,10 +53,8 @@ class WindowRead {
   private seen: Set<number> | undefined;
   private readonly tail: string[] = [];
   private readonly head = new Set<string>();
-  private pageToken: string | undefined;
-  private restarts = 0;
-  /** This pass's pagination (a restart begins a new one): stops a pager that would never end. */
-  private readonly trail: PageTrail;
+  /** This pass's pagination guards (a restart begins a new pass): stop a pager that would never end. */
+  private readonly guard: PageGuard;
 
   constructor(
     private readonly node: WindowNode,
@@ -63,49 +62,45 @@ class WindowRead {
     private readonly signal: AbortSignal,
   ) {
     this.bounds = queryBounds(node.window, node.chain.range);
-    this.trail = new PageTrail(node, deps.maxPages ?? maxPagesPerWindow(this.bounds.endMs - this.bounds.startMs, deps.pageSize));
+    this.guard = windowGuard(node, deps.maxPages ?? maxPagesPerWindow(this.bounds.endMs - this.bounds.startMs, deps.pageSize));
   }
 
   async run(): Promise<WindowOutcome> {
-    let page = await this.nextPage();
-    if (page.has_more) {
-      const parts = this.deps.splitParts(this.node);
-      if (parts > 1) {
-        // The page is dropped: the parts list its codes again, in their own windows.
-        this.deps.enqueue(this.node.chain.split(this.node, parts));
-        return { kind: 'split' };
-      }
-    }
-    for (;;) {
-      await this.take(page.instance_code_list);
-      if (this.head.size >= EDGE_CODES || !page.has_more) this.node.setHead(this.head);
-      if (!page.has_more) return { kind: 'fetched', tail: this.tail };
-      this.advance(page);
-      page = await this.nextPage();
-    }
-  }
-
-  /** The page at the current token; when that token has expired, the window's first page again. */
-  private async nextPage(): Promise<InstanceCodePage> {
-    for (;;) {
-      const { node, bounds, pageToken } = this;
-      try {
-        const page = await this.deps.listPage(
-          { approvalCode: node.chain.partition, startMs: bounds.startMs, endMs: bounds.endMs, pageSize: this.deps.pageSize, pageToken },
-          this.signal,
-        );
-        if (pageToken !== undefined) this.restarts = 0;
-        return page;
-      } catch (error) {
-        if (!isExpiredPageToken(error, pageToken)) throw error;
-        if (this.restarts >= MAX_RESTARTS_WITHOUT_PROGRESS) throw restartsExhausted(node, this.restarts, error);
-        this.restarts++;
-        this.deps.onPageTokenExpired(node);
-        this.seen ??= this.handled.toSet();
-        this.pageToken = undefined;
-        this.trail.reset();
-      }
-    }
+    const { node, bounds, deps } = this;
+    let first = true;
+    let split = false;
+    await paginate<InstanceCodePage>({
+      fetch: (pageToken) =>
+        deps.listPage({ approvalCode: node.chain.partition, startMs: bounds.startMs, endMs: bounds.endMs, pageSize: deps.pageSize, pageToken }, this.signal),
+      shape: (page) => ({ count: page.instance_code_list.length, hasMore: page.has_more, pageToken: page.page_token }),
+      guard: this.guard,
+      onPage: async (page) => {
+        if (first && page.has_more) {
+          const parts = deps.splitParts(node);
+          if (parts > 1) {
+            // The page is dropped: the parts list its codes again, in their own windows.
+            deps.enqueue(node.chain.split(node, parts));
+            split = true;
+            return false;
+          }
+        }
+        first = false;
+        await this.take(page.instance_code_list);
+        if (this.head.size >= EDGE_CODES || !page.has_more) node.setHead(this.head);
+        return true;
+      },
+      // An expired token: the window's first page again, skipping every code already handled.
+      restart: {
+        expired: isExpiredPageToken,
+        max: MAX_RESTARTS_WITHOUT_PROGRESS,
+        onRestart: () => {
+          deps.onPageTokenExpired(node);
+          this.seen ??= this.handled.toSet();
+        },
+        exhausted: (restarts, last) => restartsExhausted(node, restarts, last as FeishuApiError),
+      },
+    });
+    return split ? { kind: 'split' } : { kind: 'fetched', tail: this.tail };
   }
 
   /** Handles a page's codes (after a restart, only those not handled before), emitting all but the last EDGE_CODES. */
@@ -126,12 +121,6 @@ class WindowRead {
         if (pending) await pending;
       }
     }
-  }
-
-  /** Moves to the next page's token, refusing a pager that would never end (PageTrail). */
-  private advance(page: InstanceCodePage): void {
-    this.trail.next(page);
-    this.pageToken = page.page_token;
   }
 }
 

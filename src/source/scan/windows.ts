@@ -29,6 +29,8 @@ export interface RangeInput {
 export function syncRange(input: RangeInput): Window | undefined {
   // A cursor in the future (a hand-edited or foreign state, a clock gone back) reads nothing, not its lookback.
   if (input.cursorMs !== undefined && input.cursorMs > input.nowMs) return undefined;
+  // A cursor at (or past) end_date has read the whole range: an ended range costs no request, not its lookback forever.
+  if (input.cursorMs !== undefined && input.endDateMs !== undefined && input.cursorMs >= input.endDateMs) return undefined;
   const endMs = Math.min(input.endDateMs ?? input.nowMs, input.nowMs);
   const startMs = input.cursorMs === undefined ? input.startDateMs : Math.max(input.startDateMs, input.cursorMs - input.lookbackMs);
   return startMs < endMs ? { startMs, endMs } : undefined;

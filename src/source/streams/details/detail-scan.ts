@@ -11,6 +11,7 @@ import { DetailSink, DetailSinks, type DetailSinkSpec } from './detail-sink.js';
 import { childCounts, fateOf, type FetchedDetail } from './tombstones.js';
 import { isProblem, parseMs } from '../../values/safe-parse.js';
 import { DIGEST_KEY } from './digest-state.js';
+import { assessDigest, type DigestTrust } from './digest-trust.js';
 import { EmittedStatuses } from './emitted-statuses.js';
 import { readPending } from './pending.js';
 import { RecheckLog } from './recheck-log.js';
@@ -44,6 +45,8 @@ export class DetailScan implements StreamScan {
   private readonly stream: string;
   private readonly pipeline: DetailPipeline;
   private readonly emitted: EmittedStatuses;
+  /** Whether the saved digest can be compared against (digest-trust.ts). */
+  private readonly trust: DigestTrust;
   /** Codes the recheck fetched; the scan may list them too (lookback). */
   private readonly rechecked = new Set<string>();
   private readonly counters = { requests: 0, retries: 0, deleted: 0, deletedStatus: 0, details: 0, withUserId: 0 };
@@ -63,6 +66,7 @@ export class DetailScan implements StreamScan {
     this.pipeline = new DetailPipeline(ctx.config.detailConcurrency);
     const blob = incremental ? streamBlob(state, this.stream) : undefined;
     this.emitted = new EmittedStatuses(ctx.config.statusRecheckMs, Date.now(), blob, ctx.config.approvalCodes, this.saved);
+    this.trust = ctx.config.statusRecheckMs > 0 ? assessDigest(blob, ctx.config.approvalCodes, this.saved) : { kind: 'absent' };
   }
 
   /**
@@ -103,6 +107,7 @@ export class DetailScan implements StreamScan {
       log.legacyPending++;
       await this.pipeline.submit(() => this.fetchAndEmit(entry.instance_code, { created_after: entry.created_after, created_before: now }, entry.approval_code));
     }
+    this.distrust();
     // Codes are re-checked side by side: the query and list budgets pace them together.
     await Promise.all(this.ctx.config.approvalCodes.map((approvalCode) => this.recheck(approvalCode, log)));
     await this.pipeline.barrier();
@@ -114,6 +119,24 @@ export class DetailScan implements StreamScan {
       );
     }
     if (this.rechecked.size > 0) await this.writeStates(this.saved, false);
+  }
+
+  /** A digest that cannot be read is never taken for a fresh baseline (digest-trust.ts); says what is done instead. */
+  private distrust(): void {
+    const { trust } = this;
+    if (trust.kind === 'unknown-version') {
+      this.ctx.emitter.warn(
+        `${this.streams}: the state's status digest has version ${trust.version}, which this connector version does not read (written by another version). ` +
+          'It is kept as it was in every STATE; this sync re-fetches only the PENDING instances, and status changes are compared again once the version that wrote it runs.',
+      );
+    } else if (trust.kind === 'read' && trust.unreadable.length > 0) {
+      // An empty digest makes every instance the query reports look unseen: all are fetched again and remembered.
+      for (const code of trust.unreadable) this.emitted.adoptBaseline(code, new Map());
+      this.ctx.emitter.warn(
+        `${this.streams}: the state's status digest of ${trust.unreadable.length} approval code(s) could not be read (${trust.unreadable.slice(0, 3).join(', ')}${trust.unreadable.length > 3 ? ', …' : ''}); ` +
+          'every instance the bulk query reports for them within status_recheck_days is fetched again. Revoked or deleted instances it does not report keep the rows last emitted.',
+      );
+    }
   }
 
   /** One code's recheck: the instances whose status changed go through the pipeline. */
@@ -133,6 +156,8 @@ export class DetailScan implements StreamScan {
       return;
     }
     if (!result) return;
+    // A digest of another version is kept as it was: the query's statuses do not replace it.
+    if (this.trust.kind === 'unknown-version') result.baseline = undefined;
     log.add(result);
     if (result.vanished > 0) this.emitted.touched(approvalCode);
     if (result.baseline) this.emitted.adoptBaseline(approvalCode, result.baseline);
@@ -190,7 +215,7 @@ export class DetailScan implements StreamScan {
   /** The STATE's blob of a stream of this scan, in its own sync mode; only an incremental sync keeps the digest (a full refresh starts over without one). */
   private stateOf(cursors: PartitionCursors, final: boolean, incremental: boolean): JsonObject {
     if (!incremental) return checkpointBlob(cursors, 'full_refresh', final);
-    const digest = this.emitted.stateField();
+    const digest = this.trust.kind === 'unknown-version' ? this.trust.field : this.emitted.stateField();
     return { ...checkpointBlob(cursors, 'incremental', final), ...(digest ? { [DIGEST_KEY]: digest } : {}) };
   }
 

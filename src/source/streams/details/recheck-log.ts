@@ -5,7 +5,7 @@ export class RecheckLog {
   legacyPending = 0;
   private partitions = 0;
   private baselines = 0;
-  private readonly sums = { listed: 0, changed: 0, unseen: 0, missing: 0, named: 0, vanished: 0, queryRequests: 0, listRequests: 0 };
+  private readonly sums = { listed: 0, changed: 0, unseen: 0, pending: 0, missing: 0, named: 0, vanished: 0, unnamed: 0, queryRequests: 0, listRequests: 0 };
 
   add(result: PartitionRecheck): void {
     this.partitions++;
@@ -27,7 +27,9 @@ export class RecheckLog {
     return (
       `status recheck of ${this.partitions} approval code(s): ${s.listed} instance(s) reported by the bulk query ` +
       `(${s.queryRequests} query request(s)), ${s.changed} changed, ${s.unseen} not emitted before, ` +
-      `${s.missing} left out (${s.named} named by ${s.listRequests} list request(s), ${s.vanished} gone without a trace)` +
+      `${s.missing} left out (${s.named} named by ${s.listRequests} list request(s), ${s.vanished} gone without a trace` +
+      (s.unnamed > 0 ? `, ${s.unnamed} kept for the next sync as their list query broke off` : '') +
+      `), ${s.pending} still PENDING fetched again for their current approvers` +
       (this.baselines > 0 ? `, ${this.baselines} code(s) without a digest took the query's statuses as baseline` : '') +
       (this.legacyPending > 0 ? `, ${this.legacyPending} pending instance(s) from an older state` : '') +
       `; ${fetched} detail(s) fetched again.`
