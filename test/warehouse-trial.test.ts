@@ -11,7 +11,7 @@ import { formatDiffs, resultDiff, runBlock, runTrial, sqlBlocks, type TrialResul
 
 const DOCS = join(REPO_ROOT, 'docs/integrations/sources/feishu-approval.md');
 
-describe('warehouse trial: 3 codes x 300 instances, two syncs, every kind of change between them', () => {
+describe('warehouse trial: 3 codes x 300 instances (270 over ten days, 30 recent), two syncs, every kind of change between them', () => {
   let trial: TrialResult | undefined;
   before(async () => {
     trial = await runTrial();
@@ -25,9 +25,23 @@ describe('warehouse trial: 3 codes x 300 instances, two syncs, every kind of cha
   it('reports its figures', (t) => {
     const r = result();
     t.diagnostic(formatDiffs(r.diffs));
-    t.diagnostic(`changes ${JSON.stringify(r.changes)}; listed now ${r.truth.listed}, pending now ${r.truth.pending}; status changed ${r.changedStatus}, pending at sync 2 ${r.pendingAtSync2}; detail requests sync 1 ${r.detailRequests[0]}, sync 2 ${r.detailRequests[1]}`);
+    t.diagnostic(`changes ${JSON.stringify(r.changes)}; listed now ${r.truth.listed}, pending now ${r.truth.pending}; status changed ${r.changedStatus}, pending at sync 2 ${r.pendingAtSync2}, new/pending/changed ${r.changedOrPending}; detail requests sync 1 ${r.detailRequests[0]}, sync 2 ${r.detailRequests[1]}`);
     t.diagnostic(`phases (ms) ${JSON.stringify(r.phaseMs)}`);
     assert.deepEqual(r.truth.issues, [], 'the emulator sends values the mappers read');
+  });
+
+  it('sync 2 fetches each PENDING, new or changed instance once at most, and no other', () => {
+    const r = result();
+    assert.ok(r.detailRequests[1] <= r.changedOrPending, `${r.detailRequests[1]} detail requests for ${r.changedOrPending} instances new, PENDING or changed`);
+    assert.ok(r.detailRequests[1] >= r.pendingAtSync2, `every instance PENDING at sync 2 (${r.pendingAtSync2}) is fetched again`);
+  });
+
+  it('instances removed entirely are the documented exception: their rows stay, counted in a WARN', () => {
+    const r = result();
+    const details = r.diffs.find((d) => d.table === 'approval_instance_details');
+    assert.equal(details?.exempt, r.goneCodes.length, 'one details row each, as last synced');
+    const warned = r.sync2.messages.some((m) => m.type === 'LOG' && m.log.level === 'WARN' && m.log.message.includes(`${r.goneCodes.length} instance(s) emitted earlier are no longer named`));
+    assert.ok(warned, 'sync 2 counts them in a WARN');
   });
 
   for (const table of ['approval_instances', 'approval_instance_details', 'approval_definitions', 'approval_form_fields', 'approval_tasks', 'approval_timeline']) {

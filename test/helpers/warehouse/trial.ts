@@ -63,6 +63,8 @@ export interface TrialResult {
   pendingAtSync2: number;
   /** Instances whose status changed between the syncs, found by comparing the emulator's statuses at T1 and T2. */
   changedStatus: number;
+  /** Instances new, PENDING at T2, or whose status changed: the most sync 2 needs to fetch. */
+  changedOrPending: number;
   /** Wall-clock ms of each phase, to keep the trial fast. */
   phaseMs: Record<string, number>;
 }
@@ -175,8 +177,11 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
       emulator.addInstances({ approvalCode, count: size.newPerCode, createdFromMs: t2 - 3 * MINUTE_MS, createdToMs: t2 - 30_000 });
     }
     const statusesAtT2 = emulator.statuses();
-    const changedStatus = statusesAtT2.filter((s) => statusesAtT1.has(s.instanceCode) && statusesAtT1.get(s.instanceCode) !== s.status).length;
+    const changed = statusesAtT2.filter((s) => statusesAtT1.has(s.instanceCode) && statusesAtT1.get(s.instanceCode) !== s.status).map((s) => s.instanceCode);
+    const changedStatus = changed.length;
     const pendingAtSync2 = statusesAtT2.filter((s) => s.status === 'PENDING').length;
+    // What sync 2 may fetch at most: instances new, PENDING, or whose status changed since sync 1.
+    const mayFetch = new Set([...changed, ...statusesAtT2.filter((s) => s.status === 'PENDING' || !statusesAtT1.has(s.instanceCode)).map((s) => s.instanceCode)]);
 
     phase('changes');
     emulator.resetStats();
@@ -223,6 +228,7 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
       },
       pendingAtSync2,
       changedStatus,
+      changedOrPending: mayFetch.size,
       phaseMs,
     };
   } catch (error) {
