@@ -147,6 +147,31 @@ describe('paginator', () => {
     );
   });
 
+  it('collectPages after an expired token: starts over and returns each item once; a token that keeps expiring is a PagingError', async () => {
+    const pages = chain(4, 2);
+    let expireOnce = true;
+    const inner = server(pages);
+    const fetchOnce = async (token: string | undefined): Promise<FakePage> => {
+      if (token === 't3' && expireOnce) {
+        expireOnce = false;
+        throw new Error('expired');
+      }
+      return inner(token);
+    };
+    const expired = (e: unknown, token: string | undefined): boolean => token !== undefined && (e as Error).message === 'expired';
+    assert.deepEqual(await collectPages(fetchOnce, (p) => p.items, shape, new PageGuard(100, subject), expired), [0, 1, 2, 3, 4, 5, 6, 7]);
+    const always = async (token: string | undefined): Promise<FakePage> => {
+      if (token !== undefined) throw new Error('expired');
+      return inner(token);
+    };
+    await assert.rejects(collectPages(always, (p) => p.items, shape, new PageGuard(100, subject), expired), (error: unknown) => {
+      assert.ok(error instanceof PagingError);
+      assert.equal(error.fault, 'expired-token');
+      assert.match(error.message, /^stopped: its page token kept expiring \(started over 3 times/);
+      return true;
+    });
+  });
+
   it('onPage returning false ends the read there (a window split)', async () => {
     const requests: Array<string | undefined> = [];
     await paginate<FakePage>({ fetch: server(chain(5, 1), requests), shape, guard: new PageGuard(100, subject), onPage: () => false });

@@ -4,9 +4,11 @@
  * list 100/min) and the connector's default config. The first sync starts from a state with
  * cursors only, so its recheck takes the bulk query's statuses as the baseline; then a share of the
  * instances changes (PENDING finished, approvals revoked, instances deleted in both modes) and the
- * next sync must fetch exactly those; a sync after that, with nothing changed, next to nothing.
+ * next sync must fetch exactly those and the instances still PENDING (their approvers may have
+ * moved on: fetched every sync); a sync after that, with nothing changed, only the PENDING ones.
+ * 3 % of the instances start PENDING (half of those finish within seconds), so about 450 stay so.
  * Baseline in the same run: the same sync with status_recheck_days 0 (no recheck).
- * Targets: detail requests ≤ changed + 10, query requests ≤ ⌈instances / 200⌉ + codes, every
+ * Targets: detail requests ≤ changed + pending + 10, query requests ≤ ⌈instances / 200⌉ + codes, every
  * changed instance (but the untraceable gone ones) re-emitted with its true status, 0 × 99991400.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +23,8 @@ const DAYS = 30;
 const STREAM = 'approval_instance_details';
 const CHANGES = { finished: 150, revoked: 50, deletedStatus: 40, deletedGone: 10 };
 const SLACK = 10;
+const PENDING_RATIO = 0.03;
+const pendingCount = (emulator: FeishuEmulator): number => emulator.statuses().filter((r) => r.status === 'PENDING').length;
 
 interface SyncFigures {
   seconds: number;
@@ -86,7 +90,7 @@ export async function statusRecheck(): Promise<ScenarioResult> {
   const endMs = Date.now() - 60_000;
   const range = { startMs: endMs - DAYS * DAY_MS + 3_600_000, endMs };
   // The emulator's documented limits stay on (its defaults).
-  const emulator = await startEmulator({ codeCount: CODES, instancesPerCode: PER_CODE, spanStartMs: range.startMs, spanEndMs: range.endMs });
+  const emulator = await startEmulator({ codeCount: CODES, instancesPerCode: PER_CODE, pendingRatio: PENDING_RATIO, spanStartMs: range.startMs, spanEndMs: range.endMs });
   try {
     const instances = CODES * PER_CODE;
     // The emulator finishes a share of its PENDING instances 1–5 s after it starts: let that happen first.
@@ -99,12 +103,14 @@ export async function statusRecheck(): Promise<ScenarioResult> {
     say(`status-recheck: first recheck ${first.seconds.toFixed(1)} s, ${first.query} query, ${first.detail} detail requests, state ${first.stateBytes} bytes`);
     const before = new Map(emulator.statuses().map((r) => [r.instanceCode, r.status]));
     const { gone } = changeStatuses(emulator);
+    const pendingSecond = pendingCount(emulator);
     const second = await runSync(emulator, range, [first.state]);
     const truth = new Map(emulator.statuses().map((r) => [r.instanceCode, r.status]));
     // Every status that differs from the one the digest took, whoever changed it (the scenario or the emulator's own model).
     const changed = new Set([...truth].filter(([code, status]) => before.get(code) !== status).map(([code]) => code));
     const stale = [...changed].filter((code) => second.records.get(code) !== truth.get(code)).length;
     say(`status-recheck: after ${changed.size} changes (+${gone.length} gone): ${second.seconds.toFixed(1)} s, ${second.detail} detail, ${second.query} query, ${second.list} list requests, ${stale} stale`);
+    const pendingThird = pendingCount(emulator);
     const third = await runSync(emulator, range, [second.state]);
     say(`status-recheck: nothing changed: ${third.seconds.toFixed(1)} s, ${third.detail} detail, ${third.query} query, ${third.list} list requests`);
     const queryBound = Math.ceil(instances / 200) + CODES;
@@ -134,8 +140,8 @@ export async function statusRecheck(): Promise<ScenarioResult> {
         { figure: 'details STATE bytes', shown: String(second.stateBytes) },
       ],
       checks: [
-        { figure: 'detail requests after changes', value: second.detail, shown: String(second.detail), target: `≤ ${changed.size} + ${SLACK}`, met: second.detail <= changed.size + SLACK },
-        { figure: 'detail requests, nothing changed', value: third.detail, shown: String(third.detail), target: `≤ ${SLACK}`, met: third.detail <= SLACK },
+        { figure: 'detail requests after changes', value: second.detail, shown: String(second.detail), target: `≤ ${changed.size} changed + ${pendingSecond} pending + ${SLACK}`, met: second.detail <= changed.size + pendingSecond + SLACK },
+        { figure: 'detail requests, nothing changed', value: third.detail, shown: String(third.detail), target: `≤ ${pendingThird} pending + ${SLACK}`, met: third.detail <= pendingThird + SLACK },
         { figure: 'query requests per sync', value: second.query, shown: String(Math.max(first.query, second.query, third.query)), target: `≤ ${queryBound}`, met: Math.max(first.query, second.query, third.query) <= queryBound },
         { figure: 'changed instances with a stale row', value: stale, shown: String(stale), target: '0', met: stale === 0 },
         { figure: 'details STATE ≤ 256 KiB', value: second.stateBytes, shown: String(second.stateBytes), target: `≤ ${256 * 1024}`, met: second.stateBytes <= 256 * 1024 },

@@ -23,7 +23,7 @@ export interface PageShape {
   pageToken: string | undefined;
 }
 
-export type PagingFault = 'no-token' | 'repeated-token' | 'empty-pages' | 'page-budget';
+export type PagingFault = 'no-token' | 'repeated-token' | 'empty-pages' | 'page-budget' | 'expired-token';
 
 /** A pager that would not stop; `fault` says which guard stopped it. */
 export class PagingError extends TransientError {
@@ -82,6 +82,11 @@ export class PageGuard {
     this.tokens.add(page.pageToken);
   }
 
+  /** The read was started over `restarts` times in a row because its page token kept expiring. */
+  expiredError(restarts: number): PagingError {
+    return this.stop('expired-token', `its page token kept expiring (started over ${restarts} times without reading a further page)`);
+  }
+
   private stop(fault: PagingFault, why: string): PagingError {
     return new PagingError(fault, this.subject.describe(why));
   }
@@ -132,9 +137,30 @@ export async function paginate<P>(read: PagedRead<P>): Promise<void> {
   }
 }
 
-/** Every item of every page, or a PagingError: never the items so far as if they were all. */
-export async function collectPages<P, T>(fetch: (pageToken: string | undefined) => Promise<P>, items: (page: P) => readonly T[], shape: (page: P) => PageShape, guard: PageGuard): Promise<T[]> {
-  const all: T[] = [];
-  await paginate({ fetch, shape, guard, onPage: (page) => void all.push(...items(page)) });
+/** Restarts in a row without reading a further page before collectPages gives up. */
+export const MAX_COLLECT_RESTARTS = 3;
+
+/**
+ * Every item of every page, or a PagingError: never the items so far as if they were all. With
+ * `expired`, a page token that expired starts the read over (the items so far are dropped); one
+ * that keeps expiring is a PagingError too.
+ */
+export async function collectPages<P, T>(
+  fetch: (pageToken: string | undefined) => Promise<P>,
+  items: (page: P) => readonly T[],
+  shape: (page: P) => PageShape,
+  guard: PageGuard,
+  expired?: (error: unknown, pageToken: string | undefined) => boolean,
+): Promise<T[]> {
+  let all: T[] = [];
+  const restart: PagingRestart | undefined = expired && {
+    expired,
+    max: MAX_COLLECT_RESTARTS,
+    onRestart: () => {
+      all = [];
+    },
+    exhausted: (restarts) => guard.expiredError(restarts),
+  };
+  await paginate({ fetch, shape, guard, onPage: (page) => void all.push(...items(page)), ...(restart ? { restart } : {}) });
   return all;
 }

@@ -1,9 +1,9 @@
 import type { JsonObject } from '../../../kit/protocol.js';
 import type { PartitionCursors } from '../../state.js';
-import { DIGEST_KEY, readDigest } from './digest-state.js';
+import { DIGEST_KEY, DIGEST_VERSION, readDigest } from './digest-state.js';
 
-/** The status digest versions this connector reads (digest-state.ts). */
-export const KNOWN_DIGEST_VERSIONS: readonly number[] = [1, 2];
+/** The status digest versions this connector reads (digest-state.ts): 1 and 2 (older releases) up to the one it writes. */
+export const KNOWN_DIGEST_VERSIONS: readonly number[] = [1, 2, DIGEST_VERSION];
 
 /**
  * How far a saved state's status digest can be trusted, so that a digest that cannot be read

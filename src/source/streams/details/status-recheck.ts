@@ -4,6 +4,7 @@ import { Nibble, nibbleOf, type PartitionDigest } from './status-digest.js';
 import { FeishuTransportError } from '../../../feishu/errors.js';
 import type { InstanceCodePage, QueriedInstancePage } from '../../../feishu/types.js';
 import { collectPages, PageGuard, PagingError } from '../../paging/paginator.js';
+import { isExpiredPageToken } from '../../scan/window-reader.js';
 import { maxPagesPerWindow } from '../../scan/windows.js';
 
 /** The bulk query's largest page. */
@@ -97,7 +98,7 @@ async function queryStatuses(ctx: SyncContext, approvalCode: string, range: { fr
       return ctx.client.queryInstances({ approvalCode, startFromMs: span.fromMs, startToMs: span.toMs, pageSize: QUERY_PAGE_SIZE, pageToken });
     };
     try {
-      const items = await collectPages(fetch, (page) => page.instance_list, (page) => ({ count: page.instance_list.length, hasMore: page.has_more, pageToken: page.page_token }), guard);
+      const items = await collectPages(fetch, (page) => page.instance_list, (page) => ({ count: page.instance_list.length, hasMore: page.has_more, pageToken: page.page_token }), guard, isExpiredPageToken);
       for (const item of items) {
         // An instance of another definition (a filter the server ignored) is no news about this code's.
         if (item.approval_code !== undefined && item.approval_code !== approvalCode) continue;
@@ -135,7 +136,7 @@ async function listCodes(ctx: SyncContext, approvalCode: string, run: MissingRun
     return ctx.client.listInstanceCodes({ approvalCode, startMs, endMs, pageSize: ctx.config.pageSize, pageToken });
   };
   try {
-    return await collectPages(fetch, (page) => page.instance_code_list, (page) => ({ count: page.instance_code_list.length, hasMore: page.has_more, pageToken: page.page_token }), guard);
+    return await collectPages(fetch, (page) => page.instance_code_list, (page) => ({ count: page.instance_code_list.length, hasMore: page.has_more, pageToken: page.page_token }), guard, isExpiredPageToken);
   } catch (error) {
     if (!isBrokenPaging(error)) throw error;
     ctx.emitter.warn(
