@@ -14,8 +14,8 @@ import { mock } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { startEmulator, type FeishuEmulator, type InstanceStatus } from '../../../emulator/index.js';
 import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../../../src/kit/protocol.js';
-import { writeFiles } from '../../../harness/index.js';
-import { runCli, type RunResult } from '../connector.js';
+import { runConnectorCli, writeFiles } from '../../../harness/index.js';
+import { withMessages, type RunResult } from '../connector.js';
 import { emulatorConfig } from '../fixtures.js';
 import { ApiReader } from './api-reader.js';
 import { discoveredStreams, warehouseCatalog } from './catalog.js';
@@ -84,7 +84,9 @@ async function read(emulator: FeishuEmulator, catalog: ConfiguredAirbyteCatalog,
   });
   const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
   if (state) args.push('--state', files['state.json']!);
-  const result = await runCli(args);
+  // A child process on purpose: the connector keeps the real clock while this process's Date (the
+  // emulator's clock) is mocked.
+  const result = withMessages(await runConnectorCli(args));
   if (result.code !== 0) throw new Error(`read exited ${result.code}: ${result.stderr.slice(0, 500)}`);
   return result;
 }
