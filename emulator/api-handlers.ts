@@ -36,11 +36,12 @@ export interface ApiContext {
   onTokenIssued(): void;
 }
 
-/** `kind` doubles as the stats key ('token' | 'list' | 'query' | 'approval' | 'detail' | 'other'). */
+/** `kind` doubles as the stats key ('token' | 'list' | 'query' | 'taskSearch' | 'approval' | 'detail' | 'other'). */
 export type Route =
   | { kind: 'token' }
   | { kind: 'list' }
   | { kind: 'query' }
+  | { kind: 'taskSearch' }
   | { kind: 'approval'; approvalCode: string }
   | { kind: 'detail'; instanceId: string }
   | { kind: 'other' };
@@ -50,6 +51,7 @@ const LIST_PATH = '/open-apis/approval/v4/instances';
 const APPROVAL_PREFIX = '/open-apis/approval/v4/approvals/';
 const DETAIL_PREFIX = `${LIST_PATH}/`;
 const QUERY_PATH = `${LIST_PATH}/query`;
+const TASK_SEARCH_PATH = '/open-apis/approval/v4/tasks/search';
 
 /** The single path segment after `prefix`, or undefined when there is none or more than one. */
 function tail(pathname: string, prefix: string): string | undefined {
@@ -66,6 +68,7 @@ function tail(pathname: string, prefix: string): string | undefined {
 export function matchRoute(method: string, pathname: string): Route {
   if (method === 'POST' && pathname === TOKEN_PATH) return { kind: 'token' };
   if (method === 'POST' && pathname === QUERY_PATH) return { kind: 'query' };
+  if (method === 'POST' && pathname === TASK_SEARCH_PATH) return { kind: 'taskSearch' };
   if (method !== 'GET') return { kind: 'other' };
   if (pathname === LIST_PATH) return { kind: 'list' };
   const approvalCode = tail(pathname, APPROVAL_PREFIX);

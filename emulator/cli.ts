@@ -18,19 +18,20 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 const USAGE = `usage: node dist/emulator/cli.js [--port N] [--host 127.0.0.1] [--seed N] [--codes N]
   [--instances N] [--days N] [--latency-ms N] [--token-ttl-sec N]
   [--list-limit LIMIT] [--detail-limit LIMIT] [--approval-limit LIMIT] [--query-limit LIMIT]
-  [--query-lag-ms N] [--employee-id-scope] [--deny list,approval,detail,query]
+  [--task-search-limit LIMIT] [--query-lag-ms N] [--employee-id-scope] [--deny list,approval,detail,query,taskSearch]
   [--fault-rate F] [--html-fault-rate F] [--bounds inclusive|end_exclusive|start_exclusive]
   [--index-delay-ms N] [--page-token-ttl-ms N] [--edge-every-ms N] [--app-id S] [--app-secret S]
 
   LIMIT: sliding-window frequency limits, comma-separated, all must admit: N (per minute), N/min,
   N/s or N/<ms>ms; 0 or off = unlimited. Defaults (the documented ones): --list-limit 100/min,
   --detail-limit 1000/min,50/s, --approval-limit 100/min (apart from the list's),
-  --query-limit 1000/min,50/s. A refused request answers 99991400 (HTTP 429, x-ogw-ratelimit-reset).
-  --query-lag-ms N       the bulk query (POST /approval/v4/instances/query) answers as of N ms ago (0)
+  --query-limit 1000/min,50/s, --task-search-limit 1000/min,50/s. A refused request answers 99991400 (HTTP 429, x-ogw-ratelimit-reset).
+  --query-lag-ms N       the bulk query (POST /approval/v4/instances/query) and the task search
+                         (POST /approval/v4/tasks/search) answer as of N ms ago (0)
   --employee-id-scope    the app has contact:user.employee_id:readonly: details carry user_id
   --deny E,...           these endpoints answer 1390009 (HTTP 403, no permission)
   Admin API (no auth): GET /_emulator/truth, GET /_emulator/statuses, GET|POST /_emulator/config,
-  POST /_emulator/instances, POST /_emulator/instances/:code/{status,revoke,finish},
+  POST /_emulator/instances, POST /_emulator/instances/:code/{status,revoke,finish,advance},
   DELETE /_emulator/instances/:code?mode=gone|status, DELETE /_emulator/approvals/:code,
   GET /_emulator/stats[?times=1], POST /_emulator/stats/reset, POST /_emulator/tokens/expire
 ${HOSTILE_USAGE}`;
@@ -97,6 +98,7 @@ function parse(argv: string[]): CliConfig {
       'detail-limit': { type: 'string' },
       'approval-limit': { type: 'string' },
       'query-limit': { type: 'string' },
+      'task-search-limit': { type: 'string' },
       'query-lag-ms': { type: 'string' },
       'employee-id-scope': { type: 'boolean' },
       deny: { type: 'string' },
@@ -145,6 +147,7 @@ function parse(argv: string[]): CliConfig {
   set('detailRateLimit', parseLimit('detail-limit', values['detail-limit']));
   set('approvalRateLimit', parseLimit('approval-limit', values['approval-limit']));
   set('queryRateLimit', parseLimit('query-limit', values['query-limit']));
+  set('taskSearchRateLimit', parseLimit('task-search-limit', values['task-search-limit']));
   set('queryLagMs', int('query-lag-ms', values['query-lag-ms']));
   if (values['employee-id-scope']) options.employeeIdScope = true;
   if (values.deny !== undefined) {

@@ -32,9 +32,9 @@ export interface RateLimitOption {
 export type RateLimitSetting = RateLimitOption | RateLimitOption[] | null;
 
 /** API endpoints that can be denied (1390009, HTTP 403) to emulate a missing scope. */
-export type DeniableEndpoint = 'list' | 'approval' | 'detail' | 'query';
+export type DeniableEndpoint = 'list' | 'approval' | 'detail' | 'query' | 'taskSearch';
 
-export const DENIABLE_ENDPOINTS: readonly DeniableEndpoint[] = ['list', 'approval', 'detail', 'query'];
+export const DENIABLE_ENDPOINTS: readonly DeniableEndpoint[] = ['list', 'approval', 'detail', 'query', 'taskSearch'];
 
 /** Hostile-mode switches (hostile-options.ts) are behaviour knobs too, all off by default. */
 export interface EmulatorOptions extends HostileOptions {
@@ -55,7 +55,9 @@ export interface EmulatorOptions extends HostileOptions {
   approvalRateLimit: RateLimitSetting;
   /** POST /approval/v4/instances/query. */
   queryRateLimit: RateLimitSetting;
-  /** The bulk query reports statuses as of this many ms ago (search-index lag). */
+  /** POST /approval/v4/tasks/search. */
+  taskSearchRateLimit: RateLimitSetting;
+  /** The bulk query and the task search answer as of this many ms ago (search-index lag). */
   queryLagMs: number;
   /** The app has contact:user.employee_id:readonly: details carry user_id (else it is ''). */
   employeeIdScope: boolean;
@@ -109,6 +111,7 @@ export const ALL_KEYS: readonly OptionKey[] = [
   'detailRateLimit',
   'approvalRateLimit',
   'queryRateLimit',
+  'taskSearchRateLimit',
   'queryLagMs',
   'employeeIdScope',
   'deniedEndpoints',
@@ -153,6 +156,10 @@ export function defaultOptions(nowMs: number = Date.now()): EmulatorOptions {
     ],
     approvalRateLimit: { limit: 100, windowMs: 60_000 },
     queryRateLimit: [
+      { limit: 1000, windowMs: 60_000 },
+      { limit: 50, windowMs: 1000 },
+    ],
+    taskSearchRateLimit: [
       { limit: 1000, windowMs: 60_000 },
       { limit: 50, windowMs: 1000 },
     ],
@@ -257,6 +264,7 @@ export function validateOption(key: OptionKey, value: unknown): void {
     case 'detailRateLimit':
     case 'approvalRateLimit':
     case 'queryRateLimit':
+    case 'taskSearchRateLimit':
       checkRateLimit(key, value);
       return;
     case 'queryLagMs':
@@ -327,6 +335,7 @@ export function cloneOptions(options: EmulatorOptions): EmulatorOptions {
     detailRateLimit: cloneRate(options.detailRateLimit),
     approvalRateLimit: cloneRate(options.approvalRateLimit),
     queryRateLimit: cloneRate(options.queryRateLimit),
+    taskSearchRateLimit: cloneRate(options.taskSearchRateLimit),
     deniedEndpoints: [...options.deniedEndpoints],
   };
 }

@@ -32,6 +32,7 @@ import { applyRuntimeUpdate, cloneOptions, resolveOptions, type EmulatorOptions 
 import { PageTokenStore } from './page-tokens.js';
 import { deriveSeed, mulberry32, type Random } from './random.js';
 import { handleQuery, type QuerySnapshot } from './query-handler.js';
+import { handleTaskSearch, type TaskSnapshot } from './task-search-handler.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import {
   badGatewayHtml,
@@ -48,12 +49,13 @@ import { TokenStore } from './tokens.js';
 import { advanceInstance, deleteInstance, finishInstance, revokeInstance, statusRows, type DeleteMode } from './transitions.js';
 
 /** Endpoints with their own frequency limit, and the option holding it. */
-type LimitedEndpoint = 'list' | 'detail' | 'approval' | 'query';
+type LimitedEndpoint = 'list' | 'detail' | 'approval' | 'query' | 'taskSearch';
 const LIMIT_OPTION = {
   list: 'listRateLimit',
   detail: 'detailRateLimit',
   approval: 'approvalRateLimit',
   query: 'queryRateLimit',
+  taskSearch: 'taskSearchRateLimit',
 } as const satisfies Record<LimitedEndpoint, keyof EmulatorOptions>;
 
 export class FeishuEmulator implements AdminTarget {
@@ -62,6 +64,7 @@ export class FeishuEmulator implements AdminTarget {
   private readonly tokens = new TokenStore();
   private readonly pageTokens = new PageTokenStore();
   private readonly queryTokens = new PageTokenStore<QuerySnapshot>();
+  private readonly taskTokens = new PageTokenStore<TaskSnapshot>();
   private readonly counters = new StatsCollector();
   private readonly limiters: Record<LimitedEndpoint, SlidingWindowLimiter>;
   /** Fault draws come from the seed too, so a serial run injects faults at the same requests. */
@@ -81,7 +84,7 @@ export class FeishuEmulator implements AdminTarget {
     resolved.approvalCodes = [...this.dataset.approvalCodes];
     this.current = resolved;
     const limiter = (endpoint: LimitedEndpoint): SlidingWindowLimiter => new SlidingWindowLimiter(() => this.current[LIMIT_OPTION[endpoint]]);
-    this.limiters = { list: limiter('list'), detail: limiter('detail'), approval: limiter('approval'), query: limiter('query') };
+    this.limiters = { list: limiter('list'), detail: limiter('detail'), approval: limiter('approval'), query: limiter('query'), taskSearch: limiter('taskSearch') };
     this.faultRng = mulberry32(deriveSeed(resolved.seed, 'faults'));
     const self = this;
     this.ctx = {
@@ -292,6 +295,8 @@ export class FeishuEmulator implements AdminTarget {
         return handleList(this.ctx, url.searchParams);
       case 'query':
         return handleQuery(this.ctx, this.queryTokens, url.searchParams, body);
+      case 'taskSearch':
+        return handleTaskSearch(this.ctx, this.taskTokens, url.searchParams, body);
       case 'approval':
         return handleApproval(this.ctx, route.approvalCode);
       case 'detail':

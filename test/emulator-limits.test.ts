@@ -165,7 +165,7 @@ describe('Emulator frequency limits over HTTP', { concurrency: true }, () => {
     let helpText = '';
     help.stderr.on('data', (chunk: Buffer) => (helpText += chunk.toString()));
     await once(help, 'exit');
-    for (const flag of ['--detail-limit', '--approval-limit', '--query-limit', '--query-lag-ms', '--employee-id-scope', '--deny', '1000/min,50/s', '/_emulator/instances/:code/{status,revoke,finish}']) {
+    for (const flag of ['--detail-limit', '--approval-limit', '--query-limit', '--task-search-limit', '--query-lag-ms', '--employee-id-scope', '--deny', '1000/min,50/s', '/_emulator/instances/:code/{status,revoke,finish,advance}']) {
       assert.ok(helpText.includes(flag), flag);
     }
     const args = ['--instances', '5', '--detail-limit', '10/s,200/min', '--list-limit', '0', '--approval-limit', '7/500ms', '--query-lag-ms', '250', '--employee-id-scope', '--deny', 'detail,query'];
