@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import type { AirbyteMessage, AirbyteStateMessage, JsonObject } from '../src/kit/protocol.js';
+import type { AirbyteMessage, AirbyteStateMessage, JsonObject, SyncMode } from '../src/kit/protocol.js';
 import { catalog, hourFloor, HOUR_MS, records, states, writeFiles } from '../harness/index.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 import { runCli, type RunResult } from './helpers/connector.js';
@@ -140,10 +140,10 @@ describe('deletions reach every table (issue 23)', () => {
   });
   after(() => emulator.stop());
 
-  async function read(state?: AirbyteStateMessage[]): Promise<RunResult> {
+  async function read(state?: AirbyteStateMessage[], mode: SyncMode = 'incremental'): Promise<RunResult> {
     const files = writeFiles({
       'config.json': emulatorConfig(emulator, { detail_requests_per_second: 1000, query_requests_per_second: 1000 }),
-      'catalog.json': catalog('incremental', STREAMS),
+      'catalog.json': catalog(mode, STREAMS),
       ...(state ? { 'state.json': state } : {}),
     });
     const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, ...(state ? ['--state', files['state.json']!] : [])]);
@@ -200,6 +200,12 @@ describe('deletions reach every table (issue 23)', () => {
       if (['approval_code', 'instance_code', 'task_index', 'created_after', 'created_before', '_ab_cdc_deleted_at'].includes(field)) assert.notEqual(value, null, field);
       else assert.equal(value, null, field);
     }
+
+    // A full refresh replaces the tables: no tombstones, and no child rows for the deleted instance.
+    const full = await read(undefined, 'full_refresh');
+    for (const stream of STREAMS) assert.ok(records(full.messages, stream).every((r) => r.data['_ab_cdc_deleted_at'] === null), `${stream}: no tombstone in a full refresh`);
+    for (const stream of [FIELDS, TASKS, TIMELINE]) assert.equal(records(full.messages, stream).filter((r) => r.data['instance_code'] === deletedCode).length, 0, stream);
+    assert.equal(records(full.messages, DETAILS).find((r) => r.data['instance_code'] === deletedCode)?.data['status'], 'DELETED');
 
     // Absent ids: null, never '' (the emulator's app lacks the employee-id scope; automatic tasks have no approver).
     for (const stream of [DETAILS, TASKS, TIMELINE]) {

@@ -208,12 +208,12 @@ describe("absent ids are null, never ''", () => {
     status: 'APPROVED', start_time: '1704067200000', end_time: '1704070800000', serial_number: '', user_id: '', open_id: 'ou_a', department_id: '', uuid: '',
     form: JSON.stringify([{ id: 'w1', custom_id: '', name: 'Title', type: 'input', value: 'x' }]),
     task_list: [{ id: 't1', user_id: '', open_id: '', node_id: 'n1', custom_node_id: '', type: 'AUTO_PASS', status: 'APPROVED', start_time: '1', end_time: '2' }],
-    timeline: [{ type: 'CC', create_time: '1', user_id: '', open_id: 'ou_a', user_id_list: ['', ''], open_id_list: ['ou_b', ''], task_id: '', node_key: '' }],
+    timeline: [{ type: 'CC', create_time: '1', user_id: '', open_id: 'ou_a', user_id_list: ['', ''], open_id_list: ['ou_b', ''], task_id: '', node_key: '', cc_user_list: [{ user_id: '', cc_id: '7', open_id: 'ou_c' }] }],
   };
   const cases: { name: string; rows: (d: InstanceDetail, ctx: DetailRowContext) => JsonObject[]; fields: Record<string, unknown> }[] = [
     { name: 'detail', rows: (d, ctx) => [detailRecord(d, ctx)], fields: { user_id: null, open_id: 'ou_a', department_id: null, uuid: null, serial_number: null } },
     { name: 'task of an automatic node', rows: taskRows, fields: { task_id: 't1', user_id: null, open_id: null, custom_node_id: null } },
-    { name: 'timeline event', rows: timelineRows, fields: { user_id: null, open_id: 'ou_a', user_id_list: [null, null], open_id_list: ['ou_b', null], task_id: null, node_key: null } },
+    { name: 'timeline event', rows: timelineRows, fields: { user_id: null, open_id: 'ou_a', user_id_list: [null, null], open_id_list: ['ou_b', null], task_id: null, node_key: null, cc_user_list: [{ user_id: null, cc_id: '7', open_id: 'ou_c' }] } },
     { name: 'form field', rows: formFieldRows, fields: { widget_custom_id: null, field_index: 0 } },
   ];
   for (const c of cases) {

@@ -40,10 +40,19 @@ export function timelineRows(detail: InstanceDetail, ctx: DetailRowContext): Jso
   }));
 }
 
-/** The users copied, as sent, unless not a list (null) or nested too deep to be written (reported). */
+/**
+ * The users copied, as sent but with an id sent empty (`user_id` without the
+ * employee-id scope) null; null when not a list or nested too deep to be written (reported).
+ */
 function ccUsers(raw: unknown, report: ReportIssue, where: string): JsonObject[] | null {
   if (!Array.isArray(raw)) return null;
-  return take(checkDepth(raw), report, 'cc_user_list', raw, where) as JsonObject[] | null;
+  const users = take(checkDepth(raw), report, 'cc_user_list', raw, where) as JsonObject[] | null;
+  return users?.map((user) => (typeof user === 'object' && user !== null && !Array.isArray(user) ? nullEmptyIds(user) : user)) ?? null;
+}
+
+/** An object with each `…_id` field that is '' set to null. */
+function nullEmptyIds(item: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(item).map(([key, value]) => [key, value === '' && key.endsWith('_id') ? null : value]));
 }
 
 /** The `ext` JSON string as an object; null when absent, and when not a JSON object (reported). */
