@@ -14,6 +14,7 @@ import type { InstanceStatus } from './dataset.js';
 import { rangeIndices } from './dataset.js';
 import { deriveFacts, serialNumber } from './instance-detail.js';
 import { PageTokenStore } from './page-tokens.js';
+import { optionalText, pageStart, parseBody, parseMsSpan, parsePageSize } from './search-common.js';
 import { approvalNotFound, ok, paramInvalid, type ApiResult } from './responses.js';
 import { statusStateAt } from './status-model.js';
 
@@ -51,50 +52,19 @@ export interface QuerySnapshot {
 
 export type QueryTokenStore = PageTokenStore<QuerySnapshot>;
 
-const MS_RE = /^\d{1,16}$/;
-
 function parseFilter(raw: string): QueryFilter | string {
-  let body: unknown;
-  try {
-    body = raw.trim() === '' ? {} : JSON.parse(raw);
-  } catch {
-    return 'body is not JSON';
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body must be a JSON object';
-  const b = body as Record<string, unknown>;
-  const optionalString = (key: string): string | undefined | null => {
-    const v = b[key];
-    if (v === undefined || v === '') return undefined;
-    return typeof v === 'string' ? v : null;
-  };
-  const approvalCode = optionalString('approval_code');
-  const instanceCode = optionalString('instance_code');
+  const b = parseBody(raw);
+  if (typeof b === 'string') return b;
+  const approvalCode = optionalText(b, 'approval_code');
+  const instanceCode = optionalText(b, 'instance_code');
   if (approvalCode === null) return 'approval_code';
   if (instanceCode === null) return 'instance_code';
   const status = b['instance_status'] ?? 'ALL';
   if (!STATUS_FILTERS.includes(status as StatusFilter)) return 'instance_status';
-  const from = b['instance_start_time_from'];
-  const to = b['instance_start_time_to'];
-  if ((from === undefined) !== (to === undefined)) return 'instance_start_time_from and instance_start_time_to go together';
-  let fromMs: number | undefined;
-  let toMs: number | undefined;
-  if (from !== undefined) {
-    if (typeof from !== 'string' || !MS_RE.test(from)) return 'instance_start_time_from';
-    if (typeof to !== 'string' || !MS_RE.test(to)) return 'instance_start_time_to';
-    fromMs = Number(from);
-    toMs = Number(to);
-    if (fromMs > toMs) return 'instance_start_time_from is after instance_start_time_to';
-    if (toMs - fromMs > QUERY_MAX_SPAN_MS) return 'the time span exceeds 30 days';
-  }
+  const span = parseMsSpan(b, 'instance_start_time_from', 'instance_start_time_to', QUERY_MAX_SPAN_MS);
+  if (typeof span === 'string') return span;
   const withRevoked = b['with_revoked_instance'] === true;
-  return { approvalCode, instanceCode, status: status as StatusFilter, fromMs, toMs, withRevoked };
-}
-
-function parsePageSize(raw: string | null): number | undefined {
-  if (raw === null || raw === '') return QUERY_PAGE_SIZE.default;
-  if (!/^\d{1,4}$/.test(raw)) return undefined;
-  const n = Number(raw);
-  return n >= QUERY_PAGE_SIZE.min && n <= QUERY_PAGE_SIZE.max ? n : undefined;
+  return { approvalCode, instanceCode, status: status as StatusFilter, ...span, withRevoked };
 }
 
 /** Every id the filter's codes and time range cover, in creation order. */
@@ -169,25 +139,15 @@ export function handleQuery(ctx: ApiContext, store: QueryTokenStore, query: URLS
   const filter = parseFilter(rawBody);
   if (typeof filter === 'string') return paramInvalid(filter);
   if (filter.approvalCode !== undefined && !ctx.dataset.hasApprovalCode(filter.approvalCode)) return approvalNotFound();
-  const pageSize = parsePageSize(query.get('page_size'));
+  const pageSize = parsePageSize(query.get('page_size'), QUERY_PAGE_SIZE);
   if (pageSize === undefined) return paramInvalid('page_size');
   const userIdType = query.get('user_id_type') ?? 'open_id';
   if (!['open_id', 'user_id', 'union_id'].includes(userIdType)) return paramInvalid('user_id_type');
 
   const key = JSON.stringify(filter);
-  let snapshot: QuerySnapshot;
-  let position = 0;
-  const pageToken = query.get('page_token');
-  if (pageToken) {
-    const found = store.lookup(pageToken, ctx.options.pageTokenTtlMs, nowMs);
-    if (found.kind === 'unknown') return paramInvalid('page_token');
-    if (found.kind === 'expired') return paramInvalid('page_token expired');
-    if (found.cursor.snapshot.key !== key) return paramInvalid('page_token does not belong to this query');
-    snapshot = found.cursor.snapshot;
-    position = found.cursor.position;
-  } else {
-    snapshot = takeSnapshot(ctx, filter, key, nowMs - ctx.options.queryLagMs);
-  }
+  const start = pageStart(store, query.get('page_token'), key, ctx.options.pageTokenTtlMs, nowMs, () => takeSnapshot(ctx, filter, key, nowMs - ctx.options.queryLagMs));
+  if ('kind' in start) return start;
+  const { snapshot, position } = start;
 
   const end = Math.min(position + pageSize, snapshot.ids.length);
   const list: Array<Record<string, unknown>> = [];

@@ -13,6 +13,7 @@ import type { ApiContext } from './api-handlers.js';
 import { approvalName } from './api-handlers.js';
 import { buildInstanceDetail, serialNumber } from './instance-detail.js';
 import { PageTokenStore } from './page-tokens.js';
+import { optionalText, pageStart, parseBody, parseMsSpan, parsePageSize } from './search-common.js';
 import { approvalNotFound, ok, paramInvalid, type ApiResult } from './responses.js';
 import { statusStateAt } from './status-model.js';
 
@@ -20,7 +21,6 @@ const MAX_SPAN_MS = 30 * 86_400_000;
 const PAGE_SIZE = { min: 5, max: 200, default: 10 } as const;
 const TASK_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'TRANSFERRED', 'DONE', 'RM_REPEAT', 'PROCESSED'] as const;
 type TaskStatusFilter = (typeof TASK_STATUSES)[number];
-const MS_RE = /^\d{1,16}$/;
 
 interface TaskFilter {
   approvalCode: string | undefined;
@@ -42,19 +42,9 @@ export interface TaskSnapshot {
 export type TaskTokenStore = PageTokenStore<TaskSnapshot>;
 
 function parseFilter(raw: string): TaskFilter | string {
-  let body: unknown;
-  try {
-    body = raw.trim() === '' ? {} : JSON.parse(raw);
-  } catch {
-    return 'body is not JSON';
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body must be a JSON object';
-  const b = body as Record<string, unknown>;
-  const text = (key: string): string | undefined | null => {
-    const v = b[key];
-    if (v === undefined || v === '') return undefined;
-    return typeof v === 'string' ? v : null;
-  };
+  const b = parseBody(raw);
+  if (typeof b === 'string') return b;
+  const text = (key: string): string | undefined | null => optionalText(b, key);
   const approvalCode = text('approval_code');
   const instanceCode = text('instance_code');
   const userId = text('user_id');
@@ -67,24 +57,13 @@ function parseFilter(raw: string): TaskFilter | string {
   }
   const status = b['task_status'];
   if (status !== undefined && !TASK_STATUSES.includes(status as TaskStatusFilter)) return 'task_status';
-  const from = b['task_start_time_from'];
-  const to = b['task_start_time_to'];
-  if ((from === undefined) !== (to === undefined)) return 'task_start_time_from and task_start_time_to go together';
-  let fromMs: number | undefined;
-  let toMs: number | undefined;
-  if (from !== undefined) {
-    if (typeof from !== 'string' || !MS_RE.test(from)) return 'task_start_time_from';
-    if (typeof to !== 'string' || !MS_RE.test(to)) return 'task_start_time_to';
-    fromMs = Number(from);
-    toMs = Number(to);
-    if (fromMs > toMs) return 'task_start_time_from is after task_start_time_to';
-    if (toMs - fromMs > MAX_SPAN_MS) return 'the time span exceeds 30 days';
-  }
+  const span = parseMsSpan(b, 'task_start_time_from', 'task_start_time_to', MAX_SPAN_MS);
+  if (typeof span === 'string') return span;
   const order = b['order'] ?? 2;
   if (order !== 0 && order !== 1 && order !== 2 && order !== 3) return 'order';
   // External ids name nothing the emulator makes: such a search alone finds no task.
   const nothing = external !== undefined && approvalCode === undefined && instanceCode === undefined && userId === undefined;
-  return { approvalCode, instanceCode, userId, status: status as TaskStatusFilter | undefined, fromMs, toMs, order, nothing };
+  return { approvalCode, instanceCode, userId, status: status as TaskStatusFilter | undefined, ...span, order, nothing };
 }
 
 function statusMatches(filter: TaskStatusFilter | undefined, status: string): boolean {
@@ -169,26 +148,15 @@ export function handleTaskSearch(ctx: ApiContext, store: TaskTokenStore, query: 
   const filter = parseFilter(rawBody);
   if (typeof filter === 'string') return paramInvalid(filter);
   if (filter.approvalCode !== undefined && !ctx.dataset.hasApprovalCode(filter.approvalCode)) return approvalNotFound();
-  const rawSize = query.get('page_size');
-  const pageSize = rawSize === null || rawSize === '' ? PAGE_SIZE.default : /^\d{1,4}$/.test(rawSize) ? Number(rawSize) : Number.NaN;
-  if (!(pageSize >= PAGE_SIZE.min && pageSize <= PAGE_SIZE.max)) return paramInvalid('page_size');
+  const pageSize = parsePageSize(query.get('page_size'), PAGE_SIZE);
+  if (pageSize === undefined) return paramInvalid('page_size');
   const userIdType = query.get('user_id_type') ?? 'open_id';
   if (!['open_id', 'user_id'].includes(userIdType)) return paramInvalid('user_id_type');
 
   const key = JSON.stringify([filter, userIdType]);
-  let snapshot: TaskSnapshot;
-  let position = 0;
-  const pageToken = query.get('page_token');
-  if (pageToken) {
-    const found = store.lookup(pageToken, ctx.options.pageTokenTtlMs, nowMs);
-    if (found.kind === 'unknown') return paramInvalid('page_token');
-    if (found.kind === 'expired') return paramInvalid('page_token expired');
-    if (found.cursor.snapshot.key !== key) return paramInvalid('page_token does not belong to this query');
-    snapshot = found.cursor.snapshot;
-    position = found.cursor.position;
-  } else {
-    snapshot = takeSnapshot(ctx, filter, key, nowMs - ctx.options.queryLagMs, userIdType);
-  }
+  const start = pageStart(store, query.get('page_token'), key, ctx.options.pageTokenTtlMs, nowMs, () => takeSnapshot(ctx, filter, key, nowMs - ctx.options.queryLagMs, userIdType));
+  if ('kind' in start) return start;
+  const { snapshot, position } = start;
   const end = Math.min(position + pageSize, snapshot.items.length);
   const hasMore = end < snapshot.items.length;
   const data: Record<string, unknown> = { count: snapshot.items.length, task_list: snapshot.items.slice(position, end), has_more: hasMore };

@@ -20,6 +20,7 @@ import { codeHash } from '../src/source/cursor-encoding.js';
 import { readDigest } from '../src/source/streams/details/digest-state.js';
 import { lastState, logs, records, states } from '../harness/index.js';
 import { sync, type SyncResult } from './helpers/sync.js';
+import { latestRows } from './helpers/latest-rows.js';
 
 const DETAILS = 'approval_instance_details';
 const STREAMS = ['approval_instances', DETAILS];
@@ -67,18 +68,6 @@ function withDigest(state: AirbyteStateMessage[], digest: unknown): AirbyteState
   return state.map((s) => (s.stream?.stream_descriptor.name === DETAILS ? { ...s, stream: { ...s.stream, stream_state: { ...s.stream.stream_state, status_digest: digest } } } : s)) as AirbyteStateMessage[];
 }
 
-function latestRows(runs: AirbyteMessage[][]): Map<string, JsonObject> {
-  const latest = new Map<string, JsonObject>();
-  for (const run of runs) {
-    for (const { data } of records(run, DETAILS)) {
-      const code = data['instance_code'] as string;
-      const held = latest.get(code);
-      if (!held || Date.parse(data['created_before'] as string) >= Date.parse(held['created_before'] as string)) latest.set(code, data);
-    }
-  }
-  return latest;
-}
-
 async function apiDetails(e: FeishuEmulator): Promise<Map<string, Obj>> {
   const res = await fetch(e.baseUrl + TOKEN_PATH, { method: 'POST', body: JSON.stringify({ app_id: e.options.appId, app_secret: e.options.appSecret }) });
   const { tenant_access_token: tok } = (await res.json()) as { tenant_access_token: string };
@@ -118,7 +107,7 @@ describe('status recheck: current approvers, and nothing lost when the answers b
 
     // The destination's latest rows carry the API's current tasks and timeline, for every instance.
     const api = await apiDetails(emulator);
-    const rows = latestRows([first.messages, second.messages]);
+    const rows = latestRows(DETAILS, [first.messages, second.messages]);
     const stale = [...api].filter(([code, d]) => {
       const row = rows.get(code)!;
       const tasks = (x: Obj): string => JSON.stringify((x['task_list'] as Obj[]).map((t) => [t['id'], t['status']]));
@@ -146,7 +135,7 @@ describe('status recheck: current approvers, and nothing lost when the answers b
 
     emulator.configure({ hostileQueryTokenRepeat: false });
     const third = await read(emulator, bothStates(second.messages));
-    const rows = latestRows([first.messages, second.messages, third.messages]);
+    const rows = latestRows(DETAILS, [first.messages, second.messages, third.messages]);
     for (const c of revoked) assert.equal(rows.get(c)!['status'], 'CANCELED', c);
   });
 
@@ -167,7 +156,7 @@ describe('status recheck: current approvers, and nothing lost when the answers b
 
     emulator.configure({ hostileListTokenCycle: 0, hostileListStartBeforeMs: 0 });
     const third = await read(emulator, bothStates(second.messages));
-    const rows = latestRows([first.messages, second.messages, third.messages]);
+    const rows = latestRows(DETAILS, [first.messages, second.messages, third.messages]);
     for (const c of revoked) assert.equal(rows.get(c)!['status'], 'CANCELED', c);
   });
 

@@ -6,6 +6,7 @@ import type { AirbyteMessage, AirbyteStateMessage, JsonObject } from '../src/kit
 import { ApprovalInstanceDetailsStream } from '../src/source/streams/details/approval-instance-details.js';
 import { catalog, committedPrefix, connectionConfig, lastState, logs, records, runConnectorUntilKilled, writeFiles } from '../harness/index.js';
 import { runCli, withMessages, type RunResult } from './helpers/connector.js';
+import { latestRows } from './helpers/latest-rows.js';
 
 const DETAILS = 'approval_instance_details';
 const DAY = 86_400_000;
@@ -24,19 +25,6 @@ async function sync(e: FeishuEmulator, state: AirbyteStateMessage[] | undefined,
   const result = await runCli(args, { timeoutMs: 240_000 });
   assert.equal(result.code, 0, result.stdout.split('\n').filter((l) => l.includes('"ERROR"')).join('\n').slice(0, 2000));
   return result;
-}
-
-/** What an append-dedup destination keeps per instance: the row with the greatest cursor, the later one on a tie. */
-function latestRows(runs: AirbyteMessage[][]): Map<string, JsonObject> {
-  const latest = new Map<string, JsonObject>();
-  for (const run of runs) {
-    for (const { data } of records(run, DETAILS)) {
-      const code = data['instance_code'] as string;
-      const held = latest.get(code);
-      if (!held || Date.parse(data['created_before'] as string) >= Date.parse(held['created_before'] as string)) latest.set(code, data);
-    }
-  }
-  return latest;
 }
 
 function bothStates(run: AirbyteMessage[]): AirbyteStateMessage[] {
@@ -64,7 +52,7 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     emulator = await startEmulator({ seed: 141, codeCount: 2, instancesPerCode: 200, pendingRatio: 0.3, spanStartMs: now - 3 * DAY, spanEndMs: now - 120_000 });
     const first = await sync(emulator, undefined);
     assertDeclared(first.messages);
-    const firstRows = latestRows([first.messages]);
+    const firstRows = latestRows(DETAILS, [first.messages]);
     assert.equal(firstRows.size, 400);
 
     // Between the syncs: what Feishu users and admins do.
@@ -84,7 +72,7 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     const second = await sync(emulator, bothStates(first.messages));
     assertDeclared(second.messages);
     const truth = new Map(emulator.statuses().map((t) => [t.instanceCode, t]));
-    const rows = latestRows([first.messages, second.messages]);
+    const rows = latestRows(DETAILS, [first.messages, second.messages]);
     const wrong = [...truth.values()].filter((t) => rows.get(t.instanceCode)?.['status'] !== t.status);
     assert.deepEqual(wrong.slice(0, 5).map((t) => [t.instanceCode, t.status, rows.get(t.instanceCode)?.['status']]), [], `${wrong.length} latest row(s) with a stale status`);
     for (const code of revoked) assert.equal(rows.get(code)!['reverted'], true, 'a revoked approval says reverted');
@@ -111,7 +99,7 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     const pendingNow = emulator.statuses().filter((t) => t.status === 'PENDING').length;
     assert.ok((emulator.stats().requests['detail'] ?? 0) <= pendingNow + 10, `${emulator.stats().requests['detail']} detail requests with nothing changed and ${pendingNow} pending`);
     assert.ok(logs(third.messages).some((l) => l.level === 'INFO' && new RegExp(`, ${pendingNow} still PENDING fetched again for their current approvers`).test(l.message)), 'the INFO line counts the pending re-fetches');
-    const finalRows = latestRows([first.messages, second.messages, third.messages]);
+    const finalRows = latestRows(DETAILS, [first.messages, second.messages, third.messages]);
     for (const t of truth.values()) assert.equal(finalRows.get(t.instanceCode)!['status'], t.status);
   });
 
@@ -128,7 +116,7 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     const committed = committedPrefix(killed.messages);
     const resumeState = [lastState(committed, 'approval_instances') ?? lastState(first.messages, 'approval_instances')!, lastState(committed, DETAILS) ?? lastState(first.messages, DETAILS)!];
     const resumed = await sync(emulator, resumeState);
-    const rows = latestRows([first.messages, committed, resumed.messages]);
+    const rows = latestRows(DETAILS, [first.messages, committed, resumed.messages]);
     for (const t of emulator.statuses()) assert.equal(rows.get(t.instanceCode)?.['status'], t.status, t.instanceCode);
   });
 
@@ -177,7 +165,7 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
     const secondRan = Date.now() - changedAt < lagMs;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, changedAt + lagMs + 500 - Date.now())));
     const third = await sync(emulator, bothStates(second.messages));
-    const rows = latestRows([first.messages, second.messages, third.messages]);
+    const rows = latestRows(DETAILS, [first.messages, second.messages, third.messages]);
     assert.equal(rows.get(revoked)!['status'], 'CANCELED');
     assert.equal(rows.get(deleted)!['status'], 'DELETED');
     if (secondRan) assert.ok(!records(second.messages, DETAILS).some((r) => r.data['instance_code'] === revoked), 'the query had not caught up during the second sync');

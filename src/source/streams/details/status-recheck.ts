@@ -116,7 +116,13 @@ async function queryStatuses(ctx: SyncContext, approvalCode: string, range: { fr
   return reported;
 }
 
-/** The codes reported PENDING, once each. */
+/**
+ * The codes reported PENDING, once each: all are fetched again, not only those the task search
+ * (POST /approval/v4/tasks/search) says moved. That search is a lagging index like the bulk query
+ * (a move made within its lag is in the detail but not in the search: test/emulator-task-search),
+ * and no tenant was at hand to measure the lag, so narrowing could leave a stale current approver
+ * at the end of a sync; one detail request per pending instance is the bounded price.
+ */
 function pendingCodes(reported: ReportedStatus[]): Set<string> {
   return new Set(reported.filter((r) => r.status === Nibble.PENDING).map((r) => r.code));
 }
