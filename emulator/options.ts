@@ -72,6 +72,12 @@ export interface EmulatorOptions extends HostileOptions {
   maxPageSize: number;
   quotaExhausted: boolean;
   pendingRatio: number;
+  /**
+   * The moment the seeded instances' status model counts from (PENDING ones finish after it, final
+   * ones finished before it); 0 = when the emulator starts listening. A fixed value makes every
+   * detail independent of the wall clock once its instances are final (the sample data set).
+   */
+  seedAnchorMs: number;
 }
 
 export type OptionKey = keyof EmulatorOptions;
@@ -86,6 +92,7 @@ export const DATASET_KEYS: readonly OptionKey[] = [
   'spanEndMs',
   'edgeInstancesEveryMs',
   'pendingRatio',
+  'seedAnchorMs',
 ];
 
 export const ALL_KEYS: readonly OptionKey[] = [
@@ -117,6 +124,7 @@ export const ALL_KEYS: readonly OptionKey[] = [
   'maxPageSize',
   'quotaExhausted',
   'pendingRatio',
+  'seedAnchorMs',
   ...HOSTILE_KEYS,
 ];
 
@@ -167,6 +175,7 @@ export function defaultOptions(nowMs: number = Date.now()): EmulatorOptions {
     maxPageSize: 100,
     quotaExhausted: false,
     pendingRatio: 0.3,
+    seedAnchorMs: 0,
     ...defaultHostileOptions(),
   };
 }
@@ -239,6 +248,7 @@ export function validateOption(key: OptionKey, value: unknown): void {
     case 'latencyMs':
     case 'indexDelayMs':
     case 'pageTokenTtlMs':
+    case 'seedAnchorMs':
       checkNonNegativeInt(key, value);
       return;
     case 'spanStartMs':

@@ -134,8 +134,9 @@ export class FeishuEmulator implements AdminTarget {
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     if (this.server) throw new Error('emulator already started');
     if (!this.started) {
-      // "Pending instances finalise within ~5 s" counts from when clients can first connect.
-      this.dataset.setSeedAnchor(this.clock.now());
+      // "Pending instances finalise within ~5 s" counts from when clients can first connect,
+      // unless the options pin the anchor (a data set whose details never change).
+      this.dataset.setSeedAnchor(this.current.seedAnchorMs || this.clock.now());
       this.started = true;
     }
     this.shutdown = new AbortController();

@@ -106,25 +106,29 @@ describe('integration_tests/ files', { concurrency: true }, () => {
     assert.deepEqual(spec?.spec, repoJson('spec/spec.json'));
   });
 
-  test('configured_catalog.json holds streams exactly as `discover` prints them, configured for incremental append_dedup', async () => {
+  test('configured_catalog.json holds every stream exactly as `discover` prints it: incremental + append_dedup, approval_definitions full refresh + overwrite', async () => {
     await withSampleEmulator(async (emulator) => {
       const files = writeFiles({ 'config.json': configFor(emulator) });
       const run = await runCli(['discover', '--config', files['config.json']!]);
       assert.equal(run.code, 0, run.stderr);
       const discovered = (run.messages.find((m) => m.type === 'CATALOG') as { catalog: AirbyteCatalog }).catalog;
       const configured = repoJson<ConfiguredAirbyteCatalog>('integration_tests/configured_catalog.json');
-      // A subset of discover's streams, each exactly as discovered (details vary with time, so are not in the sample).
-      for (const configuredStream of configured.streams) {
-        assert.deepEqual(configuredStream.stream, discovered.streams.find((d) => d.name === configuredStream.stream.name));
+      assert.deepEqual(
+        configured.streams.map((s) => s.stream),
+        discovered.streams,
+      );
+      for (const entry of configured.streams) {
+        const name = entry.stream.name;
+        assert.deepEqual(entry.primary_key, entry.stream.source_defined_primary_key, name);
+        if (name === 'approval_definitions') {
+          assert.deepEqual([entry.sync_mode, entry.destination_sync_mode], ['full_refresh', 'overwrite'], name);
+          continue;
+        }
+        assert.deepEqual([entry.sync_mode, entry.destination_sync_mode], ['incremental', 'append_dedup'], name);
+        assert.deepEqual(entry.cursor_field, entry.stream.default_cursor_field, name);
+        assert.deepEqual(entry.cursor_field, ['created_before'], name);
       }
-      const [entry] = configured.streams;
-      assert.equal(entry?.stream.name, STREAM);
-      assert.equal(entry?.sync_mode, 'incremental');
-      assert.equal(entry?.destination_sync_mode, 'append_dedup');
-      assert.deepEqual(entry?.cursor_field, entry?.stream.default_cursor_field);
-      assert.deepEqual(entry?.cursor_field, ['created_before']);
-      assert.deepEqual(entry?.primary_key, entry?.stream.source_defined_primary_key);
-      assert.deepEqual(entry?.primary_key, [['instance_code']]);
+      assert.deepEqual(configured.streams.find((s) => s.stream.name === STREAM)?.primary_key, [['instance_code']]);
     });
   });
 
@@ -144,30 +148,46 @@ describe('integration_tests/ files', { concurrency: true }, () => {
     });
   });
 
-  test('expected_records.jsonl equals a read of the sample data set, one record per seeded instance', async () => {
+  test('expected_records.jsonl: every stream; all of approval_instances and approval_definitions, and every detail-based row of the first 10 instances of each code, equal to a read', async () => {
     await withSampleEmulator(async (emulator) => {
       const run = await read(emulator);
-      const actual = records(run.messages, STREAM).map((r) => key(r.data)).sort();
       const expected = expectedRecords();
-      assert.ok(expected.every((r) => r.stream === STREAM && typeof r.emitted_at === 'number'));
-      assert.deepEqual(actual, expected.map((r) => key(r.data)).sort());
+      assert.ok(expected.every((r) => typeof r.emitted_at === 'number'));
+      const catalog = repoJson<ConfiguredAirbyteCatalog>('integration_tests/configured_catalog.json');
+      assert.deepEqual([...new Set(expected.map((r) => r.stream))].sort(), catalog.streams.map((s) => s.stream.name).sort(), 'every stream has expected records');
+      // The details are the same whenever the test runs: the sample pins its status anchor (sample-dataset.ts).
+      const firstTen = new Set(
+        emulator.approvalCodes.flatMap((code) => emulator.truth(code).slice(0, 10).map((t) => t.instanceCode)),
+      );
+      for (const { stream: { name } } of catalog.streams) {
+        const whole = name === STREAM || name === 'approval_definitions';
+        const actual = records(run.messages, name)
+          .filter((r) => whole || firstTen.has(r.data['instance_code'] as string))
+          .map((r) => key(r.data))
+          .sort();
+        const wanted = expected.filter((r) => r.stream === name).map((r) => key(r.data)).sort();
+        assert.ok(wanted.length > 0, name);
+        assert.deepEqual(actual, wanted, name);
+      }
+      const expectedInstances = expected.filter((r) => r.stream === STREAM);
       assert.deepEqual(
-        expected.map((r) => r.data['instance_code']).sort(),
+        expectedInstances.map((r) => r.data['instance_code']).sort(),
         emulator.truth().map((t) => t.instanceCode).sort(),
       );
-      const last = states(run.messages).at(-1);
+      const last = states(run.messages, STREAM).at(-1);
       assert.ok(last, 'no STATE message');
       const end = new Date(SAMPLE_SPAN_END_MS).toISOString();
       assert.deepEqual(cursors(last), Object.fromEntries(emulator.approvalCodes.map((c) => [c, end])));
     });
   });
 
-  test('abnormal_state.json (cursor in 2099) reads no record, makes no list request and still emits its cursor', async () => {
+  test('abnormal_state.json (cursor in 2099) reads no record of an incremental stream, makes no list request and still emits its cursor', async () => {
     await withSampleEmulator(async (emulator) => {
       const run = await read(emulator, 'integration_tests/abnormal_state.json');
-      assert.equal(records(run.messages).length, 0);
+      // approval_definitions is full refresh: it reads its two definitions whatever the state.
+      assert.deepEqual(records(run.messages).map((r) => r.stream), ['approval_definitions', 'approval_definitions']);
       assert.equal(emulator.stats().requests['list'] ?? 0, 0);
-      const last = states(run.messages).at(-1);
+      const last = states(run.messages, STREAM).at(-1);
       assert.ok(last, 'no STATE message');
       assert.deepEqual(cursors(last), Object.fromEntries(emulator.approvalCodes.map((c) => [c, FAR_FUTURE])));
     });
@@ -179,7 +199,7 @@ describe('integration_tests/ files', { concurrency: true }, () => {
       const lookbackMs = (config['lookback_minutes'] as number) * 60_000;
       const saved = cursors(repoJson<AirbyteStateMessage[]>('integration_tests/sample_state.json')[0]);
       const run = await read(emulator, 'integration_tests/sample_state.json');
-      const got = new Set(records(run.messages).map((r) => r.data['instance_code'] as string));
+      const got = new Set(records(run.messages, STREAM).map((r) => r.data['instance_code'] as string));
       for (const t of emulator.truth()) {
         const from = Date.parse(saved[t.approvalCode]!) - lookbackMs;
         // Queries reach 1 ms before the range's start, so an instance there may be listed too.

@@ -107,6 +107,12 @@ describe('spec --pretty', () => {
     assert.deepEqual(tableRows(table)[0], ['`b`', 'string (one of "x", "y")', 'yes', '–', 'a | b c']);
   });
 
+  test("the README's configuration table is spec --pretty's, cell for cell", async () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const run = await specPretty();
+    assert.deepEqual(tableRows(readme.slice(readme.indexOf('## Configuration'))), tableRows(run.stdout));
+  });
+
   test("the README's configuration table lists the same fields in the same order", async () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Configuration'));
