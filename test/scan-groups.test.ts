@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { groupByCursors, mergeScans, sameCursors } from '../src/source/scan/scan-groups.js';
-import { StreamFates, type ScanMember } from '../src/source/scan/stream-fates.js';
-import type { ScanHandlers, StreamScan } from '../src/source/sync-contract.js';
+import { groupByCursors, mergeScans, sameCursors } from '../src/source/plan/scan-groups.js';
+import { StreamFates, type ScanMember } from '../src/source/plan/stream-fates.js';
+import type { ScanHandlers, StreamScan } from '../src/source/sync/contract.js';
 
 const cursors = (entries: [string, number][]) => new Map(entries);
 

@@ -2,9 +2,9 @@ import { RetriesExhaustedError, type FeishuClient } from '../feishu/client.js';
 import { FeishuApiError, FeishuCode, FeishuTransportError, isDefinitionDeleted } from '../feishu/errors.js';
 import type { Emitter } from '../kit/emitter.js';
 import type { AirbyteConnectionStatus } from '../kit/protocol.js';
-import { createClient } from './client-factory.js';
-import { warnRepeatedCodes, type FeishuApprovalConfig } from './config.js';
-import { toConnectorError } from './errors.js';
+import { createClient } from './config/client-factory.js';
+import { warnRepeatedCodes, type FeishuApprovalConfig } from './config/config.js';
+import { toConnectorError } from './sync/errors.js';
 
 /**
  * Proves the config works: a token, then every approval code's definition.

@@ -1,16 +1,16 @@
 import type { Emitter } from '../kit/emitter.js';
 import { checkCatalog } from '../kit/catalog.js';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../kit/protocol.js';
-import { createClient } from './client-factory.js';
-import { warnRepeatedCodes, type FeishuApprovalConfig } from './config.js';
+import { createClient } from './config/client-factory.js';
+import { warnRepeatedCodes, type FeishuApprovalConfig } from './config/config.js';
 import { scanInstanceCodes } from './scan/instance-scan.js';
-import { groupByCursors, mergeScans } from './scan/scan-groups.js';
-import { StreamFates } from './scan/stream-fates.js';
-import { streamFailure, streamsFailedError, type StreamFailure } from './stream-failures.js';
+import { groupByCursors, mergeScans } from './plan/scan-groups.js';
+import { StreamFates } from './plan/stream-fates.js';
+import { streamFailure, streamsFailedError, type StreamFailure } from './sync/failures.js';
 import type { Stream } from './streams/stream.js';
-import type { StreamScan, SyncContext } from './sync-contract.js';
-import { SyncLog } from './sync-log.js';
-import { describeSyncShape } from './sync-shape.js';
+import type { StreamScan, SyncContext } from './sync/contract.js';
+import { SyncLog } from './sync/log.js';
+import { describeSyncShape } from './plan/shape.js';
 
 interface PreparedStream {
   stream: Stream;

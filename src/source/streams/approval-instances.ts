@@ -1,7 +1,7 @@
 import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../kit/protocol.js';
 import { RecordLineTemplate } from '../../kit/record-template.js';
-import { checkpointBlob, startingCursors } from '../resumable-state.js';
-import type { ScanWindow, StreamScan, SyncContext, WindowFields } from '../sync-contract.js';
+import { checkpointBlob, startingCursors } from '../state/resumable-state.js';
+import type { ScanWindow, StreamScan, SyncContext, WindowFields } from '../sync/contract.js';
 import { DELETED_AT, DELETED_AT_FIELD, recordSchema, Stream, TIMESTAMP } from './stream.js';
 import { StreamOutput } from './stream-output.js';
 

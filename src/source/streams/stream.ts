@@ -1,6 +1,6 @@
 import type { AirbyteStateMessage, AirbyteStream, JsonObject, SyncMode } from '../../kit/protocol.js';
-import { CURSOR_FIELD } from '../state.js';
-import type { StreamScan, SyncContext } from '../sync-contract.js';
+import { CURSOR_FIELD } from '../state/stream-state.js';
+import type { StreamScan, SyncContext } from '../sync/contract.js';
 
 /**
  * The contract of a stream; discover's catalog entry is derived from it, never

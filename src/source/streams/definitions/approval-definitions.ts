@@ -1,7 +1,7 @@
 import { FeishuApiError, FeishuCode } from '../../../feishu/errors.js';
 import type { JsonObject, SyncMode } from '../../../kit/protocol.js';
-import { toConnectorError } from '../../errors.js';
-import type { StreamScan, SyncContext } from '../../sync-contract.js';
+import { toConnectorError } from '../../sync/errors.js';
+import type { StreamScan, SyncContext } from '../../sync/contract.js';
 import { ValueIssues } from '../../values/value-issues.js';
 import { STRINGS, Stream } from '../stream.js';
 import { StreamOutput } from '../stream-output.js';

@@ -1,9 +1,9 @@
 import type { JsonObject } from '../../../kit/protocol.js';
-import type { DetailRowMapper } from './detail-rows.js';
-import type { ChildKey } from './detail-sink.js';
+import type { DetailRowMapper } from './rows/detail-rows.js';
+import type { ChildKey } from './fetch/detail-sink.js';
 import { DetailBasedStream } from './detail-stream.js';
-import { NULLABLE_TIMESTAMP, rowSchema, STRINGS } from './row-schema.js';
-import { taskRows } from './tasks.js';
+import { NULLABLE_TIMESTAMP, rowSchema, STRINGS } from './rows/row-schema.js';
+import { taskRows } from './rows/tasks.js';
 
 /**
  * One row per approval task, keyed by its position in Feishu's task_list; an

@@ -1,9 +1,9 @@
 import type { AirbyteStateMessage, SyncMode } from '../../../kit/protocol.js';
-import type { StreamScan, SyncContext } from '../../sync-contract.js';
+import type { StreamScan, SyncContext } from '../../sync/contract.js';
 import { Stream } from '../stream.js';
-import type { DetailRowMapper } from './detail-rows.js';
-import type { ChildKey } from './detail-sink.js';
-import { DetailScan } from './detail-scan.js';
+import type { DetailRowMapper } from './rows/detail-rows.js';
+import type { ChildKey } from './fetch/detail-sink.js';
+import { DetailScan } from './fetch/detail-scan.js';
 
 /**
  * A stream made from instance details: a name, a schema and a mapper from one

@@ -1,4 +1,4 @@
-import { WorkQueue } from '../../sync/work-queue.js';
+import { WorkQueue } from '../../../sync/work-queue.js';
 
 /**
  * The detail fetches' use of the one pool (sync/work-queue.ts): tasks are

@@ -1,6 +1,6 @@
-import type { Logger } from '../kit/emitter.js';
-import type { AirbyteStateMessage, JsonObject, SyncMode } from '../kit/protocol.js';
-import { readCursors, stateBlob, streamBlob, type PartitionCursors } from './state.js';
+import type { Logger } from '../../kit/emitter.js';
+import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../kit/protocol.js';
+import { readCursors, stateBlob, streamBlob, type PartitionCursors } from './stream-state.js';
 
 /**
  * STATE in both sync modes (resumable full refresh).

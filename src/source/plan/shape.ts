@@ -1,8 +1,8 @@
-import { describeLimit } from '../feishu/budgets.js';
-import type { SyncMode } from '../kit/protocol.js';
-import type { FeishuApprovalConfig } from './config.js';
-import type { PartitionCursors } from './state.js';
-import { syncRange } from './scan/windows.js';
+import { describeLimit } from '../../feishu/budgets.js';
+import type { SyncMode } from '../../kit/protocol.js';
+import type { FeishuApprovalConfig } from '../config/config.js';
+import type { PartitionCursors } from '../state/stream-state.js';
+import { syncRange } from '../scan/windows.js';
 
 /** A stream as the sync will read it: its mode and the cursors it starts from. */
 export interface StreamShape {

@@ -1,5 +1,5 @@
-import type { PartitionCursors } from '../state.js';
-import type { StreamScan } from '../sync-contract.js';
+import type { PartitionCursors } from '../state/stream-state.js';
+import type { StreamScan } from '../sync/contract.js';
 
 /**
  * Streams that start from the same cursors can share one scan of the list API

@@ -1,8 +1,8 @@
-import { FeishuClient } from '../feishu/client.js';
-import { seconds, type ServerWait } from '../feishu/server-waits.js';
-import type { Emitter } from '../kit/emitter.js';
+import { FeishuClient } from '../../feishu/client.js';
+import { seconds, type ServerWait } from '../../feishu/server-waits.js';
+import type { Emitter } from '../../kit/emitter.js';
 import type { FeishuApprovalConfig } from './config.js';
-import type { SyncLog } from './sync-log.js';
+import type { SyncLog } from '../sync/log.js';
 
 /** The client as the config asks for it; every token it gets is masked in all output. */
 export function createClient(config: FeishuApprovalConfig, emitter: Emitter, log?: SyncLog): FeishuClient {

@@ -1,8 +1,8 @@
-import type { FeishuClient } from '../feishu/client.js';
-import type { Emitter } from '../kit/emitter.js';
-import type { FeishuApprovalConfig } from './config.js';
-import type { PartitionCursors } from './state.js';
-import type { SyncLog } from './sync-log.js';
+import type { FeishuClient } from '../../feishu/client.js';
+import type { Emitter } from '../../kit/emitter.js';
+import type { FeishuApprovalConfig } from '../config/config.js';
+import type { PartitionCursors } from '../state/stream-state.js';
+import type { SyncLog } from './log.js';
 
 /**
  * The contract between the window scan (scan/) and the streams (streams/):

@@ -1,5 +1,5 @@
-import type { JsonObject } from '../../../kit/protocol.js';
-import type { PartitionCursors } from '../../state.js';
+import type { JsonObject } from '../../../../kit/protocol.js';
+import type { PartitionCursors } from '../../../state/stream-state.js';
 import { DIGEST_KEY, DIGEST_VERSION, readDigest } from './digest-state.js';
 
 /** The status digest versions this connector reads (digest-state.ts): 1 and 2 (older releases) up to the one it writes. */

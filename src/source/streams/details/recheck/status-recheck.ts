@@ -1,10 +1,10 @@
-import type { SyncContext } from '../../sync-contract.js';
+import type { SyncContext } from '../../../sync/contract.js';
 import { matchListed, missingRuns, planRecheck, querySpans, runRangeMs, type MissingRun, type ReportedStatus } from './recheck-plan.js';
 import { Nibble, nibbleOf, type PartitionDigest } from './status-digest.js';
-import { FeishuTransportError } from '../../../feishu/errors.js';
-import type { InstanceCodePage, QueriedInstancePage } from '../../../feishu/types.js';
-import { collectPages, PageGuard, PagingError } from '../../paging/paginator.js';
-import { isExpiredPageToken, maxPagesPerWindow } from '../../paging/page-limits.js';
+import { FeishuTransportError } from '../../../../feishu/errors.js';
+import type { InstanceCodePage, QueriedInstancePage } from '../../../../feishu/types.js';
+import { collectPages, PageGuard, PagingError } from '../../../paging/paginator.js';
+import { isExpiredPageToken, maxPagesPerWindow } from '../../../paging/page-limits.js';
 
 /** The bulk query's largest page. */
 const QUERY_PAGE_SIZE = 200;

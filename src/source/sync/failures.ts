@@ -1,5 +1,5 @@
-import { ConnectorError } from '../kit/errors.js';
-import type { FailureType } from '../kit/protocol.js';
+import { ConnectorError } from '../../kit/errors.js';
+import type { FailureType } from '../../kit/protocol.js';
 import { toConnectorError } from './errors.js';
 
 /** A stream that did not sync, with its cause in the user's words. */

@@ -1,4 +1,4 @@
-import { hash16 } from '../../values/hashes.js';
+import { hash16 } from '../../../values/hashes.js';
 import { digestKey, minuteOfKey, queryLists, sameStatus, type Nibble, type PartitionDigest } from './status-digest.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { JsonObject } from '../../../kit/protocol.js';
-import { codeHash } from '../../values/hashes.js';
+import type { JsonObject } from '../../../../kit/protocol.js';
+import { codeHash } from '../../../values/hashes.js';
 import { packPartitionV3, unpackPartitionV3, type PartitionCounts } from './digest-v3.js';
 import { earliestMinute, packPartition, unpackPartition, type PartitionDigest } from './status-digest.js';
 

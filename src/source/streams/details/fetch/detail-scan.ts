@@ -1,23 +1,23 @@
-import { FeishuApiError, FeishuCode } from '../../../feishu/errors.js';
-import type { InstanceDetail } from '../../../feishu/types.js';
-import type { AirbyteStateMessage, JsonObject } from '../../../kit/protocol.js';
-import { toConnectorError } from '../../errors.js';
-import { checkpointBlob, startingCursors } from '../../resumable-state.js';
-import { streamBlob, type PartitionCursors } from '../../state.js';
-import type { ScanHandlers, StreamScan, SyncContext, WindowFields } from '../../sync-contract.js';
+import { FeishuApiError, FeishuCode } from '../../../../feishu/errors.js';
+import type { InstanceDetail } from '../../../../feishu/types.js';
+import type { AirbyteStateMessage, JsonObject } from '../../../../kit/protocol.js';
+import { toConnectorError } from '../../../sync/errors.js';
+import { checkpointBlob, startingCursors } from '../../../state/resumable-state.js';
+import { streamBlob, type PartitionCursors } from '../../../state/stream-state.js';
+import type { ScanHandlers, StreamScan, SyncContext, WindowFields } from '../../../sync/contract.js';
 import { DetailPipeline } from './detail-pipeline.js';
-import { deletedDetail } from './detail-record.js';
+import { deletedDetail } from '../rows/detail-record.js';
 import { DetailSink, DetailSinks, type DetailSinkSpec } from './detail-sink.js';
-import { childCounts, fateOf, type FetchedDetail } from './tombstones.js';
-import { isProblem, parseMs } from '../../values/safe-parse.js';
-import { DIGEST_KEY } from './digest-state.js';
-import { assessDigest, type DigestTrust } from './digest-trust.js';
-import { EmittedStatuses } from './emitted-statuses.js';
-import { readPending } from './pending.js';
-import { RecheckLog } from './recheck-log.js';
-import { recheckRange } from './recheck-plan.js';
-import { Nibble, nibbleOf } from './status-digest.js';
-import { recheckPartition, type PartitionRecheck } from './status-recheck.js';
+import { childCounts, fateOf, type FetchedDetail } from '../rows/tombstones.js';
+import { isProblem, parseMs } from '../../../values/safe-parse.js';
+import { DIGEST_KEY } from '../recheck/digest-state.js';
+import { assessDigest, type DigestTrust } from '../recheck/digest-trust.js';
+import { EmittedStatuses } from '../recheck/emitted-statuses.js';
+import { readPending } from '../recheck/pending.js';
+import { RecheckLog } from '../recheck/recheck-log.js';
+import { recheckRange } from '../recheck/recheck-plan.js';
+import { Nibble, nibbleOf } from '../recheck/status-digest.js';
+import { recheckPartition, type PartitionRecheck } from '../recheck/status-recheck.js';
 
 /** A detail as fetched: `gone` when Feishu answered 1390003 (the detail is then a DELETED stub). */
 interface Fetched {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../kit/errors.js';
+import { ConfigError } from '../../kit/errors.js';
 
 /**
  * The fields of spec/spec.json's connectionSpecification and their JSON

@@ -1,12 +1,12 @@
-import type { Emitter } from '../../../kit/emitter.js';
-import type { JsonObject } from '../../../kit/protocol.js';
-import type { ScanProgress, WindowFields } from '../../sync-contract.js';
-import { ValueIssues } from '../../values/value-issues.js';
-import { StreamOutput } from '../stream-output.js';
-import { deletedDetail } from './detail-record.js';
-import type { DetailRowMapper } from './detail-rows.js';
-import type { ChildCounts } from './digest-v3.js';
-import { tombstoneIndexes, tombstoneRow, type FetchedDetail } from './tombstones.js';
+import type { Emitter } from '../../../../kit/emitter.js';
+import type { JsonObject } from '../../../../kit/protocol.js';
+import type { ScanProgress, WindowFields } from '../../../sync/contract.js';
+import { ValueIssues } from '../../../values/value-issues.js';
+import { StreamOutput } from '../../stream-output.js';
+import { deletedDetail } from '../rows/detail-record.js';
+import type { DetailRowMapper } from '../rows/detail-rows.js';
+import type { ChildCounts } from '../recheck/digest-v3.js';
+import { tombstoneIndexes, tombstoneRow, type FetchedDetail } from '../rows/tombstones.js';
 
 /** A child stream's positional key: the count of the digest it owns and the field holding the position. */
 export interface ChildKey {

@@ -1,7 +1,7 @@
-import type { EndpointLimit } from '../feishu/budgets.js';
-import type { Logger } from '../kit/emitter.js';
-import { ConfigError } from '../kit/errors.js';
-import { isRealDateTime } from '../kit/schema.js';
+import type { EndpointLimit } from '../../feishu/budgets.js';
+import type { Logger } from '../../kit/emitter.js';
+import { ConfigError } from '../../kit/errors.js';
+import { isRealDateTime } from '../../kit/schema.js';
 import { readSpecConfig } from './spec-fields.js';
 
 /** The connector's configuration after the spec's schema and the checks below. */

@@ -1,5 +1,5 @@
-import type { RetryEvent } from '../feishu/client.js';
-import type { Logger } from '../kit/emitter.js';
+import type { RetryEvent } from '../../feishu/client.js';
+import type { Logger } from '../../kit/emitter.js';
 
 const PROGRESS_EVERY_MS = 10_000;
 

@@ -1,7 +1,7 @@
-import type { InstanceDetail } from '../../../feishu/types.js';
-import type { JsonObject } from '../../../kit/protocol.js';
-import type { WindowFields } from '../../sync-contract.js';
-import type { ReportIssue } from '../../values/value-issues.js';
+import type { InstanceDetail } from '../../../../feishu/types.js';
+import type { JsonObject } from '../../../../kit/protocol.js';
+import type { WindowFields } from '../../../sync/contract.js';
+import type { ReportIssue } from '../../../values/value-issues.js';
 
 /**
  * What every detail-based stream's mapper gets besides the detail: the

@@ -1,4 +1,4 @@
-import { hash16 } from '../../values/hashes.js';
+import { hash16 } from '../../../values/hashes.js';
 
 /**
  * What the details stream last emitted for each instance created within the

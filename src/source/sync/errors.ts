@@ -1,7 +1,7 @@
-import { RetriesExhaustedError } from '../feishu/client.js';
-import { FeishuApiError, FeishuCode, FeishuTransportError, scopeFor } from '../feishu/errors.js';
-import { ServerWaitLimitError } from '../feishu/server-waits.js';
-import { ConfigError, ConnectorError, describe, TransientError } from '../kit/errors.js';
+import { RetriesExhaustedError } from '../../feishu/client.js';
+import { FeishuApiError, FeishuCode, FeishuTransportError, scopeFor } from '../../feishu/errors.js';
+import { ServerWaitLimitError } from '../../feishu/server-waits.js';
+import { ConfigError, ConnectorError, describe, TransientError } from '../../kit/errors.js';
 
 /** What the failing call was about, to name the value at fault. */
 export interface ErrorContext {

@@ -1,7 +1,7 @@
-import { ConfigError } from '../kit/errors.js';
-import type { AirbyteStateMessage, JsonObject } from '../kit/protocol.js';
-import { CURSOR_FIELD, decodeCursorGroups, encodeCursors, EXPECTED_STATE_SHAPE, GROUPS_KEY, MalformedCursors, type PartitionCursors } from './state/cursor-groups.js';
-import { olderCursors, olderMessageBlob } from './state/migrations.js';
+import { ConfigError } from '../../kit/errors.js';
+import type { AirbyteStateMessage, JsonObject } from '../../kit/protocol.js';
+import { CURSOR_FIELD, decodeCursorGroups, encodeCursors, EXPECTED_STATE_SHAPE, GROUPS_KEY, MalformedCursors, type PartitionCursors } from './cursor-groups.js';
+import { olderCursors, olderMessageBlob } from './migrations.js';
 
 /**
  * Per-partition stream state: one cursor per approval code, the end of the

@@ -1,4 +1,4 @@
-import type { ScanHandlers } from '../sync-contract.js';
+import type { ScanHandlers } from '../sync/contract.js';
 
 /** A stream taking part in a shared scan. */
 export interface ScanMember {

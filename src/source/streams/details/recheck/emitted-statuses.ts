@@ -1,5 +1,5 @@
-import type { JsonObject } from '../../../kit/protocol.js';
-import type { PartitionCursors } from '../../state.js';
+import type { JsonObject } from '../../../../kit/protocol.js';
+import type { PartitionCursors } from '../../../state/stream-state.js';
 import { packedField, readDigest, type DigestCounts, type StatusDigest } from './digest-state.js';
 import { packPartitionV3, type ChildCounts } from './digest-v3.js';
 import { digestKey, earliestMinute, pruneBefore, type Nibble, type PartitionDigest } from './status-digest.js';
