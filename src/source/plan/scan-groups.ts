@@ -1,5 +1,4 @@
 import type { PartitionCursors } from '../state/stream-state.js';
-import type { StreamScan } from '../sync/contract.js';
 
 /**
  * Streams that start from the same cursors can share one scan of the list API
@@ -20,19 +19,4 @@ export function sameCursors(a: PartitionCursors, b: PartitionCursors): boolean {
   if (a.size !== b.size) return false;
   for (const [code, ms] of a) if (b.get(code) !== ms) return false;
   return true;
-}
-
-/**
- * Which scan of a group serves each scan: itself, or an earlier one that
- * absorbed it (see StreamScan.absorb). Pure apart from the absorb calls.
- */
-export function mergeScans(scans: StreamScan[]): Map<StreamScan, StreamScan> {
-  const servedBy = new Map<StreamScan, StreamScan>();
-  const kept: StreamScan[] = [];
-  for (const scan of scans) {
-    const server = kept.find((k) => k.absorb?.(scan));
-    if (!server) kept.push(scan);
-    servedBy.set(scan, server ?? scan);
-  }
-  return servedBy;
 }

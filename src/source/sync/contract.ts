@@ -64,38 +64,3 @@ export interface ScanHandlers {
   /** A window finished; called once per window, so a stream must pace what it does with it. */
   onProgress?(progress: ScanProgress): void;
 }
-
-/**
- * How a stream takes part in a scan of the creation-time windows. Streams
- * whose saved cursors are equal share one scan, so the list API is read once.
- */
-export interface StreamScan {
-  /** The stream's saved cursors per approval code (empty in full refresh). */
-  saved: PartitionCursors;
-  /** Absent for a stream that lists no instances: it does all its work in `before`, with no scan. */
-  handlers?: ScanHandlers;
-  /** Work before the windows are listed. */
-  before?(): Promise<void>;
-  /** Closing log lines, after a scan the stream completed. */
-  after?(): void;
-  /**
-   * Settles the stream's part once the scan is over, whether it completed or
-   * failed: waits for work in flight and sends a STATE held back by pacing.
-   * Never rejects.
-   */
-  finish(): Promise<void>;
-  /**
-   * Takes over `other`, a scan of the same group, when both can be served by
-   * one set of API calls (the detail-based streams share their detail
-   * fetches); true when `other` needs no handling of its own any more.
-   */
-  absorb?(other: StreamScan): boolean;
-  /** Hands the scans of the group (after absorbing) to each, before `before`: a scan may tell another what it learns. */
-  joinGroup?(scans: StreamScan[]): void;
-  /**
-   * Another scan of the group found an instance removed entirely (its detail
-   * answered 1390003) in `window` at `seenAt`: a stream that emitted its code
-   * may write a tombstone for it.
-   */
-  instanceGone?(approvalCode: string, instanceCode: string, window: WindowFields, seenAt: string): Promise<void> | undefined;
-}

@@ -1,5 +1,5 @@
 import type { Emitter } from '../../../../kit/emitter.js';
-import type { JsonObject } from '../../../../kit/protocol.js';
+import type { JsonObject, SyncMode } from '../../../../kit/protocol.js';
 import type { ScanProgress, WindowFields } from '../../../sync/contract.js';
 import { ValueIssues } from '../../../values/value-issues.js';
 import { StreamOutput } from '../../stream-output.js';
@@ -39,8 +39,8 @@ export class DetailSink {
   constructor(
     emitter: Emitter,
     private readonly spec: DetailSinkSpec,
-    /** Whether the stream is read incrementally (its STATE then carries the digest). */
-    readonly incremental: boolean,
+    /** The stream's sync mode: an incremental STATE carries the digest, and only an incremental sync writes tombstones. */
+    readonly mode: SyncMode,
   ) {
     this.out = new StreamOutput(emitter, spec.stream);
     this.issues = new ValueIssues(spec.stream, emitter);
@@ -73,7 +73,7 @@ export class DetailSink {
     }
     const rows = fate === 'gone' ? [] : this.spec.rows(detail, { approvalCode, window, report });
     if (fate === 'live') for (const row of rows) await this.emit(row);
-    if (!this.incremental) return;
+    if (this.mode !== 'incremental') return;
     const emitted = rows.map((row) => row[child.indexField] as number);
     const indexes = tombstoneIndexes(fetched.previous?.[child.count], emitted, fate);
     const keys = { approval_code: detail.approval_code ?? approvalCode, instance_code: detail.instance_code };
@@ -105,18 +105,9 @@ export class DetailSink {
   }
 }
 
-/** The detail-based streams one DetailScan serves: each fetched detail goes to all of them. */
+/** The detail-based streams one detail fan-out serves: each fetched detail goes to all of them. */
 export class DetailSinks {
-  private readonly all: DetailSink[];
-
-  constructor(first: DetailSink) {
-    this.all = [first];
-  }
-
-  /** Takes over the streams of another scan's sinks. */
-  add(other: DetailSinks): void {
-    this.all.push(...other.all);
-  }
+  constructor(private readonly all: readonly DetailSink[]) {}
 
   /** The stream names, for log lines. */
   get names(): string {
@@ -138,13 +129,13 @@ export class DetailSinks {
   }
 
   /** Every stream's checkpoint, in its own sync mode; each blob is built once, when a STATE first needs it. */
-  async state(blobFor: (incremental: boolean) => JsonObject, final: boolean): Promise<void> {
-    const built = new Map<boolean, JsonObject>();
-    const blob = (incremental: boolean): JsonObject => {
-      if (!built.has(incremental)) built.set(incremental, blobFor(incremental));
-      return built.get(incremental)!;
+  async state(blobFor: (mode: SyncMode) => JsonObject, final: boolean): Promise<void> {
+    const built = new Map<SyncMode, JsonObject>();
+    const blob = (mode: SyncMode): JsonObject => {
+      if (!built.has(mode)) built.set(mode, blobFor(mode));
+      return built.get(mode)!;
     };
-    for (const sink of this.all) await sink.state(() => blob(sink.incremental), final);
+    for (const sink of this.all) await sink.state(() => blob(sink.mode), final);
   }
 
   async flushState(): Promise<void> {

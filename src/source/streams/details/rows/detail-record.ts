@@ -2,7 +2,7 @@ import type { InstanceDetail } from '../../../../feishu/types.js';
 import type { JsonObject } from '../../../../kit/protocol.js';
 import { checkDepth, parseJsonText, parseMsTimestamp } from '../../../values/safe-parse.js';
 import { take, type ReportIssue } from '../../../values/value-issues.js';
-import { DELETED_AT_FIELD } from '../../stream.js';
+import { DELETED_AT_FIELD } from '../../record-schema.js';
 import { idOrNull, rowBase, type DetailRowContext } from './detail-rows.js';
 
 /** The statuses Feishu documents; another one is kept as sent, with a WARN. */

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../../../../kit/protocol.js';
-import { DELETED_AT, DELETED_AT_FIELD, NULLABLE_TIMESTAMP, recordSchema, STRINGS, TIMESTAMP } from '../../stream.js';
+import { DELETED_AT, DELETED_AT_FIELD, NULLABLE_TIMESTAMP, recordSchema, STRINGS, TIMESTAMP } from '../../record-schema.js';
 
 /**
  * The JSON schema of approval_instance_details: every top-level field the

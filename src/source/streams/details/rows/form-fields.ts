@@ -2,7 +2,7 @@ import type { InstanceDetail } from '../../../../feishu/types.js';
 import type { JsonObject } from '../../../../kit/protocol.js';
 import { isProblem, parseCalendarDay, parseJsonText, parseNumber, type Parsed } from '../../../values/safe-parse.js';
 import type { ReportIssue } from '../../../values/value-issues.js';
-import { DELETED_AT_FIELD } from '../../stream.js';
+import { DELETED_AT_FIELD } from '../../record-schema.js';
 import { idOrNull, itemObject, rowBase, type DetailRowContext } from './detail-rows.js';
 
 /**

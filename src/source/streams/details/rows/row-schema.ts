@@ -1,5 +1,5 @@
 import type { JsonObject } from '../../../../kit/protocol.js';
-import { DELETED_AT, DELETED_AT_FIELD, NULLABLE_TIMESTAMP, STRINGS, TIMESTAMP } from '../../stream.js';
+import { DELETED_AT, DELETED_AT_FIELD, NULLABLE_TIMESTAMP, STRINGS, TIMESTAMP } from '../../record-schema.js';
 
 /** Schema pieces of the detail-based row streams: every field declared, nothing undeclared allowed. */
 export { NULLABLE_TIMESTAMP, STRINGS };

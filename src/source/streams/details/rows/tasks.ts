@@ -2,7 +2,7 @@ import type { InstanceDetail } from '../../../../feishu/types.js';
 import type { JsonObject } from '../../../../kit/protocol.js';
 import { parseMsTimestamp } from '../../../values/safe-parse.js';
 import { take } from '../../../values/value-issues.js';
-import { DELETED_AT_FIELD } from '../../stream.js';
+import { DELETED_AT_FIELD } from '../../record-schema.js';
 import { detailList, idField, itemObject, rowBase, textField, type DetailRowContext } from './detail-rows.js';
 
 /**

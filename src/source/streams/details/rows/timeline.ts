@@ -3,7 +3,7 @@ import type { JsonObject } from '../../../../kit/protocol.js';
 import { checkDepth, isProblem, parseJsonText, parseMsTimestamp } from '../../../values/safe-parse.js';
 import { take, type ReportIssue } from '../../../values/value-issues.js';
 import { detailList, idField, idListField, itemObject, rowBase, textField, type DetailRowContext } from './detail-rows.js';
-import { DELETED_AT_FIELD } from '../../stream.js';
+import { DELETED_AT_FIELD } from '../../record-schema.js';
 
 /**
  * approval_timeline rows: one per timeline event, `seq` its position in

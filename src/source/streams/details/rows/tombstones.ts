@@ -1,7 +1,7 @@
 import type { InstanceDetail } from '../../../../feishu/types.js';
 import type { JsonObject } from '../../../../kit/protocol.js';
 import type { WindowFields } from '../../../sync/contract.js';
-import { DELETED_AT_FIELD } from '../../stream.js';
+import { DELETED_AT_FIELD } from '../../record-schema.js';
 import type { ChildCounts } from '../recheck/digest-v3.js';
 import { formFieldCount } from './form-fields.js';
 

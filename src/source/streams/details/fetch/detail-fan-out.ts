@@ -1,13 +1,14 @@
 import { FeishuApiError, FeishuCode } from '../../../../feishu/errors.js';
 import type { InstanceDetail } from '../../../../feishu/types.js';
-import type { AirbyteStateMessage, JsonObject } from '../../../../kit/protocol.js';
+import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../../../kit/protocol.js';
 import { toConnectorError } from '../../../sync/errors.js';
-import { checkpointBlob, startingCursors } from '../../../state/resumable-state.js';
+import { checkpointBlob } from '../../../state/resumable-state.js';
 import { streamBlob, type PartitionCursors } from '../../../state/stream-state.js';
-import type { ScanHandlers, StreamScan, SyncContext, WindowFields } from '../../../sync/contract.js';
+import type { ScanHandlers, SyncContext, WindowFields } from '../../../sync/contract.js';
+import type { DetailPart, GoneListener } from '../../stream-part.js';
 import { DetailPipeline } from './detail-pipeline.js';
 import { deletedDetail } from '../rows/detail-record.js';
-import { DetailSink, DetailSinks, type DetailSinkSpec } from './detail-sink.js';
+import { DetailSinks } from './detail-sink.js';
 import { childCounts, fateOf, type FetchedDetail } from '../rows/tombstones.js';
 import { isProblem, parseMs } from '../../../values/safe-parse.js';
 import { DIGEST_KEY } from '../recheck/digest-state.js';
@@ -26,23 +27,29 @@ interface Fetched {
 }
 
 /**
- * The detail-based streams' part in one sync: first the status recheck
- * (instances whose status changed since they were emitted are fetched again),
- * then every listed code's detail through the pipeline. Each detail is fetched
- * once and handed to every selected detail-based stream (a DetailSink, see
- * absorb), which writes its rows; STATE messages, one per stream, only once
- * the details they cover are written, each with the digest of emitted statuses.
+ * The detail fan-out of one scan group: first the status recheck (instances
+ * whose status changed since they were emitted are fetched again), then every
+ * listed code's detail through the pipeline. Each detail is fetched once and
+ * handed to every selected detail-based stream of the group (its DetailSink),
+ * which writes its rows; STATE messages, one per stream, only once the details
+ * they cover are written, each with the digest of emitted statuses.
+ *
+ * The group guarantees equal saved cursors, so the first stream's state
+ * (cursors, digest) is the one to resume and to write to every incremental
+ * stream. A full-refresh stream has no cursors, so a stream of the other mode
+ * in its group has none either: nothing to re-check for it.
  */
-export class DetailScan implements StreamScan {
-  readonly saved: PartitionCursors;
+export class DetailFanOut {
   readonly handlers: ScanHandlers = {
     onCode: (code, window) => this.onCode(code, window.fields, window.partition),
     onCheckpoint: (cursors, final) => this.checkpoint(cursors, final),
     onProgress: (progress) => this.sinks.progress(progress),
   };
+  private readonly saved: PartitionCursors;
+  private readonly mode: SyncMode;
   private readonly sinks: DetailSinks;
-  /** The stream whose state this scan resumes from (the first of those it serves). */
-  private readonly stream: string;
+  /** The stream whose state this fan-out resumes from (the first of those it serves). */
+  private readonly resumedStream: string;
   private readonly pipeline: DetailPipeline;
   private readonly emitted: EmittedStatuses;
   /** Whether the saved digest can be compared against (digest-trust.ts). */
@@ -50,58 +57,46 @@ export class DetailScan implements StreamScan {
   /** Codes the recheck fetched; the scan may list them too (lookback). */
   private readonly rechecked = new Set<string>();
   private readonly counters = { requests: 0, retries: 0, deleted: 0, deletedStatus: 0, details: 0, withUserId: 0 };
-  /** Scans of the same group told of an instance found gone (approval_instances, for its tombstone). */
-  private goneListeners: StreamScan[] = [];
   private lastCheckpoint: Promise<void> = Promise.resolve();
 
+  /**
+   * `parts`: the group's detail-based streams, in the catalog's order;
+   * `goneListeners`: streams of the group told of an instance found gone
+   * (approval_instances, for its tombstone).
+   */
   constructor(
     private readonly ctx: SyncContext,
-    spec: DetailSinkSpec,
-    private readonly incremental: boolean,
+    parts: readonly DetailPart[],
     private readonly state: AirbyteStateMessage[],
+    private readonly goneListeners: readonly GoneListener[],
   ) {
-    this.stream = spec.stream;
-    this.saved = startingCursors(state, this.stream, incremental ? 'incremental' : 'full_refresh', ctx.config.approvalCodes, ctx.emitter);
-    this.sinks = new DetailSinks(new DetailSink(ctx.emitter, spec, incremental));
+    const first = parts[0]!;
+    this.resumedStream = first.sink.stream;
+    this.saved = first.saved;
+    this.mode = first.mode;
+    this.sinks = new DetailSinks(parts.map((p) => p.sink));
     this.pipeline = new DetailPipeline(ctx.config.detailConcurrency);
-    const blob = incremental ? streamBlob(state, this.stream) : undefined;
+    const blob = this.mode === 'incremental' ? streamBlob(state, this.resumedStream) : undefined;
     this.emitted = new EmittedStatuses(ctx.config.statusRecheckMs, Date.now(), blob, ctx.config.approvalCodes, this.saved);
     this.trust = ctx.config.statusRecheckMs > 0 ? assessDigest(blob, ctx.config.approvalCodes, this.saved) : { kind: 'absent' };
   }
 
-  /**
-   * Serves another detail-based stream of the same scan group: its rows come
-   * from this scan's fetches. The group guarantees equal saved cursors, so
-   * this scan's state (cursors, digest) is the one to resume and to write to
-   * every incremental stream. A full-refresh scan has no cursors, so a scan of
-   * the other mode in its group has none either: nothing to re-check for it.
-   */
-  absorb(other: StreamScan): boolean {
-    if (!(other instanceof DetailScan)) return false;
-    this.sinks.add(other.sinks);
-    return true;
-  }
-
-  /** The scans of this scan's group: those that want to know of a gone instance are told (see fetchAndEmit). */
-  joinGroup(scans: StreamScan[]): void {
-    this.goneListeners = scans.filter((scan) => scan !== this && scan.instanceGone !== undefined);
-  }
-
-  private get streams(): string {
+  /** The names of the streams served, for log lines. */
+  private get streamNames(): string {
     return this.sinks.names;
   }
 
   private writeStates(cursors: PartitionCursors, final: boolean): Promise<void> {
-    return this.sinks.state((incremental) => this.stateOf(cursors, final, incremental), final);
+    return this.sinks.state((mode) => this.stateOf(cursors, final, mode), final);
   }
 
   /** The status recheck, before any window is listed; its records are covered by a STATE of their own. */
-  async before(): Promise<void> {
-    if (!this.incremental || !this.emitted.enabled) return;
+  async recheck(): Promise<void> {
+    if (this.mode !== 'incremental' || !this.emitted.enabled) return;
     const log = new RecheckLog();
     // A state from before the digest lists the instances last emitted PENDING: fetched once more (window up to now, as below).
     const now = new Date().toISOString();
-    for (const entry of readPending(streamBlob(this.state, this.stream))) {
+    for (const entry of readPending(streamBlob(this.state, this.resumedStream))) {
       if (this.rechecked.has(entry.instance_code)) continue;
       this.rechecked.add(entry.instance_code);
       log.legacyPending++;
@@ -109,12 +104,12 @@ export class DetailScan implements StreamScan {
     }
     this.distrust();
     // Codes are re-checked side by side: the query and list budgets pace them together.
-    await Promise.all(this.ctx.config.approvalCodes.map((approvalCode) => this.recheck(approvalCode, log)));
+    await Promise.all(this.ctx.config.approvalCodes.map((approvalCode) => this.recheckCode(approvalCode, log)));
     await this.pipeline.barrier();
-    if (!log.empty) this.ctx.emitter.info(`${this.streams}: ${log.summary(this.rechecked.size)}`);
+    if (!log.empty) this.ctx.emitter.info(`${this.streamNames}: ${log.summary(this.rechecked.size)}`);
     if (log.vanished > 0) {
       this.ctx.emitter.warn(
-        `${this.streams}: ${log.vanished} instance(s) emitted earlier are no longer named by the bulk query or the list API (deleted); ` +
+        `${this.streamNames}: ${log.vanished} instance(s) emitted earlier are no longer named by the bulk query or the list API (deleted); ` +
           'the state keeps no instance codes, so their rows keep the status last emitted.',
       );
     }
@@ -126,21 +121,21 @@ export class DetailScan implements StreamScan {
     const { trust } = this;
     if (trust.kind === 'unknown-version') {
       this.ctx.emitter.warn(
-        `${this.streams}: the state's status digest has version ${trust.version}, which this connector version does not read (written by another version). ` +
+        `${this.streamNames}: the state's status digest has version ${trust.version}, which this connector version does not read (written by another version). ` +
           'It is kept as it was in every STATE; this sync re-fetches only the PENDING instances, and status changes are compared again once the version that wrote it runs.',
       );
     } else if (trust.kind === 'read' && trust.unreadable.length > 0) {
       // An empty digest makes every instance the query reports look unseen: all are fetched again and remembered.
       for (const code of trust.unreadable) this.emitted.adoptBaseline(code, new Map());
       this.ctx.emitter.warn(
-        `${this.streams}: the state's status digest of ${trust.unreadable.length} approval code(s) could not be read (${trust.unreadable.slice(0, 3).join(', ')}${trust.unreadable.length > 3 ? ', …' : ''}); ` +
+        `${this.streamNames}: the state's status digest of ${trust.unreadable.length} approval code(s) could not be read (${trust.unreadable.slice(0, 3).join(', ')}${trust.unreadable.length > 3 ? ', …' : ''}); ` +
           'every instance the bulk query reports for them within status_recheck_days is fetched again. Revoked or deleted instances it does not report keep the rows last emitted.',
       );
     }
   }
 
   /** One code's recheck: the instances whose status changed go through the pipeline. */
-  private async recheck(approvalCode: string, log: RecheckLog): Promise<void> {
+  private async recheckCode(approvalCode: string, log: RecheckLog): Promise<void> {
     const range = recheckRange(this.saved.get(approvalCode), Date.now(), this.ctx.config.statusRecheckMs, this.ctx.config);
     if (!range) return;
     let result: PartitionRecheck | undefined;
@@ -150,7 +145,7 @@ export class DetailScan implements StreamScan {
       if (!isScopeMissing(error)) throw error;
       // Connections set up before the recheck may lack the bulk query's scope: the details still come, unrechecked.
       this.ctx.emitter.warn(
-        `${this.stream}: status recheck of approval ${approvalCode} skipped: the bulk query was refused (Feishu code ${error.code}). ` +
+        `${this.resumedStream}: status recheck of approval ${approvalCode} skipped: the bulk query was refused (Feishu code ${error.code}). ` +
           'Grant the app the scope approval:approval.list:readonly so that status changes reach the destination, or set status_recheck_days to 0.',
       );
       return;
@@ -171,18 +166,19 @@ export class DetailScan implements StreamScan {
     }
   }
 
-  after(): void {
+  /** Closing log lines, after a sync the fan-out's streams completed. */
+  summary(): void {
     this.sinks.summary();
     const { requests, retries, deleted, deletedStatus, details, withUserId } = this.counters;
     const tombstones = this.sinks.tombstones;
     this.ctx.emitter.info(
-      `${this.streams}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` +
+      `${this.streamNames}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` +
         `${deleted} instance(s) removed (1390003${this.sinks.rowsWhenGone ? ', emitted as DELETED' : ''}), ${deletedStatus} with status DELETED` +
         (tombstones ? `; tombstones: ${tombstones}` : ''),
     );
     if (details > 0 && withUserId === 0) {
       this.ctx.emitter.warn(
-        `${this.streams}: none of the ${details} detail(s) read carries a user_id. Feishu fills user_id only when the app has the scope contact:user.employee_id:readonly; grant it to get user ids.`,
+        `${this.streamNames}: none of the ${details} detail(s) read carries a user_id. Feishu fills user_id only when the app has the scope contact:user.employee_id:readonly; grant it to get user ids.`,
       );
     }
   }
@@ -212,9 +208,9 @@ export class DetailScan implements StreamScan {
     return this.lastCheckpoint;
   }
 
-  /** The STATE's blob of a stream of this scan, in its own sync mode; only an incremental sync keeps the digest (a full refresh starts over without one). */
-  private stateOf(cursors: PartitionCursors, final: boolean, incremental: boolean): JsonObject {
-    if (!incremental) return checkpointBlob(cursors, 'full_refresh', final);
+  /** The STATE's blob of a stream of this fan-out, in its own sync mode; only an incremental sync keeps the digest (a full refresh starts over without one). */
+  private stateOf(cursors: PartitionCursors, final: boolean, mode: SyncMode): JsonObject {
+    if (mode !== 'incremental') return checkpointBlob(cursors, 'full_refresh', final);
     const digest = this.trust.kind === 'unknown-version' ? this.trust.field : this.emitted.stateField();
     return { ...checkpointBlob(cursors, 'incremental', final), ...(digest ? { [DIGEST_KEY]: digest } : {}) };
   }
@@ -234,7 +230,7 @@ export class DetailScan implements StreamScan {
     const fate = fateOf(detail, gone);
     const seenAt = new Date().toISOString();
     await this.onDetail({ detail, fate, previous: this.emitted.countsOf(approvalCode, code, created), seenAt }, approvalCode, fields);
-    if (gone) for (const scan of this.goneListeners) await scan.instanceGone!(approvalCode, code, fields, seenAt);
+    if (gone) for (const listener of this.goneListeners) await listener(approvalCode, code, fields, seenAt);
     const counts = this.emitted.tracks(approvalCode, created) ? childCounts(detail, fate) : undefined;
     this.emitted.remember(approvalCode, code, created, gone ? Nibble.GONE : nibbleOf(detail.status, detail['reverted'] === true), counts);
   }
@@ -266,5 +262,5 @@ export class DetailScan implements StreamScan {
 
 /** 1390009 (no permission for the operation) and 99991672 / 99991679 (scope not granted). */
 function isScopeMissing(error: unknown): error is FeishuApiError {
-  return error instanceof FeishuApiError && (error.code === 1390009 || error.code === FeishuCode.NO_PERMISSION || error.code === FeishuCode.NO_PERMISSION_USER);
+  return error instanceof FeishuApiError && (error.code === FeishuCode.APPROVAL_NO_PERMISSION || error.code === FeishuCode.NO_PERMISSION || error.code === FeishuCode.NO_PERMISSION_USER);
 }
