@@ -14,14 +14,15 @@ function itemList(properties: JsonObject, description: string): JsonObject {
   return { type: ['array', 'null'], description, items: { type: 'object', additionalProperties: true, properties } };
 }
 
+/** The approval node a task belongs to: the same fields in task_list's items and in approval_tasks' rows. */
+export const TASK_NODE = { node_id: STRINGS, node_name: STRINGS, custom_node_id: STRINGS } as const;
+
 const TASK = {
   id: STRINGS,
   user_id: STRINGS,
   open_id: STRINGS,
   status: { ...STRINGS, description: 'PENDING, APPROVED, REJECTED, TRANSFERRED, DONE, …' },
-  node_id: STRINGS,
-  node_name: STRINGS,
-  custom_node_id: STRINGS,
+  ...TASK_NODE,
   type: { ...STRINGS, description: 'AND, OR, AUTO_PASS, AUTO_REJECT, SEQUENTIAL, …' },
   start_time: { ...STRINGS, description: 'Unix ms as a string, as Feishu sends it.' },
   end_time: { ...STRINGS, description: 'Unix ms as a string; "0" while open.' },
