@@ -14,7 +14,7 @@ import { earliestMinute, packPartition, unpackPartition, type PartitionDigest } 
  * nothing is tombstoned for them until they are fetched again (from then on
  * the counts are known).
  * Versions 2-3 name each approval code by the 8-character hash the hashed
- * cursors use (cursor-encoding.ts) and the base minute once, so a code costs
+ * cursors of 0.3.0 used (values/hashes.ts) and the base minute once, so a code costs
  * about 14 bytes beside its entries instead of about 76: with 500 codes of a
  * few instances each, the difference between a STATE every 2 s and one
  * every 4 s under the byte budget (pacing.ts).
