@@ -20,13 +20,13 @@ export abstract class Stream {
   readonly resumable: boolean = true;
 
   asAirbyteStream(): AirbyteStream {
-    const incremental = this.syncModes.includes('incremental');
+    const offersIncremental = this.syncModes.includes('incremental');
     return {
       name: this.name,
       json_schema: this.jsonSchema,
       supported_sync_modes: this.syncModes,
-      source_defined_cursor: incremental,
-      ...(incremental ? { default_cursor_field: this.cursorField } : {}),
+      source_defined_cursor: offersIncremental,
+      ...(offersIncremental ? { default_cursor_field: this.cursorField } : {}),
       source_defined_primary_key: this.primaryKey,
       // A full refresh checkpoints too and resumes from an unfinished one's STATE (resumable-state.ts).
       is_resumable: this.resumable,

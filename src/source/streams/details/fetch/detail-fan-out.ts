@@ -1,3 +1,4 @@
+import { FeishuCode } from '../../../../feishu/errors.js';
 import type { AirbyteStateMessage } from '../../../../kit/protocol.js';
 import { streamBlob } from '../../../state/stream-state.js';
 import type { ScanHandlers, SyncContext, WindowFields } from '../../../sync/contract.js';
@@ -77,7 +78,7 @@ export class DetailFanOut {
     const streamNames = this.sinks.names;
     this.ctx.emitter.info(
       `${streamNames}: ${requests} detail request(s), ${retries} retr${retries === 1 ? 'y' : 'ies'}, ` +
-        `${deleted} instance(s) removed (1390003${this.sinks.rowsWhenGone ? ', emitted as DELETED' : ''}), ${deletedStatus} with status DELETED` +
+        `${deleted} instance(s) removed (${FeishuCode.INSTANCE_NOT_FOUND}${this.sinks.rowsWhenGone ? ', emitted as DELETED' : ''}), ${deletedStatus} with status DELETED` +
         (tombstones ? `; tombstones: ${tombstones}` : ''),
     );
     if (details > 0 && withUserId === 0) {
