@@ -20,9 +20,9 @@ function prepared(name: string, kind: StreamPart['kind'], saved: [string, number
 
 /** A step as text: `scan[streams | readers]` or `records:name`; a fan-out reader lists its streams joined by '+'. */
 function show(step: PlanStep): string {
-  if (step.kind === 'records') return `records:${step.stream}`;
-  const readers = step.readers.map((r) => (r.kind === 'listed' ? r.stream : r.streams.join('+')));
-  return `scan[${step.streams.join(',')} | ${readers.join(',')}]`;
+  if (step.kind === 'records') return `records:${step.name}`;
+  const readers = step.readers.map((r) => (r.kind === 'listed' ? r.name : r.names.join('+')));
+  return `scan[${step.names.join(',')} | ${readers.join(',')}]`;
 }
 
 describe('planRead: the read plan of the selected streams', () => {

@@ -32,11 +32,24 @@ export interface PreparedStream {
 }
 
 /** Who reads in a scan group, in the catalog's order (the fan-out at the place of its first stream). */
-export type GroupReader = { readonly kind: 'listed'; readonly stream: string; readonly part: ListedPart } | { readonly kind: 'details'; readonly streams: readonly string[]; readonly parts: readonly DetailPart[] };
+export type GroupReader = { readonly kind: 'listed'; readonly name: string; readonly part: ListedPart } | { readonly kind: 'details'; readonly names: readonly string[]; readonly parts: readonly DetailPart[] };
 
-export type PlanStep =
-  | { readonly kind: 'scan'; readonly saved: PartitionCursors; readonly streams: readonly string[]; readonly readers: readonly GroupReader[] }
-  | { readonly kind: 'records'; readonly stream: string; readonly part: RecordsPart };
+/** One list scan for the streams named (catalog order), fed to its readers. */
+export interface ScanStep {
+  readonly kind: 'scan';
+  readonly saved: PartitionCursors;
+  readonly names: readonly string[];
+  readonly readers: readonly GroupReader[];
+}
+
+/** A stream that reads on its own. */
+export interface RecordsStep {
+  readonly kind: 'records';
+  readonly name: string;
+  readonly part: RecordsPart;
+}
+
+export type PlanStep = ScanStep | RecordsStep;
 
 export interface ReadPlan {
   readonly steps: readonly PlanStep[];
@@ -51,10 +64,10 @@ export function planRead(prepared: readonly PreparedStream[]): ReadPlan {
   const scanned: ScannedStream[] = [];
   const alone: PlanStep[] = [];
   for (const p of prepared) {
-    if (p.part.kind === 'records') alone.push({ kind: 'records', stream: p.name, part: p.part });
+    if (p.part.kind === 'records') alone.push({ kind: 'records', name: p.name, part: p.part });
     else scanned.push({ ...p, part: p.part, saved: p.part.saved });
   }
-  const groups: PlanStep[] = groupByCursors(scanned).map((group) => ({ kind: 'scan', saved: group[0]!.saved, streams: group.map((s) => s.name), readers: readersOf(group) }));
+  const groups: PlanStep[] = groupByCursors(scanned).map((group) => ({ kind: 'scan', saved: group[0]!.saved, names: group.map((s) => s.name), readers: readersOf(group) }));
   return { steps: [...groups, ...alone], shapes: scanned.map(({ name, mode, saved }) => ({ name, mode, saved })) };
 }
 
@@ -62,8 +75,8 @@ function readersOf(group: readonly ScannedStream[]): GroupReader[] {
   const readers: GroupReader[] = [];
   const details = group.filter((s): s is ScannedStream & { part: DetailPart } => s.part.kind === 'detail');
   for (const s of group) {
-    if (s.part.kind === 'listed') readers.push({ kind: 'listed', stream: s.name, part: s.part });
-    else if (s === details[0]) readers.push({ kind: 'details', streams: details.map((d) => d.name), parts: details.map((d) => d.part) });
+    if (s.part.kind === 'listed') readers.push({ kind: 'listed', name: s.name, part: s.part });
+    else if (s === details[0]) readers.push({ kind: 'details', names: details.map((d) => d.name), parts: details.map((d) => d.part) });
   }
   return readers;
 }
@@ -78,20 +91,20 @@ export async function runPlan(ctx: SyncContext, plan: ReadPlan, state: AirbyteSt
     for (const reader of step.readers) if (reader.kind === 'details') fanOuts.set(reader, new DetailFanOut(ctx, reader.parts, state, goneListeners));
   }
   const failures: StreamFailure[] = [];
-  for (const step of plan.steps) failures.push(...(step.kind === 'scan' ? await readScanGroup(ctx, step, fanOuts) : await readAlone(ctx, step.stream, step.part)));
+  for (const step of plan.steps) failures.push(...(step.kind === 'scan' ? await readScanGroup(ctx, step, fanOuts) : await readAlone(ctx, step)));
   return failures;
 }
 
 /** The fate of a reader: named after its (first) stream. */
 function fateName(reader: GroupReader): string {
-  return reader.kind === 'listed' ? reader.stream : reader.streams[0]!;
+  return reader.kind === 'listed' ? reader.name : reader.names[0]!;
 }
 
-async function readScanGroup(ctx: SyncContext, step: PlanStep & { kind: 'scan' }, fanOuts: Map<GroupReader, DetailFanOut>): Promise<StreamFailure[]> {
+async function readScanGroup(ctx: SyncContext, step: ScanStep, fanOuts: Map<GroupReader, DetailFanOut>): Promise<StreamFailure[]> {
   const { emitter } = ctx;
   const fanOutOf = (reader: GroupReader): DetailFanOut => fanOuts.get(reader)!;
   const fates = new StreamFates(step.readers.map((r) => ({ name: fateName(r), handlers: r.kind === 'listed' ? r.part.handlers : fanOutOf(r).handlers })));
-  for (const stream of step.streams) await emitter.streamStatus(stream, 'STARTED');
+  for (const name of step.names) await emitter.streamStatus(name, 'STARTED');
   // Before the windows are listed: the status recheck of the detail fan-out.
   for (const reader of step.readers) {
     if (reader.kind !== 'details') continue;
@@ -108,33 +121,33 @@ async function readScanGroup(ctx: SyncContext, step: PlanStep & { kind: 'scan' }
   }
   for (const reader of step.readers) await (reader.kind === 'listed' ? reader.part.finish() : fanOutOf(reader).finish());
   const failures: StreamFailure[] = [];
-  for (const stream of step.streams) {
-    const reader = step.readers.find((r) => (r.kind === 'listed' ? r.stream === stream : r.streams.includes(stream)))!;
+  for (const name of step.names) {
+    const reader = step.readers.find((r) => (r.kind === 'listed' ? r.name === name : r.names.includes(name)))!;
     const failed = fates.failed(fateName(reader));
-    if (failed) failures.push(await streamFailed(ctx, stream, failed.error));
+    if (failed) failures.push(await streamFailed(ctx, name, failed.error));
     else {
-      if (reader.kind === 'details' && reader.streams[0] === stream) fanOutOf(reader).summary();
-      await emitter.streamStatus(stream, 'COMPLETE');
+      if (reader.kind === 'details' && reader.names[0] === name) fanOutOf(reader).summary();
+      await emitter.streamStatus(name, 'COMPLETE');
     }
   }
   return failures;
 }
 
 /** A stream that reads on its own (no list scan). */
-async function readAlone(ctx: SyncContext, stream: string, part: RecordsPart): Promise<StreamFailure[]> {
-  await ctx.emitter.streamStatus(stream, 'STARTED');
+async function readAlone(ctx: SyncContext, { name, part }: RecordsStep): Promise<StreamFailure[]> {
+  await ctx.emitter.streamStatus(name, 'STARTED');
   try {
     await part.read();
   } catch (error) {
-    return [await streamFailed(ctx, stream, error)];
+    return [await streamFailed(ctx, name, error)];
   }
-  await ctx.emitter.streamStatus(stream, 'COMPLETE');
+  await ctx.emitter.streamStatus(name, 'COMPLETE');
   return [];
 }
 
-async function streamFailed(ctx: SyncContext, stream: string, error: unknown): Promise<StreamFailure> {
-  const failure = streamFailure(stream, error);
-  ctx.emitter.error(`Stream '${stream}' did not sync: ${failure.error.message}`);
-  await ctx.emitter.streamStatus(stream, 'INCOMPLETE');
+async function streamFailed(ctx: SyncContext, name: string, error: unknown): Promise<StreamFailure> {
+  const failure = streamFailure(name, error);
+  ctx.emitter.error(`Stream '${name}' did not sync: ${failure.error.message}`);
+  await ctx.emitter.streamStatus(name, 'INCOMPLETE');
   return failure;
 }
