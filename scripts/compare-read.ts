@@ -14,13 +14,16 @@
  *   4. approval_instances from sync 2's STATE, the detail streams from none: two scan groups;
  *   5. approval_instances and approval_instance_details from a 0.2.0 state whose pending list names
  *      an instance removed since: its DELETED row and approval_instances' tombstone (one detail at a
- *      time: the digest keeps entries in the order details come back, which concurrency varies).
+ *      time: the digest keeps entries in the order details come back, which concurrency varies);
+ *   6. every stream with the detail API refusing: the detail streams fail, the others complete.
  * end_date is fixed, so the windows do not depend on when a sync runs.
  *
  * Compared per sync: the records of each stream (sorted: the detail pipeline writes concurrently),
  * the LOG lines and the STREAM_STATUS and ERROR traces in order, and each stream's last STATE.
  * Masked: emitted_at, every timestamp from the script's own run (a recheck window ends "now", a
- * tombstone's _ab_cdc_deleted_at, the emulator's change times), durations in log lines. Left out:
+ * tombstone's _ab_cdc_deleted_at, the emulator's change times), durations in log lines, and in error
+ * messages Feishu's log id and the instance of the failed request (which fails first is timing), and
+ * an ERROR trace's stack trace (file paths and lines). Left out:
  * ESTIMATE traces and the STATEs before the last, whose number depends on timing (pacing).
  * Exit code 0 when every part is identical; otherwise the first differences are printed.
  */
@@ -124,7 +127,11 @@ async function scenario(bin: string): Promise<SyncOutput[]> {
       // The digest keeps its entries in the order the details come back: one at a time, the same order in every run.
       detail_max_concurrency: 1,
     });
-    return [first, second, third, fourth, fifth];
+    // Isolation: the detail endpoint refuses every call; the detail streams end INCOMPLETE, the others COMPLETE,
+    // and one TRACE ERROR names the failed streams.
+    emulator.configure({ deniedEndpoints: ['detail'] });
+    const sixth = await read(bin, emulator, '6 detail API refused', all);
+    return [first, second, third, fourth, fifth, sixth];
   } finally {
     await emulator.stop();
   }
@@ -134,7 +141,10 @@ const ISO = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g;
 
 /** Masks timestamps from this script's run (anything at or after its start, less a second). */
 function maskTimes(text: string): string {
-  return text.replace(ISO, (iso) => (Date.parse(iso) >= SCRIPT_START_MS - 1000 ? '<now>' : iso));
+  return text
+    .replace(ISO, (iso) => (Date.parse(iso) >= SCRIPT_START_MS - 1000 ? '<now>' : iso))
+    .replace(/log id [0-9A-F]+/g, 'log id <id>')
+    .replace(/\/instances\/[0-9A-F-]{36}/g, '/instances/<code>');
 }
 
 function maskValue(value: unknown): unknown {
@@ -155,6 +165,8 @@ function normalise(sync: SyncOutput): Record<string, string[]> {
       logs.push(`${m.log.level} ${maskTimes(m.log.message).replace(/\d+(?:\.\d+)? ?(?:s|ms)\b/g, '<t>')}`);
     } else if (m.type === 'TRACE' && m.trace.type !== 'ESTIMATE') {
       const { emitted_at: _, ...trace } = m.trace as unknown as JsonObject;
+      // An ERROR's stack trace names the files and lines that threw: those moved on purpose.
+      if (m.trace.type === 'ERROR' && m.trace.error) trace['error'] = { ...(trace['error'] as JsonObject), stack_trace: '<stack>' };
       parts['traces']!.push(JSON.stringify(maskValue(trace)));
     }
   }
