@@ -1,6 +1,6 @@
 /** Picks what a run's Airbyte messages hold: records, states, the last state, its cursors. */
 import type { AirbyteMessage, AirbyteRecordMessage, AirbyteStateMessage } from '../src/kit/protocol.js';
-import { decodeCursors } from '../src/source/state.js';
+import { decodeCursors } from '../src/source/state/stream-state.js';
 
 export function records(messages: AirbyteMessage[], stream?: string): AirbyteRecordMessage[] {
   return messages.flatMap((m) => (m.type === 'RECORD' && (!stream || m.record.stream === stream) ? [m.record] : []));

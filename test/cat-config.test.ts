@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { startEmulator } from '../emulator/index.js';
 import type { AirbyteCatalog, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../src/kit/protocol.js';
 import { ConfigError } from '../src/kit/errors.js';
-import { parseConfig, TEST_ONLY_PLAIN_HTTP_HOST } from '../src/source/config.js';
+import { parseConfig, TEST_ONLY_PLAIN_HTTP_HOST } from '../src/source/config/config.js';
 import { loadSpec } from '../src/source/spec.js';
 import { validateConfig } from '../src/kit/inputs.js';
 import { sampleEmulatorOptions } from '../scripts/sample-dataset.js';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setImmediate as tick } from 'node:timers/promises';
-import { DetailPipeline } from '../src/source/streams/details/detail-pipeline.js';
+import { DetailPipeline } from '../src/source/streams/details/fetch/detail-pipeline.js';
 
 /** A task that runs until `finish` is called, recording when it started and ended. */
 function task(log: string[], name: string): { run: () => Promise<void>; finish: () => void; fail: (error: unknown) => void } {

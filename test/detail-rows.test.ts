@@ -2,11 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InstanceDetail } from '../src/feishu/types.js';
 import type { JsonObject } from '../src/kit/protocol.js';
-import { formFieldCount, formFieldRows, typedValue, type TypedValue } from '../src/source/streams/details/form-fields.js';
-import { taskRows } from '../src/source/streams/details/tasks.js';
-import { timelineRows } from '../src/source/streams/details/timeline.js';
-import { detailRecord } from '../src/source/streams/details/detail-record.js';
-import type { DetailRowContext } from '../src/source/streams/details/detail-rows.js';
+import { formFieldCount, formFieldRows, typedValue, type TypedValue } from '../src/source/streams/details/rows/form-fields.js';
+import { taskRows } from '../src/source/streams/details/rows/tasks.js';
+import { timelineRows } from '../src/source/streams/details/rows/timeline.js';
+import { detailRecord } from '../src/source/streams/details/rows/detail-record.js';
+import type { DetailRowContext } from '../src/source/streams/details/rows/detail-rows.js';
 
 const WINDOW = { created_after: '2024-01-01T00:00:00.000Z', created_before: '2024-01-01T10:00:00.000Z' };
 

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { digestField, readDigest } from '../src/source/streams/details/digest-state.js';
-import { EmittedStatuses } from '../src/source/streams/details/emitted-statuses.js';
-import { digestKey, Nibble } from '../src/source/streams/details/status-digest.js';
+import { digestField, readDigest } from '../src/source/streams/details/recheck/digest-state.js';
+import { EmittedStatuses } from '../src/source/streams/details/recheck/emitted-statuses.js';
+import { digestKey, Nibble } from '../src/source/streams/details/recheck/status-digest.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-25T12:00:00Z');

@@ -11,7 +11,7 @@ import { FeishuClient, RetriesExhaustedError } from '../src/feishu/client.js';
 import { FeishuApiError } from '../src/feishu/errors.js';
 import { DEFAULT_SERVER_WAIT_LIMITS, ServerWaitLimitError } from '../src/feishu/server-waits.js';
 import type { AirbyteConnectionStatus, AirbyteMessage } from '../src/kit/protocol.js';
-import { toConnectorError } from '../src/source/errors.js';
+import { toConnectorError } from '../src/source/sync/errors.js';
 import { instanceCodes, logs, writeFiles } from '../harness/index.js';
 import { assertSameSet, sync, truthCodes } from './helpers/sync.js';
 import { runCli } from './helpers/connector.js';

@@ -9,9 +9,9 @@ import { narrowInstanceCodePage, narrowInstanceDetail, ResponseShapeError } from
 import { ServerWaitLimitError, ServerWaits, type ServerWait } from '../src/feishu/server-waits.js';
 import { ConfigError } from '../src/kit/errors.js';
 import type { AirbyteStateMessage } from '../src/kit/protocol.js';
-import { distinctCodes, maskUserinfo } from '../src/source/config.js';
+import { distinctCodes, maskUserinfo } from '../src/source/config/config.js';
 import { maxPagesPerWindow, PAGE_BOUND } from '../src/source/paging/page-limits.js';
-import { readCursors } from '../src/source/state.js';
+import { readCursors } from '../src/source/state/stream-state.js';
 
 describe('narrowInstanceCodePage: the shape the cursor relies on, or ResponseShapeError', () => {
   const good = { instance_code_list: ['A', 'B'], has_more: true, page_token: 't1' };

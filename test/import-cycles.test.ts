@@ -40,7 +40,7 @@ function findCycles(graph: Map<string, string[]>): string[][] {
 describe('imports in src/ form no cycle', () => {
   it('the walk sees the files and their relative imports', () => {
     const graph = importGraph();
-    assert.ok(graph.get('source/read.ts')?.includes('source/scan/instance-scan.ts'), 'read.ts imports the scan');
+    assert.ok(graph.get('source/plan/read-plan.ts')?.includes('source/scan/instance-scan.ts'), 'the read plan imports the scan');
     for (const [file, targets] of graph) for (const target of targets) assert.ok(graph.has(target), `${file} imports ${target}, which exists`);
   });
 

@@ -34,18 +34,37 @@ describe('layers within src/source (docs/architecture.md)', () => {
   /** The src/source-relative path an import of `file` resolves to. */
   const resolved = ({ file, target }: { file: string; target: string }): string => join(file, '..', target).replace(/\\/g, '/');
 
-  it('the scan and the streams never import each other: they meet in sync-contract.ts', () => {
+  it('the scan and the streams never import each other: they meet in sync/contract.ts, and only plan/ joins them', () => {
     const bad = source.filter((i) => (i.file.startsWith('source/scan/') && /^source\/streams\//.test(resolved(i))) || (i.file.startsWith('source/streams/') && /^source\/scan\//.test(resolved(i))));
     assert.deepEqual(bad, []);
   });
 
-  it('state/, sync/ and values/ import nothing from the scan or the streams', () => {
-    const bad = source.filter((i) => /^source\/(state|sync|values)\//.test(i.file) && /^source\/(scan|streams)\//.test(resolved(i)));
+  it('config/, paging/, state/, sync/ and values/ import nothing from the plan, the scan or the streams', () => {
+    const bad = source.filter((i) => /^source\/(config|paging|state|sync|values)\//.test(i.file) && /^source\/(plan|scan|streams)\//.test(resolved(i)));
     assert.deepEqual(bad, []);
   });
 
-  it('only state.ts knows the older state shapes (state/migrations.ts)', () => {
+  it('only read.ts imports the read plan (plan/)', () => {
+    const bad = source.filter((i) => !i.file.startsWith('source/plan/') && i.file !== 'source/read.ts' && /^source\/plan\//.test(resolved(i)));
+    assert.deepEqual(bad, []);
+  });
+
+  it('the detail rows and the status recheck know nothing of the fetching (streams/details/fetch/); the recheck knows no rows', () => {
+    const bad = source.filter(
+      (i) =>
+        (/^source\/streams\/details\/(rows|recheck)\//.test(i.file) && /^source\/streams\/details\/fetch\//.test(resolved(i))) ||
+        (i.file.startsWith('source/streams/details/recheck/') && /^source\/streams\/details\/rows\//.test(resolved(i))),
+    );
+    assert.deepEqual(bad, []);
+  });
+
+  it('only state/stream-state.ts knows the older state shapes (state/migrations.ts)', () => {
     const importers = source.filter((i) => resolved(i) === 'source/state/migrations.js').map((i) => i.file);
-    assert.deepEqual(importers, ['source/state.ts']);
+    assert.deepEqual(importers, ['source/state/stream-state.ts']);
+  });
+
+  it('src/source itself holds only the entry points', () => {
+    const files = readdirSync(join(REPO_ROOT, 'src', 'source'), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+    assert.deepEqual(files, ['check.ts', 'index.ts', 'read.ts', 'spec.ts']);
   });
 });

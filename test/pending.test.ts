@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readPending } from '../src/source/streams/details/pending.js';
+import { readPending } from '../src/source/streams/details/recheck/pending.js';
 
 describe('readPending (states written before the status digest)', () => {
   const entry = { instance_code: 'a', approval_code: 'A', created_after: '2024-01-01T00:00:00.000Z', created_before: '2024-01-01T10:00:00.000Z', first_seen: '2024-01-02T00:00:00.000Z' };

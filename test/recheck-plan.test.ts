@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { matchListed, missingRuns, planRecheck, querySpans, recheckRange, runRangeMs, type ReportedStatus } from '../src/source/streams/details/recheck-plan.js';
-import { digestKey, Nibble, type PartitionDigest } from '../src/source/streams/details/status-digest.js';
+import { matchListed, missingRuns, planRecheck, querySpans, recheckRange, runRangeMs, type ReportedStatus } from '../src/source/streams/details/recheck/recheck-plan.js';
+import { digestKey, Nibble, type PartitionDigest } from '../src/source/streams/details/recheck/status-digest.js';
 
 const T0 = Date.parse('2026-11-01T00:00:00Z');
 const MIN = 60_000;

@@ -17,7 +17,7 @@ import { after, afterEach, describe, it } from 'node:test';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteMessage, AirbyteStateMessage, JsonObject } from '../src/kit/protocol.js';
 import { codeHash } from '../src/source/values/hashes.js';
-import { readDigest } from '../src/source/streams/details/digest-state.js';
+import { readDigest } from '../src/source/streams/details/recheck/digest-state.js';
 import { lastState, logs, records, states } from '../harness/index.js';
 import { sync, type SyncResult } from './helpers/sync.js';
 import { latestRows } from './helpers/latest-rows.js';

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { groupByCursors, mergeScans, sameCursors } from '../src/source/scan/scan-groups.js';
-import { StreamFates, type ScanMember } from '../src/source/scan/stream-fates.js';
-import type { ScanHandlers, StreamScan } from '../src/source/sync-contract.js';
+import { groupByCursors, sameCursors } from '../src/source/plan/scan-groups.js';
+import { StreamFates, type ScanMember } from '../src/source/plan/stream-fates.js';
+import type { ScanHandlers } from '../src/source/sync/contract.js';
 
 const cursors = (entries: [string, number][]) => new Map(entries);
 
@@ -80,36 +80,5 @@ describe('StreamFates', () => {
   it('a single stream gets its own handlers, untouched', () => {
     const only = member('only', () => undefined);
     assert.equal(new StreamFates([only]).handlers(), only.handlers);
-  });
-});
-
-describe('mergeScans', () => {
-  /** A scan of `kind` that absorbs later scans of the same kind, recording them. */
-  const scan = (kind: string, name: string) => {
-    const absorbed: string[] = [];
-    const self: StreamScan & { name: string; absorbed: string[] } = {
-      name,
-      absorbed,
-      saved: new Map(),
-      finish: () => Promise.resolve(),
-      absorb: (other) => {
-        const o = other as typeof self;
-        if (kind !== 'detail' || !o.name.startsWith('detail')) return false;
-        absorbed.push(o.name);
-        return true;
-      },
-    };
-    return self;
-  };
-  it('a scan serves the later ones it can absorb; the others serve themselves', () => {
-    const scans = [scan('list', 'list-1'), scan('detail', 'detail-1'), scan('detail', 'detail-2'), scan('list', 'list-2'), scan('detail', 'detail-3')];
-    const servedBy = mergeScans(scans);
-    assert.deepEqual(scans.map((s) => (servedBy.get(s) as ReturnType<typeof scan>).name), ['list-1', 'detail-1', 'detail-1', 'list-2', 'detail-1']);
-    assert.deepEqual(scans[1]!.absorbed, ['detail-2', 'detail-3']);
-  });
-  it('scans without absorb serve themselves', () => {
-    const plain: StreamScan[] = [{ saved: new Map(), finish: () => Promise.resolve() }, { saved: new Map(), finish: () => Promise.resolve() }];
-    const servedBy = mergeScans(plain);
-    assert.ok(plain.every((s) => servedBy.get(s) === s));
   });
 });

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../src/kit/errors.js';
-import { parseConfig } from '../src/source/config.js';
+import { parseConfig } from '../src/source/config/config.js';
 import { loadSpec } from '../src/source/spec.js';
-import { readSpecConfig, SPEC_FIELDS, type SpecFieldKind } from '../src/source/spec-fields.js';
+import { readSpecConfig, SPEC_FIELDS, type SpecFieldKind } from '../src/source/config/spec-fields.js';
 
 interface PropertySchema {
   type?: string;

@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import { ConfigError } from '../src/kit/errors.js';
 import type { ConnectorSpecification, JsonObject } from '../src/kit/protocol.js';
 import { createAjv, isRfc3339Date, isRfc3339DateTime } from '../src/kit/schema.js';
-import { parseUtc } from '../src/source/config.js';
+import { parseUtc } from '../src/source/config/config.js';
 import { runCli } from './helpers/connector.js';
 import { traces, writeFiles } from '../harness/index.js';
 import { isDateTime, isFullDate } from './helpers/rfc3339.js';

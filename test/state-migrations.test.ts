@@ -8,7 +8,7 @@ import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { committedPrefix, cursors as cursorsOf, instanceCodes, lastState } from '../harness/index.js';
 import { ConfigError } from '../src/kit/errors.js';
 import type { AirbyteStateMessage, JsonObject } from '../src/kit/protocol.js';
-import { decodeCursors, readCursors, stateBlob, streamBlob } from '../src/source/state.js';
+import { decodeCursors, readCursors, stateBlob, streamBlob } from '../src/source/state/stream-state.js';
 import { codeHash } from '../src/source/values/hashes.js';
 import { assertSameSet, sync, truthCodes } from './helpers/sync.js';
 

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Emitter } from '../src/kit/emitter.js';
-import { checkpointBlob } from '../src/source/resumable-state.js';
+import { checkpointBlob } from '../src/source/state/resumable-state.js';
 import { scanOrder } from '../src/source/scan/scan-order.js';
 import { StreamOutput } from '../src/source/streams/stream-output.js';
 

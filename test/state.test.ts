@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { decodeCursors, readCursors, stateBlob } from '../src/source/state.js';
+import { decodeCursors, readCursors, stateBlob } from '../src/source/state/stream-state.js';
 import { MIN_STATE_GAP_MS, nextStateAtMs } from '../src/source/streams/pacing.js';
 import { ConfigError } from '../src/kit/errors.js';
 import { protocolErrors } from './helpers/protocol-schema.js';

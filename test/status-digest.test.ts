@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { digestField, readDigest, type DigestCounts } from '../src/source/streams/details/digest-state.js';
+import { digestField, readDigest, type DigestCounts } from '../src/source/streams/details/recheck/digest-state.js';
 import { hash16 } from '../src/source/values/hashes.js';
 import {
   digestKey,
@@ -13,7 +13,7 @@ import {
   sameStatus,
   unpackPartition,
   type PartitionDigest,
-} from '../src/source/streams/details/status-digest.js';
+} from '../src/source/streams/details/recheck/status-digest.js';
 import { mulberry32 } from '../harness/index.js';
 
 const T0 = Date.parse('2026-10-26T00:00:00Z');

@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { packPartitionV3, unpackPartitionV3, type ChildCounts, type PartitionCounts } from '../src/source/streams/details/digest-v3.js';
-import { digestField, readDigest, type DigestCounts } from '../src/source/streams/details/digest-state.js';
-import { EmittedStatuses } from '../src/source/streams/details/emitted-statuses.js';
-import { digestKey, Nibble, type PartitionDigest } from '../src/source/streams/details/status-digest.js';
-import { childCounts, fateOf, tombstoneIndexes, tombstoneRow, type DetailFate } from '../src/source/streams/details/tombstones.js';
+import { packPartitionV3, unpackPartitionV3, type ChildCounts, type PartitionCounts } from '../src/source/streams/details/recheck/digest-v3.js';
+import { digestField, readDigest, type DigestCounts } from '../src/source/streams/details/recheck/digest-state.js';
+import { EmittedStatuses } from '../src/source/streams/details/recheck/emitted-statuses.js';
+import { digestKey, Nibble, type PartitionDigest } from '../src/source/streams/details/recheck/status-digest.js';
+import { childCounts, fateOf, tombstoneIndexes, tombstoneRow, type DetailFate } from '../src/source/streams/details/rows/tombstones.js';
 
 const T0 = Date.parse('2026-10-26T00:00:00Z');
 const MINUTE = 60_000;

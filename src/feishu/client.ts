@@ -131,20 +131,17 @@ export class FeishuClient {
     }, narrowInstanceCodePage);
   }
 
-  getApproval(approvalCode: string, { signal, counters }: CallOptions = {}): Promise<ApprovalDefinition> {
-    return this.call('approval', counters, {
-      method: 'GET',
-      path: `/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}`,
-      signal,
-    }, narrowApprovalDefinition);
+  getApproval(approvalCode: string, options: CallOptions = {}): Promise<ApprovalDefinition> {
+    return this.getOne('approval', `/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}`, options, narrowApprovalDefinition);
   }
 
-  getInstance(instanceCode: string, { signal, counters }: CallOptions = {}): Promise<InstanceDetail> {
-    return this.call('detail', counters, {
-      method: 'GET',
-      path: `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`,
-      signal,
-    }, (data) => narrowInstanceDetail(data, instanceCode));
+  getInstance(instanceCode: string, options: CallOptions = {}): Promise<InstanceDetail> {
+    return this.getOne('detail', `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`, options, (data) => narrowInstanceDetail(data, instanceCode));
+  }
+
+  /** One object by its path (a definition, an instance detail). */
+  private getOne<T>(endpoint: 'approval' | 'detail', path: string, { signal, counters }: CallOptions, narrow: (data: Record<string, unknown>) => T): Promise<T> {
+    return this.call(endpoint, counters, { method: 'GET', path, signal }, narrow);
   }
 
   /**

@@ -35,15 +35,11 @@ export function narrowInstanceCodePage(data: Record<string, unknown>): InstanceC
   return { instance_code_list: list as string[], page_token: text(pageToken) ?? '', has_more: hasMore };
 }
 
+const DEFINITION_TEXTS = ['approval_name', 'approval_code', 'status', 'form'] as const;
+const DEFINITION_LISTS = ['node_list', 'viewers'] as const;
+
 export function narrowApprovalDefinition(data: Record<string, unknown>): ApprovalDefinition {
-  return {
-    approval_name: text(data['approval_name']),
-    approval_code: text(data['approval_code']),
-    status: text(data['status']),
-    form: text(data['form']),
-    node_list: list(data['node_list']),
-    viewers: list(data['viewers']),
-  };
+  return { ...pick(data, DEFINITION_TEXTS, text), ...pick(data, DEFINITION_LISTS, list) };
 }
 
 const DETAIL_TEXTS = ['approval_code', 'approval_name', 'serial_number', 'status', 'start_time', 'end_time', 'user_id', 'open_id', 'department_id', 'uuid', 'form'] as const;
@@ -93,6 +89,8 @@ export function narrowQueriedInstancePage(data: Record<string, unknown>): Querie
   };
 }
 
+const QUERIED_TEXTS = ['start_time', 'end_time', 'user_id', 'serial_id', 'title', 'external_id'] as const;
+
 function narrowQueriedInstance(item: unknown): QueriedInstance | undefined {
   if (!isObject(item) || !isObject(item['instance'])) return undefined;
   const instance = item['instance'];
@@ -100,15 +98,10 @@ function narrowQueriedInstance(item: unknown): QueriedInstance | undefined {
   if (!code) return undefined;
   const approval = isObject(item['approval']) ? item['approval'] : {};
   return {
+    ...pick(instance, QUERIED_TEXTS, text),
     code,
     status: text(instance['status'])?.toUpperCase(),
-    start_time: text(instance['start_time']),
-    end_time: text(instance['end_time']),
     approval_code: text(approval['code']),
-    user_id: text(instance['user_id']),
-    serial_id: text(instance['serial_id']),
-    title: text(instance['title']),
-    external_id: text(instance['external_id']),
   };
 }
 

@@ -2,9 +2,9 @@ import { RetriesExhaustedError, type FeishuClient } from '../feishu/client.js';
 import { FeishuApiError, FeishuCode, FeishuTransportError, isDefinitionDeleted } from '../feishu/errors.js';
 import type { Emitter } from '../kit/emitter.js';
 import type { AirbyteConnectionStatus } from '../kit/protocol.js';
-import { createClient } from './client-factory.js';
-import { warnRepeatedCodes, type FeishuApprovalConfig } from './config.js';
-import { toConnectorError } from './errors.js';
+import { createClient } from './config/client-factory.js';
+import { warnRepeatedCodes, type FeishuApprovalConfig } from './config/config.js';
+import { toConnectorError } from './sync/errors.js';
 
 /**
  * Proves the config works: a token, then every approval code's definition.
@@ -35,7 +35,7 @@ export async function checkConnection(config: FeishuApprovalConfig, emitter: Emi
     }
     if (unknown.length > 0) {
       return failed(
-        `Approval code${unknown.length > 1 ? 's' : ''} not found (Feishu code 1390002): ${unknown.map((c) => `'${c}'`).join(', ')}. ` +
+        `Approval code${unknown.length > 1 ? 's' : ''} not found (Feishu code ${FeishuCode.APPROVAL_NOT_FOUND}): ${unknown.map((c) => `'${c}'`).join(', ')}. ` +
           'Check config.approval_codes against the approval admin console.',
       );
     }
@@ -53,7 +53,7 @@ export async function checkConnection(config: FeishuApprovalConfig, emitter: Emi
 function describeDeleted(codes: string[]): string {
   const list = codes.map((c) => `'${c}'`).join(', ');
   return (
-    `Approval definition${codes.length > 1 ? 's' : ''} ${list} in config.approval_codes ${codes.length > 1 ? 'were' : 'was'} deleted (Feishu code 1390016). ` +
+    `Approval definition${codes.length > 1 ? 's' : ''} ${list} in config.approval_codes ${codes.length > 1 ? 'were' : 'was'} deleted (Feishu code ${FeishuCode.DEFINITION_DELETED}). ` +
     'Syncs still read the instances the list API lists for it, and no new ones will appear; remove the code once its history is no longer needed.'
   );
 }

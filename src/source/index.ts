@@ -2,7 +2,7 @@ import type { Emitter } from '../kit/emitter.js';
 import type { Source } from '../kit/source.js';
 import type { AirbyteCatalog, AirbyteStateMessage, ConfiguredAirbyteCatalog, ConnectorSpecification } from '../kit/protocol.js';
 import { checkConnection } from './check.js';
-import { parseConfig, type FeishuApprovalConfig } from './config.js';
+import { parseConfig, type FeishuApprovalConfig } from './config/config.js';
 import { readStreams } from './read.js';
 import { loadSpec } from './spec.js';
 import { ApprovalInstanceDetailsStream } from './streams/details/approval-instance-details.js';

@@ -1,22 +1,14 @@
 import type { Emitter } from '../kit/emitter.js';
 import { checkCatalog } from '../kit/catalog.js';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../kit/protocol.js';
-import { createClient } from './client-factory.js';
-import { warnRepeatedCodes, type FeishuApprovalConfig } from './config.js';
-import { scanInstanceCodes } from './scan/instance-scan.js';
-import { groupByCursors, mergeScans } from './scan/scan-groups.js';
-import { StreamFates } from './scan/stream-fates.js';
-import { streamFailure, streamsFailedError, type StreamFailure } from './stream-failures.js';
+import { createClient } from './config/client-factory.js';
+import { warnRepeatedCodes, type FeishuApprovalConfig } from './config/config.js';
+import { planRead, runPlan, type PreparedStream } from './plan/read-plan.js';
+import { streamsFailedError, type StreamFailure } from './sync/failures.js';
 import type { Stream } from './streams/stream.js';
-import type { StreamScan, SyncContext } from './sync-contract.js';
-import { SyncLog } from './sync-log.js';
-import { describeSyncShape } from './sync-shape.js';
-
-interface PreparedStream {
-  stream: Stream;
-  scan: StreamScan;
-  saved: StreamScan['saved'];
-}
+import type { SyncContext } from './sync/contract.js';
+import { SyncLog } from './sync/log.js';
+import { describeSyncShape } from './plan/shape.js';
 
 /**
  * Reads the streams the catalog selects, each framed by STREAM_STATUS traces.
@@ -39,21 +31,12 @@ export async function readStreams(
   const client = createClient(config, emitter, log);
   const ctx: SyncContext = { config, client, emitter, log };
   const started = Date.now();
-  const failures: StreamFailure[] = [];
+  let failures: StreamFailure[] = [];
   try {
-    const prepared: PreparedStream[] = catalog.streams.map((configured) => {
-      const stream = byName.get(configured.stream.name)!;
-      const scan = stream.prepare(ctx, configured.sync_mode, state);
-      return { stream, scan, saved: scan.saved };
-    });
-    // Streams that list no instances (approval_definitions) have no windows to describe.
-    const shapes = prepared.flatMap(({ stream, scan, saved }, i) => (scan.handlers ? [{ name: stream.name, mode: catalog.streams[i]!.sync_mode, saved }] : []));
-    emitter.info(describeSyncShape(config, Date.now(), shapes));
-    // Streams starting from the same cursors share one scan: the list API is read once for them.
-    // A stream without scan handlers (approval_definitions) reads on its own, in `before`.
-    const scanning = prepared.filter(({ scan }) => scan.handlers);
-    const alone = prepared.filter(({ scan }) => !scan.handlers).map((p) => [p]);
-    for (const group of [...groupByCursors(scanning), ...alone]) failures.push(...(await readGroup(ctx, group)));
+    const prepared: PreparedStream[] = catalog.streams.map(({ stream, sync_mode }) => ({ name: stream.name, mode: sync_mode, part: byName.get(stream.name)!.prepare(ctx, sync_mode, state) }));
+    const plan = planRead(prepared);
+    emitter.info(describeSyncShape(config, Date.now(), [...plan.shapes]));
+    failures = await runPlan(ctx, plan, state);
   } finally {
     const c = client.counters;
     emitter.info(
@@ -63,47 +46,4 @@ export async function readStreams(
     await client.close();
   }
   if (failures.length > 0) throw streamsFailedError(failures);
-}
-
-/**
- * One shared scan; resolves with the streams of the group that failed, never rejects for a stream's
- * failure. Streams another scan of the group serves (the detail-based streams share one DetailScan)
- * share its fate.
- */
-async function readGroup(ctx: SyncContext, group: PreparedStream[]): Promise<StreamFailure[]> {
-  const { emitter } = ctx;
-  const servedBy = mergeScans(group.map(({ scan }) => scan));
-  const members = group.filter(({ scan }) => servedBy.get(scan) === scan);
-  const memberOf = (scan: StreamScan): string => members.find((m) => m.scan === servedBy.get(scan))!.stream.name;
-  const listing = members.flatMap(({ stream, scan }) => (scan.handlers ? [{ name: stream.name, handlers: scan.handlers }] : []));
-  const fates = new StreamFates(listing);
-  for (const { scan } of members) scan.joinGroup?.(members.map((m) => m.scan));
-  for (const { stream } of group) await emitter.streamStatus(stream.name, 'STARTED');
-  for (const { stream, scan } of members) {
-    try {
-      await scan.before?.();
-    } catch (error) {
-      fates.fail(stream.name, error);
-    }
-  }
-  try {
-    if (listing.length > 0 && !fates.allFailed) await scanInstanceCodes(ctx, group[0]!.saved, fates.handlers());
-  } catch (error) {
-    fates.failRemaining(error);
-  }
-  for (const { scan } of members) await scan.finish();
-  const failures: StreamFailure[] = [];
-  for (const { stream, scan } of group) {
-    const failed = fates.failed(memberOf(scan));
-    if (failed) {
-      const failure = streamFailure(stream.name, failed.error);
-      failures.push(failure);
-      emitter.error(`Stream '${stream.name}' did not sync: ${failure.error.message}`);
-      await emitter.streamStatus(stream.name, 'INCOMPLETE');
-    } else {
-      if (servedBy.get(scan) === scan) scan.after?.();
-      await emitter.streamStatus(stream.name, 'COMPLETE');
-    }
-  }
-  return failures;
 }

@@ -1,7 +1,7 @@
 import type { InstanceCodePage, ListInstanceCodesRequest } from '../../feishu/types.js';
-import { toConnectorError } from '../errors.js';
-import type { PartitionCursors } from '../state.js';
-import type { ScanHandlers, SyncContext } from '../sync-contract.js';
+import { toConnectorError } from '../sync/errors.js';
+import type { PartitionCursors } from '../state/stream-state.js';
+import type { ScanHandlers, SyncContext } from '../sync/contract.js';
 import { iso, Partition } from './partition.js';
 import { scanOrder } from './scan-order.js';
 import type { WindowChain, WindowNode } from './window-chain.js';

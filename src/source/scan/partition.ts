@@ -1,6 +1,6 @@
 import type { CallCounters } from '../../feishu/client.js';
 import type { Logger } from '../../kit/emitter.js';
-import type { FeishuApprovalConfig } from '../config.js';
+import type { FeishuApprovalConfig } from '../config/config.js';
 import { WindowChain } from './window-chain.js';
 import { planWindows, syncRange, type Window } from './windows.js';
 

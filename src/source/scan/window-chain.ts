@@ -1,4 +1,4 @@
-import { scanWindow, type ScanWindow } from '../sync-contract.js';
+import { scanWindow, type ScanWindow } from '../sync/contract.js';
 import { splitWindow, type Window } from './windows.js';
 
 /**

@@ -1,9 +1,11 @@
 import type { AirbyteStateMessage, JsonObject, SyncMode } from '../../kit/protocol.js';
 import { RecordLineTemplate } from '../../kit/record-template.js';
-import { checkpointBlob, startingCursors } from '../resumable-state.js';
-import type { ScanWindow, StreamScan, SyncContext, WindowFields } from '../sync-contract.js';
-import { DELETED_AT, DELETED_AT_FIELD, recordSchema, Stream, TIMESTAMP } from './stream.js';
+import { checkpointBlob, startingCursors } from '../state/resumable-state.js';
+import type { ScanWindow, SyncContext } from '../sync/contract.js';
+import { DELETED_AT, DELETED_AT_FIELD, recordSchema, TIMESTAMP } from './record-schema.js';
+import { Stream } from './stream.js';
 import { StreamOutput } from './stream-output.js';
+import type { ListedPart } from './stream-part.js';
 
 /** One record per approval instance code, with the creation-time window it was listed in. */
 export class ApprovalInstancesStream extends Stream {
@@ -16,7 +18,7 @@ export class ApprovalInstancesStream extends Stream {
     [DELETED_AT_FIELD]: DELETED_AT,
   });
 
-  prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan {
+  prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): ListedPart {
     const saved = startingCursors(state, this.name, mode, ctx.config.approvalCodes, ctx.emitter);
     const out = new StreamOutput(ctx.emitter, this.name);
     // Records of one window differ only in instance_code: serialise the rest once per window.
@@ -30,12 +32,13 @@ export class ApprovalInstancesStream extends Stream {
       return template;
     };
     return {
+      kind: 'listed',
       saved,
       // In append_dedup, a tombstone removes an instance that the detail API says is removed entirely (1390003). The
       // list API stops listing such an instance, so this stream alone cannot learn of it: only when a detail-based
       // stream reads in the same scan (same cursors) and finds it gone. A full refresh replaces the table anyway.
       ...(mode === 'incremental'
-        ? { instanceGone: (approvalCode: string, instanceCode: string, window: WindowFields, seenAt: string) => out.record({ approval_code: approvalCode, instance_code: instanceCode, ...window, [DELETED_AT_FIELD]: seenAt }) }
+        ? { onGone: (approvalCode, instanceCode, window, seenAt) => out.record({ approval_code: approvalCode, instance_code: instanceCode, ...window, [DELETED_AT_FIELD]: seenAt }) }
         : {}),
       handlers: {
         onCode: (code, window) => out.recordFromTemplate(templateOf(window), code),

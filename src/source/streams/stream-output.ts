@@ -1,7 +1,7 @@
 import type { Emitter } from '../../kit/emitter.js';
 import type { JsonObject } from '../../kit/protocol.js';
 import type { RecordLineTemplate } from '../../kit/record-template.js';
-import type { ScanProgress } from '../sync-contract.js';
+import type { ScanProgress } from '../sync/contract.js';
 import { ESTIMATE_GAP_MS, estimateRows, nextStateAtMs, type SentState } from './pacing.js';
 
 /**

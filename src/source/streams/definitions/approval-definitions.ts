@@ -1,10 +1,12 @@
 import { FeishuApiError, FeishuCode } from '../../../feishu/errors.js';
 import type { JsonObject, SyncMode } from '../../../kit/protocol.js';
-import { toConnectorError } from '../../errors.js';
-import type { StreamScan, SyncContext } from '../../sync-contract.js';
+import { toConnectorError } from '../../sync/errors.js';
+import type { SyncContext } from '../../sync/contract.js';
 import { ValueIssues } from '../../values/value-issues.js';
-import { STRINGS, Stream } from '../stream.js';
+import { STRINGS } from '../record-schema.js';
+import { Stream } from '../stream.js';
 import { StreamOutput } from '../stream-output.js';
+import type { RecordsPart } from '../stream-part.js';
 import { definitionRecord, deletedDefinitionRecord } from './definition-record.js';
 
 const OBJECTS = { type: ['array', 'null'], items: { type: 'object', additionalProperties: true } } as const;
@@ -50,8 +52,8 @@ export class ApprovalDefinitionsStream extends Stream {
 
   override readonly resumable = false;
 
-  prepare(ctx: SyncContext): StreamScan {
-    return { saved: new Map(), before: () => this.readAll(ctx), finish: () => Promise.resolve() };
+  prepare(ctx: SyncContext): RecordsPart {
+    return { kind: 'records', read: () => this.readAll(ctx) };
   }
 
   private async readAll(ctx: SyncContext): Promise<void> {

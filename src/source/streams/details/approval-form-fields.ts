@@ -1,9 +1,9 @@
 import type { JsonObject } from '../../../kit/protocol.js';
-import type { DetailRowMapper } from './detail-rows.js';
-import type { ChildKey } from './detail-sink.js';
+import type { DetailRowMapper } from './rows/detail-rows.js';
+import type { ChildKey } from './fetch/detail-sink.js';
 import { DetailBasedStream } from './detail-stream.js';
-import { formFieldRows } from './form-fields.js';
-import { ANY_JSON, CALENDAR_DAY, rowSchema, STRINGS } from './row-schema.js';
+import { formFieldRows } from './rows/form-fields.js';
+import { ANY_JSON, CALENDAR_DAY, rowSchema, STRINGS } from './rows/row-schema.js';
 
 /** One row per form widget of each instance (and per child widget of each list row), its value typed. */
 export class ApprovalFormFieldsStream extends DetailBasedStream {

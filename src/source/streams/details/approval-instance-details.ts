@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../../kit/protocol.js';
-import { detailRecord } from './detail-record.js';
-import type { DetailRowMapper } from './detail-rows.js';
-import { DETAIL_SCHEMA } from './detail-schema.js';
+import { detailRecord } from './rows/detail-record.js';
+import type { DetailRowMapper } from './rows/detail-rows.js';
+import { DETAIL_SCHEMA } from './rows/detail-schema.js';
 import { DetailBasedStream } from './detail-stream.js';
 
 /**

@@ -1,9 +1,10 @@
 import type { JsonObject } from '../../../kit/protocol.js';
-import type { DetailRowMapper } from './detail-rows.js';
-import type { ChildKey } from './detail-sink.js';
+import type { DetailRowMapper } from './rows/detail-rows.js';
+import type { ChildKey } from './fetch/detail-sink.js';
 import { DetailBasedStream } from './detail-stream.js';
-import { NULLABLE_TIMESTAMP, rowSchema, STRINGS } from './row-schema.js';
-import { taskRows } from './tasks.js';
+import { NULLABLE_TIMESTAMP, rowSchema, STRINGS } from './rows/row-schema.js';
+import { taskRows } from './rows/tasks.js';
+import { TASK_NODE } from './rows/detail-schema.js';
 
 /**
  * One row per approval task, keyed by its position in Feishu's task_list; an
@@ -18,9 +19,7 @@ export class ApprovalTasksStream extends DetailBasedStream {
   readonly jsonSchema: JsonObject = rowSchema(['task_index', 'task_id'], {
     task_index: { type: 'integer', description: "Position in Feishu's task_list, from 0 (with instance_code: the primary key)." },
     task_id: { ...STRINGS, description: "The task's id; null when Feishu sent none." },
-    node_id: STRINGS,
-    node_name: STRINGS,
-    custom_node_id: STRINGS,
+    ...TASK_NODE,
     type: { ...STRINGS, description: 'AND, OR, SEQUENTIAL, AUTO_PASS, AUTO_REJECT, … as Feishu sends it.' },
     status: { ...STRINGS, description: 'PENDING, APPROVED, REJECTED, TRANSFERRED, DONE, … as Feishu sends it.' },
     user_id: { ...STRINGS, description: 'Null unless the app has the scope contact:user.employee_id:readonly.' },

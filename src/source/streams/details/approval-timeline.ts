@@ -1,9 +1,9 @@
 import type { JsonObject } from '../../../kit/protocol.js';
-import type { DetailRowMapper } from './detail-rows.js';
-import type { ChildKey } from './detail-sink.js';
+import type { DetailRowMapper } from './rows/detail-rows.js';
+import type { ChildKey } from './fetch/detail-sink.js';
 import { DetailBasedStream } from './detail-stream.js';
-import { ID_LIST, NULLABLE_TIMESTAMP, rowSchema, STRINGS } from './row-schema.js';
-import { timelineRows } from './timeline.js';
+import { ID_LIST, NULLABLE_TIMESTAMP, rowSchema, STRINGS } from './rows/row-schema.js';
+import { timelineRows } from './rows/timeline.js';
 
 /** One row per timeline event of each instance, keyed by its position in Feishu's timeline. */
 export class ApprovalTimelineStream extends DetailBasedStream {

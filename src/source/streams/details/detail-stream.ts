@@ -1,15 +1,16 @@
 import type { AirbyteStateMessage, SyncMode } from '../../../kit/protocol.js';
-import type { StreamScan, SyncContext } from '../../sync-contract.js';
+import { startingCursors } from '../../state/resumable-state.js';
+import type { SyncContext } from '../../sync/contract.js';
 import { Stream } from '../stream.js';
-import type { DetailRowMapper } from './detail-rows.js';
-import type { ChildKey } from './detail-sink.js';
-import { DetailScan } from './detail-scan.js';
+import type { DetailPart } from '../stream-part.js';
+import { DetailSink, type ChildKey } from './fetch/detail-sink.js';
+import type { DetailRowMapper } from './rows/detail-rows.js';
 
 /**
  * A stream made from instance details: a name, a schema and a mapper from one
- * detail to its rows. The fetching, rechecking and state are DetailScan's,
- * shared by every detail-based stream of a sync: one detail request per
- * instance whichever of them are selected.
+ * detail to its rows. The fetching, rechecking and state are the detail
+ * fan-out's (fetch/detail-fan-out.ts), shared by every detail-based stream of
+ * a scan group: one detail request per instance whichever of them are selected.
  */
 export abstract class DetailBasedStream extends Stream {
   /** One detail → this stream's rows (pure, never throws). */
@@ -19,10 +20,10 @@ export abstract class DetailBasedStream extends Stream {
   /** A child stream's positional key (the rest of its primary key is instance_code): its rows that vanish get tombstones. */
   readonly childKey: ChildKey | undefined = undefined;
 
-  prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamScan {
+  prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): DetailPart {
     const fields = Object.keys((this.jsonSchema['properties'] ?? {}) as object);
     const spec = { stream: this.name, rows: this.rows, rowsWhenGone: this.rowsWhenGone, fields, ...(this.childKey ? { child: this.childKey } : {}) };
-    return new DetailScan(ctx, spec, mode === 'incremental', state);
+    const saved = startingCursors(state, this.name, mode, ctx.config.approvalCodes, ctx.emitter);
+    return { kind: 'detail', saved, mode, sink: new DetailSink(ctx.emitter, spec, mode) };
   }
 }
-

@@ -1,0 +1,61 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { JsonObject, SyncMode } from '../src/kit/protocol.js';
+import { Checkpoints } from '../src/source/streams/details/fetch/checkpoints.js';
+import type { DetailSinks } from '../src/source/streams/details/fetch/detail-sink.js';
+
+/** Sinks of one incremental and one full-refresh stream that record each STATE's blob, by mode. */
+function recordingSinks(): { sinks: DetailSinks; written: { mode: SyncMode; blob: JsonObject; final: boolean }[]; flushed: number } {
+  const out = { written: [] as { mode: SyncMode; blob: JsonObject; final: boolean }[], flushed: 0 };
+  const sinks = {
+    state: async (blobFor: (mode: SyncMode) => JsonObject, final: boolean) => {
+      for (const mode of ['incremental', 'full_refresh'] as const) out.written.push({ mode, blob: blobFor(mode), final });
+    },
+    flushState: async () => void out.flushed++,
+  } as unknown as DetailSinks;
+  return Object.assign(out, { sinks });
+}
+
+/** A promise and its resolve/reject, for details still being written. */
+function pending(): { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+describe('Checkpoints: the detail streams STATEs', () => {
+  it('a STATE waits for the details it covers, and STATEs leave in the order asked for', async () => {
+    const out = recordingSinks();
+    const covers = [pending(), pending()];
+    let asked = 0;
+    const checkpoints = new Checkpoints(out.sinks, () => covers[asked++]!.promise, () => ({ version: 3 }));
+    const first = checkpoints.checkpoint(new Map([['A', 1_000]]), false);
+    const second = checkpoints.checkpoint(new Map([['A', 2_000]]), true);
+    covers[1]!.resolve();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(out.written.length, 0, 'the second waits for the first, whose details are not written yet');
+    covers[0]!.resolve();
+    await Promise.all([first, second]);
+    assert.deepEqual(
+      out.written.map((w) => [w.mode, w.final, 'status_digest' in w.blob, 'full_refresh' in w.blob]),
+      [
+        ['incremental', false, true, false],
+        ['full_refresh', false, false, true],
+        ['incremental', true, true, false],
+        ['full_refresh', true, false, true],
+      ],
+    );
+  });
+
+  it('a detail failing rejects its checkpoint, never settle(), which still flushes the held STATE', async () => {
+    const out = recordingSinks();
+    const cover = pending();
+    const checkpoints = new Checkpoints(out.sinks, () => cover.promise, () => undefined);
+    const checkpoint = checkpoints.checkpoint(new Map(), true);
+    cover.reject(new Error('detail failed'));
+    await assert.rejects(checkpoint, /detail failed/);
+    await checkpoints.settle();
+    assert.deepEqual([out.written.length, out.flushed], [0, 1]);
+  });
+});
