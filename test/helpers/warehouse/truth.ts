@@ -18,8 +18,8 @@ import { FeishuApprovalSource } from '../../../src/source/index.js';
 import { ApprovalInstancesStream } from '../../../src/source/streams/approval-instances.js';
 import { ApprovalDefinitionsStream } from '../../../src/source/streams/definitions/approval-definitions.js';
 import { definitionRecord, deletedDefinitionRecord } from '../../../src/source/streams/definitions/definition-record.js';
-import { deletedDetail } from '../../../src/source/streams/details/detail-record.js';
-import type { DetailRowContext } from '../../../src/source/streams/details/detail-rows.js';
+import { deletedDetail } from '../../../src/source/streams/details/rows/detail-record.js';
+import type { DetailRowContext } from '../../../src/source/streams/details/rows/detail-rows.js';
 import { DetailBasedStream } from '../../../src/source/streams/details/detail-stream.js';
 import { dataOf, type ApiReader } from './api-reader.js';
 
