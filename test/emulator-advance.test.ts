@@ -7,16 +7,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import { emulatorToken as token } from './helpers/emulator-token.js';
 
-const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 const DAY_MS = 86_400_000;
 
 type Obj = Record<string, unknown>;
 
-async function token(emu: FeishuEmulator): Promise<string> {
-  const res = await fetch(emu.baseUrl + TOKEN_PATH, { method: 'POST', body: JSON.stringify({ app_id: emu.options.appId, app_secret: emu.options.appSecret }) });
-  return ((await res.json()) as { tenant_access_token: string }).tenant_access_token;
-}
 
 async function detail(emu: FeishuEmulator, tok: string, code: string): Promise<Obj> {
   const res = await fetch(`${emu.baseUrl}/open-apis/approval/v4/instances/${code}`, { headers: { Authorization: `Bearer ${tok}` } });

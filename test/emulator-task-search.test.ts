@@ -9,17 +9,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import { emulatorToken as token } from './helpers/emulator-token.js';
 
-const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 const SEARCH_PATH = '/open-apis/approval/v4/tasks/search';
 const HOUR = 3_600_000;
 
 type Obj = Record<string, unknown>;
 
-async function token(emu: FeishuEmulator): Promise<string> {
-  const res = await fetch(emu.baseUrl + TOKEN_PATH, { method: 'POST', body: JSON.stringify({ app_id: emu.options.appId, app_secret: emu.options.appSecret }) });
-  return ((await res.json()) as { tenant_access_token: string }).tenant_access_token;
-}
 
 async function search(emu: FeishuEmulator, tok: string, body: Obj, query = ''): Promise<{ code: number; msg: string; data: Obj }> {
   const res = await fetch(`${emu.baseUrl}${SEARCH_PATH}${query}`, { method: 'POST', headers: { Authorization: `Bearer ${tok}` }, body: JSON.stringify(body) });

@@ -83,6 +83,15 @@ const warnings = (messages: AirbyteMessage[]): string[] => logs(messages).filter
 const infos = (messages: AirbyteMessage[]): string[] => logs(messages).filter((l) => l.level === 'INFO').map((l) => l.message);
 const detailRequests = (e: FeishuEmulator): number => e.stats().requests['detail'] ?? 0;
 
+
+/** A first sync, then three of the emulator's approvals revoked. */
+async function readThenRevoke(emu: FeishuEmulator): Promise<{ first: SyncResult; code: string; revoked: string[] }> {
+  const first = await read(emu);
+  const revoked = emu.statuses().filter((t) => t.status === 'APPROVED').slice(0, 3).map((t) => t.instanceCode);
+  for (const c of revoked) emu.revokeInstance(c);
+  return { first, code: emu.approvalCodes[0]!, revoked };
+}
+
 describe('status recheck: current approvers, and nothing lost when the answers break', () => {
   it('PENDING instances that moved on to their next node get their current tasks and timeline; one detail request per pending instance, counted', async (t) => {
     // Created in the last hours: most PENDING instances are still at an early node, so a move leaves them PENDING.
@@ -122,10 +131,7 @@ describe('status recheck: current approvers, and nothing lost when the answers b
 
   it('a bulk query page repeating its token: WARN, nothing compared, the digest kept as it was; the next sync catches up', async () => {
     emulator = await start(232, 60, 0);
-    const first = await read(emulator);
-    const code = emulator.approvalCodes[0]!;
-    const revoked = emulator.statuses().filter((t) => t.status === 'APPROVED').slice(0, 3).map((t) => t.instanceCode);
-    for (const c of revoked) emulator.revokeInstance(c);
+    const { first, code, revoked } = await readThenRevoke(emulator);
     emulator.configure({ hostileQueryTokenRepeat: true });
     emulator.resetStats();
     const second = await read(emulator, bothStates(first.messages));
@@ -141,10 +147,7 @@ describe('status recheck: current approvers, and nothing lost when the answers b
 
   it('a list query that breaks while naming instances the query left out: their entries stay in the digest (not counted gone), WARN; the next sync names them', async () => {
     emulator = await start(233, 60, 0);
-    const first = await read(emulator);
-    const code = emulator.approvalCodes[0]!;
-    const revoked = emulator.statuses().filter((t) => t.status === 'APPROVED').slice(0, 3).map((t) => t.instanceCode);
-    for (const c of revoked) emulator.revokeInstance(c);
+    const { first, code, revoked } = await readThenRevoke(emulator);
     // Page tokens cycle, only for list queries of the older minutes (the recheck's, not the scan's lookback).
     emulator.configure({ hostileListTokenCycle: 2, hostileListStartBeforeMs: emulator.options.spanEndMs + 60_000 });
     const second = await read(emulator, bothStates(first.messages));
