@@ -159,7 +159,7 @@ function normalise(sync: SyncOutput): Record<string, string[]> {
   for (const m of sync.messages) {
     if (m.type === 'RECORD') {
       const list = rows.get(m.record.stream) ?? [];
-      list.push(JSON.stringify(maskValue(m.record.data as JsonObject)));
+      list.push(JSON.stringify(maskValue(m.record.data)));
       rows.set(m.record.stream, list);
     } else if (m.type === 'LOG') {
       logs.push(`${m.log.level} ${maskTimes(m.log.message).replace(/\d+(?:\.\d+)? ?(?:s|ms)\b/g, '<t>')}`);

@@ -40,8 +40,8 @@ export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
     return checkConnection(config, emitter);
   }
 
-  async discover(): Promise<AirbyteCatalog> {
-    return { streams: this.streams.map((s) => s.asAirbyteStream()) };
+  discover(): Promise<AirbyteCatalog> {
+    return Promise.resolve({ streams: this.streams.map((s) => s.asAirbyteStream()) });
   }
 
   read(config: FeishuApprovalConfig, catalog: ConfiguredAirbyteCatalog, state: AirbyteStateMessage[], emitter: Emitter): Promise<void> {

@@ -12,7 +12,8 @@
 export class WorkQueue<T> {
   private readonly queue: Job<T>[] = [];
   private active = 0;
-  private failed: unknown;
+  /** The first failure; a non-Error thrown by a task is wrapped, so what is rethrown is always an Error. */
+  private failed: Error | undefined;
   private readonly controller = new AbortController();
   private settle!: { resolve: () => void; reject: (error: unknown) => void };
   readonly done: Promise<void>;
@@ -81,7 +82,7 @@ export class WorkQueue<T> {
   /** Fails the whole queue from outside (work that runs beside the queue, e.g. window finalisation). */
   fail(error: unknown): void {
     if (this.failed !== undefined) return;
-    this.failed = error ?? new Error('failed');
+    this.failed = error instanceof Error ? error : new Error(error === undefined ? 'failed' : String(error), { cause: error });
     this.controller.abort(this.failed);
     this.settle.reject(this.failed);
     for (const dropped of this.queue.splice(0)) dropped.end();

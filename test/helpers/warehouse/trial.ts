@@ -205,7 +205,8 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
     // The docs' SQL is compared over the same ground: the exempt instances' rows (the documented
     // exception, counted in `diffs`) are set apart from the synced tables, as the comparison did.
     for (const s of catalog.streams) {
-      if (!('instance_code' in ((s.stream.json_schema['properties'] ?? {}) as object))) continue;
+      const props = s.stream.json_schema['properties'];
+      if (typeof props !== 'object' || props === null || !('instance_code' in props)) continue;
       await db.query(`DELETE FROM synced.${ident(s.stream.name)} WHERE instance_code = ANY($1::text[])`, [goneCodes]);
     }
     phase('compare');

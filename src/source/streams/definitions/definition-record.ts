@@ -23,9 +23,9 @@ export function definitionRecord(approvalCode: string, d: ApprovalDefinition, re
     approval_name: d.approval_name ?? null,
     status: d.status ?? null,
     form: d.form ?? null,
-    form_widgets: widgets as JsonObject[] | null,
-    node_list: take(checkDepth(d.node_list ?? null), report, 'node_list', d.node_list) as JsonObject[] | null,
-    viewers: take(checkDepth(d.viewers ?? null), report, 'viewers', d.viewers) as JsonObject[] | null,
+    form_widgets: widgets,
+    node_list: take(checkDepth(d.node_list ?? null), report, 'node_list', d.node_list),
+    viewers: take(checkDepth(d.viewers ?? null), report, 'viewers', d.viewers),
   };
 }
 

@@ -48,6 +48,6 @@ export class Checkpoints {
   private blobOf(cursors: PartitionCursors, final: boolean, mode: SyncMode): JsonObject {
     if (mode !== 'incremental') return checkpointBlob(cursors, 'full_refresh', final);
     const digest = this.digest();
-    return { ...checkpointBlob(cursors, 'incremental', final), ...(digest ? { [DIGEST_KEY]: digest } : {}) } as JsonObject;
+    return { ...checkpointBlob(cursors, 'incremental', final), ...(digest ? { [DIGEST_KEY]: digest } : {}) };
   }
 }

@@ -118,10 +118,10 @@ function fieldRow(detail: InstanceDetail, ctx: DetailRowContext, widget: Record<
     parent_widget_id: place.parent,
     row_index: place.row,
     ...typedValue(type, widget['value'], ctx.report, place.path),
-    widget_extra: Object.keys(extra).length > 0 ? (extra as JsonObject) : null,
+    widget_extra: Object.keys(extra).length > 0 ? (extra) : null,
     ...ctx.window,
     [DELETED_AT_FIELD]: null,
-  } as JsonObject;
+  };
 }
 
 /** A widget's value in the column its type calls for; `where` names the widget in a report. */

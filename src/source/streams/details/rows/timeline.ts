@@ -58,7 +58,7 @@ function nullEmptyIds(item: JsonObject): JsonObject {
 /** The `ext` JSON string as an object; null when absent, and when not a JSON object (reported). */
 function parseExt(raw: unknown, report: ReportIssue, where: string): JsonObject | null {
   const parsed = parseJsonText(raw);
-  if (isProblem(parsed)) return take(parsed, report, 'ext', raw, where) as null;
+  if (isProblem(parsed)) return take<JsonObject>(parsed, report, 'ext', raw, where);
   const value = parsed.value;
   if (value === null || (typeof value === 'object' && !Array.isArray(value))) return value as JsonObject | null;
   report('ext', raw, 'is not a JSON object; written as null', where);
