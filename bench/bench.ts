@@ -16,7 +16,15 @@ import { limited } from './scenarios/limited.js';
 import { sparse } from './scenarios/sparse.js';
 import { statusRecheck } from './scenarios/status-recheck.js';
 
-const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = { dense, limited, sparse, large, details, fanout: detailFanout, 'status-recheck': statusRecheck };
+const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {
+  dense,
+  limited,
+  sparse,
+  large,
+  details,
+  fanout: detailFanout,
+  'status-recheck': statusRecheck,
+};
 const RESULTS_PATH = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 
 async function main(): Promise<number> {
@@ -33,7 +41,14 @@ async function main(): Promise<number> {
     `bench on ${machine.nproc} × ${cpu['Model name'] ?? machine.cpuModel}${cpu['Hypervisor vendor'] ? ` (${cpu['Hypervisor vendor']} guest)` : ''}, node ${machine.node}, ${machine.date}\n`,
   );
   const started = performance.now();
-  const report: BenchReport = { command: 'npm run bench', machine, durationS: 0, scenariosRun: names, allMet: false, scenarios: {} };
+  const report: BenchReport = {
+    command: 'npm run bench',
+    machine,
+    durationS: 0,
+    scenariosRun: names,
+    allMet: false,
+    scenarios: {},
+  };
   for (const name of names) {
     process.stdout.write(`\n[${name}]\n`);
     const t0 = performance.now();
@@ -50,8 +65,11 @@ async function main(): Promise<number> {
   if (requested.length > 0) carryOver(RESULTS_PATH, report);
   report.allMet = Object.values(report.scenarios).every((s) => s.met);
   process.stdout.write(`\n${formatTable(report)}\n\n`);
-  if (report.carriedOver) process.stdout.write(`carried over from ${report.carriedOver.date}: ${report.carriedOver.scenarios.join(', ')}\n`);
-  process.stdout.write(`${report.allMet ? 'all targets met' : 'SOME TARGETS MISSED'}; ${report.durationS.toFixed(0)} s; results in ${RESULTS_PATH}\n`);
+  if (report.carriedOver)
+    process.stdout.write(`carried over from ${report.carriedOver.date}: ${report.carriedOver.scenarios.join(', ')}\n`);
+  process.stdout.write(
+    `${report.allMet ? 'all targets met' : 'SOME TARGETS MISSED'}; ${report.durationS.toFixed(0)} s; results in ${RESULTS_PATH}\n`,
+  );
   writeResults(RESULTS_PATH, report);
   return report.allMet ? 0 : 1;
 }

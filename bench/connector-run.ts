@@ -49,13 +49,26 @@ interface Message {
 }
 
 /** `bin`: another program taking the connector's arguments (the bench's floor program); the connector by default. */
-export async function runConnectorRead(config: Record<string, unknown>, options: { timeoutMs?: number; streams?: string[]; bin?: string } = {}): Promise<ConnectorRun> {
+export async function runConnectorRead(
+  config: Record<string, unknown>,
+  options: { timeoutMs?: number; streams?: string[]; bin?: string } = {},
+): Promise<ConnectorRun> {
   const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('full_refresh', options.streams) });
   try {
     const usageFile = join(files.dir, 'usage.txt');
-    const nodeArgs = [...(options.bin ? [] : nodeFlags()), options.bin ?? BENCH_BIN, 'read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
+    const nodeArgs = [
+      ...(options.bin ? [] : nodeFlags()),
+      options.bin ?? BENCH_BIN,
+      'read',
+      '--config',
+      files['config.json']!,
+      '--catalog',
+      files['catalog.json']!,
+    ];
     const wrapped = haveGnuTime();
-    const [command, args] = wrapped ? [GNU_TIME, [...gnuTimeArgs(usageFile), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+    const [command, args] = wrapped
+      ? [GNU_TIME, [...gnuTimeArgs(usageFile), process.execPath, ...nodeArgs]]
+      : [process.execPath, nodeArgs];
     return await run(command, args, wrapped ? () => readGnuTime(usageFile) : undefined, options.timeoutMs ?? 600_000);
   } finally {
     rmSync(files.dir, { recursive: true, force: true });
@@ -78,7 +91,12 @@ function killTree(pid: number | undefined): void {
   }
 }
 
-function run(command: string, args: string[], usageAfterExit: (() => ProcessUsage | undefined) | undefined, timeoutMs: number): Promise<ConnectorRun> {
+function run(
+  command: string,
+  args: string[],
+  usageAfterExit: (() => ProcessUsage | undefined) | undefined,
+  timeoutMs: number,
+): Promise<ConnectorRun> {
   const started = performance.now();
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const sampler = usageAfterExit || child.pid === undefined ? undefined : sampleProc(child.pid);
@@ -119,7 +137,11 @@ function run(command: string, args: string[], usageAfterExit: (() => ProcessUsag
       }
     } else if (message.type === 'TRACE' && message.trace?.type === 'ERROR') {
       result.errorTraces.push(message.trace.error?.message ?? line.slice(0, 300));
-    } else if (message.type === 'LOG' && message.log?.message && /^(Sync finished|Partition .*: done)/.test(message.log.message)) {
+    } else if (
+      message.type === 'LOG' &&
+      message.log?.message &&
+      /^(Sync finished|Partition .*: done)/.test(message.log.message)
+    ) {
       result.summaryLogs.push(message.log.message);
     }
   };

@@ -25,7 +25,15 @@ export function checkExact(emulator: FeishuEmulator, codes: Set<string>, records
   const missing = expected - found;
   const unexpected = codes.size - found;
   const duplicates = records - codes.size;
-  return { expected, read: records, unique: codes.size, duplicates, missing, unexpected, exact: missing === 0 && unexpected === 0 && duplicates === 0 };
+  return {
+    expected,
+    read: records,
+    unique: codes.size,
+    duplicates,
+    missing,
+    unexpected,
+    exact: missing === 0 && unexpected === 0 && duplicates === 0,
+  };
 }
 
 export function describeExactness(e: Exactness): string {

@@ -53,7 +53,10 @@ class ChunkedStdout {
   }
 }
 
-async function getJson<T>(url: string, init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {}): Promise<T> {
+async function getJson<T>(
+  url: string,
+  init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {},
+): Promise<T> {
   const res = await request(url, init);
   const body = JSON.parse(await res.body.text()) as T & { code: number; msg?: string };
   if (body.code !== 0) throw new Error(`${url}: code ${body.code} ${body.msg ?? ''}`);
@@ -61,14 +64,20 @@ async function getJson<T>(url: string, init: { method?: 'GET' | 'POST'; headers?
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: process.argv.slice(3), options: { config: { type: 'string' }, catalog: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(3),
+    options: { config: { type: 'string' }, catalog: { type: 'string' } },
+  });
   const config = JSON.parse(readFileSync(values.config!, 'utf8')) as FloorConfig;
   const base = config.base_url.replace(/\/+$/, '');
-  const { tenant_access_token: token } = await getJson<{ tenant_access_token: string }>(`${base}/open-apis/auth/v3/tenant_access_token/internal`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ app_id: config.app_id, app_secret: config.app_secret }),
-  });
+  const { tenant_access_token: token } = await getJson<{ tenant_access_token: string }>(
+    `${base}/open-apis/auth/v3/tenant_access_token/internal`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ app_id: config.app_id, app_secret: config.app_secret }),
+    },
+  );
   const headers = { authorization: `Bearer ${token}` };
   const range = { startMs: Date.parse(config.start_date), endMs: Date.parse(config.end_date) };
   const out = new ChunkedStdout();
@@ -79,7 +88,12 @@ async function main(): Promise<void> {
       const tail = `,"created_after":"${new Date(window.startMs).toISOString()}","created_before":"${new Date(window.endMs).toISOString()}","_ab_cdc_deleted_at":null},"emitted_at":`;
       let pageToken = '';
       do {
-        const params = new URLSearchParams({ approval_code: approvalCode, start_time: String(query.startMs), end_time: String(query.endMs), page_size: String(config.page_size ?? 100) });
+        const params = new URLSearchParams({
+          approval_code: approvalCode,
+          start_time: String(query.startMs),
+          end_time: String(query.endMs),
+          page_size: String(config.page_size ?? 100),
+        });
         if (pageToken) params.set('page_token', pageToken);
         const { data } = await getJson<ListBody>(`${base}/open-apis/approval/v4/instances?${params}`, { headers });
         for (const code of data?.instance_code_list ?? []) {

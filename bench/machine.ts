@@ -15,7 +15,17 @@ export interface MachineInfo {
   lscpu: Record<string, string>;
 }
 
-const LSCPU_FIELDS = ['Model name', 'CPU(s)', 'Thread(s) per core', 'Core(s) per socket', 'Socket(s)', 'Hypervisor vendor', 'BogoMIPS', 'L2 cache', 'L3 cache'];
+const LSCPU_FIELDS = [
+  'Model name',
+  'CPU(s)',
+  'Thread(s) per core',
+  'Core(s) per socket',
+  'Socket(s)',
+  'Hypervisor vendor',
+  'BogoMIPS',
+  'L2 cache',
+  'L3 cache',
+];
 
 function lscpu(): Record<string, string> {
   try {

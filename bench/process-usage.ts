@@ -51,7 +51,14 @@ export function sampleProc(pid: number, everyMs = 50): { stop(): ProcessUsage | 
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const user = Number(fields[11]) / ticksPerS;
       const sys = Number(fields[12]) / ticksPerS;
-      if (hwm) last = { peakRssMiB: Number(hwm[1]) / 1024, userCpuS: user, sysCpuS: sys, cpuS: user + sys, source: 'proc-sampling' };
+      if (hwm)
+        last = {
+          peakRssMiB: Number(hwm[1]) / 1024,
+          userCpuS: user,
+          sysCpuS: sys,
+          cpuS: user + sys,
+          source: 'proc-sampling',
+        };
     } catch {
       // the process is gone (or a zombie without Vm lines): keep the previous sample
     }

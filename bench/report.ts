@@ -23,8 +23,15 @@ export function carryOver(path: string, report: BenchReport): void {
   const previous = JSON.parse(readFileSync(path, 'utf8')) as BenchReport;
   const kept = Object.keys(previous.scenarios ?? {}).filter((name) => !(name in report.scenarios));
   if (kept.length === 0) return;
-  const from = previous.carriedOver && kept.every((name) => previous.carriedOver!.scenarios.includes(name)) ? previous.carriedOver : undefined;
-  report.carriedOver = { date: from?.date ?? previous.machine.date, cpuModel: from?.cpuModel ?? previous.machine.cpuModel, scenarios: kept };
+  const from =
+    previous.carriedOver && kept.every((name) => previous.carriedOver!.scenarios.includes(name))
+      ? previous.carriedOver
+      : undefined;
+  report.carriedOver = {
+    date: from?.date ?? previous.machine.date,
+    cpuModel: from?.cpuModel ?? previous.machine.cpuModel,
+    scenarios: kept,
+  };
   for (const name of kept) report.scenarios[name] = previous.scenarios[name]!;
 }
 
@@ -40,13 +47,16 @@ export function formatTable(report: BenchReport): string {
       continue;
     }
     for (const note of result.notes) rows.push([result.name, note.figure, note.shown, '', '']);
-    for (const check of result.checks) rows.push([result.name, check.figure, check.shown, check.target, check.met ? 'yes' : 'NO']);
+    for (const check of result.checks)
+      rows.push([result.name, check.figure, check.shown, check.target, check.met ? 'yes' : 'NO']);
     for (const e of result.exactness) {
       const r = e.result;
       rows.push([
         result.name,
         `exact: ${e.run}`,
-        r.exact ? `${r.unique}/${r.expected} codes, 0 dup` : `${r.unique}/${r.expected}, ${r.duplicates} dup, ${r.missing} missing, ${r.unexpected} extra`,
+        r.exact
+          ? `${r.unique}/${r.expected} codes, 0 dup`
+          : `${r.unique}/${r.expected}, ${r.duplicates} dup, ${r.missing} missing, ${r.unexpected} extra`,
         'set = truth',
         r.exact ? 'yes' : 'NO',
       ]);

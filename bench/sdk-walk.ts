@@ -25,7 +25,13 @@ interface LarkClient {
   };
 }
 interface LarkSdk {
-  Client: new (options: { appId: string; appSecret: string; domain: string; appType: unknown; loggerLevel: unknown }) => LarkClient;
+  Client: new (options: {
+    appId: string;
+    appSecret: string;
+    domain: string;
+    appType: unknown;
+    loggerLevel: unknown;
+  }) => LarkClient;
   AppType: { SelfBuild: unknown };
   LoggerLevel: { error: unknown };
 }
@@ -38,7 +44,9 @@ export async function loadSdk(): Promise<LarkSdk> {
   try {
     entry = createRequire(PEER_PACKAGE).resolve('@larksuiteoapi/node-sdk');
   } catch {
-    throw new Error('the official SDK is not installed: run `npm ci --prefix bench/peer` (npm run bench does it when missing)');
+    throw new Error(
+      'the official SDK is not installed: run `npm ci --prefix bench/peer` (npm run bench does it when missing)',
+    );
   }
   return (await import(pathToFileURL(entry).href)) as LarkSdk;
 }
@@ -76,7 +84,12 @@ export async function walkWithSdk(client: LarkClient, windows: SdkWindow[], page
   const started = performance.now();
   for (const w of windows) {
     const iterator = await client.approval.v4.instance.listWithIterator({
-      params: { approval_code: w.approvalCode, start_time: String(w.query.startMs), end_time: String(w.query.endMs), page_size: pageSize },
+      params: {
+        approval_code: w.approvalCode,
+        start_time: String(w.query.startMs),
+        end_time: String(w.query.endMs),
+        page_size: pageSize,
+      },
     });
     for await (const page of iterator) {
       out.pages++;

@@ -23,7 +23,9 @@ export interface AdminTarget {
   finishInstance(instanceCode: string, status: InstanceStatus): void;
   advanceInstance(instanceCode: string, atMs?: number): InstanceStatus;
   deleteDefinition(approvalCode: string): void;
-  statuses(approvalCode?: string): Array<{ instanceCode: string; status: InstanceStatus; endMs: number; reverted: boolean }>;
+  statuses(
+    approvalCode?: string,
+  ): Array<{ instanceCode: string; status: InstanceStatus; endMs: number; reverted: boolean }>;
   stats(): EmulatorStats;
   resetStats(): void;
   expireAllTokens(): void;
@@ -113,7 +115,8 @@ export function handleAdmin(target: AdminTarget, method: string, url: URL, rawBo
     const deleteMatch = /^\/_emulator\/instances\/([^/]+)$/.exec(path);
     if (method === 'DELETE' && deleteMatch) {
       const mode = url.searchParams.get('mode') ?? 'gone';
-      if (!DELETE_MODES.includes(mode as DeleteMode)) throw new TypeError(`mode must be one of ${DELETE_MODES.join(', ')}`);
+      if (!DELETE_MODES.includes(mode as DeleteMode))
+        throw new TypeError(`mode must be one of ${DELETE_MODES.join(', ')}`);
       target.deleteInstance(decodeURIComponent(deleteMatch[1] as string), mode as DeleteMode);
       return okResult({ ok: true });
     }
@@ -138,7 +141,12 @@ export function handleAdmin(target: AdminTarget, method: string, url: URL, rawBo
     if (method === 'GET' && path === '/_emulator/statuses') {
       const rows = target.statuses(url.searchParams.get('approval_code') ?? undefined);
       return okResult({
-        instances: rows.map((r) => ({ instance_code: r.instanceCode, status: r.status, end_time_ms: r.endMs, reverted: r.reverted })),
+        instances: rows.map((r) => ({
+          instance_code: r.instanceCode,
+          status: r.status,
+          end_time_ms: r.endMs,
+          reverted: r.reverted,
+        })),
       });
     }
     if (method === 'GET' && path === '/_emulator/stats') {

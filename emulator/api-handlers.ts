@@ -209,7 +209,11 @@ export function handleDetail(ctx: ApiContext, instanceId: string, nowMs: number 
   const record = ctx.dataset.record(id);
   const data = buildInstanceDetail(
     record,
-    { approvalName: approvalName(ctx, record.approvalCode), pendingRatio: ctx.dataset.pendingRatio, employeeIdScope: ctx.options.employeeIdScope },
+    {
+      approvalName: approvalName(ctx, record.approvalCode),
+      pendingRatio: ctx.dataset.pendingRatio,
+      employeeIdScope: ctx.options.employeeIdScope,
+    },
     nowMs,
   );
   return ok({ ...data });

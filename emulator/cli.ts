@@ -6,7 +6,13 @@
  */
 import { parseArgs } from 'node:util';
 import { HOSTILE_PARSE_OPTIONS, HOSTILE_USAGE, parseHostileFlags } from './hostile-cli.js';
-import type { BoundSemantics, DeniableEndpoint, EmulatorOptions, RateLimitOption, RateLimitSetting } from './options.js';
+import type {
+  BoundSemantics,
+  DeniableEndpoint,
+  EmulatorOptions,
+  RateLimitOption,
+  RateLimitSetting,
+} from './options.js';
 import { BOUND_SEMANTICS, DENIABLE_ENDPOINTS } from './options.js';
 import { FeishuEmulator } from './server.js';
 
@@ -71,7 +77,7 @@ function parseLimit(name: string, raw: string | undefined): RateLimitSetting | u
     if (!(windowMs >= 1)) throw new UsageError(`--${name}: window must be at least 1 ms`);
     return { limit, windowMs };
   });
-  return windows.length === 1 ? (windows[0]) : windows;
+  return windows.length === 1 ? windows[0] : windows;
 }
 
 interface CliConfig {
@@ -213,6 +219,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`emulator: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`emulator: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

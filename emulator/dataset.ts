@@ -103,7 +103,12 @@ export function lowerBound(times: Float64Array, t: number, strict: boolean): num
 }
 
 /** Index range [lo, hi) of a view whose creation times match [start, end] under `bounds`. */
-export function rangeIndices(view: CodeView, startMs: number, endMs: number, bounds: BoundSemantics): { lo: number; hi: number } {
+export function rangeIndices(
+  view: CodeView,
+  startMs: number,
+  endMs: number,
+  bounds: BoundSemantics,
+): { lo: number; hi: number } {
   const lo = lowerBound(view.times, startMs, bounds === 'start_exclusive');
   const hi = lowerBound(view.times, endMs, bounds !== 'end_exclusive');
   return { lo, hi: Math.max(lo, hi) };
@@ -176,7 +181,10 @@ export class Dataset {
    * `nowMs` is the provisional anchor of the seeded batch; the server moves it to its start time.
    */
   constructor(options: EmulatorOptions, nowMs: number = Date.now()) {
-    const codes = options.approvalCodes.length > 0 ? [...options.approvalCodes] : generateApprovalCodes(options.seed, options.codeCount);
+    const codes =
+      options.approvalCodes.length > 0
+        ? [...options.approvalCodes]
+        : generateApprovalCodes(options.seed, options.codeCount);
     this.approvalCodes = codes;
     this.pendingRatio = options.pendingRatio;
     this.rng = mulberry32(deriveSeed(options.seed, 'instances'));
@@ -189,7 +197,15 @@ export class Dataset {
       const entry: ApprovalEntry = { code, number: i + 1, view: EMPTY_VIEW, nextSerial: 1 };
       this.entries.set(code, entry);
       this.entryList.push(entry);
-      entry.view = this.generate(entry, i, options.instancesPerCode, options.spanStartMs, options.spanEndMs, edgeTimes, 0);
+      entry.view = this.generate(
+        entry,
+        i,
+        options.instancesPerCode,
+        options.spanStartMs,
+        options.spanEndMs,
+        edgeTimes,
+        0,
+      );
     });
   }
 
@@ -277,14 +293,16 @@ export class Dataset {
   add(req: AddInstancesRequest, defaultIndexDelayMs: number, nowMs: number = Date.now()): InstanceTruth[] {
     const entry = this.entries.get(req.approvalCode);
     if (!entry) throw new DatasetError(`unknown approval code: ${req.approvalCode}`);
-    if (!Number.isSafeInteger(req.count) || req.count < 0) throw new DatasetError('count must be a non-negative integer');
+    if (!Number.isSafeInteger(req.count) || req.count < 0)
+      throw new DatasetError('count must be a non-negative integer');
     const fromMs = req.createdFromMs ?? nowMs;
     const toMs = req.createdToMs ?? nowMs;
     if (!Number.isSafeInteger(fromMs) || !Number.isSafeInteger(toMs) || toMs < fromMs) {
       throw new DatasetError('createdFromMs/createdToMs must be integers with from <= to');
     }
     const indexDelayMs = req.indexDelayMs ?? defaultIndexDelayMs;
-    if (!Number.isSafeInteger(indexDelayMs) || indexDelayMs < 0) throw new DatasetError('indexDelayMs must be a non-negative integer');
+    if (!Number.isSafeInteger(indexDelayMs) || indexDelayMs < 0)
+      throw new DatasetError('indexDelayMs must be a non-negative integer');
     this.batches.push({ anchorMs: nowMs, indexDelayMs });
     this.cols.reserve(req.count);
     const added = this.generate(entry, entry.number - 1, req.count, fromMs, toMs, [], this.batches.length - 1);

@@ -27,7 +27,13 @@ function options(prefix: string, texts: readonly string[]): Array<{ value: strin
   return texts.map((text, i) => ({ value: `${prefix}-${i}`, text }));
 }
 
-function widget(n: number, custom: string, name: string, type: string, extra: Partial<WidgetDefinition> = {}): WidgetDefinition {
+function widget(
+  n: number,
+  custom: string,
+  name: string,
+  type: string,
+  extra: Partial<WidgetDefinition> = {},
+): WidgetDefinition {
   return { id: `widget${n}`, custom_id: custom, name, type, required: n <= 3, printable: true, ...extra };
 }
 
@@ -101,18 +107,28 @@ function valueOf(def: WidgetDefinition, rng: Random, createMs: number, rowTotal:
       return { value: (def.option ?? []).filter(() => rng.next() < 0.5).map((o) => o.text) };
     case 'contact': {
       const n = randomInt(rng, 0, 2);
-      const users = Array.from({ length: n }, () => ({ user: randomHex(rng, 1).toLowerCase(), open: `ou_${randomHex(rng, 4).toLowerCase()}` }));
+      const users = Array.from({ length: n }, () => ({
+        user: randomHex(rng, 1).toLowerCase(),
+        open: `ou_${randomHex(rng, 4).toLowerCase()}`,
+      }));
       return { value: users.map((u) => u.user), open_ids: users.map((u) => u.open) };
     }
     case 'department':
-      return { value: [{ name: `Department ${randomInt(rng, 1, 9)}`, open_id: `od-${randomHex(rng, 4).toLowerCase()}` }] };
+      return {
+        value: [{ name: `Department ${randomInt(rng, 1, 9)}`, open_id: `od-${randomHex(rng, 4).toLowerCase()}` }],
+      };
     case 'attachmentV2': {
       const n = randomInt(rng, 1, 2);
-      const files = Array.from({ length: n }, (_, i) => ({ url: `https://internal-api-drive-stream.feishu.cn/space/api/box/stream/download/authcode/?code=${randomHex(rng, 3)}`, name: `receipt-${i + 1}.pdf` }));
+      const files = Array.from({ length: n }, (_, i) => ({
+        url: `https://internal-api-drive-stream.feishu.cn/space/api/box/stream/download/authcode/?code=${randomHex(rng, 3)}`,
+        name: `receipt-${i + 1}.pdf`,
+      }));
       return { value: files.map((f) => f.url), ext: files.map((f) => `'${f.name}'`).join(',') };
     }
     case 'telephone':
-      return { value: { countryCode: '+86', nationalNumber: `13${String(randomInt(rng, 0, 999_999_999)).padStart(9, '0')}` } };
+      return {
+        value: { countryCode: '+86', nationalNumber: `13${String(randomInt(rng, 0, 999_999_999)).padStart(9, '0')}` },
+      };
     default:
       return { value: null };
   }

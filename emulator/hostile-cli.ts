@@ -40,7 +40,10 @@ function parseValue(spec: HostileSpec, raw: string | boolean): boolean | Instanc
     return Number(text);
   }
   if (spec.kind === 'target' && /^(\d+(\.\d*)?|\.\d+)$/.test(text)) return Number(text);
-  return text.split(',').map((code) => code.trim()).filter((code) => code.length > 0);
+  return text
+    .split(',')
+    .map((code) => code.trim())
+    .filter((code) => code.length > 0);
 }
 
 /** The hostile options named by `values` (parseArgs output); absent flags are left out. */

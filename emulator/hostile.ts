@@ -62,12 +62,17 @@ export class HostileMode {
     const o = this.getOptions();
     if (o.hostileRateLimitEvery > 0 && route.kind !== 'token' && route.kind !== 'other') {
       this.apiRequests++;
-      if (this.apiRequests % o.hostileRateLimitEvery === 0) return rateLimited(1, Math.max(1, o.hostileRateLimitResetSec));
+      if (this.apiRequests % o.hostileRateLimitEvery === 0)
+        return rateLimited(1, Math.max(1, o.hostileRateLimitResetSec));
     }
     if (route.kind === 'detail' && isTargeted('hostileDetailFail', o.hostileDetailFail, route.instanceId)) {
       return transientFault();
     }
-    if (route.kind === 'query' && o.hostileQueryTokenRepeat && url.searchParams.get('page_token') === QUERY_REPEAT_TOKEN) {
+    if (
+      route.kind === 'query' &&
+      o.hostileQueryTokenRepeat &&
+      url.searchParams.get('page_token') === QUERY_REPEAT_TOKEN
+    ) {
       return ok({ instance_list: [], count: 0, page_token: QUERY_REPEAT_TOKEN, has_more: true });
     }
     if (route.kind !== 'list' || !inListScope(o, url.searchParams)) return undefined;
@@ -89,8 +94,10 @@ export class HostileMode {
     const data = dataOf(result);
     const listed = request.route.kind === 'list' && inListScope(this.getOptions(), request.url.searchParams);
     if (listed && data) return withData(result, this.shapeListData(request.url, data));
-    if (request.route.kind === 'query' && data && this.getOptions().hostileQueryTokenRepeat) return withData(result, { ...data, has_more: true, page_token: QUERY_REPEAT_TOKEN });
-    if (request.route.kind === 'detail' && data) return withData(result, this.shapeDetailData(request.route.instanceId, data));
+    if (request.route.kind === 'query' && data && this.getOptions().hostileQueryTokenRepeat)
+      return withData(result, { ...data, has_more: true, page_token: QUERY_REPEAT_TOKEN });
+    if (request.route.kind === 'detail' && data)
+      return withData(result, this.shapeDetailData(request.route.instanceId, data));
     return result;
   }
 
@@ -141,7 +148,8 @@ export class HostileMode {
     if (o.hostileRateLimitResetSec > 0 && out.body.code === RATE_LIMIT_CODE) {
       out = { ...out, headers: { ...out.headers, 'x-ogw-ratelimit-reset': String(o.hostileRateLimitResetSec) } };
     }
-    if (o.hostileEchoRequest) out = { ...out, body: { ...out.body, msg: `${out.body.msg}; request was ${echo(request)}` } };
+    if (o.hostileEchoRequest)
+      out = { ...out, body: { ...out.body, msg: `${out.body.msg}; request was ${echo(request)}` } };
     return out;
   }
 }

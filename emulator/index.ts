@@ -1,7 +1,13 @@
 /** Public API of the embedded Feishu Open API emulator. */
 export { FeishuEmulator, startEmulator, type EmulatorRuntime } from './server.js';
 export { ManualClock, ShiftedClock, wallClock, type EmulatorClock } from './clock.js';
-export type { BoundSemantics, DeniableEndpoint, EmulatorOptions, RateLimitOption, RateLimitSetting } from './options.js';
+export type {
+  BoundSemantics,
+  DeniableEndpoint,
+  EmulatorOptions,
+  RateLimitOption,
+  RateLimitSetting,
+} from './options.js';
 export { defaultOptions, OptionError } from './options.js';
 export type { AddInstancesRequest, InstanceStatus, InstanceTruth } from './dataset.js';
 export { DatasetError, generateApprovalCodes } from './dataset.js';

@@ -31,7 +31,10 @@ export function unpermute32(x: number): number {
 const HEX_CODES: readonly number[] = Array.from('0123456789ABCDEF', (c) => c.charCodeAt(0));
 const DASH = 45;
 /** Output position of nibble k (0..31) in the 8-4-4-4-12 layout, precomputed once. */
-const NIBBLE_POS: readonly number[] = Array.from({ length: 32 }, (_, k) => k + (k >= 8 ? 1 : 0) + (k >= 12 ? 1 : 0) + (k >= 16 ? 1 : 0) + (k >= 20 ? 1 : 0));
+const NIBBLE_POS: readonly number[] = Array.from(
+  { length: 32 },
+  (_, k) => k + (k >= 8 ? 1 : 0) + (k >= 12 ? 1 : 0) + (k >= 16 ? 1 : 0) + (k >= 20 ? 1 : 0),
+);
 /** Reused scratch: building the string from char codes avoids intermediate cons-strings. */
 const scratch: number[] = Array.from({ length: 36 }, () => DASH);
 

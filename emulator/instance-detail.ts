@@ -7,7 +7,17 @@
  */
 import type { InstanceRecord, InstanceStatus } from './dataset.js';
 import { instanceFormWidgets } from './form-widgets.js';
-import { buildProcess, movesLeft, person, type CommentItem, type Person, type TaskItem, type ProcessInput, type Takeover, type TimelineItem } from './process.js';
+import {
+  buildProcess,
+  movesLeft,
+  person,
+  type CommentItem,
+  type Person,
+  type TaskItem,
+  type ProcessInput,
+  type Takeover,
+  type TimelineItem,
+} from './process.js';
 import { mulberry32, randomHex, uuidLike } from './random.js';
 import { drawStatusFacts, statusStateAt, type StatusFacts } from './status-model.js';
 
@@ -110,7 +120,11 @@ function plannedEnd(facts: StatusFacts, nowMs: number): number {
 /** Moves left before the instance's process ends (0: the next move approves it). */
 export function movesLeftAt(record: InstanceRecord, pendingRatio: number, nowMs: number): number {
   const facts = deriveFacts(record, pendingRatio);
-  const takeover = takeoverAt(record, facts, nowMs) ?? { plannedEndMs: plannedEnd(facts, nowMs), plannedOutcome: facts.finalStatus, movesMs: [] };
+  const takeover = takeoverAt(record, facts, nowMs) ?? {
+    plannedEndMs: plannedEnd(facts, nowMs),
+    plannedOutcome: facts.finalStatus,
+    movesMs: [],
+  };
   return movesLeft(record.salt, record.createTimeMs, takeover, nowMs);
 }
 
@@ -134,7 +148,11 @@ export function buildInstanceDetail(record: InstanceRecord, ctx: DetailContext, 
     createMs: record.createTimeMs,
     requester: facts.requester,
     outcome: outcome as 'APPROVED' | 'REJECTED' | 'CANCELED' | 'DELETED',
-    endMs: deletedWhilePending ? (state.deletedAtMs as number) : pending ? plannedEnd(facts, nowMs) : state.processEndMs,
+    endMs: deletedWhilePending
+      ? (state.deletedAtMs as number)
+      : pending
+        ? plannedEnd(facts, nowMs)
+        : state.processEndMs,
     cutMs: pending ? nowMs : Number.MAX_SAFE_INTEGER,
     revokedAtMs: state.revokedAtMs,
     deletedAtMs: deletedWhilePending ? undefined : state.deletedAtMs,

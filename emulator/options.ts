@@ -208,7 +208,8 @@ function checkRateLimit(key: string, value: unknown): void {
   const windows: unknown[] = Array.isArray(value) ? value : [value];
   windows.forEach((w, i) => {
     const at = Array.isArray(value) ? `${key}[${i}]` : key;
-    if (typeof w !== 'object' || w === null) throw new OptionError(`${at} must be null, {limit, windowMs} or a list of them`);
+    if (typeof w !== 'object' || w === null)
+      throw new OptionError(`${at} must be null, {limit, windowMs} or a list of them`);
     const v = w as Record<string, unknown>;
     checkPositiveInt(`${at}.limit`, v['limit']);
     checkPositiveInt(`${at}.windowMs`, v['windowMs']);

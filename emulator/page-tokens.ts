@@ -28,9 +28,7 @@ export interface PageCursor<S = Snapshot> {
 }
 
 export type CursorLookup<S = Snapshot> =
-  | { kind: 'ok'; cursor: PageCursor<S> }
-  | { kind: 'unknown' }
-  | { kind: 'expired' };
+  { kind: 'ok'; cursor: PageCursor<S> } | { kind: 'unknown' } | { kind: 'expired' };
 
 /** Upper bound on remembered cursors (a 1M-instance crawl needs ~10k); oldest are forgotten first. */
 const MAX_CURSORS = 200_000;

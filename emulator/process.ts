@@ -20,10 +20,38 @@ export interface ApprovalNode {
 
 /** The definition's node_list; approval nodes first, the CC node last. */
 export const NODES: readonly ApprovalNode[] = [
-  { name: 'Manager approval', need_approver: true, node_id: 'b3e5a2f1c0d94e7a8b6c5d4e3f2a1b0c', custom_node_id: 'manager', node_type: 'AND', approver_chosen_multi: true },
-  { name: 'Finance approval', need_approver: true, node_id: '4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f', custom_node_id: 'finance', node_type: 'OR', approver_chosen_multi: true },
-  { name: 'CFO approval', need_approver: true, node_id: '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d', custom_node_id: 'cfo', node_type: 'SEQUENTIAL', approver_chosen_multi: false },
-  { name: 'CC', need_approver: false, node_id: '0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f', custom_node_id: 'cc', node_type: 'CC_NODE', approver_chosen_multi: true },
+  {
+    name: 'Manager approval',
+    need_approver: true,
+    node_id: 'b3e5a2f1c0d94e7a8b6c5d4e3f2a1b0c',
+    custom_node_id: 'manager',
+    node_type: 'AND',
+    approver_chosen_multi: true,
+  },
+  {
+    name: 'Finance approval',
+    need_approver: true,
+    node_id: '4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f',
+    custom_node_id: 'finance',
+    node_type: 'OR',
+    approver_chosen_multi: true,
+  },
+  {
+    name: 'CFO approval',
+    need_approver: true,
+    node_id: '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d',
+    custom_node_id: 'cfo',
+    node_type: 'SEQUENTIAL',
+    approver_chosen_multi: false,
+  },
+  {
+    name: 'CC',
+    need_approver: false,
+    node_id: '0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f',
+    custom_node_id: 'cc',
+    node_type: 'CC_NODE',
+    approver_chosen_multi: true,
+  },
 ];
 
 const APPROVAL_NODES = NODES.filter((n) => n.node_type !== 'CC_NODE');
@@ -32,8 +60,22 @@ const CC_NODE = NODES[NODES.length - 1] as ApprovalNode;
 export type TaskStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'TRANSFERRED' | 'DONE';
 export type TaskType = 'AND' | 'OR' | 'AUTO_PASS' | 'AUTO_REJECT' | 'SEQUENTIAL';
 export type TimelineType =
-  | 'START' | 'PASS' | 'REJECT' | 'AUTO_PASS' | 'AUTO_REJECT' | 'REMOVE_REPEAT' | 'TRANSFER' | 'ADD_APPROVER_BEFORE'
-  | 'ADD_APPROVER' | 'ADD_APPROVER_AFTER' | 'DELETE_APPROVER' | 'ROLLBACK_SELECTED' | 'ROLLBACK' | 'CANCEL' | 'DELETE' | 'CC';
+  | 'START'
+  | 'PASS'
+  | 'REJECT'
+  | 'AUTO_PASS'
+  | 'AUTO_REJECT'
+  | 'REMOVE_REPEAT'
+  | 'TRANSFER'
+  | 'ADD_APPROVER_BEFORE'
+  | 'ADD_APPROVER'
+  | 'ADD_APPROVER_AFTER'
+  | 'DELETE_APPROVER'
+  | 'ROLLBACK_SELECTED'
+  | 'ROLLBACK'
+  | 'CANCEL'
+  | 'DELETE'
+  | 'CC';
 
 export interface Person {
   user_id: string;
@@ -152,7 +194,13 @@ class Builder {
     return String(this.idBase + this.seq++);
   }
 
-  event(type: TimelineType, atMs: number, who: Person, extra: Partial<TimelineItem> = {}, ext: Record<string, unknown> = {}): void {
+  event(
+    type: TimelineType,
+    atMs: number,
+    who: Person,
+    extra: Partial<TimelineItem> = {},
+    ext: Record<string, unknown> = {},
+  ): void {
     this.events.push({ type, atMs, user_id: who.user_id, open_id: who.open_id, ext: JSON.stringify(ext), ...extra });
   }
 }
@@ -172,7 +220,16 @@ interface NodeShape {
   auto?: boolean;
 }
 
-function runNode(b: Builder, node: ApprovalNode, d: NodeDraws, ending: ProcessInput['outcome'], startMs: number, endMs: number, prev: ApprovalNode | undefined, shape: NodeShape = {}): void {
+function runNode(
+  b: Builder,
+  node: ApprovalNode,
+  d: NodeDraws,
+  ending: ProcessInput['outcome'],
+  startMs: number,
+  endMs: number,
+  prev: ApprovalNode | undefined,
+  shape: NodeShape = {},
+): void {
   const midMs = shape.midMs ?? Math.floor((startMs + endMs) / 2);
   const taskType: TaskType = node.node_type === 'CC_NODE' ? 'AND' : node.node_type;
   const base = { node_id: node.node_id, node_name: node.name, custom_node_id: node.custom_node_id };
@@ -181,7 +238,12 @@ function runNode(b: Builder, node: ApprovalNode, d: NodeDraws, ending: ProcessIn
     b.tasks.push({ id, ...who, status, ...base, type, startMs: from, endMs: to });
     return id;
   };
-  const drawnAuto = ending === 'APPROVED' && d.auto < 0.1 ? 'AUTO_PASS' : ending === 'REJECTED' && d.auto < 0.15 ? 'AUTO_REJECT' : undefined;
+  const drawnAuto =
+    ending === 'APPROVED' && d.auto < 0.1
+      ? 'AUTO_PASS'
+      : ending === 'REJECTED' && d.auto < 0.15
+        ? 'AUTO_REJECT'
+        : undefined;
   const autoType = shape.auto === undefined ? drawnAuto : shape.auto && ending === 'APPROVED' ? 'AUTO_PASS' : undefined;
   if (autoType) {
     const nobody = { user_id: '', open_id: '' };
@@ -197,16 +259,34 @@ function runNode(b: Builder, node: ApprovalNode, d: NodeDraws, ending: ProcessIn
     // The first approver hands the task to someone else half-way.
     const [from, to] = [people[0] as Person, d.people[2]];
     const id = task(from, 'TRANSFERRED', taskType, startMs, midMs);
-    b.event('TRANSFER', midMs, from, { task_id: id, node_key: node.custom_node_id, ...listsOf([to]) }, { user_id: to.user_id, open_id: to.open_id });
+    b.event(
+      'TRANSFER',
+      midMs,
+      from,
+      { task_id: id, node_key: node.custom_node_id, ...listsOf([to]) },
+      { user_id: to.user_id, open_id: to.open_id },
+    );
     people[0] = to;
     starts[0] = midMs;
   } else if (varies && d.variant < 0.15) {
     const extra = d.people[2];
-    b.event('ADD_APPROVER', midMs, people[0] as Person, { node_key: node.custom_node_id, ...listsOf([extra]) }, listsOf([extra]));
+    b.event(
+      'ADD_APPROVER',
+      midMs,
+      people[0] as Person,
+      { node_key: node.custom_node_id, ...listsOf([extra]) },
+      listsOf([extra]),
+    );
     people.push(extra);
     starts.push(midMs);
   } else if (varies && prev && d.variant < 0.2) {
-    b.event('ROLLBACK', midMs, people[0] as Person, { node_key: node.custom_node_id }, { node_key: prev.custom_node_id });
+    b.event(
+      'ROLLBACK',
+      midMs,
+      people[0] as Person,
+      { node_key: node.custom_node_id },
+      { node_key: prev.custom_node_id },
+    );
   }
   people.forEach((who, i) => {
     const first = i === 0;
@@ -216,7 +296,11 @@ function runNode(b: Builder, node: ApprovalNode, d: NodeDraws, ending: ProcessIn
     if (status !== 'APPROVED' && status !== 'REJECTED') return;
     const withComment = d.commentU < 0.4 || status === 'REJECTED';
     const comment = withComment ? d.comment : '';
-    b.event(status === 'APPROVED' ? 'PASS' : 'REJECT', endMs, who, { task_id: id, node_key: node.custom_node_id, comment });
+    b.event(status === 'APPROVED' ? 'PASS' : 'REJECT', endMs, who, {
+      task_id: id,
+      node_key: node.custom_node_id,
+      comment,
+    });
     if (withComment) b.comments.push({ id: `${id}1`, ...who, comment, atMs: endMs });
   });
 }
@@ -234,11 +318,23 @@ export function buildProcess(input: ProcessInput): Process {
   const { createMs, endMs, requester, outcome } = input;
   b.event('START', createMs, requester);
   if (ccU < 0.3) {
-    b.event('CC', createMs, requester, {
-      node_key: CC_NODE.custom_node_id,
-      ...listsOf([ccPerson]),
-      cc_user_list: [{ user_id: ccPerson.user_id, cc_id: String(7_100_000_000_000_000 + (input.salt >>> 0)), open_id: ccPerson.open_id }],
-    }, listsOf([ccPerson]));
+    b.event(
+      'CC',
+      createMs,
+      requester,
+      {
+        node_key: CC_NODE.custom_node_id,
+        ...listsOf([ccPerson]),
+        cc_user_list: [
+          {
+            user_id: ccPerson.user_id,
+            cc_id: String(7_100_000_000_000_000 + (input.salt >>> 0)),
+            open_id: ccPerson.open_id,
+          },
+        ],
+      },
+      listsOf([ccPerson]),
+    );
   }
   if (input.takeover) {
     runMoves(b, input, input.takeover, nodeCount, stopAt, draws);
@@ -247,7 +343,15 @@ export function buildProcess(input: ProcessInput): Process {
     const bound = (i: number): number => createMs + Math.floor(((endMs - createMs) * i) / reached);
     for (let i = 0; i < reached; i++) {
       const ending = i === reached - 1 ? outcome : 'APPROVED';
-      runNode(b, APPROVAL_NODES[i] as ApprovalNode, draws[i] as NodeDraws, ending, bound(i), bound(i + 1), APPROVAL_NODES[i - 1]);
+      runNode(
+        b,
+        APPROVAL_NODES[i] as ApprovalNode,
+        draws[i] as NodeDraws,
+        ending,
+        bound(i),
+        bound(i + 1),
+        APPROVAL_NODES[i - 1],
+      );
     }
   }
   if (outcome === 'CANCELED') b.event('CANCEL', endMs, requester);
@@ -276,13 +380,28 @@ function routeOf(createMs: number, takeover: Takeover, nodeCount: number, stopAt
 }
 
 /** Nodes run when the admin API moves the instance on (see Takeover). */
-function runMoves(b: Builder, input: ProcessInput, takeover: Takeover, nodeCount: number, stopAt: number, draws: NodeDraws[]): void {
+function runMoves(
+  b: Builder,
+  input: ProcessInput,
+  takeover: Takeover,
+  nodeCount: number,
+  stopAt: number,
+  draws: NodeDraws[],
+): void {
   const moves = takeover.movesMs;
   const first = moves[0] as number;
   const route = routeOf(input.createMs, takeover, nodeCount, stopAt, first);
   const p0 = route.openAtTakeover;
   for (let i = 0; i < p0; i++) {
-    runNode(b, APPROVAL_NODES[i] as ApprovalNode, draws[i] as NodeDraws, 'APPROVED', route.bound(i), route.bound(i + 1), APPROVAL_NODES[i - 1]);
+    runNode(
+      b,
+      APPROVAL_NODES[i] as ApprovalNode,
+      draws[i] as NodeDraws,
+      'APPROVED',
+      route.bound(i),
+      route.bound(i + 1),
+      APPROVAL_NODES[i - 1],
+    );
   }
   // The node open at the first move keeps what was visible of it then (a mid-node transfer,
   // added approver or rollback already shown), nothing later.
@@ -295,15 +414,34 @@ function runMoves(b: Builder, input: ProcessInput, takeover: Takeover, nodeCount
     const i = p0 + j;
     const startMs = j === 0 ? route.bound(p0) : (moves[j - 1] as number);
     const moved = moves[j];
-    const shape: NodeShape = j === 0 ? { midMs: genMid, variants: keepsMid, auto: genAuto } : { variants: false, auto: false };
+    const shape: NodeShape =
+      j === 0 ? { midMs: genMid, variants: keepsMid, auto: genAuto } : { variants: false, auto: false };
     if (moved !== undefined) {
-      runNode(b, APPROVAL_NODES[i] as ApprovalNode, draws[i] as NodeDraws, 'APPROVED', startMs, moved, APPROVAL_NODES[i - 1], shape);
+      runNode(
+        b,
+        APPROVAL_NODES[i] as ApprovalNode,
+        draws[i] as NodeDraws,
+        'APPROVED',
+        startMs,
+        moved,
+        APPROVAL_NODES[i - 1],
+        shape,
+      );
       continue;
     }
     // The open node: still pending (cut at now), or ended otherwise (finished, deleted) at endMs.
     const pending = input.cutMs !== Number.MAX_SAFE_INTEGER;
     const endMs = pending ? Number.MAX_SAFE_INTEGER : input.endMs;
-    runNode(b, APPROVAL_NODES[i] as ApprovalNode, draws[i] as NodeDraws, pending ? 'APPROVED' : input.outcome, startMs, endMs, APPROVAL_NODES[i - 1], shape);
+    runNode(
+      b,
+      APPROVAL_NODES[i] as ApprovalNode,
+      draws[i] as NodeDraws,
+      pending ? 'APPROVED' : input.outcome,
+      startMs,
+      endMs,
+      APPROVAL_NODES[i - 1],
+      shape,
+    );
     return;
   }
 }
@@ -325,12 +463,19 @@ function cut(b: Builder, cutMs: number): Process {
   for (const { startMs, endMs, ...t } of b.tasks) {
     if (startMs > cutMs) continue;
     const open = endMs > cutMs;
-    task_list.push({ ...t, status: open ? 'PENDING' : t.status, start_time: String(startMs), end_time: open ? '0' : String(endMs) });
+    task_list.push({
+      ...t,
+      status: open ? 'PENDING' : t.status,
+      start_time: String(startMs),
+      end_time: open ? '0' : String(endMs),
+    });
   }
   const timeline = b.events
     .filter((e) => e.atMs <= cutMs)
     .sort((x, y) => x.atMs - y.atMs)
     .map(({ atMs, ...e }) => ({ ...e, create_time: String(atMs) }));
-  const comment_list = b.comments.filter((c) => c.atMs <= cutMs).map(({ atMs, ...c }) => ({ ...c, create_time: String(atMs) }));
+  const comment_list = b.comments
+    .filter((c) => c.atMs <= cutMs)
+    .map(({ atMs, ...c }) => ({ ...c, create_time: String(atMs) }));
   return { task_list, timeline, comment_list };
 }

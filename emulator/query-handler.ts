@@ -80,7 +80,10 @@ function candidates(ctx: ApiContext, filter: QueryFilter): number[] {
   for (const code of codes) {
     const view = dataset.viewOf(code);
     if (!view) continue;
-    const { lo, hi } = filter.fromMs === undefined ? { lo: 0, hi: view.ids.length } : rangeIndices(view, filter.fromMs, filter.toMs as number, 'inclusive');
+    const { lo, hi } =
+      filter.fromMs === undefined
+        ? { lo: 0, hi: view.ids.length }
+        : rangeIndices(view, filter.fromMs, filter.toMs as number, 'inclusive');
     for (let i = lo; i < hi; i++) out.push(view.ids[i] as number);
   }
   if (codes.length > 1) out.sort((a, b) => dataset.timeOf(a) - dataset.timeOf(b) || a - b);
@@ -135,7 +138,13 @@ function item(ctx: ApiContext, id: number, asOfMs: number, userIdType: string): 
   };
 }
 
-export function handleQuery(ctx: ApiContext, store: QueryTokenStore, query: URLSearchParams, rawBody: string, nowMs: number = ctx.now()): ApiResult {
+export function handleQuery(
+  ctx: ApiContext,
+  store: QueryTokenStore,
+  query: URLSearchParams,
+  rawBody: string,
+  nowMs: number = ctx.now(),
+): ApiResult {
   const filter = parseFilter(rawBody);
   if (typeof filter === 'string') return paramInvalid(filter);
   if (filter.approvalCode !== undefined && !ctx.dataset.hasApprovalCode(filter.approvalCode)) return approvalNotFound();
@@ -145,7 +154,9 @@ export function handleQuery(ctx: ApiContext, store: QueryTokenStore, query: URLS
   if (!['open_id', 'user_id', 'union_id'].includes(userIdType)) return paramInvalid('user_id_type');
 
   const key = JSON.stringify(filter);
-  const start = pageStart(store, query.get('page_token'), key, ctx.options.pageTokenTtlMs, nowMs, () => takeSnapshot(ctx, filter, key, nowMs - ctx.options.queryLagMs));
+  const start = pageStart(store, query.get('page_token'), key, ctx.options.pageTokenTtlMs, nowMs, () =>
+    takeSnapshot(ctx, filter, key, nowMs - ctx.options.queryLagMs),
+  );
   if ('kind' in start) return start;
   const { snapshot, position } = start;
 

@@ -20,7 +20,10 @@ class WindowLog {
   private next = 0;
   private filled = 0;
 
-  constructor(readonly limit: number, readonly windowMs: number) {
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {
     this.times = new Float64Array(limit);
   }
 

@@ -23,7 +23,9 @@ export function ok(data: Record<string, unknown>, msg = 'success'): JsonResult {
 }
 
 export function fail(status: number, code: number, msg: string, headers?: Record<string, string>): JsonResult {
-  return headers ? { kind: 'json', status, body: { code, msg }, headers } : { kind: 'json', status, body: { code, msg } };
+  return headers
+    ? { kind: 'json', status, body: { code, msg }, headers }
+    : { kind: 'json', status, body: { code, msg } };
 }
 
 // Gateway-wide errors (see feishu-api-notes.md).

@@ -28,7 +28,12 @@ export function optionalText(body: Record<string, unknown>, key: string): string
 }
 
 /** `fromKey` / `toKey` as ms strings, both or neither, at most `maxSpanMs` apart; or the reason they are wrong. */
-export function parseMsSpan(body: Record<string, unknown>, fromKey: string, toKey: string, maxSpanMs: number): { fromMs: number | undefined; toMs: number | undefined } | string {
+export function parseMsSpan(
+  body: Record<string, unknown>,
+  fromKey: string,
+  toKey: string,
+  maxSpanMs: number,
+): { fromMs: number | undefined; toMs: number | undefined } | string {
   const from = body[fromKey];
   const to = body[toKey];
   if ((from === undefined) !== (to === undefined)) return `${fromKey} and ${toKey} go together`;

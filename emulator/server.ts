@@ -47,7 +47,14 @@ import {
 } from './responses.js';
 import { StatsCollector, type EmulatorStats } from './stats.js';
 import { TokenStore } from './tokens.js';
-import { advanceInstance, deleteInstance, finishInstance, revokeInstance, statusRows, type DeleteMode } from './transitions.js';
+import {
+  advanceInstance,
+  deleteInstance,
+  finishInstance,
+  revokeInstance,
+  statusRows,
+  type DeleteMode,
+} from './transitions.js';
 
 /** Endpoints with their own frequency limit, and the option holding it. */
 type LimitedEndpoint = 'list' | 'detail' | 'approval' | 'query' | 'taskSearch';
@@ -92,8 +99,15 @@ export class FeishuEmulator implements AdminTarget {
     this.dataset = new Dataset(resolved, this.clock.now());
     resolved.approvalCodes = [...this.dataset.approvalCodes];
     this.current = resolved;
-    const limiter = (endpoint: LimitedEndpoint): SlidingWindowLimiter => new SlidingWindowLimiter(() => this.current[LIMIT_OPTION[endpoint]]);
-    this.limiters = { list: limiter('list'), detail: limiter('detail'), approval: limiter('approval'), query: limiter('query'), taskSearch: limiter('taskSearch') };
+    const limiter = (endpoint: LimitedEndpoint): SlidingWindowLimiter =>
+      new SlidingWindowLimiter(() => this.current[LIMIT_OPTION[endpoint]]);
+    this.limiters = {
+      list: limiter('list'),
+      detail: limiter('detail'),
+      approval: limiter('approval'),
+      query: limiter('query'),
+      taskSearch: limiter('taskSearch'),
+    };
     this.faultRng = mulberry32(deriveSeed(resolved.seed, 'faults'));
     const current = (): EmulatorOptions => this.current;
     this.ctx = {
@@ -345,7 +359,11 @@ export class FeishuEmulator implements AdminTarget {
 }
 
 /** Creates an emulator and starts it on 127.0.0.1 (port 0 = any free port). */
-export async function startEmulator(options?: Partial<EmulatorOptions>, port?: number, runtime?: EmulatorRuntime): Promise<FeishuEmulator> {
+export async function startEmulator(
+  options?: Partial<EmulatorOptions>,
+  port?: number,
+  runtime?: EmulatorRuntime,
+): Promise<FeishuEmulator> {
   const emulator = new FeishuEmulator(options, runtime);
   await emulator.start(port);
   return emulator;

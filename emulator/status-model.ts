@@ -75,7 +75,14 @@ function apply(record: InstanceRecord, state: StatusState, change: StatusOverrid
     case 'advance':
     case 'set': {
       const endMs = change.status === 'PENDING' ? 0 : Math.max(change.atMs, record.createTimeMs);
-      return { status: change.status, endMs, processStatus: change.status, processEndMs: endMs, revokedAtMs: undefined, deletedAtMs: undefined };
+      return {
+        status: change.status,
+        endMs,
+        processStatus: change.status,
+        processEndMs: endMs,
+        revokedAtMs: undefined,
+        deletedAtMs: undefined,
+      };
     }
     case 'revoke':
       return { ...state, status: 'CANCELED', revokedAtMs: change.atMs };
@@ -98,7 +105,11 @@ export function statusStateAt(record: InstanceRecord, pendingRatio: number, atMs
 }
 
 /** Status and end time (0 = open) at `nowMs`, honouring admin changes. */
-export function statusAt(record: InstanceRecord, pendingRatio: number, nowMs: number): { status: InstanceStatus; endMs: number } {
+export function statusAt(
+  record: InstanceRecord,
+  pendingRatio: number,
+  nowMs: number,
+): { status: InstanceStatus; endMs: number } {
   const state = statusStateAt(record, pendingRatio, nowMs);
   return { status: state.status, endMs: state.endMs };
 }

@@ -62,8 +62,17 @@ function parseFilter(raw: string): TaskFilter | string {
   const order = b['order'] ?? 2;
   if (order !== 0 && order !== 1 && order !== 2 && order !== 3) return 'order';
   // External ids name nothing the emulator makes: such a search alone finds no task.
-  const nothing = external !== undefined && approvalCode === undefined && instanceCode === undefined && userId === undefined;
-  return { approvalCode, instanceCode, userId, status: status as TaskStatusFilter | undefined, ...span, order, nothing };
+  const nothing =
+    external !== undefined && approvalCode === undefined && instanceCode === undefined && userId === undefined;
+  return {
+    approvalCode,
+    instanceCode,
+    userId,
+    status: status as TaskStatusFilter | undefined,
+    ...span,
+    order,
+    nothing,
+  };
 }
 
 function statusMatches(filter: TaskStatusFilter | undefined, status: string): boolean {
@@ -73,14 +82,24 @@ function statusMatches(filter: TaskStatusFilter | undefined, status: string): bo
 }
 
 /** Every matching task as of `asOfMs`, in the asked order (ties by task id). */
-function takeSnapshot(ctx: ApiContext, filter: TaskFilter, key: string, asOfMs: number, userIdType: string): TaskSnapshot {
+function takeSnapshot(
+  ctx: ApiContext,
+  filter: TaskFilter,
+  key: string,
+  asOfMs: number,
+  userIdType: string,
+): TaskSnapshot {
   const dataset = ctx.dataset;
   const ids: number[] = [];
   if (filter.nothing) {
     // nothing to add
   } else if (filter.instanceCode !== undefined) {
     const id = dataset.find(filter.instanceCode);
-    if (id !== undefined && (filter.approvalCode === undefined || dataset.record(id).approvalCode === filter.approvalCode)) ids.push(id);
+    if (
+      id !== undefined &&
+      (filter.approvalCode === undefined || dataset.record(id).approvalCode === filter.approvalCode)
+    )
+      ids.push(id);
   } else {
     for (const code of filter.approvalCode !== undefined ? [filter.approvalCode] : dataset.approvalCodes) {
       const view = dataset.viewOf(code);
@@ -94,7 +113,11 @@ function takeSnapshot(ctx: ApiContext, filter: TaskFilter, key: string, asOfMs: 
     const state = statusStateAt(record, dataset.pendingRatio, asOfMs);
     if (state.revokedAtMs !== undefined) continue;
     const name = approvalName(ctx, record.approvalCode);
-    const detail = buildInstanceDetail(record, { approvalName: name, pendingRatio: dataset.pendingRatio, employeeIdScope: true }, asOfMs);
+    const detail = buildInstanceDetail(
+      record,
+      { approvalName: name, pendingRatio: dataset.pendingRatio, employeeIdScope: true },
+      asOfMs,
+    );
     for (const task of detail.task_list) {
       const startMs = Number(task.start_time);
       if (filter.fromMs !== undefined && (startMs < filter.fromMs || startMs > (filter.toMs as number))) continue;
@@ -140,11 +163,20 @@ function takeSnapshot(ctx: ApiContext, filter: TaskFilter, key: string, asOfMs: 
   }
   const byUpdate = filter.order === 0 || filter.order === 1;
   const sign = filter.order === 0 || filter.order === 2 ? -1 : 1;
-  rows.sort((a, b) => sign * ((byUpdate ? a.updateMs - b.updateMs : a.startMs - b.startMs) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  rows.sort(
+    (a, b) =>
+      sign * ((byUpdate ? a.updateMs - b.updateMs : a.startMs - b.startMs) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+  );
   return { key, items: rows.map((r) => r.item) };
 }
 
-export function handleTaskSearch(ctx: ApiContext, store: TaskTokenStore, query: URLSearchParams, rawBody: string, nowMs: number = Date.now()): ApiResult {
+export function handleTaskSearch(
+  ctx: ApiContext,
+  store: TaskTokenStore,
+  query: URLSearchParams,
+  rawBody: string,
+  nowMs: number = Date.now(),
+): ApiResult {
   const filter = parseFilter(rawBody);
   if (typeof filter === 'string') return paramInvalid(filter);
   if (filter.approvalCode !== undefined && !ctx.dataset.hasApprovalCode(filter.approvalCode)) return approvalNotFound();
@@ -154,12 +186,18 @@ export function handleTaskSearch(ctx: ApiContext, store: TaskTokenStore, query: 
   if (!['open_id', 'user_id'].includes(userIdType)) return paramInvalid('user_id_type');
 
   const key = JSON.stringify([filter, userIdType]);
-  const start = pageStart(store, query.get('page_token'), key, ctx.options.pageTokenTtlMs, nowMs, () => takeSnapshot(ctx, filter, key, nowMs - ctx.options.queryLagMs, userIdType));
+  const start = pageStart(store, query.get('page_token'), key, ctx.options.pageTokenTtlMs, nowMs, () =>
+    takeSnapshot(ctx, filter, key, nowMs - ctx.options.queryLagMs, userIdType),
+  );
   if ('kind' in start) return start;
   const { snapshot, position } = start;
   const end = Math.min(position + pageSize, snapshot.items.length);
   const hasMore = end < snapshot.items.length;
-  const data: Record<string, unknown> = { count: snapshot.items.length, task_list: snapshot.items.slice(position, end), has_more: hasMore };
+  const data: Record<string, unknown> = {
+    count: snapshot.items.length,
+    task_list: snapshot.items.slice(position, end),
+    has_more: hasMore,
+  };
   if (hasMore) data['page_token'] = store.issue(snapshot, end, nowMs);
   return ok(data);
 }

@@ -21,12 +21,18 @@ function currentStatus(dataset: Dataset, instanceCode: string, nowMs: number): I
 /** An approved instance is revoked: CANCELED from now on, `reverted` true in its detail. */
 export function revokeInstance(dataset: Dataset, instanceCode: string, nowMs: number = Date.now()): void {
   const status = currentStatus(dataset, instanceCode, nowMs);
-  if (status !== 'APPROVED') throw new DatasetError(`only an APPROVED instance can be revoked (${instanceCode} is ${status})`);
+  if (status !== 'APPROVED')
+    throw new DatasetError(`only an APPROVED instance can be revoked (${instanceCode} is ${status})`);
   dataset.pushStatus(instanceCode, { kind: 'revoke', status: 'CANCELED', atMs: nowMs });
 }
 
 /** 'status': DELETED from now on (still listed, detail says DELETED); 'gone': removed (1390003). */
-export function deleteInstance(dataset: Dataset, instanceCode: string, mode: DeleteMode, nowMs: number = Date.now()): void {
+export function deleteInstance(
+  dataset: Dataset,
+  instanceCode: string,
+  mode: DeleteMode,
+  nowMs: number = Date.now(),
+): void {
   if (mode === 'gone') {
     dataset.delete(instanceCode);
     return;
@@ -37,10 +43,17 @@ export function deleteInstance(dataset: Dataset, instanceCode: string, mode: Del
 }
 
 /** A PENDING instance ends now with a final status. */
-export function finishInstance(dataset: Dataset, instanceCode: string, status: InstanceStatus, nowMs: number = Date.now()): void {
-  if (!FINAL_STATUSES.includes(status)) throw new DatasetError(`final status must be one of ${FINAL_STATUSES.join(', ')}`);
+export function finishInstance(
+  dataset: Dataset,
+  instanceCode: string,
+  status: InstanceStatus,
+  nowMs: number = Date.now(),
+): void {
+  if (!FINAL_STATUSES.includes(status))
+    throw new DatasetError(`final status must be one of ${FINAL_STATUSES.join(', ')}`);
   const current = currentStatus(dataset, instanceCode, nowMs);
-  if (current !== 'PENDING') throw new DatasetError(`only a PENDING instance can be finished (${instanceCode} is ${current})`);
+  if (current !== 'PENDING')
+    throw new DatasetError(`only a PENDING instance can be finished (${instanceCode} is ${current})`);
   dataset.pushStatus(instanceCode, { kind: 'set', status, atMs: nowMs });
 }
 
@@ -52,7 +65,8 @@ export function finishInstance(dataset: Dataset, instanceCode: string, status: I
  */
 export function advanceInstance(dataset: Dataset, instanceCode: string, nowMs: number = Date.now()): InstanceStatus {
   const current = currentStatus(dataset, instanceCode, nowMs);
-  if (current !== 'PENDING') throw new DatasetError(`only a PENDING instance can move on (${instanceCode} is ${current})`);
+  if (current !== 'PENDING')
+    throw new DatasetError(`only a PENDING instance can move on (${instanceCode} is ${current})`);
   const record = dataset.record(dataset.find(instanceCode) as number);
   const status: InstanceStatus = movesLeftAt(record, dataset.pendingRatio, nowMs) > 0 ? 'PENDING' : 'APPROVED';
   dataset.pushStatus(instanceCode, { kind: 'advance', status, atMs: nowMs });
@@ -60,7 +74,11 @@ export function advanceInstance(dataset: Dataset, instanceCode: string, nowMs: n
 }
 
 /** Current status and end time of every instance (or one code's), in truth order. */
-export function statusRows(dataset: Dataset, approvalCode: string | undefined, nowMs: number = Date.now()): Array<{ instanceCode: string; status: InstanceStatus; endMs: number; reverted: boolean }> {
+export function statusRows(
+  dataset: Dataset,
+  approvalCode: string | undefined,
+  nowMs: number = Date.now(),
+): Array<{ instanceCode: string; status: InstanceStatus; endMs: number; reverted: boolean }> {
   const codes = approvalCode !== undefined ? [approvalCode] : dataset.approvalCodes;
   const out: Array<{ instanceCode: string; status: InstanceStatus; endMs: number; reverted: boolean }> = [];
   for (const code of codes) {
@@ -69,7 +87,12 @@ export function statusRows(dataset: Dataset, approvalCode: string | undefined, n
     for (const id of view.ids) {
       const record = dataset.record(id);
       const state = statusStateAt(record, dataset.pendingRatio, nowMs);
-      out.push({ instanceCode: record.instanceCode, status: state.status, endMs: state.endMs, reverted: state.revokedAtMs !== undefined });
+      out.push({
+        instanceCode: record.instanceCode,
+        status: state.status,
+        endMs: state.endMs,
+        reverted: state.revokedAtMs !== undefined,
+      });
     }
   }
   return out;

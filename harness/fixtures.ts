@@ -13,7 +13,10 @@ export function hourFloor(ms: number): number {
 }
 
 /** The emulator's credentials, codes and address, from the start of its span; callers add their limits. */
-export function connectionConfig(emulator: FeishuEmulator, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function connectionConfig(
+  emulator: FeishuEmulator,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     app_id: emulator.options.appId,
     app_secret: emulator.options.appSecret,
@@ -38,7 +41,13 @@ export const PRIMARY_KEYS: Readonly<Record<string, string[][]>> = {
 export function catalog(mode: SyncMode = 'full_refresh', streams = ['approval_instances']): ConfiguredAirbyteCatalog {
   return {
     streams: streams.map((name) => ({
-      stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'], source_defined_cursor: true, default_cursor_field: ['created_before'] },
+      stream: {
+        name,
+        json_schema: {},
+        supported_sync_modes: ['full_refresh', 'incremental'],
+        source_defined_cursor: true,
+        default_cursor_field: ['created_before'],
+      },
       sync_mode: mode,
       destination_sync_mode: mode === 'incremental' ? 'append_dedup' : 'overwrite',
       cursor_field: ['created_before'],

@@ -30,7 +30,10 @@ export async function runConnectorInProcess(args: string[], options: { timeoutMs
   const run = runConnector(new FeishuApprovalSource(), args, { stdout, stderr, scriptName: 'source-feishu-approval' });
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the in-process run was still going after ${options.timeoutMs ?? 120_000} ms`)), options.timeoutMs ?? 120_000);
+    timer = setTimeout(
+      () => reject(new Error(`the in-process run was still going after ${options.timeoutMs ?? 120_000} ms`)),
+      options.timeoutMs ?? 120_000,
+    );
   });
   try {
     const code = await Promise.race([run, limit]);

@@ -7,7 +7,9 @@ export function records(messages: AirbyteMessage[], stream?: string): AirbyteRec
 }
 
 export function states(messages: AirbyteMessage[], stream?: string): AirbyteStateMessage[] {
-  return messages.flatMap((m) => (m.type === 'STATE' && (!stream || m.state.stream?.stream_descriptor.name === stream) ? [m.state] : []));
+  return messages.flatMap((m) =>
+    m.type === 'STATE' && (!stream || m.state.stream?.stream_descriptor.name === stream) ? [m.state] : [],
+  );
 }
 
 export function traces(messages: AirbyteMessage[], type?: string) {

@@ -10,7 +10,10 @@ export interface CliOutput {
 }
 
 export function spawnConnector(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  return spawn(process.execPath, [CONNECTOR_BIN, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [CONNECTOR_BIN, ...args], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Gathers a child's stdout and stderr until it exits; SIGKILLs it after `timeoutMs`. */
@@ -32,7 +35,10 @@ export function collectOutput(child: ChildProcess, timeoutMs = 120_000): Promise
   });
 }
 
-export function runConnectorCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliOutput> {
+export function runConnectorCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliOutput> {
   return collectOutput(spawnConnector(args, options), options.timeoutMs);
 }
 

@@ -22,7 +22,10 @@ export function auditVerdict(json: string): AuditVerdict {
   try {
     report = JSON.parse(json) as AuditReport;
   } catch {
-    return { status: 'unavailable', message: `npm audit printed no JSON report: ${json.slice(0, 200).trim() || '(nothing)'}` };
+    return {
+      status: 'unavailable',
+      message: `npm audit printed no JSON report: ${json.slice(0, 200).trim() || '(nothing)'}`,
+    };
   }
   const counts = report.metadata?.vulnerabilities;
   if (!counts || typeof counts !== 'object') {

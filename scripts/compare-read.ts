@@ -32,7 +32,13 @@ import { catalog, collectOutput, connectionConfig, hourFloor, HOUR_MS, writeFile
 import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog, JsonObject } from '../src/kit/protocol.js';
 import { spawn } from 'node:child_process';
 
-const INSTANCE_STREAMS = ['approval_instances', 'approval_instance_details', 'approval_form_fields', 'approval_tasks', 'approval_timeline'];
+const INSTANCE_STREAMS = [
+  'approval_instances',
+  'approval_instance_details',
+  'approval_form_fields',
+  'approval_tasks',
+  'approval_timeline',
+];
 const DEFINITIONS = 'approval_definitions';
 const SCRIPT_START_MS = Date.now();
 const SPAN_START_MS = hourFloor(SCRIPT_START_MS) - 72 * HOUR_MS;
@@ -50,7 +56,14 @@ function mixedCatalog(modes: [string, 'full_refresh' | 'incremental'][]): Config
   return { streams: modes.map(([name, mode]) => catalog(mode, [name]).streams[0]!) };
 }
 
-async function read(bin: string, emulator: FeishuEmulator, name: string, configured: ConfiguredAirbyteCatalog, state?: AirbyteStateMessage[], extra: Record<string, unknown> = {}): Promise<SyncOutput> {
+async function read(
+  bin: string,
+  emulator: FeishuEmulator,
+  name: string,
+  configured: ConfiguredAirbyteCatalog,
+  state?: AirbyteStateMessage[],
+  extra: Record<string, unknown> = {},
+): Promise<SyncOutput> {
   const config = connectionConfig(emulator, {
     end_date: new Date(END_DATE_MS).toISOString(),
     requests_per_minute: 100_000,
@@ -62,43 +75,73 @@ async function read(bin: string, emulator: FeishuEmulator, name: string, configu
     retry_initial_delay_ms: 20,
     ...extra,
   });
-  const files = writeFiles({ 'config.json': config, 'catalog.json': configured, ...(state ? { 'state.json': state } : {}) });
-  const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, ...(state ? ['--state', files['state.json']!] : [])];
-  const out = await collectOutput(spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }), 300_000);
+  const files = writeFiles({
+    'config.json': config,
+    'catalog.json': configured,
+    ...(state ? { 'state.json': state } : {}),
+  });
+  const args = [
+    'read',
+    '--config',
+    files['config.json']!,
+    '--catalog',
+    files['catalog.json']!,
+    ...(state ? ['--state', files['state.json']!] : []),
+  ];
+  const out = await collectOutput(
+    spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    300_000,
+  );
   const messages = out.stdout
     .split('\n')
     .filter((l) => l.trim().startsWith('{'))
     .map((l) => JSON.parse(l) as AirbyteMessage);
-  if (process.env['COMPARE_DEBUG']) process.stderr.write(`${name}: exit ${out.code}\n${out.stderr.slice(0, 1500)}\n${messages.filter((m) => m.type === 'LOG').map((m) => JSON.stringify(m)).join('\n').slice(0, 3000)}\n`);
+  if (process.env['COMPARE_DEBUG'])
+    process.stderr.write(
+      `${name}: exit ${out.code}\n${out.stderr.slice(0, 1500)}\n${messages
+        .filter((m) => m.type === 'LOG')
+        .map((m) => JSON.stringify(m))
+        .join('\n')
+        .slice(0, 3000)}\n`,
+    );
   return { name, code: out.code, messages };
 }
 
 function lastStates(messages: AirbyteMessage[]): AirbyteStateMessage[] {
   const last = new Map<string, AirbyteStateMessage>();
-  for (const m of messages) if (m.type === 'STATE' && m.state.stream) last.set(m.state.stream.stream_descriptor.name, m.state);
+  for (const m of messages)
+    if (m.type === 'STATE' && m.state.stream) last.set(m.state.stream.stream_descriptor.name, m.state);
   return [...last.values()];
 }
 
 /** Runs the scenario against a fresh emulator; the same every time for the same build. */
 async function scenario(bin: string): Promise<SyncOutput[]> {
-  const emulator = await startEmulator({
-    seed: 22,
-    codeCount: 2,
-    instancesPerCode: 80,
-    pendingRatio: 0,
-    spanStartMs: SPAN_START_MS,
-    spanEndMs: EMULATOR_NOW_MS - 60_000,
-    listRateLimit: null,
-    approvalRateLimit: null,
-    detailRateLimit: null,
-    queryRateLimit: null,
-  },
-  undefined,
-  // The emulator's time stands still at the same instant for both builds: the same data, the same change times.
-  { clock: new ManualClock(EMULATOR_NOW_MS) });
+  const emulator = await startEmulator(
+    {
+      seed: 22,
+      codeCount: 2,
+      instancesPerCode: 80,
+      pendingRatio: 0,
+      spanStartMs: SPAN_START_MS,
+      spanEndMs: EMULATOR_NOW_MS - 60_000,
+      listRateLimit: null,
+      approvalRateLimit: null,
+      detailRateLimit: null,
+      queryRateLimit: null,
+    },
+    undefined,
+    // The emulator's time stands still at the same instant for both builds: the same data, the same change times.
+    { clock: new ManualClock(EMULATOR_NOW_MS) },
+  );
   try {
-    const all = mixedCatalog([[DEFINITIONS, 'full_refresh'], ...INSTANCE_STREAMS.map((s) => [s, 'incremental'] as [string, 'incremental'])]);
-    const approved = emulator.statuses().filter((s) => s.status === 'APPROVED').map((s) => s.instanceCode);
+    const all = mixedCatalog([
+      [DEFINITIONS, 'full_refresh'],
+      ...INSTANCE_STREAMS.map((s) => [s, 'incremental'] as [string, 'incremental']),
+    ]);
+    const approved = emulator
+      .statuses()
+      .filter((s) => s.status === 'APPROVED')
+      .map((s) => s.instanceCode);
     const pending = approved.slice(3, 13);
     for (const code of pending) emulator.setInstanceStatus(code, 'PENDING');
     const first = await read(bin, emulator, '1 incremental, no state', all);
@@ -107,8 +150,18 @@ async function scenario(bin: string): Promise<SyncOutput[]> {
     emulator.deleteInstance(approved[1]!, 'gone');
     emulator.revokeInstance(approved[2]!);
     const second = await read(bin, emulator, '2 incremental, recheck after changes', all, lastStates(first.messages));
-    const third = await read(bin, emulator, '3 full refresh', mixedCatalog([[DEFINITIONS, 'full_refresh'], ...INSTANCE_STREAMS.map((s) => [s, 'full_refresh'] as [string, 'full_refresh'])]));
-    const instancesState = lastStates(second.messages).filter((s) => s.stream?.stream_descriptor.name === 'approval_instances');
+    const third = await read(
+      bin,
+      emulator,
+      '3 full refresh',
+      mixedCatalog([
+        [DEFINITIONS, 'full_refresh'],
+        ...INSTANCE_STREAMS.map((s) => [s, 'full_refresh'] as [string, 'full_refresh']),
+      ]),
+    );
+    const instancesState = lastStates(second.messages).filter(
+      (s) => s.stream?.stream_descriptor.name === 'approval_instances',
+    );
     const fourth = await read(bin, emulator, '4 two scan groups', all, instancesState);
     // A 0.2.0 state's pending list names an instance removed since (1390003): its DELETED row, and a tombstone in
     // approval_instances, read in the same scan group (the fan-out's gone listener).
@@ -119,14 +172,31 @@ async function scenario(bin: string): Promise<SyncOutput[]> {
       if (name === 'approval_instances') return [s];
       if (name !== 'approval_instance_details') return [];
       const { status_digest: _, ...cursors } = s.stream!.stream_state as JsonObject;
-      const open = first.messages.flatMap((m) => (m.type === 'RECORD' && m.record.stream === name && m.record.data['status'] === 'PENDING' ? [m.record.data] : []));
-      const list = open.map((r) => ({ instance_code: r['instance_code'], approval_code: r['approval_code'], created_after: r['created_after'], created_before: r['created_before'] }));
+      const open = first.messages.flatMap((m) =>
+        m.type === 'RECORD' && m.record.stream === name && m.record.data['status'] === 'PENDING' ? [m.record.data] : [],
+      );
+      const list = open.map((r) => ({
+        instance_code: r['instance_code'],
+        approval_code: r['approval_code'],
+        created_after: r['created_after'],
+        created_before: r['created_before'],
+      }));
       return [{ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: { ...cursors, pending: list } } }];
     });
-    const fifth = await read(bin, emulator, '5 a 0.2.0 pending list, one removed', mixedCatalog([['approval_instances', 'incremental'], ['approval_instance_details', 'incremental']]), legacy, {
-      // The digest keeps its entries in the order the details come back: one at a time, the same order in every run.
-      detail_max_concurrency: 1,
-    });
+    const fifth = await read(
+      bin,
+      emulator,
+      '5 a 0.2.0 pending list, one removed',
+      mixedCatalog([
+        ['approval_instances', 'incremental'],
+        ['approval_instance_details', 'incremental'],
+      ]),
+      legacy,
+      {
+        // The digest keeps its entries in the order the details come back: one at a time, the same order in every run.
+        detail_max_concurrency: 1,
+      },
+    );
     // Isolation: the detail endpoint refuses every call; the detail streams end INCOMPLETE, the others COMPLETE,
     // and one TRACE ERROR names the failed streams.
     emulator.configure({ deniedEndpoints: ['detail'] });
@@ -166,11 +236,13 @@ function normalise(sync: SyncOutput): Record<string, string[]> {
     } else if (m.type === 'TRACE' && m.trace.type !== 'ESTIMATE') {
       const { emitted_at: _, ...trace } = m.trace as unknown as JsonObject;
       // An ERROR's stack trace names the files and lines that threw: those moved on purpose.
-      if (m.trace.type === 'ERROR' && m.trace.error) trace['error'] = { ...(trace['error'] as JsonObject), stack_trace: '<stack>' };
+      if (m.trace.type === 'ERROR' && m.trace.error)
+        trace['error'] = { ...(trace['error'] as JsonObject), stack_trace: '<stack>' };
       parts['traces']!.push(JSON.stringify(maskValue(trace)));
     }
   }
-  for (const [stream, list] of [...rows].sort(([a], [b]) => a.localeCompare(b))) parts[`records ${stream}`] = list.sort();
+  for (const [stream, list] of [...rows].sort(([a], [b]) => a.localeCompare(b)))
+    parts[`records ${stream}`] = list.sort();
   // Partitions finish in the order their requests come back: the lines are compared as a sorted list.
   parts['logs'] = logs.sort();
   // sourceStats counts the records since the previous STATE, which pacing times.
@@ -191,7 +263,9 @@ async function main(): Promise<void> {
       const x = a[part] ?? [];
       const y = b[part] ?? [];
       const same = x.length === y.length && x.every((v, j) => v === y[j]);
-      process.stdout.write(`${base[i]!.name} · ${part}: ${x.length} vs ${y.length} ${same ? 'identical' : 'DIFFERENT'}\n`);
+      process.stdout.write(
+        `${base[i]!.name} · ${part}: ${x.length} vs ${y.length} ${same ? 'identical' : 'DIFFERENT'}\n`,
+      );
       if (!same) {
         differences++;
         const j = x.findIndex((v, k) => v !== y[k]);
@@ -199,11 +273,16 @@ async function main(): Promise<void> {
         let c = 0;
         while (c < u.length && u[c] === v[c]) c++;
         const around = (text: string): string => text.slice(Math.max(0, c - 150), c + 250);
-        process.stdout.write(`  first difference at item ${j}, character ${c}:\n  base: …${around(u)}\n  new:  …${around(v)}\n`);
+        process.stdout.write(
+          `  first difference at item ${j}, character ${c}:\n  base: …${around(u)}\n  new:  …${around(v)}\n`,
+        );
       }
     }
   }
-  for (const sync of [...base, ...next]) for (const m of sync.messages) if (m.type === 'TRACE' && m.trace.type === 'ERROR') process.stderr.write(`${sync.name}: ${JSON.stringify(m.trace).slice(0, 600)}\n`);
+  for (const sync of [...base, ...next])
+    for (const m of sync.messages)
+      if (m.type === 'TRACE' && m.trace.type === 'ERROR')
+        process.stderr.write(`${sync.name}: ${JSON.stringify(m.trace).slice(0, 600)}\n`);
   process.stdout.write(differences === 0 ? 'identical\n' : `${differences} part(s) differ\n`);
   process.exitCode = differences === 0 ? 0 : 1;
 }

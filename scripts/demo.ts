@@ -10,7 +10,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type EmulatorStats, type FeishuEmulator } from '../emulator/index.js';
-import { REPO_ROOT, catalog, connectionConfig, cursors, instanceCodes, lastState, records, runConnectorCli } from '../harness/index.js';
+import {
+  REPO_ROOT,
+  catalog,
+  connectionConfig,
+  cursors,
+  instanceCodes,
+  lastState,
+  records,
+  runConnectorCli,
+} from '../harness/index.js';
 import type { AirbyteMessage } from '../src/kit/protocol.js';
 
 const OUT_DIR = join(REPO_ROOT, 'demo-output');
@@ -76,42 +85,75 @@ async function run(emulator: FeishuEmulator): Promise<void> {
   });
   const configFile = writeJson('config.json', config);
   const incrementalStreams = catalog('incremental', [STREAM, ...DETAIL_BASED]).streams;
-  const definitions = catalog('full_refresh', [DEFINITIONS]).streams.map((s) => ({ ...s, stream: { ...s.stream, supported_sync_modes: ['full_refresh' as const] }, primary_key: [['approval_code']] }));
+  const definitions = catalog('full_refresh', [DEFINITIONS]).streams.map((s) => ({
+    ...s,
+    stream: { ...s.stream, supported_sync_modes: ['full_refresh' as const] },
+    primary_key: [['approval_code']],
+  }));
   const catalogFile = writeJson('configured_catalog.json', { streams: [...incrementalStreams, ...definitions] });
   const steps: Step[] = [];
 
   const spec = await step(emulator, 'spec', 'spec.jsonl', ['spec']);
   steps.push(spec);
-  expect(spec.messages.some((m) => m.type === 'SPEC'), 'spec printed no SPEC message');
+  expect(
+    spec.messages.some((m) => m.type === 'SPEC'),
+    'spec printed no SPEC message',
+  );
 
   const check = await step(emulator, 'check', 'check.jsonl', ['check', '--config', configFile]);
   steps.push(check);
   const status = check.messages.find((m) => m.type === 'CONNECTION_STATUS');
-  expect(status?.connectionStatus.status === 'SUCCEEDED', `check did not succeed: ${status?.connectionStatus.message ?? 'no CONNECTION_STATUS'}`);
+  expect(
+    status?.connectionStatus.status === 'SUCCEEDED',
+    `check did not succeed: ${status?.connectionStatus.message ?? 'no CONNECTION_STATUS'}`,
+  );
 
   const discover = await step(emulator, 'discover', 'discover.jsonl', ['discover', '--config', configFile]);
   steps.push(discover);
   const discovered = discover.messages.find((m) => m.type === 'CATALOG');
-  expect(discovered?.catalog.streams.some((s) => s.name === STREAM), `discover did not list the stream ${STREAM}`);
+  expect(
+    discovered?.catalog.streams.some((s) => s.name === STREAM),
+    `discover did not list the stream ${STREAM}`,
+  );
 
-  const full = await step(emulator, 'read (first, no state)', 'read-1.jsonl', ['read', '--config', configFile, '--catalog', catalogFile]);
+  const full = await step(emulator, 'read (first, no state)', 'read-1.jsonl', [
+    'read',
+    '--config',
+    configFile,
+    '--catalog',
+    catalogFile,
+  ]);
   steps.push(full);
   const seeded = new Set(emulator.truth().map((t) => t.instanceCode));
   const firstCodes = new Set(instanceCodes(full.messages, STREAM));
-  expect(firstCodes.size === seeded.size && [...seeded].every((c) => firstCodes.has(c)), `first read returned ${firstCodes.size} distinct instances, the emulator holds ${seeded.size}`);
+  expect(
+    firstCodes.size === seeded.size && [...seeded].every((c) => firstCodes.has(c)),
+    `first read returned ${firstCodes.size} distinct instances, the emulator holds ${seeded.size}`,
+  );
   for (const name of DETAIL_BASED) {
     const withRows = new Set(instanceCodes(full.messages, name));
-    expect(withRows.size === seeded.size, `first read gave ${name} rows for ${withRows.size} instances, the emulator holds ${seeded.size}`);
+    expect(
+      withRows.size === seeded.size,
+      `first read gave ${name} rows for ${withRows.size} instances, the emulator holds ${seeded.size}`,
+    );
   }
-  expect(full.requests['detail'] === seeded.size, `first read made ${full.requests['detail']} detail requests for ${seeded.size} instances and four detail-based streams`);
-  expect(records(full.messages, DEFINITIONS).length === CODES, `first read gave ${records(full.messages, DEFINITIONS).length} definitions for ${CODES} approval codes`);
+  expect(
+    full.requests['detail'] === seeded.size,
+    `first read made ${full.requests['detail']} detail requests for ${seeded.size} instances and four detail-based streams`,
+  );
+  expect(
+    records(full.messages, DEFINITIONS).length === CODES,
+    `first read gave ${records(full.messages, DEFINITIONS).length} definitions for ${CODES} approval codes`,
+  );
   const firstState = lastState(full.messages, STREAM);
   const detailStates = DETAIL_BASED.map((name) => lastState(full.messages, name));
   expect(firstState && detailStates.every(Boolean), 'first read emitted no STATE message for a stream');
   // The platform hands back the latest state per stream, as an array of state messages.
   const stateFile = writeJson('state-after-read-1.json', [firstState, ...detailStates]);
 
-  const added = emulator.approvalCodes.flatMap((approvalCode) => emulator.addInstances({ approvalCode, count: NEW_INSTANCES_PER_CODE }));
+  const added = emulator.approvalCodes.flatMap((approvalCode) =>
+    emulator.addInstances({ approvalCode, count: NEW_INSTANCES_PER_CODE }),
+  );
   say(`Added ${added.length} new instances (${NEW_INSTANCES_PER_CODE} per approval code), created now`);
 
   const incremental = await step(emulator, 'read (incremental, with state)', 'read-2.jsonl', [
@@ -138,7 +180,10 @@ async function run(emulator: FeishuEmulator): Promise<void> {
   const before = cursors(firstState);
   const after = cursors(finalState);
   for (const code of emulator.approvalCodes) {
-    expect(Date.parse(after[code] ?? '') > Date.parse(before[code] ?? ''), `the cursor of ${code} did not advance (${before[code]} -> ${after[code]})`);
+    expect(
+      Date.parse(after[code] ?? '') > Date.parse(before[code] ?? ''),
+      `the cursor of ${code} did not advance (${before[code]} -> ${after[code]})`,
+    );
   }
 
   summary(steps, emulator, { added: added.length, newFound: added.length - missing.length, reread, before, after });
@@ -202,7 +247,13 @@ function expect(condition: unknown, message: string): asserts condition {
 function summary(
   steps: Step[],
   emulator: FeishuEmulator,
-  inc: { added: number; newFound: number; reread: number; before: Record<string, string>; after: Record<string, string> },
+  inc: {
+    added: number;
+    newFound: number;
+    reread: number;
+    before: Record<string, string>;
+    after: Record<string, string>;
+  },
 ): void {
   say();
   say('Summary (stdout of each command in demo-output/):');
@@ -216,10 +267,14 @@ function summary(
   }
   say('  STATE cursors per approval code (after read 1 -> after read 2):');
   for (const code of emulator.approvalCodes) say(`    ${code}  ${inc.before[code]} -> ${inc.after[code]}`);
-  say(`  Incremental read: ${inc.newFound}/${inc.added} new instances found, ${inc.reread} older instance(s) re-read in the lookback (deduped on instance_code)`);
+  say(
+    `  Incremental read: ${inc.newFound}/${inc.added} new instances found, ${inc.reread} older instance(s) re-read in the lookback (deduped on instance_code)`,
+  );
   const stats = emulator.stats();
   const total = Object.values(stats.requests).reduce((a, b) => a + b, 0);
-  say(`  Emulator totals: ${total} API requests (${JSON.stringify(stats.requests)}), ${stats.rateLimited} rate-limited, ${stats.tokensIssued} token(s) issued`);
+  say(
+    `  Emulator totals: ${total} API requests (${JSON.stringify(stats.requests)}), ${stats.rateLimited} rate-limited, ${stats.tokensIssued} token(s) issued`,
+  );
   say(`  Total connector time: ${steps.reduce((a, s) => a + s.seconds, 0).toFixed(2)} s`);
 }
 
@@ -227,6 +282,8 @@ try {
   await main();
   say('Demo OK');
 } catch (error) {
-  say(`Demo FAILED: ${error instanceof DemoFailure ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  say(
+    `Demo FAILED: ${error instanceof DemoFailure ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
   process.exitCode = 1;
 }

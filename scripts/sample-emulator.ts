@@ -12,9 +12,17 @@ import { parseArgs } from 'node:util';
 import { FeishuEmulator } from '../emulator/index.js';
 import { SAMPLE_PORT, sampleEmulatorOptions } from './sample-dataset.js';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, help: { type: 'boolean', short: 'h' } } });
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
 if (values.help) {
-  process.stderr.write('usage: node dist/scripts/sample-emulator.js [--port N] [--host ADDRESS]   (default 18555, 0 = any free port; 127.0.0.1)\n');
+  process.stderr.write(
+    'usage: node dist/scripts/sample-emulator.js [--port N] [--host ADDRESS]   (default 18555, 0 = any free port; 127.0.0.1)\n',
+  );
   process.exit(0);
 }
 const port = values.port === undefined ? SAMPLE_PORT : Number(values.port);

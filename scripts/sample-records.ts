@@ -29,16 +29,29 @@ for (const r of records.filter((x) => x.stream === 'approval_instance_details'))
 }
 const kept = new Set<string>();
 for (const list of byCode.values()) {
-  list.sort((a, b) => field(a, 'start_time').localeCompare(field(b, 'start_time')) || field(a, 'instance_code').localeCompare(field(b, 'instance_code')));
+  list.sort(
+    (a, b) =>
+      field(a, 'start_time').localeCompare(field(b, 'start_time')) ||
+      field(a, 'instance_code').localeCompare(field(b, 'instance_code')),
+  );
   for (const r of list.slice(0, PER_CODE)) kept.add(field(r, 'instance_code'));
 }
 
-const position = (r: AirbyteRecordMessage): string => field(r, 'field_index') || field(r, 'task_index') || field(r, 'seq');
+const position = (r: AirbyteRecordMessage): string =>
+  field(r, 'field_index') || field(r, 'task_index') || field(r, 'seq');
 const sortKey = (r: AirbyteRecordMessage): string =>
-  [r.stream, field(r, 'approval_code'), field(r, 'created_after'), field(r, 'instance_code'), position(r).padStart(6, '0')].join(' ');
+  [
+    r.stream,
+    field(r, 'approval_code'),
+    field(r, 'created_after'),
+    field(r, 'instance_code'),
+    position(r).padStart(6, '0'),
+  ].join(' ');
 const out = records
   .filter((r) => WHOLE.has(r.stream) || kept.has(field(r, 'instance_code')))
   .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
 // emitted_at is not compared (acceptance tests and integration-files.test.ts alike): a fixed one
 // keeps a regenerated file's diff to the records that changed.
-process.stdout.write(out.map((r) => JSON.stringify({ stream: r.stream, data: r.data, emitted_at: SAMPLE_SPAN_END_MS })).join('\n') + '\n');
+process.stdout.write(
+  out.map((r) => JSON.stringify({ stream: r.stream, data: r.data, emitted_at: SAMPLE_SPAN_END_MS })).join('\n') + '\n',
+);

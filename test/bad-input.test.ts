@@ -40,7 +40,8 @@ async function expectConfigError(args: string[], mention: RegExp): Promise<void>
 async function expectCheckFailed(args: string[], mention: RegExp): Promise<void> {
   const result = await run(args);
   assert.equal(result.code, 0, 'check exits 0');
-  const status = result.messages.find((m) => m.type === 'CONNECTION_STATUS') as { connectionStatus: { status: string; message: string } } | undefined;
+  const status = result.messages.find((m) => m.type === 'CONNECTION_STATUS') as
+    { connectionStatus: { status: string; message: string } } | undefined;
   assert.equal(status?.connectionStatus.status, 'FAILED');
   assert.match(status.connectionStatus.message, mention);
   assertNoLooseStackTrace(result);
@@ -50,7 +51,14 @@ describe('bad input: check says FAILED, discover and read say config_error, each
   let emulator: FeishuEmulator;
   let good: Record<string, unknown>;
   before(async () => {
-    emulator = await startEmulator({ seed: 7, codeCount: 1, instancesPerCode: 50, appId: APP_ID, appSecret: APP_SECRET, listRateLimit: null });
+    emulator = await startEmulator({
+      seed: 7,
+      codeCount: 1,
+      instancesPerCode: 50,
+      appId: APP_ID,
+      appSecret: APP_SECRET,
+      listRateLimit: null,
+    });
     good = emulatorConfig(emulator);
   });
   after(() => emulator.stop());
@@ -64,20 +72,64 @@ describe('bad input: check says FAILED, discover and read say config_error, each
     { name: 'app_secret missing', config: without('app_secret'), mention: /app_secret is required/ },
     { name: 'approval_codes missing', config: without('approval_codes'), mention: /approval_codes is required/ },
     { name: 'start_date missing', config: without('start_date'), mention: /start_date is required/ },
-    { name: 'app_id of the wrong type', config: withValues({ app_id: 12345 }), mention: /config\.app_id must be string/ },
-    { name: 'page_size of the wrong type', config: withValues({ page_size: '100' }), mention: /config\.page_size must be integer/ },
-    { name: 'approval_codes not an array', config: withValues({ approval_codes: 'ABC' }), mention: /config\.approval_codes must be array/ },
-    { name: 'approval_codes empty', config: withValues({ approval_codes: [] }), mention: /approval_codes must NOT have fewer than 1 items/ },
+    {
+      name: 'app_id of the wrong type',
+      config: withValues({ app_id: 12345 }),
+      mention: /config\.app_id must be string/,
+    },
+    {
+      name: 'page_size of the wrong type',
+      config: withValues({ page_size: '100' }),
+      mention: /config\.page_size must be integer/,
+    },
+    {
+      name: 'approval_codes not an array',
+      config: withValues({ approval_codes: 'ABC' }),
+      mention: /config\.approval_codes must be array/,
+    },
+    {
+      name: 'approval_codes empty',
+      config: withValues({ approval_codes: [] }),
+      mention: /approval_codes must NOT have fewer than 1 items/,
+    },
     // Duplicates are read once with a WARN (issue 17, test/hostile-secrets-config.test.ts); a blank code is refused.
-    { name: 'approval_codes with a blank code', config: withValues({ approval_codes: ['A', '  '] }), mention: /config\.approval_codes\[1\] is blank/ },
-    { name: 'start_date unparseable', config: withValues({ start_date: 'last tuesday' }), mention: /config\.start_date/ },
-    { name: 'start_date not a real date', config: withValues({ start_date: '2024-02-31T00:00:00Z' }), mention: /config\.start_date/ },
-    { name: 'start_date after end_date', config: withValues({ start_date: '2024-05-01', end_date: '2024-04-01' }), mention: /end_date '2024-04-01' must be after config\.start_date/ },
-    { name: 'base_url not a URL', config: withValues({ base_url: 'open feishu' }), mention: /base_url 'open feishu' is not a URL/ },
-    { name: 'base_url plain http to a remote host', config: withValues({ base_url: 'http://open.feishu.cn' }), mention: /base_url .* must use https/ },
+    {
+      name: 'approval_codes with a blank code',
+      config: withValues({ approval_codes: ['A', '  '] }),
+      mention: /config\.approval_codes\[1\] is blank/,
+    },
+    {
+      name: 'start_date unparseable',
+      config: withValues({ start_date: 'last tuesday' }),
+      mention: /config\.start_date/,
+    },
+    {
+      name: 'start_date not a real date',
+      config: withValues({ start_date: '2024-02-31T00:00:00Z' }),
+      mention: /config\.start_date/,
+    },
+    {
+      name: 'start_date after end_date',
+      config: withValues({ start_date: '2024-05-01', end_date: '2024-04-01' }),
+      mention: /end_date '2024-04-01' must be after config\.start_date/,
+    },
+    {
+      name: 'base_url not a URL',
+      config: withValues({ base_url: 'open feishu' }),
+      mention: /base_url 'open feishu' is not a URL/,
+    },
+    {
+      name: 'base_url plain http to a remote host',
+      config: withValues({ base_url: 'http://open.feishu.cn' }),
+      mention: /base_url .* must use https/,
+    },
     { name: 'page_size 0', config: withValues({ page_size: 0 }), mention: /config\.page_size must be >= 1/ },
     { name: 'page_size 101', config: withValues({ page_size: 101 }), mention: /config\.page_size must be <= 100/ },
-    { name: 'window_hours 11', config: withValues({ window_hours: 11 }), mention: /config\.window_hours must be <= 10/ },
+    {
+      name: 'window_hours 11',
+      config: withValues({ window_hours: 11 }),
+      mention: /config\.window_hours must be <= 10/,
+    },
   ];
 
   it('config file missing', async () => {
@@ -85,7 +137,10 @@ describe('bad input: check says FAILED, discover and read say config_error, each
     await expectCheckFailed(['check', '--config', missing], /config file .*nope\.json' does not exist/);
     await expectConfigError(['discover', '--config', missing], /config file .*nope\.json' does not exist/);
     const files = writeFiles({ 'catalog.json': catalog() });
-    await expectConfigError(['read', '--config', missing, '--catalog', files['catalog.json']!], /config file .*nope\.json' does not exist/);
+    await expectConfigError(
+      ['read', '--config', missing, '--catalog', files['catalog.json']!],
+      /config file .*nope\.json' does not exist/,
+    );
   });
 
   it('as the platform runs it, a real process: check exits 0 with FAILED, discover and read exit 1 with the one TRACE, stderr stays empty', async () => {
@@ -110,20 +165,69 @@ describe('bad input: check says FAILED, discover and read say config_error, each
       const files = writeFiles({ 'config.json': c.config(), 'catalog.json': catalog() });
       await expectCheckFailed(['check', '--config', files['config.json']!], c.mention);
       await expectConfigError(['discover', '--config', files['config.json']!], c.mention);
-      await expectConfigError(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], c.mention);
+      await expectConfigError(
+        ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!],
+        c.mention,
+      );
     });
   }
 
-  const readCases: { name: string; files: () => Record<string, unknown>; args: (f: Record<string, string>) => string[]; mention: RegExp }[] = [
-    { name: 'catalog missing', files: () => ({}), args: (f) => ['--catalog', join(f['dir']!, 'none.json')], mention: /catalog file .*none\.json' does not exist/ },
-    { name: 'catalog malformed', files: () => ({ 'catalog.json': '{"streams": [' }), args: (f) => ['--catalog', f['catalog.json']!], mention: /catalog file .* is not valid JSON/ },
-    { name: 'catalog of the wrong shape', files: () => ({ 'catalog.json': { streams: [{ sync_mode: 'sometimes' }] } }), args: (f) => ['--catalog', f['catalog.json']!], mention: /catalog file .* is not a configured catalog/ },
-    { name: 'catalog naming an unknown stream', files: () => ({ 'catalog.json': catalog('full_refresh', ['approval_todos']) }), args: (f) => ['--catalog', f['catalog.json']!], mention: /unknown stream 'approval_todos'/ },
-    { name: 'state not JSON', files: () => ({ 'catalog.json': catalog(), 'state.json': '[{' }), args: (f) => ['--catalog', f['catalog.json']!, '--state', f['state.json']!], mention: /state file .* is not valid JSON/ },
-    { name: 'state not state messages', files: () => ({ 'catalog.json': catalog(), 'state.json': [42] }), args: (f) => ['--catalog', f['catalog.json']!, '--state', f['state.json']!], mention: /state file .* is malformed/ },
+  const readCases: {
+    name: string;
+    files: () => Record<string, unknown>;
+    args: (f: Record<string, string>) => string[];
+    mention: RegExp;
+  }[] = [
+    {
+      name: 'catalog missing',
+      files: () => ({}),
+      args: (f) => ['--catalog', join(f['dir']!, 'none.json')],
+      mention: /catalog file .*none\.json' does not exist/,
+    },
+    {
+      name: 'catalog malformed',
+      files: () => ({ 'catalog.json': '{"streams": [' }),
+      args: (f) => ['--catalog', f['catalog.json']!],
+      mention: /catalog file .* is not valid JSON/,
+    },
+    {
+      name: 'catalog of the wrong shape',
+      files: () => ({ 'catalog.json': { streams: [{ sync_mode: 'sometimes' }] } }),
+      args: (f) => ['--catalog', f['catalog.json']!],
+      mention: /catalog file .* is not a configured catalog/,
+    },
+    {
+      name: 'catalog naming an unknown stream',
+      files: () => ({ 'catalog.json': catalog('full_refresh', ['approval_todos']) }),
+      args: (f) => ['--catalog', f['catalog.json']!],
+      mention: /unknown stream 'approval_todos'/,
+    },
+    {
+      name: 'state not JSON',
+      files: () => ({ 'catalog.json': catalog(), 'state.json': '[{' }),
+      args: (f) => ['--catalog', f['catalog.json']!, '--state', f['state.json']!],
+      mention: /state file .* is not valid JSON/,
+    },
+    {
+      name: 'state not state messages',
+      files: () => ({ 'catalog.json': catalog(), 'state.json': [42] }),
+      args: (f) => ['--catalog', f['catalog.json']!, '--state', f['state.json']!],
+      mention: /state file .* is malformed/,
+    },
     {
       name: 'state with a bad cursor',
-      files: () => ({ 'catalog.json': catalog('incremental'), 'state.json': [{ type: 'STREAM', stream: { stream_descriptor: { name: 'approval_instances' }, stream_state: { cursor_groups: [{ created_before: 'soon', approval_codes: ['A'] }] } } }] }),
+      files: () => ({
+        'catalog.json': catalog('incremental'),
+        'state.json': [
+          {
+            type: 'STREAM',
+            stream: {
+              stream_descriptor: { name: 'approval_instances' },
+              stream_state: { cursor_groups: [{ created_before: 'soon', approval_codes: ['A'] }] },
+            },
+          },
+        ],
+      }),
       args: (f) => ['--catalog', f['catalog.json']!, '--state', f['state.json']!],
       mention: /state of stream 'approval_instances' is malformed/,
     },
@@ -137,7 +241,15 @@ describe('bad input: check says FAILED, discover and read say config_error, each
 
   it('an empty state file ([]) is accepted', async () => {
     const files = writeFiles({ 'config.json': good, 'catalog.json': catalog('incremental'), 'state.json': [] });
-    const result = await run(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, '--state', files['state.json']!]);
+    const result = await run([
+      'read',
+      '--config',
+      files['config.json']!,
+      '--catalog',
+      files['catalog.json']!,
+      '--state',
+      files['state.json']!,
+    ]);
     assert.equal(result.code, 0);
   });
 
@@ -166,7 +278,20 @@ describe('bad input: check says FAILED, discover and read say config_error, each
 
   it('a passing sync and check, with tokens', async () => {
     const files = writeFiles({ 'config.json': good, 'catalog.json': catalog('incremental') });
-    assert.equal((await run(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, '--log-level', 'DEBUG'])).code, 0);
+    assert.equal(
+      (
+        await run([
+          'read',
+          '--config',
+          files['config.json']!,
+          '--catalog',
+          files['catalog.json']!,
+          '--log-level',
+          'DEBUG',
+        ])
+      ).code,
+      0,
+    );
     await run(['check', '--config', files['config.json']!]);
     assert.ok((emulator.stats().requests['token'] ?? 0) > 0, 'tokens were fetched, so there was one to leak');
   });

@@ -38,7 +38,10 @@ describe('acceptance-test-config.yml', () => {
   });
 
   test('the CAT configs are the sample configs with base_url on the container network and its host allowed plain http', () => {
-    const pairs = { 'integration_tests/cat/sample_config.json': 'integration_tests/sample_config.json', 'integration_tests/cat/invalid_config.json': 'integration_tests/invalid_config.json' };
+    const pairs = {
+      'integration_tests/cat/sample_config.json': 'integration_tests/sample_config.json',
+      'integration_tests/cat/invalid_config.json': 'integration_tests/invalid_config.json',
+    };
     for (const [catPath, localPath] of Object.entries(pairs)) {
       const { base_url: catBase, [TEST_ONLY_PLAIN_HTTP_HOST]: testHost, ...catRest } = json(catPath);
       const { base_url: localBase, ...localRest } = json(localPath);
@@ -81,7 +84,15 @@ describe('acceptance-test-config.yml', () => {
         })),
       };
       const catalogFile = writeFiles({ 'catalog.json': configured })['catalog.json']!;
-      const run = await runCli(['read', '--config', files['config.json']!, '--catalog', catalogFile, '--state', files['state.json']!]);
+      const run = await runCli([
+        'read',
+        '--config',
+        files['config.json']!,
+        '--catalog',
+        catalogFile,
+        '--state',
+        files['state.json']!,
+      ]);
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual(traces(run.messages, 'ERROR'), []);
       assert.equal(records(run.messages).length, 0);
@@ -101,18 +112,51 @@ describe('base_url: https, except loopback and the one test-only host', () => {
     { name: 'http to 127.0.0.1', baseUrl: 'http://127.0.0.1:18555', ok: true },
     { name: 'http to localhost', baseUrl: 'http://localhost:18555', ok: true },
     { name: 'http to another host', baseUrl: 'http://host.docker.internal:18555', ok: false },
-    { name: 'http to the test host', baseUrl: 'http://host.docker.internal:18555', testHost: 'host.docker.internal', ok: true },
-    { name: 'http to the test host, named in capitals', baseUrl: 'http://host.docker.internal:1', testHost: 'HOST.docker.internal', ok: true },
-    { name: 'http to a host other than the test host', baseUrl: 'http://open.feishu.cn', testHost: 'host.docker.internal', ok: false },
+    {
+      name: 'http to the test host',
+      baseUrl: 'http://host.docker.internal:18555',
+      testHost: 'host.docker.internal',
+      ok: true,
+    },
+    {
+      name: 'http to the test host, named in capitals',
+      baseUrl: 'http://host.docker.internal:1',
+      testHost: 'HOST.docker.internal',
+      ok: true,
+    },
+    {
+      name: 'http to a host other than the test host',
+      baseUrl: 'http://open.feishu.cn',
+      testHost: 'host.docker.internal',
+      ok: false,
+    },
     { name: 'http with an empty test host', baseUrl: 'http://open.feishu.cn', testHost: '', ok: false },
-    { name: 'http with a test host that is no string', baseUrl: 'http://open.feishu.cn', testHost: ['open.feishu.cn'], ok: false },
-    { name: 'https to the test host', baseUrl: 'https://host.docker.internal', testHost: 'host.docker.internal', ok: true },
+    {
+      name: 'http with a test host that is no string',
+      baseUrl: 'http://open.feishu.cn',
+      testHost: ['open.feishu.cn'],
+      ok: false,
+    },
+    {
+      name: 'https to the test host',
+      baseUrl: 'https://host.docker.internal',
+      testHost: 'host.docker.internal',
+      ok: true,
+    },
   ];
   for (const c of cases) {
     test(`${c.name}: ${c.ok ? 'accepted' : 'refused, naming base_url'}`, () => {
-      const raw = { ...base, base_url: c.baseUrl, ...(c.testHost === undefined ? {} : { [TEST_ONLY_PLAIN_HTTP_HOST]: c.testHost }) };
+      const raw = {
+        ...base,
+        base_url: c.baseUrl,
+        ...(c.testHost === undefined ? {} : { [TEST_ONLY_PLAIN_HTTP_HOST]: c.testHost }),
+      };
       if (c.ok) assert.equal(parseConfig(raw).baseUrl, c.baseUrl);
-      else assert.throws(() => parseConfig(raw), (e: unknown) => e instanceof ConfigError && /config\.base_url .*must use https/.test(e.message));
+      else
+        assert.throws(
+          () => parseConfig(raw),
+          (e: unknown) => e instanceof ConfigError && /config\.base_url .*must use https/.test(e.message),
+        );
     });
   }
 });

@@ -22,8 +22,12 @@ function variant(mode: SyncMode, edit: (entry: Entry) => Entry, top: Record<stri
 function delivered(result: RunResult) {
   return Object.fromEntries(
     STREAMS.map((name) => {
-      const data = records(result.messages, name).map((r) => JSON.stringify(r.data)).sort();
-      const last = states(result.messages).filter((s) => s.stream?.stream_descriptor.name === name).at(-1);
+      const data = records(result.messages, name)
+        .map((r) => JSON.stringify(r.data))
+        .sort();
+      const last = states(result.messages)
+        .filter((s) => s.stream?.stream_descriptor.name === name)
+        .at(-1);
       return [name, { data, state: last?.stream?.stream_state }];
     }),
   );
@@ -46,9 +50,20 @@ describe('configured catalogs as the platform sends them', () => {
   }
 
   before(async () => {
-    emulator = await startEmulator({ seed: 31, codeCount: 2, instancesPerCode: 120, pendingRatio: 0, listRateLimit: null, detailRateLimit: null });
+    emulator = await startEmulator({
+      seed: 31,
+      codeCount: 2,
+      instancesPerCode: 120,
+      pendingRatio: 0,
+      listRateLimit: null,
+      detailRateLimit: null,
+    });
     // A fixed end: the incremental cursors, and so the STATEs, are the same in every read.
-    config = emulatorConfig(emulator, { end_date: new Date(emulator.options.spanEndMs + 1000).toISOString(), detail_requests_per_second: 10_000, detail_max_concurrency: 16 });
+    config = emulatorConfig(emulator, {
+      end_date: new Date(emulator.options.spanEndMs + 1000).toISOString(),
+      detail_requests_per_second: 10_000,
+      detail_max_concurrency: 16,
+    });
     for (const mode of ['full_refresh', 'incremental'] as const) {
       const result = await read(catalog(mode, STREAMS));
       assert.equal(result.code, 0);
@@ -62,25 +77,61 @@ describe('configured catalogs as the platform sends them', () => {
   after(() => emulator.stop());
 
   const variants: { name: string; mode: SyncMode; catalog: () => unknown }[] = [
-    { name: 'cursor_field: null on a full-refresh stream', mode: 'full_refresh', catalog: () => variant('full_refresh', (e) => ({ ...e, cursor_field: null })) },
-    { name: 'cursor_field: [] on a full-refresh stream', mode: 'full_refresh', catalog: () => variant('full_refresh', (e) => ({ ...e, cursor_field: [] })) },
-    { name: 'cursor_field left out', mode: 'full_refresh', catalog: () => variant('full_refresh', ({ cursor_field: _omitted, ...e }) => e) },
-    { name: 'namespace: null (incremental)', mode: 'incremental', catalog: () => variant('incremental', (e) => ({ ...e, stream: { ...e.stream, namespace: null } })) },
+    {
+      name: 'cursor_field: null on a full-refresh stream',
+      mode: 'full_refresh',
+      catalog: () => variant('full_refresh', (e) => ({ ...e, cursor_field: null })),
+    },
+    {
+      name: 'cursor_field: [] on a full-refresh stream',
+      mode: 'full_refresh',
+      catalog: () => variant('full_refresh', (e) => ({ ...e, cursor_field: [] })),
+    },
+    {
+      name: 'cursor_field left out',
+      mode: 'full_refresh',
+      catalog: () => variant('full_refresh', ({ cursor_field: _omitted, ...e }) => e),
+    },
+    {
+      name: 'namespace: null (incremental)',
+      mode: 'incremental',
+      catalog: () => variant('incremental', (e) => ({ ...e, stream: { ...e.stream, namespace: null } })),
+    },
     {
       name: 'generation_id, minimum_generation_id and sync_id',
       mode: 'full_refresh',
-      catalog: () => variant('full_refresh', (e) => ({ ...e, generation_id: 7, minimum_generation_id: 7, sync_id: 1234 })),
+      catalog: () =>
+        variant('full_refresh', (e) => ({ ...e, generation_id: 7, minimum_generation_id: 7, sync_id: 1234 })),
     },
-    { name: 'generation ids sent as null', mode: 'incremental', catalog: () => variant('incremental', (e) => ({ ...e, generation_id: null, minimum_generation_id: null, sync_id: null })) },
-    { name: 'destination_sync_mode append_dedup', mode: 'incremental', catalog: () => variant('incremental', (e) => ({ ...e, destination_sync_mode: 'append_dedup' })) },
-    { name: 'destination_sync_mode overwrite_dedup', mode: 'full_refresh', catalog: () => variant('full_refresh', (e) => ({ ...e, destination_sync_mode: 'overwrite_dedup' })) },
+    {
+      name: 'generation ids sent as null',
+      mode: 'incremental',
+      catalog: () =>
+        variant('incremental', (e) => ({ ...e, generation_id: null, minimum_generation_id: null, sync_id: null })),
+    },
+    {
+      name: 'destination_sync_mode append_dedup',
+      mode: 'incremental',
+      catalog: () => variant('incremental', (e) => ({ ...e, destination_sync_mode: 'append_dedup' })),
+    },
+    {
+      name: 'destination_sync_mode overwrite_dedup',
+      mode: 'full_refresh',
+      catalog: () => variant('full_refresh', (e) => ({ ...e, destination_sync_mode: 'overwrite_dedup' })),
+    },
     {
       name: 'unknown extra keys at every level',
       mode: 'incremental',
       catalog: () =>
         variant(
           'incremental',
-          (e) => ({ ...e, include_files: false, destination_object_name: 'feishu_approvals', future_key: { a: 1 }, stream: { ...e.stream, is_file_based: false, future_key: [1] } }),
+          (e) => ({
+            ...e,
+            include_files: false,
+            destination_object_name: 'feishu_approvals',
+            future_key: { a: 1 },
+            stream: { ...e.stream, is_file_based: false, future_key: [1] },
+          }),
           { future_catalog_key: 'x' },
         ),
     },
@@ -104,7 +155,13 @@ describe('configured catalogs as the platform sends them', () => {
   for (const v of variants) {
     it(`${v.name}: read exactly as with the plain catalog`, async () => {
       const result = await read(v.catalog());
-      assert.equal(result.code, 0, traces(result.messages, 'ERROR').map((t) => t.error?.message).join('\n'));
+      assert.equal(
+        result.code,
+        0,
+        traces(result.messages, 'ERROR')
+          .map((t) => t.error?.message)
+          .join('\n'),
+      );
       assert.deepEqual(delivered(result), baseline.get(v.mode));
       const statuses = traces(result.messages, 'STREAM_STATUS').filter((t) => t.stream_status!.status === 'COMPLETE');
       assert.equal(statuses.length, STREAMS.length, 'every stream COMPLETE');
@@ -114,8 +171,12 @@ describe('configured catalogs as the platform sends them', () => {
   const strict: { name: string; catalog: () => unknown; mention: RegExp }[] = [
     {
       name: 'an unknown stream name',
-      catalog: () => variant('full_refresh', (e) => (e.stream['name'] === STREAMS[1] ? { ...e, stream: { ...e.stream, name: 'approval_todos' } } : e)),
-      mention: /unknown stream 'approval_todos'.*approval_instances, approval_instance_details, approval_definitions, approval_form_fields, approval_tasks, approval_timeline/,
+      catalog: () =>
+        variant('full_refresh', (e) =>
+          e.stream['name'] === STREAMS[1] ? { ...e, stream: { ...e.stream, name: 'approval_todos' } } : e,
+        ),
+      mention:
+        /unknown stream 'approval_todos'.*approval_instances, approval_instance_details, approval_definitions, approval_form_fields, approval_tasks, approval_timeline/,
     },
     {
       name: 'a sync mode the stream does not support',
@@ -124,7 +185,9 @@ describe('configured catalogs as the platform sends them', () => {
     },
     {
       name: 'a stream listed twice',
-      catalog: () => ({ streams: [...catalog('full_refresh', STREAMS).streams, ...catalog('incremental', [STREAMS[0]!]).streams] }),
+      catalog: () => ({
+        streams: [...catalog('full_refresh', STREAMS).streams, ...catalog('incremental', [STREAMS[0]!]).streams],
+      }),
       mention: /stream 'approval_instances' more than once/,
     },
   ];
@@ -145,13 +208,31 @@ describe('configured catalogs as the platform sends them', () => {
 
 describe('checkCatalog', () => {
   const available = new FeishuApprovalSource().streams.map((s) => s.asAirbyteStream());
-  const entry = (name: string, syncMode: string) => ({ stream: { name, json_schema: {}, supported_sync_modes: [] }, sync_mode: syncMode });
+  const entry = (name: string, syncMode: string) => ({
+    stream: { name, json_schema: {}, supported_sync_modes: [] },
+    sync_mode: syncMode,
+  });
   const cases: { name: string; streams: ReturnType<typeof entry>[]; error?: RegExp }[] = [
-    { name: 'both streams, both modes', streams: [entry('approval_instances', 'incremental'), entry('approval_instance_details', 'full_refresh')] },
+    {
+      name: 'both streams, both modes',
+      streams: [entry('approval_instances', 'incremental'), entry('approval_instance_details', 'full_refresh')],
+    },
     { name: 'no stream at all', streams: [] },
-    { name: 'unknown stream', streams: [entry('approval_instances', 'incremental'), entry('nope', 'incremental')], error: /unknown stream 'nope'/ },
-    { name: 'unsupported mode', streams: [entry('approval_instances', 'full_refresh_overwrite')], error: /sync_mode 'full_refresh_overwrite' on stream 'approval_instances'/ },
-    { name: 'duplicate', streams: [entry('approval_instances', 'incremental'), entry('approval_instances', 'incremental')], error: /more than once/ },
+    {
+      name: 'unknown stream',
+      streams: [entry('approval_instances', 'incremental'), entry('nope', 'incremental')],
+      error: /unknown stream 'nope'/,
+    },
+    {
+      name: 'unsupported mode',
+      streams: [entry('approval_instances', 'full_refresh_overwrite')],
+      error: /sync_mode 'full_refresh_overwrite' on stream 'approval_instances'/,
+    },
+    {
+      name: 'duplicate',
+      streams: [entry('approval_instances', 'incremental'), entry('approval_instances', 'incremental')],
+      error: /more than once/,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {

@@ -19,7 +19,11 @@ async function startEchoingProxy(upstream: string): Promise<{ server: Server; ba
       const body = await text(req);
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (req.headers.authorization) headers['authorization'] = req.headers.authorization;
-      const answer = await fetch(upstream + req.url, { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
+      const answer = await fetch(upstream + req.url, {
+        method: req.method,
+        headers,
+        body: req.method === 'POST' ? body : undefined,
+      });
       const envelope = (await answer.json()) as { code: number; msg: string };
       if (envelope.code !== 0) envelope.msg += `; you sent: ${req.headers.authorization ?? ''} ${body}`;
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(envelope));
@@ -49,7 +53,9 @@ describe("check's FAILED message is masked", () => {
 
   it('a wrong app_secret echoed by the server', async () => {
     const wrongSecret = 'wrong-secret-4f9a2c';
-    const files = writeFiles({ 'config.json': emulatorConfig(emulator, { base_url: proxy.baseUrl, app_secret: wrongSecret }) });
+    const files = writeFiles({
+      'config.json': emulatorConfig(emulator, { base_url: proxy.baseUrl, app_secret: wrongSecret }),
+    });
     const result = await runCli(['check', '--config', files['config.json']!]);
     assert.equal(result.code, 0);
     const status = connectionStatus(result.messages);

@@ -5,11 +5,16 @@ import { Checkpoints } from '../src/source/streams/details/fetch/checkpoints.js'
 import type { DetailSinks } from '../src/source/streams/details/fetch/detail-sink.js';
 
 /** Sinks of one incremental and one full-refresh stream that record each STATE's blob, by mode. */
-function recordingSinks(): { sinks: DetailSinks; written: { mode: SyncMode; blob: JsonObject; final: boolean }[]; flushed: number } {
+function recordingSinks(): {
+  sinks: DetailSinks;
+  written: { mode: SyncMode; blob: JsonObject; final: boolean }[];
+  flushed: number;
+} {
   const out = { written: [] as { mode: SyncMode; blob: JsonObject; final: boolean }[], flushed: 0 };
   const sinks = {
     state: async (blobFor: (mode: SyncMode) => JsonObject, final: boolean) => {
-      for (const mode of ['incremental', 'full_refresh'] as const) out.written.push({ mode, blob: blobFor(mode), final });
+      for (const mode of ['incremental', 'full_refresh'] as const)
+        out.written.push({ mode, blob: blobFor(mode), final });
     },
     flushState: async () => void out.flushed++,
   } as unknown as DetailSinks;
@@ -29,7 +34,11 @@ describe('Checkpoints: the detail streams STATEs', () => {
     const out = recordingSinks();
     const covers = [pending(), pending()];
     let asked = 0;
-    const checkpoints = new Checkpoints(out.sinks, () => covers[asked++]!.promise, () => ({ version: 3 }));
+    const checkpoints = new Checkpoints(
+      out.sinks,
+      () => covers[asked++]!.promise,
+      () => ({ version: 3 }),
+    );
     const first = checkpoints.checkpoint(new Map([['A', 1_000]]), false);
     const second = checkpoints.checkpoint(new Map([['A', 2_000]]), true);
     covers[1]!.resolve();
@@ -51,7 +60,11 @@ describe('Checkpoints: the detail streams STATEs', () => {
   it('a detail failing rejects its checkpoint, never settle(), which still flushes the held STATE', async () => {
     const out = recordingSinks();
     const cover = pending();
-    const checkpoints = new Checkpoints(out.sinks, () => cover.promise, () => undefined);
+    const checkpoints = new Checkpoints(
+      out.sinks,
+      () => cover.promise,
+      () => undefined,
+    );
     const checkpoint = checkpoints.checkpoint(new Map(), true);
     cover.reject(new Error('detail failed'));
     await assert.rejects(checkpoint, /detail failed/);

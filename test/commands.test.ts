@@ -38,7 +38,11 @@ describe('spec', () => {
     const result = await runCli(['spec']);
     const spec = (result.messages[0] as { spec: ConnectorSpecification }).spec;
     assert.deepEqual(protocolErrors(spec, 'ConnectorSpecification'), []);
-    const schema = spec.connectionSpecification as { required: string[]; properties: Record<string, Record<string, unknown>>; additionalProperties: boolean };
+    const schema = spec.connectionSpecification as {
+      required: string[];
+      properties: Record<string, Record<string, unknown>>;
+      additionalProperties: boolean;
+    };
     assert.equal(schema.additionalProperties, true);
     assert.deepEqual([...schema.required].sort(), ['app_id', 'app_secret', 'approval_codes', 'start_date']);
     const orders = new Set<unknown>();
@@ -51,8 +55,22 @@ describe('spec', () => {
     assert.equal(schema.properties['app_id']!['airbyte_secret'], true);
     assert.equal(schema.properties['app_secret']!['airbyte_secret'], true);
     assert.equal(schema.properties['base_url']!['default'], 'https://open.feishu.cn');
-    assert.deepEqual([schema.properties['page_size']!['minimum'], schema.properties['page_size']!['maximum'], schema.properties['page_size']!['default']], [1, 100, 100]);
-    assert.deepEqual([schema.properties['window_hours']!['minimum'], schema.properties['window_hours']!['maximum'], schema.properties['window_hours']!['default']], [1, 10, 10]);
+    assert.deepEqual(
+      [
+        schema.properties['page_size']!['minimum'],
+        schema.properties['page_size']!['maximum'],
+        schema.properties['page_size']!['default'],
+      ],
+      [1, 100, 100],
+    );
+    assert.deepEqual(
+      [
+        schema.properties['window_hours']!['minimum'],
+        schema.properties['window_hours']!['maximum'],
+        schema.properties['window_hours']!['default'],
+      ],
+      [1, 10, 10],
+    );
     assert.equal(schema.properties['lookback_minutes']!['default'], 10);
     assert.equal(schema.properties['requests_per_minute']!['default'], 100);
     // No uniqueItems: a repeated code is read once with a WARN naming it (issue 17).
@@ -82,7 +100,9 @@ describe('check and discover against the emulator', () => {
   });
 
   it('FAILED naming every unknown approval code by value', async () => {
-    const status = await check(emulatorConfig(emulator(), { approval_codes: [emulator().approvalCodes[0], 'NOPE-1', 'NOPE-2'] }));
+    const status = await check(
+      emulatorConfig(emulator(), { approval_codes: [emulator().approvalCodes[0], 'NOPE-1', 'NOPE-2'] }),
+    );
     assert.equal(status.status, 'FAILED');
     assert.match(status.message!, /'NOPE-1'/);
     assert.match(status.message!, /'NOPE-2'/);
@@ -114,7 +134,13 @@ describe('check and discover against the emulator', () => {
     assert.equal(stream.source_defined_cursor, true);
     assert.deepEqual(stream.default_cursor_field, ['created_before']);
     const properties = (stream.json_schema as { properties: Record<string, Record<string, unknown>> }).properties;
-    assert.deepEqual(Object.keys(properties).sort(), ['_ab_cdc_deleted_at', 'approval_code', 'created_after', 'created_before', 'instance_code']);
+    assert.deepEqual(Object.keys(properties).sort(), [
+      '_ab_cdc_deleted_at',
+      'approval_code',
+      'created_after',
+      'created_before',
+      'instance_code',
+    ]);
     for (const field of ['created_after', 'created_before']) {
       assert.equal(properties[field]!['format'], 'date-time');
       assert.equal(properties[field]!['airbyte_type'], 'timestamp_with_timezone');
@@ -135,8 +161,19 @@ describe('check and discover against the emulator', () => {
       approval_definitions: [['approval_code']],
     });
     for (const stream of catalog.streams.filter((s) => s.supported_sync_modes.includes('incremental'))) {
-      const deletedAt = (stream.json_schema as { properties: Record<string, Record<string, unknown>> }).properties['_ab_cdc_deleted_at'];
-      assert.deepEqual({ ...deletedAt, description: undefined }, { type: ['string', 'null'], format: 'date-time', airbyte_type: 'timestamp_with_timezone', description: undefined }, stream.name);
+      const deletedAt = (stream.json_schema as { properties: Record<string, Record<string, unknown>> }).properties[
+        '_ab_cdc_deleted_at'
+      ];
+      assert.deepEqual(
+        { ...deletedAt, description: undefined },
+        {
+          type: ['string', 'null'],
+          format: 'date-time',
+          airbyte_type: 'timestamp_with_timezone',
+          description: undefined,
+        },
+        stream.name,
+      );
     }
   });
 });

@@ -24,17 +24,31 @@ describe('approval_definitions', () => {
     const run = await readDefinitions(emulator);
     assert.equal(run.code, 0, run.stdout);
     const rows = records(run.messages, STREAM).map((r) => r.data);
-    assert.deepEqual(rows.map((r) => r['approval_code']), emulator.approvalCodes);
+    assert.deepEqual(
+      rows.map((r) => r['approval_code']),
+      emulator.approvalCodes,
+    );
     const validate = new Ajv({ strict: false }).compile(new ApprovalDefinitionsStream().jsonSchema);
     for (const row of rows) assert.ok(validate(row), JSON.stringify(validate.errors));
 
     const live = rows[0]!;
     assert.equal(live['status'], 'ACTIVE');
     assert.equal(typeof live['form'], 'string');
-    const widgets = live['form_widgets'] as { id: string; custom_id: string; type: string; children: { id: string }[] | null }[];
-    assert.deepEqual(widgets.map((w) => [w.id, w.custom_id, w.type]), FORM_WIDGETS.map((w) => [w.id, w.custom_id, w.type]));
+    const widgets = live['form_widgets'] as {
+      id: string;
+      custom_id: string;
+      type: string;
+      children: { id: string }[] | null;
+    }[];
+    assert.deepEqual(
+      widgets.map((w) => [w.id, w.custom_id, w.type]),
+      FORM_WIDGETS.map((w) => [w.id, w.custom_id, w.type]),
+    );
     const list = widgets.find((w) => w.type === 'fieldList')!;
-    assert.deepEqual(list.children!.map((c) => c.id), FORM_WIDGETS.find((w) => w.type === 'fieldList')!.children!.map((c) => c.id));
+    assert.deepEqual(
+      list.children!.map((c) => c.id),
+      FORM_WIDGETS.find((w) => w.type === 'fieldList')!.children!.map((c) => c.id),
+    );
     assert.ok(widgets.filter((w) => w.type !== 'fieldList').every((w) => w.children === null));
     assert.ok((live['node_list'] as unknown[]).length > 0);
     assert.ok(Array.isArray(live['viewers']));
@@ -55,6 +69,9 @@ describe('approval_definitions', () => {
     emulator ??= await startEmulator({ seed: 31, codeCount: 1, instancesPerCode: 1 });
     const run = await readDefinitions(emulator, 'incremental');
     assert.notEqual(run.code, 0);
-    assert.match(traces(run.messages, 'ERROR')[0]!.error!.message, /sync_mode 'incremental' on stream 'approval_definitions', which supports: full_refresh/);
+    assert.match(
+      traces(run.messages, 'ERROR')[0]!.error!.message,
+      /sync_mode 'incremental' on stream 'approval_definitions', which supports: full_refresh/,
+    );
   });
 });

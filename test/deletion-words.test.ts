@@ -14,7 +14,9 @@ const read = (path: string): string => readFileSync(join(REPO_ROOT, path), 'utf8
 const words = (text: string): string => text.replace(/[`*]/g, '').replace(/\s+/g, ' ');
 const occurrences = (text: string, sentence: string): number => words(text).split(sentence).length - 1;
 
-const spec = JSON.parse(read('spec/spec.json')) as { connectionSpecification: { properties: Record<string, { description: string }> } };
+const spec = JSON.parse(read('spec/spec.json')) as {
+  connectionSpecification: { properties: Record<string, { description: string }> };
+};
 const description = spec.connectionSpecification.properties['status_recheck_days']!.description;
 const start = description.indexOf('An instance deleted in Feishu');
 const end = description.indexOf('counted in a WARN.', start);
@@ -28,5 +30,9 @@ test('the spec says what happens to deleted and vanished instances', () => {
 test('the README and the docs say it in the same words, in the text and in the config table', () => {
   const sentence = words(description.slice(start, end + 'counted in a WARN.'.length));
   assert.equal(occurrences(read('README.md'), sentence), 2, 'README: the intro and the config table');
-  assert.equal(occurrences(read('docs/integrations/sources/feishu-approval.md'), sentence), 2, 'docs: the recheck section and the config table');
+  assert.equal(
+    occurrences(read('docs/integrations/sources/feishu-approval.md'), sentence),
+    2,
+    'docs: the recheck section and the config table',
+  );
 });

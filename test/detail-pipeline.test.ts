@@ -4,7 +4,10 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { DetailPipeline } from '../src/source/streams/details/fetch/detail-pipeline.js';
 
 /** A task that runs until `finish` is called, recording when it started and ended. */
-function task(log: string[], name: string): { run: () => Promise<void>; finish: () => void; fail: (error: unknown) => void } {
+function task(
+  log: string[],
+  name: string,
+): { run: () => Promise<void>; finish: () => void; fail: (error: unknown) => void } {
   let finish!: () => void;
   let fail!: (error: unknown) => void;
   const ended = new Promise<void>((resolve, reject) => {
@@ -23,7 +26,9 @@ function task(log: string[], name: string): { run: () => Promise<void>; finish: 
 }
 
 /** A pipeline of `concurrency` slots with task 'a' submitted, hence started and still running. */
-async function runningA(concurrency: number): Promise<{ log: string[]; pipeline: DetailPipeline; a: ReturnType<typeof task> }> {
+async function runningA(
+  concurrency: number,
+): Promise<{ log: string[]; pipeline: DetailPipeline; a: ReturnType<typeof task> }> {
   const log: string[] = [];
   const pipeline = new DetailPipeline(concurrency);
   const a = task(log, 'a');
@@ -89,7 +94,10 @@ describe('DetailPipeline', () => {
     const waiting = ['b', 'c', 'd'].map((name) => pipeline.submit(task(log, name).run));
     a.fail(new Error('gone'));
     const settled = await Promise.allSettled(waiting);
-    assert.deepEqual(settled.map((s) => s.status), ['rejected', 'rejected', 'rejected']);
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['rejected', 'rejected', 'rejected'],
+    );
     assert.deepEqual(log, ['start a']);
   });
 });

@@ -14,13 +14,21 @@ const docs = readFileSync(join(REPO_ROOT, 'docs/integrations/sources/feishu-appr
 
 /** Rows of the first table after `marker` whose header starts with `header`, as cells without backticks. */
 function table(marker: string, header: string): string[][] {
-  const lines = docs.slice(docs.indexOf(marker)).split('\n').map((l) => l.trim());
+  const lines = docs
+    .slice(docs.indexOf(marker))
+    .split('\n')
+    .map((l) => l.trim());
   const start = lines.findIndex((l) => l.startsWith(header));
   assert.ok(start >= 0, `no table "${header}" after "${marker}"`);
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|').replace(/`/g, '')));
+    rows.push(
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim().replace(/\\\|/g, '|').replace(/`/g, '')),
+    );
   }
   return rows;
 }
@@ -42,11 +50,14 @@ test('setup step 5: each stream with its sync mode and primary key, as discover 
 
 test('supported streams: the same primary keys', () => {
   const rows = table('## Supported streams', '| Stream | Primary key |');
-  for (const stream of streams) assert.equal(rows.find((r) => r[0] === stream.name)?.[1], keyText(stream.source_defined_primary_key), stream.name);
+  for (const stream of streams)
+    assert.equal(rows.find((r) => r[0] === stream.name)?.[1], keyText(stream.source_defined_primary_key), stream.name);
 });
 
 test('troubleshooting: each Feishu error code once', () => {
-  const codes = table('## Troubleshooting', '| Feishu code |').flatMap((r) => (r[0] ?? '').split('/').map((c) => c.trim()));
+  const codes = table('## Troubleshooting', '| Feishu code |').flatMap((r) =>
+    (r[0] ?? '').split('/').map((c) => c.trim()),
+  );
   const twice = codes.filter((c, i) => codes.indexOf(c) !== i);
   assert.deepEqual(twice, []);
 });

@@ -9,16 +9,44 @@ const NOW = Date.parse('2026-11-25T12:00:00Z');
 const SPAN = 30 * DAY;
 
 describe('EmittedStatuses: which partitions keep a digest', () => {
-  const stored = { status_digest: digestField(new Map([['A', new Map([[digestKey('a1', NOW - DAY), Nibble.APPROVED]])]])) };
-  const cases: { name: string; blob: Record<string, unknown> | undefined; saved: string[]; tracked: Record<string, number | undefined> }[] = [
+  const stored = {
+    status_digest: digestField(new Map([['A', new Map([[digestKey('a1', NOW - DAY), Nibble.APPROVED]])]])),
+  };
+  const cases: {
+    name: string;
+    blob: Record<string, unknown> | undefined;
+    saved: string[];
+    tracked: Record<string, number | undefined>;
+  }[] = [
     { name: 'first sync: every code starts an empty digest', blob: undefined, saved: [], tracked: { A: 0, B: 0 } },
-    { name: 'a stored digest is kept; a code with a cursor but no digest has none (the query will give its baseline)', blob: stored, saved: ['A', 'B'], tracked: { A: 1, B: undefined } },
-    { name: 'a code added to the config (no cursor) starts empty', blob: stored, saved: ['A'], tracked: { A: 1, B: 0 } },
-    { name: 'an old state (pending list, no digest): no digest for codes with cursors', blob: { states: [], pending: [] }, saved: ['A', 'B'], tracked: { A: undefined, B: undefined } },
+    {
+      name: 'a stored digest is kept; a code with a cursor but no digest has none (the query will give its baseline)',
+      blob: stored,
+      saved: ['A', 'B'],
+      tracked: { A: 1, B: undefined },
+    },
+    {
+      name: 'a code added to the config (no cursor) starts empty',
+      blob: stored,
+      saved: ['A'],
+      tracked: { A: 1, B: 0 },
+    },
+    {
+      name: 'an old state (pending list, no digest): no digest for codes with cursors',
+      blob: { states: [], pending: [] },
+      saved: ['A', 'B'],
+      tracked: { A: undefined, B: undefined },
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const emitted = new EmittedStatuses(SPAN, NOW, c.blob, ['A', 'B'], new Map(c.saved.map((code) => [code, NOW - DAY])));
+      const emitted = new EmittedStatuses(
+        SPAN,
+        NOW,
+        c.blob,
+        ['A', 'B'],
+        new Map(c.saved.map((code) => [code, NOW - DAY])),
+      );
       assert.deepEqual({ A: emitted.partition('A')?.size, B: emitted.partition('B')?.size }, c.tracked);
     });
   }
@@ -48,7 +76,13 @@ describe('EmittedStatuses.remember', () => {
   }
   it('a baseline is adopted, pruned to the span', () => {
     const emitted = new EmittedStatuses(SPAN, NOW, undefined, ['A'], new Map([['A', NOW]]));
-    emitted.adoptBaseline('A', new Map([[digestKey('old', NOW - 40 * DAY), Nibble.APPROVED], [digestKey('new', NOW - DAY), Nibble.PENDING]]));
+    emitted.adoptBaseline(
+      'A',
+      new Map([
+        [digestKey('old', NOW - 40 * DAY), Nibble.APPROVED],
+        [digestKey('new', NOW - DAY), Nibble.PENDING],
+      ]),
+    );
     assert.deepEqual([...emitted.partition('A')!.values()], [Nibble.PENDING]);
   });
   it('an earlier instance moves the base: every partition is packed again from it and reads back the same', () => {
@@ -73,8 +107,16 @@ describe('EmittedStatuses.remember', () => {
     assert.deepEqual([...back.get('B')!.values()], [Nibble.APPROVED]);
     assert.notEqual(JSON.stringify(emitted.stateField()), firstField);
     emitted.partition('B')!.clear();
-    assert.equal(readDigest({ status_digest: emitted.stateField() }, ['A', 'B', 'UNTRACKED']).get('B')!.size, 1, 'untouched: the packed copy stands');
+    assert.equal(
+      readDigest({ status_digest: emitted.stateField() }, ['A', 'B', 'UNTRACKED']).get('B')!.size,
+      1,
+      'untouched: the packed copy stands',
+    );
     emitted.touched('B');
-    assert.equal(readDigest({ status_digest: emitted.stateField() }, ['A', 'B', 'UNTRACKED']).get('B')!.size, 0, 'touched: packed again');
+    assert.equal(
+      readDigest({ status_digest: emitted.stateField() }, ['A', 'B', 'UNTRACKED']).get('B')!.size,
+      0,
+      'touched: packed again',
+    );
   });
 });

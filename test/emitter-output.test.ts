@@ -34,7 +34,9 @@ describe('Emitter: live output', () => {
       const emitter = new Emitter(process.stdout);
       emitter.record({ stream: 's', data: { n: 1 }, emitted_at: Date.now() });
       setTimeout(() => {}, 3000);`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const arrival = new Promise<{ atMs: number; line: string }>((resolve) =>
       child.stdout.setEncoding('utf8').once('data', (line: string) => resolve({ atMs: Date.now(), line })),
     );
@@ -56,7 +58,10 @@ describe('Emitter: live output', () => {
     assert.equal(out.writes.length, 0, 'a record alone waits a little for company');
     void emitter.state({ type: 'STREAM', stream: { stream_descriptor: { name: 's' }, stream_state: { c: 1 } } });
     assert.equal(out.writes.length, 1, 'one write, at once');
-    assert.deepEqual(parseProtocolLines(out.text).map((m) => m.type), ['RECORD', 'STATE']);
+    assert.deepEqual(
+      parseProtocolLines(out.text).map((m) => m.type),
+      ['RECORD', 'STATE'],
+    );
   });
 
   it('batches records that stream fast into few writes', async () => {
@@ -67,7 +72,10 @@ describe('Emitter: live output', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(parseProtocolLines(out.text).length, 5_000, 'all written by the timer, without close()');
     const chunks = Math.ceil(out.text.length / (64 * 1024));
-    assert.ok(out.writes.length <= chunks + 1, `${out.writes.length} writes for 5,000 records (${chunks} chunks of 64 KiB)`);
+    assert.ok(
+      out.writes.length <= chunks + 1,
+      `${out.writes.length} writes for 5,000 records (${chunks} chunks of 64 KiB)`,
+    );
     await emitter.close();
   });
 });
@@ -84,10 +92,21 @@ describe('Emitter: every message passes the redactor', () => {
     emitter.redactor.add(secret);
     void emitter.recordLine(template, `value ${secret}`);
     void emitter.record({ stream: 's', data: { nested: [{ text: `x${secret}y` }] }, emitted_at: 1 });
-    void emitter.state({ type: 'STREAM', stream: { stream_descriptor: { name: 's' }, stream_state: { echoed: secret } } });
-    void emitter.emit({ type: 'CONNECTION_STATUS', connectionStatus: { status: 'FAILED', message: `server said: bad secret ${secret}` } });
+    void emitter.state({
+      type: 'STREAM',
+      stream: { stream_descriptor: { name: 's' }, stream_state: { echoed: secret } },
+    });
+    void emitter.emit({
+      type: 'CONNECTION_STATUS',
+      connectionStatus: { status: 'FAILED', message: `server said: bad secret ${secret}` },
+    });
     emitter.warn(`log ${secret}`);
-    void emitter.errorTrace({ message: `trace ${secret}`, internal_message: secret, stack_trace: secret, failure_type: 'system_error' });
+    void emitter.errorTrace({
+      message: `trace ${secret}`,
+      internal_message: secret,
+      stack_trace: secret,
+      failure_type: 'system_error',
+    });
     await emitter.close();
     const afterSecret = out.writes.slice(1).join('');
     assert.ok(!afterSecret.includes('sec"ret') && !afterSecret.includes('sec\\"ret'), afterSecret);
@@ -95,6 +114,9 @@ describe('Emitter: every message passes the redactor', () => {
     assert.equal(messages.length, 6);
     // A new secret makes the template's fixed text be checked again.
     assert.equal(afterSecret.split('****').length - 1, 9, afterSecret);
-    assert.deepEqual((messages[0] as { record: { data: Record<string, string> } }).record.data, { code: 'value ****', note: 'fixed ****' });
+    assert.deepEqual((messages[0] as { record: { data: Record<string, string> } }).record.data, {
+      code: 'value ****',
+      note: 'fixed ****',
+    });
   });
 });

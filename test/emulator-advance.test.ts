@@ -13,16 +13,20 @@ const DAY_MS = 86_400_000;
 
 type Obj = Record<string, unknown>;
 
-
 async function detail(emu: FeishuEmulator, tok: string, code: string): Promise<Obj> {
-  const res = await fetch(`${emu.baseUrl}/open-apis/approval/v4/instances/${code}`, { headers: { Authorization: `Bearer ${tok}` } });
+  const res = await fetch(`${emu.baseUrl}/open-apis/approval/v4/instances/${code}`, {
+    headers: { Authorization: `Bearer ${tok}` },
+  });
   const body = (await res.json()) as { code: number; data: Obj };
   assert.equal(body.code, 0, JSON.stringify(body));
   return body.data;
 }
 
 async function advance(emu: FeishuEmulator, code: string, atMs: number): Promise<{ status: number; body: Obj }> {
-  const res = await fetch(`${emu.baseUrl}/_emulator/instances/${code}/advance`, { method: 'POST', body: JSON.stringify({ at_ms: atMs }) });
+  const res = await fetch(`${emu.baseUrl}/_emulator/instances/${code}/advance`, {
+    method: 'POST',
+    body: JSON.stringify({ at_ms: atMs }),
+  });
   return { status: res.status, body: (await res.json()) as Obj };
 }
 
@@ -32,10 +36,20 @@ const timelineOf = (d: Obj): Obj[] => d['timeline'] as Obj[];
 describe('Emulator: moving a PENDING instance on by hand', () => {
   test('each move closes the open node (APPROVED/DONE, PASS events) and opens the next; the last one approves; only appends', async () => {
     const now = Date.now();
-    const emu = await startEmulator({ codeCount: 1, instancesPerCode: 60, pendingRatio: 1, spanStartMs: now - 10 * DAY_MS, spanEndMs: now - DAY_MS, detailRateLimit: null });
+    const emu = await startEmulator({
+      codeCount: 1,
+      instancesPerCode: 60,
+      pendingRatio: 1,
+      spanStartMs: now - 10 * DAY_MS,
+      spanEndMs: now - DAY_MS,
+      detailRateLimit: null,
+    });
     try {
       const tok = await token(emu);
-      const pending = emu.statuses().filter((s) => s.status === 'PENDING').slice(0, 25);
+      const pending = emu
+        .statuses()
+        .filter((s) => s.status === 'PENDING')
+        .slice(0, 25);
       assert.ok(pending.length >= 20, `${pending.length} pending`);
       // Moves at chosen moments: a minute apart, all before now, so nothing depends on timing.
       let at = now - 3_600_000;
@@ -52,7 +66,11 @@ describe('Emulator: moving a PENDING instance on by hand', () => {
           assert.equal(after['status'], res.body['status']);
           const [t0, t1] = [tasksOf(before), tasksOf(after)];
           // Tasks: the same ids in the same order, then the next node's; closed ones unchanged.
-          assert.deepEqual(t1.slice(0, t0.length).map((t) => t['id']), t0.map((t) => t['id']), code);
+          assert.deepEqual(
+            t1.slice(0, t0.length).map((t) => t['id']),
+            t0.map((t) => t['id']),
+            code,
+          );
           for (const [i, t] of t0.entries()) {
             const now1 = t1[i] as Obj;
             if (t['status'] !== 'PENDING') assert.deepEqual(now1, t, code);
@@ -65,9 +83,18 @@ describe('Emulator: moving a PENDING instance on by hand', () => {
           const [e0, e1] = [timelineOf(before), timelineOf(after)];
           assert.deepEqual(e1.slice(0, e0.length), e0, code);
           const added = e1.slice(e0.length);
-          const approved = t1.filter((t, i) => t0[i]?.['status'] === 'PENDING' && t['status'] === 'APPROVED').map((t) => t['id']);
-          assert.deepEqual(added.map((e) => e['task_id']), approved, code);
-          assert.ok(added.every((e) => (e['type'] === 'PASS' || e['type'] === 'AUTO_PASS') && e['create_time'] === String(at)), code);
+          const approved = t1
+            .filter((t, i) => t0[i]?.['status'] === 'PENDING' && t['status'] === 'APPROVED')
+            .map((t) => t['id']);
+          assert.deepEqual(
+            added.map((e) => e['task_id']),
+            approved,
+            code,
+          );
+          assert.ok(
+            added.every((e) => (e['type'] === 'PASS' || e['type'] === 'AUTO_PASS') && e['create_time'] === String(at)),
+            code,
+          );
           const opened = t1.slice(t0.length);
           if (after['status'] === 'APPROVED') {
             assert.equal(opened.length, 0);
@@ -82,12 +109,20 @@ describe('Emulator: moving a PENDING instance on by hand', () => {
           movedOn++;
           assert.equal(after['status'], 'PENDING');
           assert.equal(after['end_time'], '0');
-          assert.ok(opened.length >= 1 && opened.every((t) => t['status'] === 'PENDING' && t['end_time'] === '0' && t['start_time'] === String(at)), code);
+          assert.ok(
+            opened.length >= 1 &&
+              opened.every((t) => t['status'] === 'PENDING' && t['end_time'] === '0' && t['start_time'] === String(at)),
+            code,
+          );
           assert.equal(new Set(opened.map((t) => t['node_id'])).size, 1);
           assert.notEqual(opened[0]?.['node_id'], t0[t0.length - 1]?.['node_id']);
           before = after;
         }
-        assert.equal(before['status'] === 'APPROVED' || (await detail(emu, tok, code))['status'] === 'APPROVED', true, `${code} ends within 3 moves`);
+        assert.equal(
+          before['status'] === 'APPROVED' || (await detail(emu, tok, code))['status'] === 'APPROVED',
+          true,
+          `${code} ends within 3 moves`,
+        );
       }
       assert.equal(finished, pending.length);
       assert.ok(movedOn > 0, 'some instances had a next node');
@@ -101,7 +136,13 @@ describe('Emulator: moving a PENDING instance on by hand', () => {
 
   test('a final instance cannot move on; an unknown one is a 400 too', async () => {
     const now = Date.now();
-    const emu = await startEmulator({ codeCount: 1, instancesPerCode: 20, pendingRatio: 0, spanStartMs: now - 10 * DAY_MS, spanEndMs: now - DAY_MS });
+    const emu = await startEmulator({
+      codeCount: 1,
+      instancesPerCode: 20,
+      pendingRatio: 0,
+      spanStartMs: now - 10 * DAY_MS,
+      spanEndMs: now - DAY_MS,
+    });
     try {
       const code = emu.truth()[0]?.instanceCode as string;
       const res = await advance(emu, code, now);

@@ -60,10 +60,13 @@ describe('hostile details', () => {
     ['hostilePoisonTimeHuge', (d) => assert.equal(d['start_time'], HUGE_TIME)],
     ['hostilePoisonTimeText', (d) => assert.equal(d['start_time'], TEXT_TIME)],
     ['hostilePoisonDeepForm', (d) => assert.equal(depthOf(JSON.parse(d['form'] as string)), FORM_DEPTH)],
-    ['hostilePoisonFormNotJson', (d) => {
-      assert.equal(d['form'], NOT_JSON_FORM);
-      assert.throws(() => JSON.parse(d['form'] as string));
-    }],
+    [
+      'hostilePoisonFormNotJson',
+      (d) => {
+        assert.equal(d['form'], NOT_JSON_FORM);
+        assert.throws(() => JSON.parse(d['form'] as string));
+      },
+    ],
     ['hostilePoisonUnknownStatus', (d) => assert.equal(d['status'], UNKNOWN_STATUS)],
     ['hostilePoisonMissingFields', (d) => assert.deepEqual(Object.keys(d).sort(), [...KEPT_FIELDS].sort())],
   ];

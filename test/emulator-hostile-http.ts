@@ -20,7 +20,10 @@ export interface Reply {
   body: Body;
 }
 
-export async function withEmulator(options: Partial<EmulatorOptions>, fn: (emu: FeishuEmulator) => Promise<void>): Promise<void> {
+export async function withEmulator(
+  options: Partial<EmulatorOptions>,
+  fn: (emu: FeishuEmulator) => Promise<void>,
+): Promise<void> {
   const emu = await startEmulator({
     seed: 17,
     codeCount: 1,
@@ -66,7 +69,10 @@ export function setSwitches(baseUrl: string, values: Body): Promise<Reply> {
 }
 
 export async function token(emu: FeishuEmulator): Promise<string> {
-  const reply = await postJson(emu.baseUrl + TOKEN_PATH, { app_id: emu.options.appId, app_secret: emu.options.appSecret });
+  const reply = await postJson(emu.baseUrl + TOKEN_PATH, {
+    app_id: emu.options.appId,
+    app_secret: emu.options.appSecret,
+  });
   assert.equal(reply.body['code'], 0);
   return reply.body['tenant_access_token'] as string;
 }
@@ -82,7 +88,8 @@ export function listPath(emu: FeishuEmulator, pageSize: number, pageToken?: stri
   return `/open-apis/approval/v4/instances?${q.toString()}`;
 }
 
-export const detailPath = (instanceCode: string): string => `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`;
+export const detailPath = (instanceCode: string): string =>
+  `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`;
 
 export function get(emu: FeishuEmulator, path: string, tok: string): Promise<Reply> {
   return call(emu.baseUrl + path, { headers: { Authorization: `Bearer ${tok}` } });
@@ -120,7 +127,11 @@ export function depthOf(value: unknown): number {
 }
 
 /** Reads the first `n` body chunks of a GET with a raw socket, then hangs up. */
-export function firstChunks(url: string, tok: string, n: number): Promise<{ sizes: number[]; times: number[]; contentLength: number }> {
+export function firstChunks(
+  url: string,
+  tok: string,
+  n: number,
+): Promise<{ sizes: number[]; times: number[]; contentLength: number }> {
   return new Promise((resolve, reject) => {
     const sizes: number[] = [];
     const times: number[] = [];

@@ -54,7 +54,10 @@ describe('hostile mode is off by default', () => {
         assert.equal(detail['instance_code'], code);
         assert.match(detail['start_time'] as string, /^\d{13}$/);
         assert.ok(KNOWN_STATUSES.includes(detail['status'] as string));
-        assert.ok(depthOf(JSON.parse(detail['form'] as string)) < 12, 'a healthy form, list widgets included, is shallow');
+        assert.ok(
+          depthOf(JSON.parse(detail['form'] as string)) < 12,
+          'a healthy form, list widgets included, is shallow',
+        );
       }
       const bad = await tokenWithWrongSecret(emu);
       assert.equal(bad.body['code'], 10014);
@@ -92,7 +95,10 @@ describe('hostile list bodies', () => {
   test('hostileListHasMoreString: has_more is "true" then "false", pages still chain', async () => {
     await withEmulator({ hostileListHasMoreString: true }, async (emu) => {
       const got = await pages(emu, await token(emu), 10, 100);
-      assert.deepEqual(got.map((d) => d['has_more']), ['true', 'true', 'true', 'false']);
+      assert.deepEqual(
+        got.map((d) => d['has_more']),
+        ['true', 'true', 'true', 'false'],
+      );
       assert.equal(got.flatMap((d) => d['instance_code_list'] as string[]).length, INSTANCES);
     });
   });
@@ -100,7 +106,10 @@ describe('hostile list bodies', () => {
   test('hostileListNonStringCode: one number among the codes, no code lost', async () => {
     await withEmulator({ hostileListNonStringCode: true }, async (emu) => {
       const list = dataOf(await get(emu, listPath(emu, 100), await token(emu)))['instance_code_list'] as unknown[];
-      assert.deepEqual(list.filter((c) => typeof c !== 'string'), [NON_STRING_CODE]);
+      assert.deepEqual(
+        list.filter((c) => typeof c !== 'string'),
+        [NON_STRING_CODE],
+      );
       assert.deepEqual(list.filter((c) => typeof c === 'string').sort(), allCodes(emu).sort());
     });
   });
@@ -118,7 +127,8 @@ describe('hostile list bodies', () => {
       const [hit, spared] = emu.approvalCodes as [string, string];
       emu.configure({ hostileListScope: [hit] });
       const tok = await token(emu);
-      const path = (code: string): string => listPath(emu, 10).replace(encodeURIComponent(hit), encodeURIComponent(code));
+      const path = (code: string): string =>
+        listPath(emu, 10).replace(encodeURIComponent(hit), encodeURIComponent(code));
       assert.ok(!('data' in (await get(emu, path(hit), tok)).body));
       assert.equal((dataOf(await get(emu, path(spared), tok))['instance_code_list'] as string[]).length, 10);
       const spareChunks = await firstChunks(emu.baseUrl + path(spared), tok, 1);
@@ -137,7 +147,10 @@ describe('hostile pagination', () => {
       assert.equal(new Set(tokens).size, tokens.length);
       const codes = got.flatMap((d) => d['instance_code_list'] as string[]);
       assert.deepEqual([...codes].sort(), allCodes(emu).sort());
-      assert.deepEqual(got.slice(4).map((d) => (d['instance_code_list'] as string[]).length), new Array(56).fill(0));
+      assert.deepEqual(
+        got.slice(4).map((d) => (d['instance_code_list'] as string[]).length),
+        new Array(56).fill(0),
+      );
     });
   });
 
@@ -192,7 +205,9 @@ describe('hostile timing', () => {
   test('stop() ends a trickle in flight', { timeout: 10_000 }, async () => {
     const emu = await startEmulator({ codeCount: 1, instancesPerCode: 5, hostileDetailTrickleMs: 1000 });
     const tok = await token(emu);
-    const req = httpGet(emu.baseUrl + detailPath(allCodes(emu)[0] as string), { headers: { Authorization: `Bearer ${tok}` } });
+    const req = httpGet(emu.baseUrl + detailPath(allCodes(emu)[0] as string), {
+      headers: { Authorization: `Bearer ${tok}` },
+    });
     req.on('error', () => undefined);
     const [res] = (await once(req, 'response')) as [IncomingMessage];
     res.on('error', () => undefined);
@@ -221,13 +236,16 @@ describe('hostile timing', () => {
   });
 
   test('hostileRateLimitResetSec alone: a genuine refusal announces the huge reset', async () => {
-    await withEmulator({ hostileRateLimitResetSec: 3600, detailRateLimit: { limit: 1, windowMs: 60_000 } }, async (emu) => {
-      const tok = await token(emu);
-      const code = allCodes(emu)[0] as string;
-      assert.equal((await get(emu, detailPath(code), tok)).body['code'], 0);
-      const refused = await get(emu, detailPath(code), tok);
-      assert.equal(refused.body['code'], 99991400);
-      assert.equal(refused.headers.get('x-ogw-ratelimit-reset'), '3600');
-    });
+    await withEmulator(
+      { hostileRateLimitResetSec: 3600, detailRateLimit: { limit: 1, windowMs: 60_000 } },
+      async (emu) => {
+        const tok = await token(emu);
+        const code = allCodes(emu)[0] as string;
+        assert.equal((await get(emu, detailPath(code), tok)).body['code'], 0);
+        const refused = await get(emu, detailPath(code), tok);
+        assert.equal(refused.body['code'], 99991400);
+        assert.equal(refused.headers.get('x-ogw-ratelimit-reset'), '3600');
+      },
+    );
   });
 });

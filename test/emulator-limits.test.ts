@@ -27,12 +27,23 @@ async function token(emu: FeishuEmulator): Promise<string> {
   return ((await res.json()) as { tenant_access_token: string }).tenant_access_token;
 }
 
-async function hit(emu: FeishuEmulator, tok: string, path: string, method = 'GET', body?: unknown): Promise<{ status: number; code: number; reset: string | null; limit: string | null }> {
+async function hit(
+  emu: FeishuEmulator,
+  tok: string,
+  path: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<{ status: number; code: number; reset: string | null; limit: string | null }> {
   const init: RequestInit = { method, headers: { Authorization: `Bearer ${tok}`, 'Content-Type': 'application/json' } };
   if (body !== undefined) init.body = JSON.stringify(body);
   const res = await fetch(emu.baseUrl + path, init);
   const json = (await res.json()) as { code: number };
-  return { status: res.status, code: json.code, reset: res.headers.get('x-ogw-ratelimit-reset'), limit: res.headers.get('x-ogw-ratelimit-limit') };
+  return {
+    status: res.status,
+    code: json.code,
+    reset: res.headers.get('x-ogw-ratelimit-reset'),
+    limit: res.headers.get('x-ogw-ratelimit-limit'),
+  };
 }
 
 describe('SlidingWindowLimiter', () => {
@@ -76,15 +87,25 @@ describe('Emulator frequency limits over HTTP', { concurrency: true }, () => {
   test('defaults are the documented limits', () => {
     const o = defaultOptions();
     assert.deepEqual(o.listRateLimit, { limit: 100, windowMs: 60_000 });
-    assert.deepEqual(o.detailRateLimit, [{ limit: 1000, windowMs: 60_000 }, { limit: 50, windowMs: 1000 }]);
+    assert.deepEqual(o.detailRateLimit, [
+      { limit: 1000, windowMs: 60_000 },
+      { limit: 50, windowMs: 1000 },
+    ]);
     assert.deepEqual(o.approvalRateLimit, { limit: 100, windowMs: 60_000 });
-    assert.deepEqual(o.queryRateLimit, [{ limit: 1000, windowMs: 60_000 }, { limit: 50, windowMs: 1000 }]);
+    assert.deepEqual(o.queryRateLimit, [
+      { limit: 1000, windowMs: 60_000 },
+      { limit: 50, windowMs: 1000 },
+    ]);
   });
 
   test('detail at the default limits: exactly 50 of a burst pass within a second, 429 with reset; the window slides', async () => {
     // On a frozen clock the whole burst lands in one instant of the emulator's time, however slowly it arrives.
     const clock = new ManualClock();
-    const emu = await startEmulator({ spanStartMs: SPAN_START, spanEndMs: SPAN_END, codeCount: 1, instancesPerCode: 80 }, 0, { clock });
+    const emu = await startEmulator(
+      { spanStartMs: SPAN_START, spanEndMs: SPAN_END, codeCount: 1, instancesPerCode: 80 },
+      0,
+      { clock },
+    );
     try {
       const tok = await token(emu);
       const codes = emu.truth().map((t) => t.instanceCode);
@@ -102,9 +123,15 @@ describe('Emulator frequency limits over HTTP', { concurrency: true }, () => {
       assert.equal(emu.stats().rateLimitedByEndpoint['list'], undefined);
       // One second later the 50-per-second window is free again; the minute's 1,000 are far off.
       clock.advance(999);
-      assert.equal((await hit(emu, tok, `/open-apis/approval/v4/instances/${codes[0]!}`)).code, 99991400, 'still within the second');
+      assert.equal(
+        (await hit(emu, tok, `/open-apis/approval/v4/instances/${codes[0]!}`)).code,
+        99991400,
+        'still within the second',
+      );
       clock.advance(1);
-      const next = await Promise.all(codes.slice(0, 51).map((c) => hit(emu, tok, `/open-apis/approval/v4/instances/${c}`)));
+      const next = await Promise.all(
+        codes.slice(0, 51).map((c) => hit(emu, tok, `/open-apis/approval/v4/instances/${c}`)),
+      );
       assert.equal(next.filter((r) => r.code === 0).length, 50, 'the next second admits 50 again');
     } finally {
       await emu.stop();
@@ -119,7 +146,10 @@ describe('Emulator frequency limits over HTTP', { concurrency: true }, () => {
       instancesPerCode: 20,
       listRateLimit: { limit: 3, windowMs: 60_000 },
       approvalRateLimit: { limit: 2, windowMs: 60_000 },
-      queryRateLimit: [{ limit: 4, windowMs: 60_000 }, { limit: 100, windowMs: 1000 }],
+      queryRateLimit: [
+        { limit: 4, windowMs: 60_000 },
+        { limit: 100, windowMs: 1000 },
+      ],
     });
     try {
       const tok = await token(emu);
@@ -134,7 +164,8 @@ describe('Emulator frequency limits over HTTP', { concurrency: true }, () => {
       };
       assert.deepEqual(await codes(4, () => hit(emu, tok, list)), [0, 0, 0, 99991400]);
       assert.deepEqual(await codes(3, () => hit(emu, tok, approval)), [0, 0, 99991400]);
-      const q = (): Promise<{ code: number; limit: string | null; reset: string | null }> => hit(emu, tok, query, 'POST', { approval_code: code });
+      const q = (): Promise<{ code: number; limit: string | null; reset: string | null }> =>
+        hit(emu, tok, query, 'POST', { approval_code: code });
       assert.deepEqual(await codes(4, q), [0, 0, 0, 0]);
       const refused = await q();
       assert.deepEqual([refused.code, refused.limit], [99991400, '4']);
@@ -145,15 +176,27 @@ describe('Emulator frequency limits over HTTP', { concurrency: true }, () => {
 
       const res = await fetch(`${emu.baseUrl}/_emulator/config`, {
         method: 'POST',
-        body: JSON.stringify({ listRateLimit: null, approvalRateLimit: [{ limit: 10, windowMs: 60_000 }, { limit: 5, windowMs: 1000 }] }),
+        body: JSON.stringify({
+          listRateLimit: null,
+          approvalRateLimit: [
+            { limit: 10, windowMs: 60_000 },
+            { limit: 5, windowMs: 1000 },
+          ],
+        }),
       });
       assert.equal(res.status, 200);
       const effective = (await res.json()) as Record<string, unknown>;
       assert.equal(effective['listRateLimit'], null);
-      assert.deepEqual(effective['approvalRateLimit'], [{ limit: 10, windowMs: 60_000 }, { limit: 5, windowMs: 1000 }]);
+      assert.deepEqual(effective['approvalRateLimit'], [
+        { limit: 10, windowMs: 60_000 },
+        { limit: 5, windowMs: 1000 },
+      ]);
       assert.deepEqual(await codes(5, () => hit(emu, tok, list)), [0, 0, 0, 0, 0]);
       assert.equal((await hit(emu, tok, approval)).code, 0);
-      const bad = await fetch(`${emu.baseUrl}/_emulator/config`, { method: 'POST', body: JSON.stringify({ detailRateLimit: [{ limit: 0, windowMs: 1000 }] }) });
+      const bad = await fetch(`${emu.baseUrl}/_emulator/config`, {
+        method: 'POST',
+        body: JSON.stringify({ detailRateLimit: [{ limit: 0, windowMs: 1000 }] }),
+      });
       assert.equal(bad.status, 400);
       assert.match(((await bad.json()) as { msg: string }).msg, /detailRateLimit\[0\]\.limit/);
       const stats = emu.stats();
@@ -170,19 +213,49 @@ describe('Emulator frequency limits over HTTP', { concurrency: true }, () => {
     let helpText = '';
     help.stderr.on('data', (chunk: Buffer) => (helpText += chunk.toString()));
     await once(help, 'exit');
-    for (const flag of ['--detail-limit', '--approval-limit', '--query-limit', '--task-search-limit', '--query-lag-ms', '--employee-id-scope', '--deny', '1000/min,50/s', '/_emulator/instances/:code/{status,revoke,finish,advance}']) {
+    for (const flag of [
+      '--detail-limit',
+      '--approval-limit',
+      '--query-limit',
+      '--task-search-limit',
+      '--query-lag-ms',
+      '--employee-id-scope',
+      '--deny',
+      '1000/min,50/s',
+      '/_emulator/instances/:code/{status,revoke,finish,advance}',
+    ]) {
       assert.ok(helpText.includes(flag), flag);
     }
-    const args = ['--instances', '5', '--detail-limit', '10/s,200/min', '--list-limit', '0', '--approval-limit', '7/500ms', '--query-lag-ms', '250', '--employee-id-scope', '--deny', 'detail,query'];
+    const args = [
+      '--instances',
+      '5',
+      '--detail-limit',
+      '10/s,200/min',
+      '--list-limit',
+      '0',
+      '--approval-limit',
+      '7/500ms',
+      '--query-lag-ms',
+      '250',
+      '--employee-id-scope',
+      '--deny',
+      'detail,query',
+    ];
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
       const info = JSON.parse(line) as { base_url: string };
       const config = (await (await fetch(`${info.base_url}/_emulator/config`)).json()) as Record<string, unknown>;
-      assert.deepEqual(config['detailRateLimit'], [{ limit: 10, windowMs: 1000 }, { limit: 200, windowMs: 60_000 }]);
+      assert.deepEqual(config['detailRateLimit'], [
+        { limit: 10, windowMs: 1000 },
+        { limit: 200, windowMs: 60_000 },
+      ]);
       assert.equal(config['listRateLimit'], null);
       assert.deepEqual(config['approvalRateLimit'], { limit: 7, windowMs: 500 });
-      assert.deepEqual([config['queryLagMs'], config['employeeIdScope'], config['deniedEndpoints']], [250, true, ['detail', 'query']]);
+      assert.deepEqual(
+        [config['queryLagMs'], config['employeeIdScope'], config['deniedEndpoints']],
+        [250, true, ['detail', 'query']],
+      );
     } finally {
       child.kill('SIGTERM');
       await once(child, 'exit');

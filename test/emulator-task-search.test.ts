@@ -16,9 +16,17 @@ const HOUR = 3_600_000;
 
 type Obj = Record<string, unknown>;
 
-
-async function search(emu: FeishuEmulator, tok: string, body: Obj, query = ''): Promise<{ code: number; msg: string; data: Obj }> {
-  const res = await fetch(`${emu.baseUrl}${SEARCH_PATH}${query}`, { method: 'POST', headers: { Authorization: `Bearer ${tok}` }, body: JSON.stringify(body) });
+async function search(
+  emu: FeishuEmulator,
+  tok: string,
+  body: Obj,
+  query = '',
+): Promise<{ code: number; msg: string; data: Obj }> {
+  const res = await fetch(`${emu.baseUrl}${SEARCH_PATH}${query}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${tok}` },
+    body: JSON.stringify(body),
+  });
   return (await res.json()) as { code: number; msg: string; data: Obj };
 }
 
@@ -36,7 +44,9 @@ async function searchAll(emu: FeishuEmulator, tok: string, body: Obj, pageSize =
 }
 
 async function detail(emu: FeishuEmulator, tok: string, code: string): Promise<Obj> {
-  const res = await fetch(`${emu.baseUrl}/open-apis/approval/v4/instances/${code}`, { headers: { Authorization: `Bearer ${tok}` } });
+  const res = await fetch(`${emu.baseUrl}/open-apis/approval/v4/instances/${code}`, {
+    headers: { Authorization: `Bearer ${tok}` },
+  });
   return ((await res.json()) as { data: Obj }).data;
 }
 
@@ -46,11 +56,18 @@ const instanceOf = (item: Obj): Obj => item['instance'] as Obj;
 describe('Emulator task search', () => {
   test('documented shape, page sizes 5-200, filters, paging, order, revoked instances left out', async () => {
     const now = Date.now();
-    const emu = await startEmulator({ codeCount: 2, instancesPerCode: 40, pendingRatio: 0.3, spanStartMs: now - 48 * HOUR, spanEndMs: now - HOUR });
+    const emu = await startEmulator({
+      codeCount: 2,
+      instancesPerCode: 40,
+      pendingRatio: 0.3,
+      spanStartMs: now - 48 * HOUR,
+      spanEndMs: now - HOUR,
+    });
     try {
       const tok = await token(emu);
       const code = emu.approvalCodes[0] as string;
-      for (const size of ['4', '201']) assert.equal((await search(emu, tok, { approval_code: code }, `?page_size=${size}`)).code, 1390001, size);
+      for (const size of ['4', '201'])
+        assert.equal((await search(emu, tok, { approval_code: code }, `?page_size=${size}`)).code, 1390001, size);
       assert.equal((await search(emu, tok, {})).code, 1390001, 'one filter at least');
       assert.equal((await search(emu, tok, { approval_code: code, task_status: 'SOMETIMES' })).code, 1390001);
 
@@ -62,14 +79,22 @@ describe('Emulator task search', () => {
       assert.ok(all.every((i) => (i['approval'] as Obj)['code'] === code));
       // Default order: start time descending.
       const starts = all.map((i) => Number(taskOf(i)['start_time']));
-      assert.deepEqual(starts, [...starts].sort((a, b) => b - a));
+      assert.deepEqual(
+        starts,
+        [...starts].sort((a, b) => b - a),
+      );
       // The same tasks as the details, for every instance of the code.
       const expected = new Set<string>();
-      for (const t of emu.truth(code)) for (const task of (await detail(emu, tok, t.instanceCode))['task_list'] as Obj[]) expected.add(task['id'] as string);
+      for (const t of emu.truth(code))
+        for (const task of (await detail(emu, tok, t.instanceCode))['task_list'] as Obj[])
+          expected.add(task['id'] as string);
       assert.deepEqual(new Set(all.map((i) => taskOf(i)['task_id'])), expected);
 
       const pending = await searchAll(emu, tok, { approval_code: code, task_status: 'PENDING' });
-      assert.ok(pending.length > 0 && pending.every((i) => taskOf(i)['status'] === 'pending' && instanceOf(i)['status'] === 'pending'));
+      assert.ok(
+        pending.length > 0 &&
+          pending.every((i) => taskOf(i)['status'] === 'pending' && instanceOf(i)['status'] === 'pending'),
+      );
 
       const approved = emu.statuses(code).find((s) => s.status === 'APPROVED')!.instanceCode;
       emu.revokeInstance(approved);
@@ -83,20 +108,31 @@ describe('Emulator task search', () => {
   test('it lags: a move made within the lag shows in the detail, not in the search (why the recheck fetches every PENDING instance)', async () => {
     const now = Date.now();
     const lagMs = 10 * 60_000;
-    const emu = await startEmulator({ codeCount: 1, instancesPerCode: 60, pendingRatio: 0.6, spanStartMs: now - 3 * HOUR, spanEndMs: now - HOUR, queryLagMs: lagMs });
+    const emu = await startEmulator({
+      codeCount: 1,
+      instancesPerCode: 60,
+      pendingRatio: 0.6,
+      spanStartMs: now - 3 * HOUR,
+      spanEndMs: now - HOUR,
+      queryLagMs: lagMs,
+    });
     try {
       const tok = await token(emu);
       const code = emu.approvalCodes[0] as string;
       // Hold every PENDING instance where it is, a while before the lag.
       for (const s of emu.statuses()) if (s.status === 'PENDING') emu.advanceInstance(s.instanceCode, now - 3 * lagMs);
-      const movable = emu.statuses().filter((s) => s.status === 'PENDING').map((s) => s.instanceCode);
+      const movable = emu
+        .statuses()
+        .filter((s) => s.status === 'PENDING')
+        .map((s) => s.instanceCode);
       assert.ok(movable.length >= 4, `${movable.length} pending`);
       const [early, late] = [movable.slice(0, 2), movable.slice(2, 4)];
       for (const c of early) emu.advanceInstance(c, now - 2 * lagMs); // older than the lag
       for (const c of late) emu.advanceInstance(c, Date.now()); // within the lag
       const searched = await searchAll(emu, tok, { approval_code: code, task_status: 'PENDING' });
       const pendingTaskIds = new Set(searched.map((i) => taskOf(i)['task_id']));
-      const seenBySearch = (d: Obj): boolean => (d['task_list'] as Obj[]).filter((t) => t['status'] === 'PENDING').every((t) => pendingTaskIds.has(t['id']));
+      const seenBySearch = (d: Obj): boolean =>
+        (d['task_list'] as Obj[]).filter((t) => t['status'] === 'PENDING').every((t) => pendingTaskIds.has(t['id']));
       for (const c of early) {
         const d = await detail(emu, tok, c);
         if (d['status'] === 'PENDING') assert.ok(seenBySearch(d), `${c}: a move older than the lag is in the search`);

@@ -28,16 +28,71 @@ const STREAMS = ['approval_instances', 'approval_instance_details'];
 const BLAMES_TENANT_TOKEN = /rejected the tenant access token|tenant access token (is |was )?(invalid|expired)/i;
 
 describe('what each documented code tells the person', () => {
-  const cases: Array<{ name: string; error: FeishuApiError; approvalCode?: string; type: string; says: RegExp[]; never?: RegExp }> = [
-    { name: '10014 app secret invalid', error: api(10014, TOKEN), type: 'config_error', says: [/config\.app_secret/, /10014/] },
-    { name: '10015 wrong app_secret, like 10014', error: api(10015, TOKEN), type: 'config_error', says: [/config\.app_secret/, /10015/] },
-    { name: '99991663 still rejected after a new token', error: api(99991663, DETAIL), type: 'config_error', says: [/config\.base_url/, /99991663/, /LOGID/] },
-    { name: '99991677 is a user-token code', error: api(99991677, DETAIL), type: 'system_error', says: [/user access tokens/, /log id/], never: BLAMES_TENANT_TOKEN },
-    { name: '99991679 is a user-token code and names the scope', error: api(99991679, DETAIL), type: 'config_error', says: [/approval:approval:readonly/, /user/], never: BLAMES_TENANT_TOKEN },
-    { name: '1390009 on the detail API names its scope', error: api(1390009, DETAIL, 403), type: 'config_error', says: [/Grant approval:approval:readonly /] },
-    { name: '1390009 on the bulk query names its own scope', error: api(1390009, QUERY, 403), type: 'config_error', says: [/Grant approval:approval\.list:readonly /] },
-    { name: '99991672 names the scope', error: api(99991672, APPROVAL), type: 'config_error', says: [/Grant approval:approval:readonly /] },
-    { name: '1390016 names the approval code and says deleted', error: api(1390016, APPROVAL), approvalCode: 'A-1', type: 'config_error', says: [/'A-1'/, /was deleted/, /1390016/] },
+  const cases: Array<{
+    name: string;
+    error: FeishuApiError;
+    approvalCode?: string;
+    type: string;
+    says: RegExp[];
+    never?: RegExp;
+  }> = [
+    {
+      name: '10014 app secret invalid',
+      error: api(10014, TOKEN),
+      type: 'config_error',
+      says: [/config\.app_secret/, /10014/],
+    },
+    {
+      name: '10015 wrong app_secret, like 10014',
+      error: api(10015, TOKEN),
+      type: 'config_error',
+      says: [/config\.app_secret/, /10015/],
+    },
+    {
+      name: '99991663 still rejected after a new token',
+      error: api(99991663, DETAIL),
+      type: 'config_error',
+      says: [/config\.base_url/, /99991663/, /LOGID/],
+    },
+    {
+      name: '99991677 is a user-token code',
+      error: api(99991677, DETAIL),
+      type: 'system_error',
+      says: [/user access tokens/, /log id/],
+      never: BLAMES_TENANT_TOKEN,
+    },
+    {
+      name: '99991679 is a user-token code and names the scope',
+      error: api(99991679, DETAIL),
+      type: 'config_error',
+      says: [/approval:approval:readonly/, /user/],
+      never: BLAMES_TENANT_TOKEN,
+    },
+    {
+      name: '1390009 on the detail API names its scope',
+      error: api(1390009, DETAIL, 403),
+      type: 'config_error',
+      says: [/Grant approval:approval:readonly /],
+    },
+    {
+      name: '1390009 on the bulk query names its own scope',
+      error: api(1390009, QUERY, 403),
+      type: 'config_error',
+      says: [/Grant approval:approval\.list:readonly /],
+    },
+    {
+      name: '99991672 names the scope',
+      error: api(99991672, APPROVAL),
+      type: 'config_error',
+      says: [/Grant approval:approval:readonly /],
+    },
+    {
+      name: '1390016 names the approval code and says deleted',
+      error: api(1390016, APPROVAL),
+      approvalCode: 'A-1',
+      type: 'config_error',
+      says: [/'A-1'/, /was deleted/, /1390016/],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -60,21 +115,27 @@ describe('retries or server waits run out: the message names the budget of that 
     it(`${endpoint}: ${field}`, () => {
       const error = toConnectorError(new RetriesExhaustedError(endpoint, 9, api(99991400, endpoint, 429)));
       assert.match(error.message, new RegExp(`or lower ${field}\\.$`));
-      const waits = toConnectorError(new ServerWaitLimitError(endpoint, 30_000, 900_000, DEFAULT_SERVER_WAIT_LIMITS, 'LOGID'));
+      const waits = toConnectorError(
+        new ServerWaitLimitError(endpoint, 30_000, 900_000, DEFAULT_SERVER_WAIT_LIMITS, 'LOGID'),
+      );
       assert.match(waits.message, new RegExp(`lower ${field} when other tools share the app`));
     });
   }
 });
 
 /** A Feishu stand-in whose approval endpoint rejects every token but the ones listed as good. */
-async function tokenServer(goodFrom: number): Promise<{ server: Server; baseUrl: string; tokensIssued: () => number; rejected: () => number }> {
+async function tokenServer(
+  goodFrom: number,
+): Promise<{ server: Server; baseUrl: string; tokensIssued: () => number; rejected: () => number }> {
   let issued = 0;
   let rejected = 0;
   const server = createServer((req, res) => {
-    const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const reply = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     req.resume();
     req.on('end', () => {
-      if (req.url?.startsWith('/open-apis/auth/')) return reply(200, { code: 0, msg: 'ok', tenant_access_token: `t-${++issued}`, expire: 7200 });
+      if (req.url?.startsWith('/open-apis/auth/'))
+        return reply(200, { code: 0, msg: 'ok', tenant_access_token: `t-${++issued}`, expire: 7200 });
       const n = Number(/Bearer t-(\d+)/.exec(req.headers.authorization ?? '')?.[1]);
       if (!(n >= goodFrom)) {
         rejected++;
@@ -84,11 +145,25 @@ async function tokenServer(goodFrom: number): Promise<{ server: Server; baseUrl:
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, tokensIssued: () => issued, rejected: () => rejected };
+  return {
+    server,
+    baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    tokensIssued: () => issued,
+    rejected: () => rejected,
+  };
 }
 
 describe('99991663: a new tenant token, then one more try', () => {
-  const clientFor = (baseUrl: string) => new FeishuClient({ baseUrl, appId: 'cli_a', appSecret: 's', requestsPerMinute: 1000, maxRetries: 3, timeoutMs: 5000, retryBaseMs: 5 });
+  const clientFor = (baseUrl: string) =>
+    new FeishuClient({
+      baseUrl,
+      appId: 'cli_a',
+      appSecret: 's',
+      requestsPerMinute: 1000,
+      maxRetries: 3,
+      timeoutMs: 5000,
+      retryBaseMs: 5,
+    });
 
   it('the second token is accepted: the call succeeds after one refresh', async () => {
     const stand = await tokenServer(2);
@@ -107,7 +182,10 @@ describe('99991663: a new tenant token, then one more try', () => {
     const stand = await tokenServer(Number.POSITIVE_INFINITY);
     const client = clientFor(stand.baseUrl);
     try {
-      await assert.rejects(client.getApproval('A-1'), (e: unknown) => e instanceof FeishuApiError && e.code === 99991663);
+      await assert.rejects(
+        client.getApproval('A-1'),
+        (e: unknown) => e instanceof FeishuApiError && e.code === 99991663,
+      );
       assert.deepEqual([stand.tokensIssued(), stand.rejected()], [2, 2]);
     } finally {
       await client.close();
@@ -132,7 +210,10 @@ describe('check against the emulator at its documented limits', () => {
     const result = await runCli(['check', '--config', files['config.json']!]);
     const status = connectionStatus(result.messages);
     assert.equal(status.status, 'SUCCEEDED');
-    assert.match(status.message ?? '', new RegExp(`'${gone}' in config\\.approval_codes was deleted \\(Feishu code 1390016\\)`));
+    assert.match(
+      status.message ?? '',
+      new RegExp(`'${gone}' in config\\.approval_codes was deleted \\(Feishu code 1390016\\)`),
+    );
     assert.ok(!(status.message ?? '').includes(kept));
     assert.ok(logs(result.messages).some((l) => l.level === 'WARN' && l.message.includes(gone)));
   });
@@ -153,13 +234,27 @@ describe('check against the emulator at its documented limits', () => {
 describe('a read with a deleted definition', () => {
   // Rate limits off: the deleted definition is the subject here, not the list limit's 100/min
   // (144 windows at that pace took a minute; the documented limits have test/slow/).
-  const emulator = emulatorForSuite({ seed: 14, codeCount: 2, instancesPerCode: 5, listRateLimit: null, approvalRateLimit: null, detailRateLimit: null, queryRateLimit: null });
+  const emulator = emulatorForSuite({
+    seed: 14,
+    codeCount: 2,
+    instancesPerCode: 5,
+    listRateLimit: null,
+    approvalRateLimit: null,
+    detailRateLimit: null,
+    queryRateLimit: null,
+  });
 
   it('a read of both streams still delivers every instance of a deleted definition', async () => {
     const gone = emulator().approvalCodes[1]!;
     emulator().deleteDefinition(gone);
     const result = await sync(emulator(), { streams: STREAMS });
     for (const stream of STREAMS) assertSameSet(instanceCodes(result.messages, stream), truthCodes(emulator()), stream);
-    assert.ok(instanceCodes(result.messages, STREAMS[1]).some((code) => emulator().truth(gone).some((t) => t.instanceCode === code)));
+    assert.ok(
+      instanceCodes(result.messages, STREAMS[1]).some((code) =>
+        emulator()
+          .truth(gone)
+          .some((t) => t.instanceCode === code),
+      ),
+    );
   });
 });

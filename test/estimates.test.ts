@@ -15,7 +15,13 @@ import { protocolErrors } from './helpers/protocol-schema.js';
 describe('row estimates', () => {
   let emulator: FeishuEmulator;
   before(async () => {
-    emulator = await startEmulator({ seed: 61, codeCount: 2, instancesPerCode: 3000, listRateLimit: null, detailRateLimit: null });
+    emulator = await startEmulator({
+      seed: 61,
+      codeCount: 2,
+      instancesPerCode: 3000,
+      listRateLimit: null,
+      detailRateLimit: null,
+    });
   });
   after(() => emulator.stop());
 
@@ -23,7 +29,13 @@ describe('row estimates', () => {
     const startMs = hourFloor(emulator.options.spanStartMs);
     const endMs = hourFloor(emulator.options.spanEndMs);
     // 2 codes × 72 windows of 5 h at 20 requests/s: at least 7.2 s, so at least four ESTIMATEs 2 s apart.
-    const config = emulatorConfig(emulator, { start_date: new Date(startMs).toISOString(), end_date: new Date(endMs).toISOString(), window_hours: 5, requests_per_minute: 1200, max_concurrency: 2 });
+    const config = emulatorConfig(emulator, {
+      start_date: new Date(startMs).toISOString(),
+      end_date: new Date(endMs).toISOString(),
+      window_hours: 5,
+      requests_per_minute: 1200,
+      max_concurrency: 2,
+    });
     const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('incremental') });
     const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
     assert.equal(run.code, 0);
@@ -47,7 +59,10 @@ describe('row estimates', () => {
       if (read.length < 2 || Math.min(...read) < 0.25) continue;
       judged++;
       const rows = m.trace.estimate!.row_estimate!;
-      assert.ok(rows >= total / 2 && rows <= total * 2, `estimate ${rows} at ${Math.round(Math.min(...read) * 100)} % read, final ${total}`);
+      assert.ok(
+        rows >= total / 2 && rows <= total * 2,
+        `estimate ${rows} at ${Math.round(Math.min(...read) * 100)} % read, final ${total}`,
+      );
     }
     assert.ok(judged >= 2, `${judged} estimates judged after a quarter of the range`);
   });

@@ -23,11 +23,23 @@ describe('a sync through every fault at once', () => {
     // see: at exactly 30/s the server's arrival times (its event loop, under a loaded test run) bunch a
     // 31st request into a second now and then. One request a second below the server's limit is the
     // budget a user would set for such a server.
-    const config = { requests_per_minute: 1740, page_size: 20, max_concurrency: 4, max_retries: 10, lookback_minutes: 1 };
+    const config = {
+      requests_per_minute: 1740,
+      page_size: 20,
+      max_concurrency: 4,
+      max_retries: 10,
+      lookback_minutes: 1,
+    };
     const first = await sync(emulator(), { config });
     assertNoDuplicates(first.codes);
     assertExactRecordCounts(first);
-    for (const code of emulator().approvalCodes) emulator().addInstances({ approvalCode: code, count: 30, createdFromMs: Date.now() - 30_000, createdToMs: Date.now() });
+    for (const code of emulator().approvalCodes)
+      emulator().addInstances({
+        approvalCode: code,
+        count: 30,
+        createdFromMs: Date.now() - 30_000,
+        createdToMs: Date.now(),
+      });
     const second = await sync(emulator(), { config, state: [first.lastState!] });
     assertNoDuplicates(second.codes);
     assertSameSet([...first.codes, ...second.codes], truthCodes(emulator()), 'full + incremental vs truth');

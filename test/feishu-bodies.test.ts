@@ -33,7 +33,15 @@ before(async () => {
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function client(): FeishuClient {
-  return new FeishuClient({ baseUrl, appId: 'a', appSecret: 'b', requestsPerMinute: 100_000, maxRetries: 1, timeoutMs: 2_000, retryBaseMs: 1 });
+  return new FeishuClient({
+    baseUrl,
+    appId: 'a',
+    appSecret: 'b',
+    requestsPerMinute: 100_000,
+    maxRetries: 1,
+    timeoutMs: 2_000,
+    retryBaseMs: 1,
+  });
 }
 
 const LIST = '/open-apis/approval/v4/instances';
@@ -45,7 +53,11 @@ describe('Feishu response bodies are narrowed, not cast', () => {
     hits.clear();
     const c = client();
     try {
-      await assert.rejects(c.listInstanceCodes(REQ), (e: unknown) => e instanceof RetriesExhaustedError && e.last instanceof FeishuTransportError && e.last.failure === 'body');
+      await assert.rejects(
+        c.listInstanceCodes(REQ),
+        (e: unknown) =>
+          e instanceof RetriesExhaustedError && e.last instanceof FeishuTransportError && e.last.failure === 'body',
+      );
       assert.equal(hits.get(LIST), 2, 'one retry');
     } finally {
       await c.close();
@@ -62,7 +74,14 @@ describe('Feishu response bodies are narrowed, not cast', () => {
       hits.clear();
       const c = client();
       try {
-        await assert.rejects(c.listInstanceCodes(REQ), (e: unknown) => e instanceof RetriesExhaustedError && e.last instanceof FeishuTransportError && e.last.failure === 'body' && field.test(e.last.message));
+        await assert.rejects(
+          c.listInstanceCodes(REQ),
+          (e: unknown) =>
+            e instanceof RetriesExhaustedError &&
+            e.last instanceof FeishuTransportError &&
+            e.last.failure === 'body' &&
+            field.test(e.last.message),
+        );
         assert.equal(hits.get(LIST), 2, 'one retry');
       } finally {
         await c.close();
@@ -71,7 +90,11 @@ describe('Feishu response bodies are narrowed, not cast', () => {
   });
 
   it('detail: fields of the wrong type become undefined, the instance code falls back to the one asked for, other fields stay', async () => {
-    bodies.set(`${LIST}/I-1`, { code: 0, msg: 'ok', data: { instance_code: 5, status: 'APPROVED', start_time: 1700000000000, task_list: 'none', reverted: false } });
+    bodies.set(`${LIST}/I-1`, {
+      code: 0,
+      msg: 'ok',
+      data: { instance_code: 5, status: 'APPROVED', start_time: 1700000000000, task_list: 'none', reverted: false },
+    });
     const c = client();
     try {
       const detail = await c.getInstance('I-1');
@@ -95,10 +118,19 @@ describe('Feishu response bodies are narrowed, not cast', () => {
       await assert.rejects(
         readWindow(
           node,
-          { pageSize: 10, listPage: (req, signal) => c.listInstanceCodes(req, { signal }), emit: () => undefined, splitParts: () => 1, enqueue: () => {}, onPageTokenExpired: () => {} },
+          {
+            pageSize: 10,
+            listPage: (req, signal) => c.listInstanceCodes(req, { signal }),
+            emit: () => undefined,
+            splitParts: () => 1,
+            enqueue: () => {},
+            onPageTokenExpired: () => {},
+          },
           AbortSignal.timeout(5_000),
         ),
-        (e: unknown) => e instanceof ConnectorError && /paging approval code 'A' .*page_token already followed in this window/.test(e.message),
+        (e: unknown) =>
+          e instanceof ConnectorError &&
+          /paging approval code 'A' .*page_token already followed in this window/.test(e.message),
       );
     } finally {
       await c.close();

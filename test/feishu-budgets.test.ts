@@ -13,7 +13,14 @@ describe('one budget per endpoint', () => {
   let client: FeishuClient;
   before(async () => {
     emulator = await startEmulator({ seed: 3, codeCount: 1, instancesPerCode: 20 });
-    client = new FeishuClient({ baseUrl: emulator.baseUrl, appId: emulator.options.appId, appSecret: emulator.options.appSecret, requestsPerMinute: 1, maxRetries: 0, timeoutMs: 5_000 });
+    client = new FeishuClient({
+      baseUrl: emulator.baseUrl,
+      appId: emulator.options.appId,
+      appSecret: emulator.options.appSecret,
+      requestsPerMinute: 1,
+      maxRetries: 0,
+      timeoutMs: 5_000,
+    });
   });
   after(async () => {
     await client.close();
@@ -22,7 +29,12 @@ describe('one budget per endpoint', () => {
 
   it('a spent list budget holds back only list calls', async () => {
     const code = emulator.approvalCodes[0]!;
-    const range = { approvalCode: code, startMs: emulator.options.spanStartMs, endMs: emulator.options.spanStartMs + 3_600_000, pageSize: 10 };
+    const range = {
+      approvalCode: code,
+      startMs: emulator.options.spanStartMs,
+      endMs: emulator.options.spanStartMs + 3_600_000,
+      pageSize: 10,
+    };
     await client.listInstanceCodes(range);
     const controller = new AbortController();
     let secondListDone = false;
@@ -31,10 +43,22 @@ describe('one budget per endpoint', () => {
       () => {},
     );
     const instance = emulator.truth(code)[0]!.instanceCode;
-    const others = await Promise.all([client.getApproval(code), client.getInstance(instance), client.queryInstances({ approvalCode: code, pageSize: 5 })]);
+    const others = await Promise.all([
+      client.getApproval(code),
+      client.getInstance(instance),
+      client.queryInstances({ approvalCode: code, pageSize: 5 }),
+    ]);
     assert.equal(others[1].instance_code, instance);
     assert.equal(secondListDone, false, 'the second list call still waits for its turn (61 s at 1/min)');
-    assert.deepEqual([emulator.stats().requests['list'], emulator.stats().requests['approval'], emulator.stats().requests['detail'], emulator.stats().requests['query']], [1, 1, 1, 1]);
+    assert.deepEqual(
+      [
+        emulator.stats().requests['list'],
+        emulator.stats().requests['approval'],
+        emulator.stats().requests['detail'],
+        emulator.stats().requests['query'],
+      ],
+      [1, 1, 1, 1],
+    );
     controller.abort();
     await secondList;
   });

@@ -13,7 +13,10 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-function client(target: { baseUrl: string; appId?: string; appSecret?: string }, options: Partial<FeishuClientOptions> = {}): FeishuClient {
+function client(
+  target: { baseUrl: string; appId?: string; appSecret?: string },
+  options: Partial<FeishuClientOptions> = {},
+): FeishuClient {
   const c = new FeishuClient({
     baseUrl: target.baseUrl,
     appId: target.appId ?? emulator!.options.appId,
@@ -23,7 +26,11 @@ function client(target: { baseUrl: string; appId?: string; appSecret?: string },
     timeoutMs: 5_000,
     retryBaseMs: 5,
     // Raised: the budgets are not what most tests here are about (those that are pass their own).
-    limits: { approval: { perMinute: 100_000 }, detail: { perMinute: 100_000, perSecond: 10_000 }, query: { perMinute: 100_000, perSecond: 10_000 } },
+    limits: {
+      approval: { perMinute: 100_000 },
+      detail: { perMinute: 100_000, perSecond: 10_000 },
+      query: { perMinute: 100_000, perSecond: 10_000 },
+    },
     ...options,
   });
   clients.push(c);
@@ -47,13 +54,22 @@ describe('FeishuClient against the emulator', () => {
     const c = client(emulator);
     const end = emulator.options.spanStartMs + 10 * 3_600_000;
     const codes = await listAll(c, emulator.approvalCodes[0]!, emulator.options.spanStartMs, end);
-    const expected = emulator.truth().filter((t) => t.createTimeMs <= end).map((t) => t.instanceCode);
+    const expected = emulator
+      .truth()
+      .filter((t) => t.createTimeMs <= end)
+      .map((t) => t.instanceCode);
     assert.deepEqual(codes, expected);
     assert.equal(emulator.stats().requests['token'], 1, 'one token request for all pages');
   });
 
   it('concurrent calls share one token fetch (single flight)', async () => {
-    emulator = await startEmulator({ seed: 1, codeCount: 1, instancesPerCode: 10, latencyMs: 30, approvalRateLimit: null });
+    emulator = await startEmulator({
+      seed: 1,
+      codeCount: 1,
+      instancesPerCode: 10,
+      latencyMs: 30,
+      approvalRateLimit: null,
+    });
     const c = client(emulator);
     await Promise.all(Array.from({ length: 10 }, () => c.getApproval(emulator!.approvalCodes[0]!)));
     assert.equal(emulator.stats().requests['token'], 1);
@@ -84,7 +100,14 @@ describe('FeishuClient against the emulator', () => {
   });
 
   it('retries transient 1395001 and HTML 502 answers', async () => {
-    emulator = await startEmulator({ seed: 2, codeCount: 1, instancesPerCode: 10, faultRate: 0.3, htmlFaultRate: 0.05, approvalRateLimit: null });
+    emulator = await startEmulator({
+      seed: 2,
+      codeCount: 1,
+      instancesPerCode: 10,
+      faultRate: 0.3,
+      htmlFaultRate: 0.05,
+      approvalRateLimit: null,
+    });
     const c = client(emulator);
     for (let i = 0; i < 40; i++) await c.getApproval(emulator.approvalCodes[0]!);
     assert.ok(c.counters.retries > 5, `retried ${c.counters.retries} times`);
@@ -104,33 +127,63 @@ describe('FeishuClient against the emulator', () => {
   it('never retries a quota error or an unknown approval code', async () => {
     emulator = await startEmulator({ seed: 2, codeCount: 1, instancesPerCode: 10 });
     const c = client(emulator);
-    await assert.rejects(c.getApproval('NOPE'), (e: unknown) => e instanceof FeishuApiError && e.code === 1390002 && e.httpStatus === 400);
+    await assert.rejects(
+      c.getApproval('NOPE'),
+      (e: unknown) => e instanceof FeishuApiError && e.code === 1390002 && e.httpStatus === 400,
+    );
     emulator.configure({ quotaExhausted: true });
-    await assert.rejects(c.getApproval(emulator.approvalCodes[0]!), (e: unknown) => e instanceof FeishuApiError && e.code === 99991403);
+    await assert.rejects(
+      c.getApproval(emulator.approvalCodes[0]!),
+      (e: unknown) => e instanceof FeishuApiError && e.code === 99991403,
+    );
     assert.equal(c.counters.retries, 0);
   });
 
   it('the frequency limit: waits for x-ogw-ratelimit-reset, then succeeds', async () => {
-    emulator = await startEmulator({ seed: 2, codeCount: 1, instancesPerCode: 10, listRateLimit: { limit: 5, windowMs: 1000 } });
+    emulator = await startEmulator({
+      seed: 2,
+      codeCount: 1,
+      instancesPerCode: 10,
+      listRateLimit: { limit: 5, windowMs: 1000 },
+    });
     const c = client(emulator);
     const range = { startMs: emulator.options.spanStartMs, endMs: emulator.options.spanStartMs + 3_600_000 };
-    await Promise.all(Array.from({ length: 12 }, () => c.listInstanceCodes({ approvalCode: emulator!.approvalCodes[0]!, ...range, pageSize: 10 })));
+    await Promise.all(
+      Array.from({ length: 12 }, () =>
+        c.listInstanceCodes({ approvalCode: emulator!.approvalCodes[0]!, ...range, pageSize: 10 }),
+      ),
+    );
     assert.ok(c.counters.throttled > 0, 'was throttled');
     assert.ok(c.listRatePerMinute < 100_000, 'slowed down after the 429');
   });
 
   it('a budget at the server limit sees no 429', async () => {
-    emulator = await startEmulator({ seed: 2, codeCount: 1, instancesPerCode: 10, listRateLimit: { limit: 10, windowMs: 1000 } });
+    emulator = await startEmulator({
+      seed: 2,
+      codeCount: 1,
+      instancesPerCode: 10,
+      listRateLimit: { limit: 10, windowMs: 1000 },
+    });
     const c = client(emulator, { requestsPerMinute: 600 });
     const range = { startMs: emulator.options.spanStartMs, endMs: emulator.options.spanStartMs + 3_600_000 };
-    await Promise.all(Array.from({ length: 25 }, () => c.listInstanceCodes({ approvalCode: emulator!.approvalCodes[0]!, ...range, pageSize: 10 })));
+    await Promise.all(
+      Array.from({ length: 25 }, () =>
+        c.listInstanceCodes({ approvalCode: emulator!.approvalCodes[0]!, ...range, pageSize: 10 }),
+      ),
+    );
     assert.equal(emulator.stats().rateLimited, 0);
   });
 
   it('bad credentials are typed errors with the Feishu code', async () => {
     emulator = await startEmulator({ seed: 2, codeCount: 1, instancesPerCode: 10 });
-    await assert.rejects(client({ baseUrl: emulator.baseUrl, appSecret: 'nope' }).authenticate(), (e: unknown) => e instanceof FeishuApiError && e.code === 10014);
-    await assert.rejects(client({ baseUrl: emulator.baseUrl, appId: 'nope' }).authenticate(), (e: unknown) => e instanceof FeishuApiError && e.code === 10003);
+    await assert.rejects(
+      client({ baseUrl: emulator.baseUrl, appSecret: 'nope' }).authenticate(),
+      (e: unknown) => e instanceof FeishuApiError && e.code === 10014,
+    );
+    await assert.rejects(
+      client({ baseUrl: emulator.baseUrl, appId: 'nope' }).authenticate(),
+      (e: unknown) => e instanceof FeishuApiError && e.code === 10003,
+    );
   });
 });
 
@@ -147,9 +200,16 @@ describe('FeishuClient timeouts', () => {
     });
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
     const port = (hung.address() as { port: number }).port;
-    const c = client({ baseUrl: `http://127.0.0.1:${port}`, appId: 'a', appSecret: 'b' }, { timeoutMs: 200, maxRetries: 1 });
+    const c = client(
+      { baseUrl: `http://127.0.0.1:${port}`, appId: 'a', appSecret: 'b' },
+      { timeoutMs: 200, maxRetries: 1 },
+    );
     const started = Date.now();
-    await assert.rejects(c.authenticate(), (e: unknown) => e instanceof RetriesExhaustedError && e.last instanceof FeishuTransportError && e.last.failure === 'timeout');
+    await assert.rejects(
+      c.authenticate(),
+      (e: unknown) =>
+        e instanceof RetriesExhaustedError && e.last instanceof FeishuTransportError && e.last.failure === 'timeout',
+    );
     assert.ok(Date.now() - started < 5_000);
   });
 });

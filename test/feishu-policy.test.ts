@@ -27,7 +27,8 @@ describe('classifyFailure', () => {
     ['timeout', new FeishuTransportError('timeout', 'h:1', 'headers'), 'retry'],
     ['a bug', new TypeError('x'), 'fail'],
   ];
-  for (const [name, error, kind] of cases) it(`${name}: ${kind}`, () => assert.equal(classifyFailure(error).kind, kind));
+  for (const [name, error, kind] of cases)
+    it(`${name}: ${kind}`, () => assert.equal(classifyFailure(error).kind, kind));
 
   it('the frequency limit waits at least x-ogw-ratelimit-reset seconds', () => {
     const decision = classifyFailure(api(99991400, 429, 7));
@@ -37,11 +38,26 @@ describe('classifyFailure', () => {
 
 describe('backoffDelayMs', () => {
   it('full jitter within [0, base·2^attempt], capped, at least the minimum', () => {
-    assert.equal(backoffDelayMs(0, 100, 10_000, 0, () => 0.999), 99);
-    assert.equal(backoffDelayMs(3, 100, 10_000, 0, () => 0.5), 400);
-    assert.equal(backoffDelayMs(20, 100, 10_000, 0, () => 0.5), 5000);
-    assert.equal(backoffDelayMs(0, 100, 10_000, 3000, () => 0.5), 3000);
-    assert.equal(backoffDelayMs(5, 100, 10_000, 0, () => 0), 0);
+    assert.equal(
+      backoffDelayMs(0, 100, 10_000, 0, () => 0.999),
+      99,
+    );
+    assert.equal(
+      backoffDelayMs(3, 100, 10_000, 0, () => 0.5),
+      400,
+    );
+    assert.equal(
+      backoffDelayMs(20, 100, 10_000, 0, () => 0.5),
+      5000,
+    );
+    assert.equal(
+      backoffDelayMs(0, 100, 10_000, 3000, () => 0.5),
+      3000,
+    );
+    assert.equal(
+      backoffDelayMs(5, 100, 10_000, 0, () => 0),
+      0,
+    );
   });
 });
 
@@ -55,19 +71,44 @@ describe('refreshAfterMs', () => {
     [5, 4000],
     [0, 0],
   ];
-  for (const [expire, expected] of cases) it(`a ${expire} s token is refreshed after ${expected} ms`, () => assert.equal(refreshAfterMs(expire), expected));
+  for (const [expire, expected] of cases)
+    it(`a ${expire} s token is refreshed after ${expected} ms`, () => assert.equal(refreshAfterMs(expire), expected));
 });
 
 describe('pacingIntervalMs', () => {
   const cases: Array<[string, RateWindow[], number]> = [
     // (window + 20 ms of jitter) / (2 % below the limit)
     ['one per-minute window: 2 % below 100/min', [{ limit: 100, windowMs: 60_000 }], 60_020 / 98],
-    ['1,000/min and 50/s: the minute decides', [{ limit: 1000, windowMs: 60_000 }, { limit: 50, windowMs: 1000 }], 60_020 / 980],
-    ['6,000/min and 50/s: the second decides', [{ limit: 6000, windowMs: 60_000 }, { limit: 50, windowMs: 1000 }], 1020 / 49],
-    ['order of the windows does not matter', [{ limit: 50, windowMs: 1000 }, { limit: 1000, windowMs: 60_000 }], 60_020 / 980],
+    [
+      '1,000/min and 50/s: the minute decides',
+      [
+        { limit: 1000, windowMs: 60_000 },
+        { limit: 50, windowMs: 1000 },
+      ],
+      60_020 / 980,
+    ],
+    [
+      '6,000/min and 50/s: the second decides',
+      [
+        { limit: 6000, windowMs: 60_000 },
+        { limit: 50, windowMs: 1000 },
+      ],
+      1020 / 49,
+    ],
+    [
+      'order of the windows does not matter',
+      [
+        { limit: 50, windowMs: 1000 },
+        { limit: 1000, windowMs: 60_000 },
+      ],
+      60_020 / 980,
+    ],
     ['one a minute', [{ limit: 1, windowMs: 60_000 }], 60_020 / 0.98],
   ];
-  for (const [name, windows, expected] of cases) it(name, () => assert.ok(Math.abs(pacingIntervalMs(windows) - expected) < 1e-9, `${pacingIntervalMs(windows)} vs ${expected}`));
+  for (const [name, windows, expected] of cases)
+    it(name, () =>
+      assert.ok(Math.abs(pacingIntervalMs(windows) - expected) < 1e-9, `${pacingIntervalMs(windows)} vs ${expected}`),
+    );
 
   it('refuses a budget without windows or with a non-positive limit', () => {
     assert.throws(() => pacingIntervalMs([]), RangeError);
@@ -77,7 +118,10 @@ describe('pacingIntervalMs', () => {
 
 describe('windowsOf / the documented limits', () => {
   it('a two-window limit gives both windows; the documented ones keep 1,000/min below 50/s', () => {
-    assert.deepEqual(windowsOf({ perMinute: 1000, perSecond: 50 }), [{ limit: 1000, windowMs: 60_000 }, { limit: 50, windowMs: 1000 }]);
+    assert.deepEqual(windowsOf({ perMinute: 1000, perSecond: 50 }), [
+      { limit: 1000, windowMs: 60_000 },
+      { limit: 50, windowMs: 1000 },
+    ]);
     assert.deepEqual(windowsOf(DOCUMENTED_LIMITS.list), [{ limit: 100, windowMs: 60_000 }]);
     // At the documented detail limit the pace is about 980/min: within 5 % of 1,000 and far below 50/s.
     const pace = 60_000 / pacingIntervalMs(windowsOf(DOCUMENTED_LIMITS.detail));
@@ -99,7 +143,10 @@ describe('RateLimiter', () => {
     assert.ok(Math.abs(limiter.delayBeforeNext() - (slot - EARLY_TOLERANCE_MS)) < 1e-9);
     now = 1_000 + slot - 5; // a timer 5 ms late against the early edge: within the tolerance, the grid holds
     limiter.markSent();
-    assert.ok(Math.abs(limiter.delayBeforeNext() - (1_000 + 2 * slot - EARLY_TOLERANCE_MS - now)) < 1e-9, 'the next slot is two intervals after the first send');
+    assert.ok(
+      Math.abs(limiter.delayBeforeNext() - (1_000 + 2 * slot - EARLY_TOLERANCE_MS - now)) < 1e-9,
+      'the next slot is two intervals after the first send',
+    );
     now = 2_700; // a timer far too late: the grid restarts from this send, no catching up
     limiter.markSent();
     now = 2_750;
@@ -126,13 +173,18 @@ describe('RateLimiter', () => {
       const clock = { now: 0 };
       const limiter = new RateLimiter(windowsOf({ perMinute: 6000, perSecond: 50 }), () => clock.now);
       const sends = sendTimes(limiter, clock, 400, lateMs);
-      for (let i = 50; i < sends.length; i++) assert.ok(sends[i]! - sends[i - 50]! > 1000, `late ${lateMs}: 51 sends within ${sends[i]! - sends[i - 50]!} ms`);
+      for (let i = 50; i < sends.length; i++)
+        assert.ok(
+          sends[i]! - sends[i - 50]! > 1000,
+          `late ${lateMs}: 51 sends within ${sends[i]! - sends[i - 50]!} ms`,
+        );
     }
     for (const limit of [1, 2, 100, 1000]) {
       const clock = { now: 0 };
       const limiter = perMinute(limit, () => clock.now);
       const sends = sendTimes(limiter, clock, limit + 5);
-      for (let i = limit; i < sends.length; i++) assert.ok(sends[i]! - sends[i - limit]! > 60_000, `${limit}/min: ${limit + 1} sends within a minute`);
+      for (let i = limit; i < sends.length; i++)
+        assert.ok(sends[i]! - sends[i - limit]! > 60_000, `${limit}/min: ${limit + 1} sends within a minute`);
     }
   });
 
@@ -171,7 +223,8 @@ describe('RateLimiter', () => {
     const limiter = perMinute(1200, Date.now); // about 50 ms apart
     const sent: number[] = [];
     await Promise.all(Array.from({ length: 6 }, () => limiter.acquire().then(() => sent.push(Date.now()))));
-    for (let i = 1; i < sent.length; i++) assert.ok(sent[i]! - sent[i - 1]! >= 50 - EARLY_TOLERANCE_MS - 1, `gap ${sent[i]! - sent[i - 1]!} ms`);
+    for (let i = 1; i < sent.length; i++)
+      assert.ok(sent[i]! - sent[i - 1]! >= 50 - EARLY_TOLERANCE_MS - 1, `gap ${sent[i]! - sent[i - 1]!} ms`);
     assert.ok(sent.at(-1)! - sent[0]! >= 5 * 50 - EARLY_TOLERANCE_MS - 1);
   });
 });

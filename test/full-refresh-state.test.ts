@@ -7,7 +7,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteMessage } from '../src/kit/protocol.js';
-import { catalog, committedPrefix, instanceCodes, lastState, logs, records, runConnectorUntilKilled, states, writeFiles } from '../harness/index.js';
+import {
+  catalog,
+  committedPrefix,
+  instanceCodes,
+  lastState,
+  logs,
+  records,
+  runConnectorUntilKilled,
+  states,
+  writeFiles,
+} from '../harness/index.js';
 import { runCli, runCutAt, withMessages } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
@@ -15,7 +25,9 @@ import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truth
 const STREAMS = ['approval_instances', 'approval_instance_details'];
 
 /** Per stream: the records it wrote and the sum of the recordCounts of its STATEs. */
-function countsByStream(messages: AirbyteMessage[]): Record<string, { records: number; counted: number; states: number }> {
+function countsByStream(
+  messages: AirbyteMessage[],
+): Record<string, { records: number; counted: number; states: number }> {
   const out: Record<string, { records: number; counted: number; states: number }> = {};
   const of = (name: string) => (out[name] ??= { records: 0, counted: 0, states: 0 });
   for (const m of messages) {
@@ -32,7 +44,14 @@ function countsByStream(messages: AirbyteMessage[]): Record<string, { records: n
 describe('full refresh: STATE messages and resume', () => {
   let emulator: FeishuEmulator;
   before(async () => {
-    emulator = await startEmulator({ seed: 41, codeCount: 2, instancesPerCode: 2500, latencyMs: 4, listRateLimit: null, detailRateLimit: null });
+    emulator = await startEmulator({
+      seed: 41,
+      codeCount: 2,
+      instancesPerCode: 2500,
+      latencyMs: 4,
+      listRateLimit: null,
+      detailRateLimit: null,
+    });
   });
   after(() => emulator.stop());
 
@@ -40,14 +59,27 @@ describe('full refresh: STATE messages and resume', () => {
     const files = writeFiles({ 'config.json': emulatorConfig(emulator) });
     const discover = await runCli(['discover', '--config', files['config.json']!]);
     const found = discover.messages.find((m) => m.type === 'CATALOG');
-    assert.deepEqual(found?.type === 'CATALOG' && found.catalog.streams.filter((s) => STREAMS.includes(s.name)).map((s) => [s.name, s.is_resumable]), STREAMS.map((name) => [name, true]));
+    assert.deepEqual(
+      found?.type === 'CATALOG' &&
+        found.catalog.streams.filter((s) => STREAMS.includes(s.name)).map((s) => [s.name, s.is_resumable]),
+      STREAMS.map((name) => [name, true]),
+    );
   });
 
   for (const mode of ['full_refresh', 'incremental'] as const) {
     it(`${mode}: both streams end with a STATE whose recordCounts sum to their records`, async () => {
-      const small = await startEmulator({ seed: 42, codeCount: 2, instancesPerCode: 120, listRateLimit: null, detailRateLimit: null });
+      const small = await startEmulator({
+        seed: 42,
+        codeCount: 2,
+        instancesPerCode: 120,
+        listRateLimit: null,
+        detailRateLimit: null,
+      });
       try {
-        const files = writeFiles({ 'config.json': emulatorConfig(small, { detail_requests_per_second: 1000 }), 'catalog.json': catalog(mode, STREAMS) });
+        const files = writeFiles({
+          'config.json': emulatorConfig(small, { detail_requests_per_second: 1000 }),
+          'catalog.json': catalog(mode, STREAMS),
+        });
         const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
         assert.equal(run.code, 0);
         const counts = countsByStream(run.messages);
@@ -55,11 +87,26 @@ describe('full refresh: STATE messages and resume', () => {
           assert.equal(counts[stream]!.records, 240, `${stream}: every instance`);
           assert.equal(counts[stream]!.counted, counts[stream]!.records, `${stream}: recordCounts sum to its records`);
           // The stream's last message before COMPLETE is its final STATE.
-          const complete = run.messages.findIndex((m) => m.type === 'TRACE' && m.trace.stream_status?.stream_descriptor.name === stream && m.trace.stream_status.status === 'COMPLETE');
-          const lastOwn = run.messages.slice(0, complete).findLast((m) => (m.type === 'RECORD' && m.record.stream === stream) || (m.type === 'STATE' && m.state.stream?.stream_descriptor.name === stream));
+          const complete = run.messages.findIndex(
+            (m) =>
+              m.type === 'TRACE' &&
+              m.trace.stream_status?.stream_descriptor.name === stream &&
+              m.trace.stream_status.status === 'COMPLETE',
+          );
+          const lastOwn = run.messages
+            .slice(0, complete)
+            .findLast(
+              (m) =>
+                (m.type === 'RECORD' && m.record.stream === stream) ||
+                (m.type === 'STATE' && m.state.stream?.stream_descriptor.name === stream),
+            );
           assert.equal(lastOwn?.type, 'STATE', `${stream} ends with a STATE`);
           const marker = lastState(run.messages, stream)!.stream!.stream_state!['full_refresh'];
-          assert.deepEqual(marker, mode === 'full_refresh' ? { complete: true } : undefined, 'only a full refresh marks its STATE');
+          assert.deepEqual(
+            marker,
+            mode === 'full_refresh' ? { complete: true } : undefined,
+            'only a full refresh marks its STATE',
+          );
         }
       } finally {
         await small.stop();
@@ -73,7 +120,11 @@ describe('full refresh: STATE messages and resume', () => {
     const incremental = await sync(emulator, { mode: 'incremental', config });
     for (const state of [lastState(first.messages)!, lastState(incremental.messages)!]) {
       const again = await sync(emulator, { mode: 'full_refresh', config, state: [state] });
-      assertSameSet(again.codes, truthCodes(emulator, (t) => t.approvalCode === emulator.approvalCodes[0]), 'a new full refresh reads everything');
+      assertSameSet(
+        again.codes,
+        truthCodes(emulator, (t) => t.approvalCode === emulator.approvalCodes[0]),
+        'a new full refresh reads everything',
+      );
     }
   });
 
@@ -84,7 +135,9 @@ describe('full refresh: STATE messages and resume', () => {
       const config = emulatorConfig(emulator, { window_hours: 2, page_size: 50, max_concurrency: 2 });
       const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('full_refresh') });
       const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
-      const killed = real ? withMessages(await runConnectorUntilKilled(args, killAt)) : (await runCutAt(args, [killAt]))[0]!;
+      const killed = real
+        ? withMessages(await runConnectorUntilKilled(args, killAt))
+        : (await runCutAt(args, [killAt]))[0]!;
       assert.ok(killed.signal === 'SIGKILL', 'the sync was killed before it finished');
       const committed = committedPrefix(killed.messages);
       const committedCodes = instanceCodes(committed);
@@ -95,19 +148,43 @@ describe('full refresh: STATE messages and resume', () => {
       const resumed = await sync(emulator, { mode: 'full_refresh', config, state: [resumeFrom] });
       assertNoDuplicates(resumed.codes, 'records of the resumed sync');
       assertExactRecordCounts(resumed);
-      assertSameSet([...committedCodes, ...resumed.codes], truthCodes(emulator), `killed after ${killAt} records, resumed`);
-      assert.ok(resumed.codes.length < 5000, `the resumed full refresh did not start over (${resumed.codes.length} records)`);
+      assertSameSet(
+        [...committedCodes, ...resumed.codes],
+        truthCodes(emulator),
+        `killed after ${killAt} records, resumed`,
+      );
+      assert.ok(
+        resumed.codes.length < 5000,
+        `the resumed full refresh did not start over (${resumed.codes.length} records)`,
+      );
       assert.ok(logs(resumed.messages).some((l) => /resuming an interrupted full refresh/.test(l.message)));
       assert.deepEqual(lastState(resumed.messages)!.stream!.stream_state!['full_refresh'], { complete: true });
-      assert.equal(states(resumed.messages).reduce((n, s) => n + s.sourceStats!.recordCount!, 0), records(resumed.messages).length);
+      assert.equal(
+        states(resumed.messages).reduce((n, s) => n + s.sourceStats!.recordCount!, 0),
+        records(resumed.messages).length,
+      );
     });
   }
 
   it('details in full refresh: cut after 500 records as a kill -9 leaves it, resumed with the last STATE: every instance has its detail', async () => {
-    const slow = await startEmulator({ seed: 43, codeCount: 2, instancesPerCode: 400, latencyMs: 1, listRateLimit: null, detailRateLimit: null });
+    const slow = await startEmulator({
+      seed: 43,
+      codeCount: 2,
+      instancesPerCode: 400,
+      latencyMs: 1,
+      listRateLimit: null,
+      detailRateLimit: null,
+    });
     try {
-      const config = emulatorConfig(slow, { window_hours: 2, detail_requests_per_second: 1000, detail_max_concurrency: 2 });
-      const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('full_refresh', ['approval_instance_details']) });
+      const config = emulatorConfig(slow, {
+        window_hours: 2,
+        detail_requests_per_second: 1000,
+        detail_max_concurrency: 2,
+      });
+      const files = writeFiles({
+        'config.json': config,
+        'catalog.json': catalog('full_refresh', ['approval_instance_details']),
+      });
       const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
       const [killed] = await runCutAt(args, [500]);
       assert.equal(killed!.signal, 'SIGKILL', 'cut before the end');
@@ -119,7 +196,10 @@ describe('full refresh: STATE messages and resume', () => {
       assert.equal(resumed.code, 0);
       const resumedCodes = instanceCodes(resumed.messages);
       assertSameSet([...instanceCodes(committed), ...resumedCodes], truthCodes(slow), 'details: committed + resumed');
-      assert.ok(resumedCodes.length < 800, `the resumed full refresh did not start over (${resumedCodes.length} records)`);
+      assert.ok(
+        resumedCodes.length < 800,
+        `the resumed full refresh did not start over (${resumedCodes.length} records)`,
+      );
     } finally {
       await slow.stop();
     }

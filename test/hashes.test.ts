@@ -34,7 +34,11 @@ describe('hashes: the values states hold never change', () => {
   });
 
   it("codeHash is the first 6 bytes of the code's SHA-256 in base64url, as 0.3.0 wrote it", () => {
-    for (const text of SAMPLES) assert.equal(codeHash(text), createHash('sha256').update(text, 'utf8').digest().subarray(0, 6).toString('base64url'));
+    for (const text of SAMPLES)
+      assert.equal(
+        codeHash(text),
+        createHash('sha256').update(text, 'utf8').digest().subarray(0, 6).toString('base64url'),
+      );
     assert.equal(codeHash('7C468A54-8745-2245-9675-08B7C63E7A85'), '7cVj8aoR');
   });
 });

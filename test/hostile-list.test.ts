@@ -17,10 +17,26 @@ describe('a list API answering the wrong shape is retried, then one TRACE; a res
 
   const malformed: [string, Partial<HostileOptions>, RegExp][] = [
     ['code 0 without data', { hostileListNoData: true }, /without a data object/],
-    ['a null instance_code_list', { hostileListNullCodes: true }, /data\.instance_code_list is null, expected an array/],
-    ['has_more as a string', { hostileListHasMoreString: true }, /data\.has_more is the string "(true|false)", expected a boolean/],
-    ['a number among the codes', { hostileListNonStringCode: true }, /data\.instance_code_list\[\d+\] is the number \d+, expected an instance code/],
-    ['has_more without page_token', { hostileListNoPageToken: true }, /data\.page_token is missing although data\.has_more is true/],
+    [
+      'a null instance_code_list',
+      { hostileListNullCodes: true },
+      /data\.instance_code_list is null, expected an array/,
+    ],
+    [
+      'has_more as a string',
+      { hostileListHasMoreString: true },
+      /data\.has_more is the string "(true|false)", expected a boolean/,
+    ],
+    [
+      'a number among the codes',
+      { hostileListNonStringCode: true },
+      /data\.instance_code_list\[\d+\] is the number \d+, expected an instance code/,
+    ],
+    [
+      'has_more without page_token',
+      { hostileListNoPageToken: true },
+      /data\.page_token is missing although data\.has_more is true/,
+    ],
   ];
   for (const [what, hostile, cause] of malformed) {
     it(what, async () => {
@@ -55,7 +71,10 @@ describe('pagination ends: a window whose pages never end stops with one TRACE',
   it('page tokens that cycle A, B, C, A', async () => {
     const first = await readWhile(emulator(), { hostileListTokenCycle: 3 });
     const error = theErrorTrace(first);
-    assert.match(error.message, /handed out a page_token already followed in this window \(the tokens repeat or cycle\)/);
+    assert.match(
+      error.message,
+      /handed out a page_token already followed in this window \(the tokens repeat or cycle\)/,
+    );
     assert.match(error.message, WINDOW);
     await assertResumeDeliversAll(emulator(), first);
   });

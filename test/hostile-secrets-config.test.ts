@@ -27,10 +27,17 @@ async function command(name: 'check' | 'discover', config: Record<string, unknow
 }
 
 describe('a server that echoes its request: no app_id, app_secret or token in any command', () => {
-  const emulator = emulatorForSuite({ seed: 21, codeCount: 1, instancesPerCode: 5, hostileEchoRequest: true, listRateLimit: null });
+  const emulator = emulatorForSuite({
+    seed: 21,
+    codeCount: 1,
+    instancesPerCode: 5,
+    hostileEchoRequest: true,
+    listRateLimit: null,
+  });
 
   function assertNoSecret(run: RunResult, ...secrets: string[]): void {
-    for (const secret of [emulator().options.appId, emulator().options.appSecret, ...secrets]) assert.ok(!run.stdout.includes(secret), `'${secret}' printed`);
+    for (const secret of [emulator().options.appId, emulator().options.appSecret, ...secrets])
+      assert.ok(!run.stdout.includes(secret), `'${secret}' printed`);
     assert.doesNotMatch(run.stdout, ACCESS_TOKEN, 'no access token');
   }
 
@@ -39,7 +46,10 @@ describe('a server that echoes its request: no app_id, app_secret or token in an
     const run = await command('check', emulatorConfig(emulator(), { ...QUICK, app_secret: wrong }));
     const status = connectionStatus(run.messages);
     assert.equal(status.status, 'FAILED');
-    assert.match(status.message ?? '', /request was POST \/open-apis\/auth\/v3\/tenant_access_token\/internal .*body: .*\*\*\*\*/);
+    assert.match(
+      status.message ?? '',
+      /request was POST \/open-apis\/auth\/v3\/tenant_access_token\/internal .*body: .*\*\*\*\*/,
+    );
     assertNoSecret(run, wrong);
   });
 
@@ -66,7 +76,12 @@ describe('a server that echoes its request: no app_id, app_secret or token in an
 
 describe('credentials inside base_url: a config error that never prints them', () => {
   const password = 'hunter2-pw-7f3c';
-  const urls = [`http://admin:${password}@127.0.0.1:9`, `https://admin:${password}@open.feishu.cn`, `ftp://admin:${password}@example.com`, `admin:${password}@open.feishu.cn`];
+  const urls = [
+    `http://admin:${password}@127.0.0.1:9`,
+    `https://admin:${password}@open.feishu.cn`,
+    `ftp://admin:${password}@example.com`,
+    `admin:${password}@open.feishu.cn`,
+  ];
   const base = { app_id: 'cli_17', app_secret: 'secret-17-abcdef', approval_codes: ['A'], start_date: '2024-01-01' };
 
   for (const url of urls) {
@@ -85,7 +100,13 @@ describe('credentials inside base_url: a config error that never prints them', (
 });
 
 describe('config hygiene', () => {
-  const emulator = emulatorForSuite({ seed: 22, codeCount: 2, instancesPerCode: 10, spanStartMs: hourFloor(Date.now()) - 24 * HOUR_MS, listRateLimit: null });
+  const emulator = emulatorForSuite({
+    seed: 22,
+    codeCount: 2,
+    instancesPerCode: 10,
+    spanStartMs: hourFloor(Date.now()) - 24 * HOUR_MS,
+    listRateLimit: null,
+  });
 
   it('approval codes are trimmed and read once; a WARN names each repeated one', async () => {
     const [a, b] = emulator().approvalCodes as [string, string];
@@ -93,7 +114,10 @@ describe('config hygiene', () => {
     assert.equal(run.code, 0);
     assert.equal(run.codes.length, emulator().truth().length, 'each instance once');
     const warns = logs(run.messages).filter((l) => l.level === 'WARN' && /more than once/.test(l.message));
-    assert.deepEqual(warns.map((w) => w.message).sort(), [a, b].map((c) => `config.approval_codes names '${c}' more than once; it is read once.`).sort());
+    assert.deepEqual(
+      warns.map((w) => w.message).sort(),
+      [a, b].map((c) => `config.approval_codes names '${c}' more than once; it is read once.`).sort(),
+    );
   });
 
   it('a GLOBAL state is converted: its stream states are the cursors', async () => {
@@ -121,24 +145,49 @@ describe('config hygiene', () => {
     const future = '2099-01-01T00:00:00.000Z';
     const first = await read(emulator());
     assert.equal(first.code, 0);
-    const blob = { cursor_groups: [{ created_before: cursors(first.lastState)[b]!, approval_codes: [b] }, { created_before: future, approval_codes: [a] }] };
-    const state: AirbyteStateMessage = { type: 'STREAM', stream: { stream_descriptor: { name: 'approval_instances' }, stream_state: blob } };
+    const blob = {
+      cursor_groups: [
+        { created_before: cursors(first.lastState)[b]!, approval_codes: [b] },
+        { created_before: future, approval_codes: [a] },
+      ],
+    };
+    const state: AirbyteStateMessage = {
+      type: 'STREAM',
+      stream: { stream_descriptor: { name: 'approval_instances' }, stream_state: blob },
+    };
     const run = await read(emulator(), { state: [state], config: { lookback_minutes: 0 } });
     assert.equal(run.code, 0);
-    assert.deepEqual(records(run.messages).filter((r) => r.data['approval_code'] === a), [], 'nothing read for the code with the future cursor');
+    assert.deepEqual(
+      records(run.messages).filter((r) => r.data['approval_code'] === a),
+      [],
+      'nothing read for the code with the future cursor',
+    );
     const warns = logs(run.messages).filter((l) => l.level === 'WARN' && l.message.includes('is in the future'));
     assert.equal(warns.length, 1);
-    assert.match(warns[0]!.message, new RegExp(`cursor ${future.replace(/\./g, '\\.')} is in the future .*approval code '${a}'`));
+    assert.match(
+      warns[0]!.message,
+      new RegExp(`cursor ${future.replace(/\./g, '\\.')} is in the future .*approval code '${a}'`),
+    );
     assert.equal(cursors(run.lastState)[a], future);
   });
 });
 
 describe('hostile list switches scoped to one code leave the others readable', () => {
-  const emulator = emulatorForSuite({ seed: 23, codeCount: 2, instancesPerCode: 10, spanStartMs: hourFloor(Date.now()) - 24 * HOUR_MS, listRateLimit: null });
+  const emulator = emulatorForSuite({
+    seed: 23,
+    codeCount: 2,
+    instancesPerCode: 10,
+    spanStartMs: hourFloor(Date.now()) - 24 * HOUR_MS,
+    listRateLimit: null,
+  });
 
-  it("the broken code gets no cursor: its windows were never all read", async () => {
+  it('the broken code gets no cursor: its windows were never all read', async () => {
     const [broken] = emulator().approvalCodes as [string, string];
-    const run = await readWhile(emulator(), { hostileListNullCodes: true, hostileListScope: [broken] }, { config: { max_concurrency: 1 } });
+    const run = await readWhile(
+      emulator(),
+      { hostileListNullCodes: true, hostileListScope: [broken] },
+      { config: { max_concurrency: 1 } },
+    );
     assert.match(theErrorTrace(run).message, new RegExp(`approval code '${broken}'`));
     const saved = cursors(run.lastState);
     assert.equal(saved[broken], undefined, 'no cursor for the code whose pages were never read');

@@ -21,7 +21,10 @@ describe('every wait is bounded', () => {
     const first = await readWhile(emulator(), { hostileListTrickleMs: 100 });
     const error = theErrorTrace(first);
     assert.equal(error.failure_type, 'transient_error');
-    assert.match(error.message, /no complete answer to GET \/open-apis\/approval\/v4\/instances within 1 s \(request_timeout_seconds\)/);
+    assert.match(
+      error.message,
+      /no complete answer to GET \/open-apis\/approval\/v4\/instances within 1 s \(request_timeout_seconds\)/,
+    );
     assert.match(error.message, /approval code '[0-9A-F-]+', window /);
     // Two attempts (max_retries 1) of 1 s each, and nothing waited for a whole trickled body.
     assert.ok(first.elapsedMs < 15_000, `${first.elapsedMs} ms`);
@@ -31,7 +34,10 @@ describe('every wait is bounded', () => {
   it('a detail body trickling meets the deadline too, naming the instance', async () => {
     const first = await readWhile(emulator(), { hostileDetailTrickleMs: 100 }, { streams: DETAILS });
     const error = theErrorTrace(first);
-    assert.match(error.message, /no complete answer to GET \/open-apis\/approval\/v4\/instances\/[0-9A-F-]+ within 1 s/);
+    assert.match(
+      error.message,
+      /no complete answer to GET \/open-apis\/approval\/v4\/instances\/[0-9A-F-]+ within 1 s/,
+    );
     assert.match(error.message, /instance '[0-9A-F-]+', approval code '[0-9A-F-]+', window /);
     assert.ok(first.elapsedMs < 15_000, `${first.elapsedMs} ms`);
     await assertResumeDeliversAll(emulator(), first, { streams: DETAILS });
@@ -45,7 +51,10 @@ describe('every wait is bounded', () => {
     assert.ok(waits.length >= 2, `${waits.length} wait lines`);
     for (const wait of waits) {
       assert.equal(wait.level, 'WARN');
-      assert.match(wait.message, /waiting 1 s, the most one wait may last \(rate_limit_wait_max_seconds\); \d+ s of 60 s per sync spent/);
+      assert.match(
+        wait.message,
+        /waiting 1 s, the most one wait may last \(rate_limit_wait_max_seconds\); \d+ s of 60 s per sync spent/,
+      );
     }
     assert.ok(run.elapsedMs < waits.length * 1000 + 15_000, `${run.elapsedMs} ms for ${waits.length} waits`);
     assert.equal(new Set(run.codes).size, emulator().truth().length, 'every instance read');
@@ -56,7 +65,10 @@ describe('every wait is bounded', () => {
     const first = await readWhile(emulator(), { hostileRateLimitEvery: 2, hostileRateLimitResetSec: 3600 }, { config });
     const error = theErrorTrace(first);
     assert.equal(error.failure_type, 'transient_error');
-    assert.match(error.message, /asked for another 3600 s wait on GET \/open-apis\/approval\/v4\/instances \(log id \w+\) after 2 s of such waits/);
+    assert.match(
+      error.message,
+      /asked for another 3600 s wait on GET \/open-apis\/approval\/v4\/instances \(log id \w+\) after 2 s of such waits/,
+    );
     assert.match(error.message, /at most 2 s per sync \(rate_limit_wait_total_seconds\)/);
     await assertResumeDeliversAll(emulator(), first);
   });
@@ -66,11 +78,18 @@ describe('a detail that fails for good, or answers without data: one TRACE, no c
   const emulator = unlimitedEmulatorForSuite(20, 25);
 
   it('1395001 forever for a fifth of the details, while checkpoints are queued (was: exit 1, empty stdout, a stack on stderr)', async () => {
-    const first = await readWhile(emulator(), { hostileDetailFail: 0.2 }, { streams: DETAILS, config: { detail_max_concurrency: 4 } });
+    const first = await readWhile(
+      emulator(),
+      { hostileDetailFail: 0.2 },
+      { streams: DETAILS, config: { detail_max_concurrency: 4 } },
+    );
     const error = theErrorTrace(first);
     assert.equal(error.failure_type, 'transient_error');
     assert.equal(error.stream_descriptor?.name, 'approval_instance_details');
-    assert.match(error.message, /Feishu kept failing after 2 attempts on GET \/open-apis\/approval\/v4\/instances\/:code \(instance '[0-9A-F-]+', approval code/);
+    assert.match(
+      error.message,
+      /Feishu kept failing after 2 attempts on GET \/open-apis\/approval\/v4\/instances\/:code \(instance '[0-9A-F-]+', approval code/,
+    );
     assert.match(error.message, /Feishu code 1395001 .*log id \w+/);
     await assertResumeDeliversAll(emulator(), first, { streams: DETAILS });
   });
@@ -78,7 +97,10 @@ describe('a detail that fails for good, or answers without data: one TRACE, no c
   it('code 0 without data: retried, then one TRACE; no record without its instance_code', async () => {
     const first = await readWhile(emulator(), { hostileDetailNoData: true }, { streams: DETAILS });
     assert.match(theErrorTrace(first).message, /answered code 0 without a data object, log id \w+/);
-    assert.deepEqual(first.codes.filter((c) => typeof c !== 'string'), []);
+    assert.deepEqual(
+      first.codes.filter((c) => typeof c !== 'string'),
+      [],
+    );
     await assertResumeDeliversAll(emulator(), first, { streams: DETAILS });
   });
 });

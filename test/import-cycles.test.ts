@@ -12,7 +12,9 @@ function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const text = readFileSync(join(SRC, file), 'utf8');
-    const targets = [...text.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)].map((m) => relative(SRC, join(SRC, dirname(file), `${m[1]!}.ts`)));
+    const targets = [...text.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)].map((m) =>
+      relative(SRC, join(SRC, dirname(file), `${m[1]!}.ts`)),
+    );
     graph.set(file, targets);
   }
   return graph;
@@ -40,8 +42,12 @@ function findCycles(graph: Map<string, string[]>): string[][] {
 describe('imports in src/ form no cycle', () => {
   it('the walk sees the files and their relative imports', () => {
     const graph = importGraph();
-    assert.ok(graph.get('source/plan/read-plan.ts')?.includes('source/scan/instance-scan.ts'), 'the read plan imports the scan');
-    for (const [file, targets] of graph) for (const target of targets) assert.ok(graph.has(target), `${file} imports ${target}, which exists`);
+    assert.ok(
+      graph.get('source/plan/read-plan.ts')?.includes('source/scan/instance-scan.ts'),
+      'the read plan imports the scan',
+    );
+    for (const [file, targets] of graph)
+      for (const target of targets) assert.ok(graph.has(target), `${file} imports ${target}, which exists`);
   });
 
   it('the cycle finder reports a cycle when there is one', () => {

@@ -10,8 +10,19 @@ import { describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import type { AirbyteCatalog, AirbyteRecordMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog, ConnectorSpecification } from '../src/kit/protocol.js';
-import { SAMPLE_PORT, SAMPLE_SPAN_END_MS, SAMPLE_SPAN_START_MS, sampleEmulatorOptions } from '../scripts/sample-dataset.js';
+import type {
+  AirbyteCatalog,
+  AirbyteRecordMessage,
+  AirbyteStateMessage,
+  ConfiguredAirbyteCatalog,
+  ConnectorSpecification,
+} from '../src/kit/protocol.js';
+import {
+  SAMPLE_PORT,
+  SAMPLE_SPAN_END_MS,
+  SAMPLE_SPAN_START_MS,
+  sampleEmulatorOptions,
+} from '../scripts/sample-dataset.js';
 import { REPO_ROOT, SHARED_REFERENCE, cursors, records, states, traces, writeFiles } from '../harness/index.js';
 import { runCli } from './helpers/connector.js';
 
@@ -68,7 +79,13 @@ async function read(emulator: FeishuEmulator, stateFile?: string) {
 
 describe('integration_tests/ files', { concurrency: true }, () => {
   test('every file parses and every path acceptance-test-config.yml names exists', () => {
-    for (const name of ['configured_catalog.json', 'sample_config.json', 'invalid_config.json', 'sample_state.json', 'abnormal_state.json']) {
+    for (const name of [
+      'configured_catalog.json',
+      'sample_config.json',
+      'invalid_config.json',
+      'sample_state.json',
+      'abnormal_state.json',
+    ]) {
       assert.doesNotThrow(() => repoJson(`integration_tests/${name}`), name);
     }
     assert.ok(expectedRecords().length > 0);
@@ -134,11 +151,18 @@ describe('integration_tests/ files', { concurrency: true }, () => {
 
   test('check succeeds with sample_config.json and fails on the credentials with invalid_config.json', async () => {
     await withSampleEmulator(async (emulator) => {
-      const files = writeFiles({ 'good.json': configFor(emulator), 'bad.json': configFor(emulator, 'integration_tests/invalid_config.json') });
+      const files = writeFiles({
+        'good.json': configFor(emulator),
+        'bad.json': configFor(emulator, 'integration_tests/invalid_config.json'),
+      });
       const good = await runCli(['check', '--config', files['good.json']!]);
       const bad = await runCli(['check', '--config', files['bad.json']!]);
-      const status = (run: typeof good) => (run.messages.find((m) => m.type === 'CONNECTION_STATUS') as { connectionStatus: { status: string; message?: string } })
-        .connectionStatus;
+      const status = (run: typeof good) =>
+        (
+          run.messages.find((m) => m.type === 'CONNECTION_STATUS') as {
+            connectionStatus: { status: string; message?: string };
+          }
+        ).connectionStatus;
       assert.equal(good.code, 0);
       assert.equal(status(good).status, 'SUCCEEDED', status(good).message);
       assert.equal(bad.code, 0);
@@ -154,25 +178,42 @@ describe('integration_tests/ files', { concurrency: true }, () => {
       const expected = expectedRecords();
       assert.ok(expected.every((r) => typeof r.emitted_at === 'number'));
       const catalog = repoJson<ConfiguredAirbyteCatalog>('integration_tests/configured_catalog.json');
-      assert.deepEqual([...new Set(expected.map((r) => r.stream))].sort(), catalog.streams.map((s) => s.stream.name).sort(), 'every stream has expected records');
+      assert.deepEqual(
+        [...new Set(expected.map((r) => r.stream))].sort(),
+        catalog.streams.map((s) => s.stream.name).sort(),
+        'every stream has expected records',
+      );
       // The details are the same whenever the test runs: the sample pins its status anchor (sample-dataset.ts).
       const firstTen = new Set(
-        emulator.approvalCodes.flatMap((code) => emulator.truth(code).slice(0, 10).map((t) => t.instanceCode)),
+        emulator.approvalCodes.flatMap((code) =>
+          emulator
+            .truth(code)
+            .slice(0, 10)
+            .map((t) => t.instanceCode),
+        ),
       );
-      for (const { stream: { name } } of catalog.streams) {
+      for (const {
+        stream: { name },
+      } of catalog.streams) {
         const whole = name === STREAM || name === 'approval_definitions';
         const actual = records(run.messages, name)
           .filter((r) => whole || firstTen.has(r.data['instance_code'] as string))
           .map((r) => key(r.data))
           .sort();
-        const wanted = expected.filter((r) => r.stream === name).map((r) => key(r.data)).sort();
+        const wanted = expected
+          .filter((r) => r.stream === name)
+          .map((r) => key(r.data))
+          .sort();
         assert.ok(wanted.length > 0, name);
         assert.deepEqual(actual, wanted, name);
       }
       const expectedInstances = expected.filter((r) => r.stream === STREAM);
       assert.deepEqual(
         expectedInstances.map((r) => r.data['instance_code']).sort(),
-        emulator.truth().map((t) => t.instanceCode).sort(),
+        emulator
+          .truth()
+          .map((t) => t.instanceCode)
+          .sort(),
       );
       const last = states(run.messages, STREAM).at(-1);
       assert.ok(last, 'no STATE message');
@@ -185,7 +226,10 @@ describe('integration_tests/ files', { concurrency: true }, () => {
     await withSampleEmulator(async (emulator) => {
       const run = await read(emulator, 'integration_tests/abnormal_state.json');
       // approval_definitions is full refresh: it reads its two definitions whatever the state.
-      assert.deepEqual(records(run.messages).map((r) => r.stream), ['approval_definitions', 'approval_definitions']);
+      assert.deepEqual(
+        records(run.messages).map((r) => r.stream),
+        ['approval_definitions', 'approval_definitions'],
+      );
       assert.equal(emulator.stats().requests['list'] ?? 0, 0);
       const last = states(run.messages, STREAM).at(-1);
       assert.ok(last, 'no STATE message');
@@ -204,7 +248,8 @@ describe('integration_tests/ files', { concurrency: true }, () => {
         const from = Date.parse(saved[t.approvalCode]!) - lookbackMs;
         // Queries reach 1 ms before the range's start, so an instance there may be listed too.
         if (t.createTimeMs >= from) assert.ok(got.has(t.instanceCode), `${t.instanceCode} (${t.createTimeMs}) missing`);
-        else if (t.createTimeMs < from - 1) assert.ok(!got.has(t.instanceCode), `${t.instanceCode} (${t.createTimeMs}) read again`);
+        else if (t.createTimeMs < from - 1)
+          assert.ok(!got.has(t.instanceCode), `${t.instanceCode} (${t.createTimeMs}) read again`);
       }
       assert.ok(got.size > 0 && got.size < emulator.instanceCount);
     });
@@ -219,11 +264,16 @@ describe('metadata.yaml and Dockerfile', () => {
     const yamlPath = join(SHARED_REFERENCE, 'ConnectorMetadataDefinitionV0.yaml');
     const bundledPath = join(SHARED_REFERENCE, 'ConnectorMetadataDefinitionV0.bundled.json');
     if (!existsSync(yamlPath) || !existsSync(bundledPath)) {
-      console.log('# note: ../shared/reference/ConnectorMetadataDefinitionV0.* is absent; metadata.yaml is not validated');
+      console.log(
+        '# note: ../shared/reference/ConnectorMetadataDefinitionV0.* is absent; metadata.yaml is not validated',
+      );
       t.skip('no ../shared/reference');
       return;
     }
-    const validate = metadataValidator(parseYaml(readFileSync(yamlPath, 'utf8')), JSON.parse(readFileSync(bundledPath, 'utf8')));
+    const validate = metadataValidator(
+      parseYaml(readFileSync(yamlPath, 'utf8')),
+      JSON.parse(readFileSync(bundledPath, 'utf8')),
+    );
     assert.ok(validate(metadata), JSON.stringify(validate.errors, null, 2));
   });
 
@@ -236,7 +286,11 @@ describe('metadata.yaml and Dockerfile', () => {
     assert.equal(data['dockerImageTag'], pkg.version);
     assert.equal(data['documentationUrl'], repoJson('spec/spec.json')['documentationUrl']);
     // The public hosts, and the configured one (the platform substitutes ${base_url}'s host).
-    assert.deepEqual((data['allowedHosts'] as { hosts: string[] }).hosts.sort(), ['${base_url}', 'open.feishu.cn', 'open.larksuite.com']);
+    assert.deepEqual((data['allowedHosts'] as { hosts: string[] }).hosts.sort(), [
+      '${base_url}',
+      'open.feishu.cn',
+      'open.larksuite.com',
+    ]);
     const cat = parseYaml(repoFile('acceptance-test-config.yml')) as { connector_image: string };
     assert.equal(cat.connector_image.split(':')[0], data['dockerRepository']);
   });
@@ -244,18 +298,28 @@ describe('metadata.yaml and Dockerfile', () => {
   test('the Dockerfile labels the image as metadata.yaml says and launches it the way the platform does', () => {
     const docker = parseDockerfile(repoFile('Dockerfile'));
     const runtime = docker.stages.at(-1)!;
-    assert.ok(docker.stages.every((s) => s.from.startsWith('node:24-bookworm-slim')), 'every stage on node:24-bookworm-slim');
+    assert.ok(
+      docker.stages.every((s) => s.from.startsWith('node:24-bookworm-slim')),
+      'every stage on node:24-bookworm-slim',
+    );
     assert.equal(runtime.labels['io.airbyte.name'], metadata.data['dockerRepository']);
     assert.equal(runtime.labels['io.airbyte.version'], metadata.data['dockerImageTag']);
     assert.equal(runtime.user, 'node');
     assert.ok(runtime.entrypoint, 'no ENTRYPOINT');
     assert.equal(runtime.env['AIRBYTE_ENTRYPOINT'], runtime.entrypoint.join(' '));
     assert.match(runtime.env['AIRBYTE_ENTRYPOINT'] ?? '', /^node \/\S+\/dist\/src\/main\.js$/);
-    assert.ok(runtime.runs.some((r) => /npm ci\b.*--omit=dev/.test(r)), 'runtime installs production dependencies only');
+    assert.ok(
+      runtime.runs.some((r) => /npm ci\b.*--omit=dev/.test(r)),
+      'runtime installs production dependencies only',
+    );
     // Only the compiled connector and its spec: no tests, emulator, scripts or TypeScript sources.
     for (const copy of runtime.copies) {
-      const sources = copy.split(/\s+/).filter((word) => !word.startsWith('--')).slice(0, -1);
-      for (const source of sources) assert.match(source, /^(package(-lock)?\.json|spec\/?|\/\S*\/dist\/src\/?)$/, `COPY ${copy}`);
+      const sources = copy
+        .split(/\s+/)
+        .filter((word) => !word.startsWith('--'))
+        .slice(0, -1);
+      for (const source of sources)
+        assert.match(source, /^(package(-lock)?\.json|spec\/?|\/\S*\/dist\/src\/?)$/, `COPY ${copy}`);
     }
   });
 });
@@ -322,14 +386,20 @@ function metadataValidator(yamlSchema: unknown, bundled: unknown) {
     return out;
   };
   const resolve = (node: unknown, twin: unknown, path: string): unknown => {
-    if (Array.isArray(node)) return node.map((n, i) => resolve(n, (twin as unknown[] | undefined)?.[i], `${path}/${i}`));
+    if (Array.isArray(node))
+      return node.map((n, i) => resolve(n, (twin as unknown[] | undefined)?.[i], `${path}/${i}`));
     if (!node || typeof node !== 'object') return node;
     const ref = (node as Record<string, unknown>)['$ref'];
     if (typeof ref === 'string' && !ref.startsWith('#')) {
       assert.ok(twin && typeof twin === 'object', `the bundled schema has nothing at ${path} for ${ref}`);
       return clean(twin);
     }
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolve(v, (twin as Record<string, unknown> | undefined)?.[k], `${path}/${k}`)]));
+    return Object.fromEntries(
+      Object.entries(node).map(([k, v]) => [
+        k,
+        resolve(v, (twin as Record<string, unknown> | undefined)?.[k], `${path}/${k}`),
+      ]),
+    );
   };
   const { $id: _id, ...root } = resolve(yamlSchema, bundled, '#') as Record<string, unknown>;
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });

@@ -48,7 +48,11 @@ describe('Emitter', () => {
     void emitter.errorTrace(toErrorTrace(new Error('failed with t-abcdef123456')));
     await emitter.close();
     assert.ok(!out.text.includes('t-abcdef123456'));
-    assert.equal(out.text.split('****').length - 1, 4, 'the log line, and the trace message, internal message and stack trace');
+    assert.equal(
+      out.text.split('****').length - 1,
+      4,
+      'the log line, and the trace message, internal message and stack trace',
+    );
   });
 
   it('drops LOG messages below the minimum level', async () => {
@@ -57,16 +61,34 @@ describe('Emitter', () => {
     emitter.info('quiet');
     emitter.warn('loud');
     await emitter.close();
-    assert.deepEqual(parseProtocolLines(out.text).map((m) => (m as { log: { message: string } }).log.message), ['loud']);
+    assert.deepEqual(
+      parseProtocolLines(out.text).map((m) => (m as { log: { message: string } }).log.message),
+      ['loud'],
+    );
   });
 });
 
 describe('RecordLineTemplate', () => {
   it('writes exactly what JSON.stringify of the whole message writes', () => {
-    const data = { approval_code: 'A"1', instance_code: '', created_after: '2024-01-01T00:00:00.000Z', created_before: '2024-01-01T10:00:00.000Z' };
+    const data = {
+      approval_code: 'A"1',
+      instance_code: '',
+      created_after: '2024-01-01T00:00:00.000Z',
+      created_before: '2024-01-01T10:00:00.000Z',
+    };
     const template = new RecordLineTemplate('approval_instances', data, 'instance_code');
-    for (const value of ['7C468A54-8745-2245-9675-08B7C63E7A85', 'quote " and \\ backslash', 'ünïcödé 审批', 'control \u0001 \n', '']) {
-      const expected = JSON.stringify({ type: 'RECORD', record: { stream: 'approval_instances', data: { ...data, instance_code: value }, emitted_at: 1712345678901 } }) + '\n';
+    for (const value of [
+      '7C468A54-8745-2245-9675-08B7C63E7A85',
+      'quote " and \\ backslash',
+      'ünïcödé 审批',
+      'control \u0001 \n',
+      '',
+    ]) {
+      const expected =
+        JSON.stringify({
+          type: 'RECORD',
+          record: { stream: 'approval_instances', data: { ...data, instance_code: value }, emitted_at: 1712345678901 },
+        }) + '\n';
       assert.equal(template.line(value, 1712345678901), expected);
     }
   });
@@ -77,9 +99,15 @@ describe('Redactor', () => {
     const redactor = new Redactor();
     redactor.add('98765432109876543210');
     redactor.add('55667788');
-    const line = '{"a":98765432109876543210,"b":[-55667788,155667788,"x\\"55667788"],"c":1755667788000,"55667788":55667788.5}\n';
+    const line =
+      '{"a":98765432109876543210,"b":[-55667788,155667788,"x\\"55667788"],"c":1755667788000,"55667788":55667788.5}\n';
     const out = redactor.redactLine(line);
-    assert.deepEqual(JSON.parse(out), { a: '****', b: ['****', 155667788, 'x"****'], c: 1755667788000, '****': 55667788.5 });
+    assert.deepEqual(JSON.parse(out), {
+      a: '****',
+      b: ['****', 155667788, 'x"****'],
+      c: 1755667788000,
+      '****': 55667788.5,
+    });
   });
   it('ignores values too short to be secrets', () => {
     const r = new Redactor();
@@ -103,7 +131,13 @@ describe('toErrorTrace', () => {
 
 describe('runConnector', () => {
   const source: Source<{ token: string }> = {
-    spec: () => ({ connectionSpecification: { type: 'object', required: ['token'], properties: { token: { type: 'string', airbyte_secret: true } } } }),
+    spec: () => ({
+      connectionSpecification: {
+        type: 'object',
+        required: ['token'],
+        properties: { token: { type: 'string', airbyte_secret: true } },
+      },
+    }),
     parseConfig: (raw) => ({ token: raw['token'] as string }),
     secrets: (c) => [c.token],
     check: async () => ({ status: 'SUCCEEDED' }),
@@ -144,8 +178,13 @@ describe('runConnector', () => {
     const files = writeFiles({ 'config.json': { token: 42 } });
     const result = await run(['check', '--config', files['config.json']!]);
     assert.equal(result.code, 0);
-    assert.deepEqual(result.messages.map((m) => m.type), ['CONNECTION_STATUS']);
-    assert.match((result.messages[0] as { connectionStatus: { message: string } }).connectionStatus.message, /config\.token must be string/);
+    assert.deepEqual(
+      result.messages.map((m) => m.type),
+      ['CONNECTION_STATUS'],
+    );
+    assert.match(
+      (result.messages[0] as { connectionStatus: { message: string } }).connectionStatus.message,
+      /config\.token must be string/,
+    );
   });
-
 });

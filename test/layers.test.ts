@@ -9,7 +9,12 @@ function importsOf(layer: string): { file: string; target: string }[] {
   const dir = join(REPO_ROOT, 'src', layer);
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
-    .flatMap((file) => [...readFileSync(join(dir, file), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => ({ file: `${layer}/${file}`, target: m[1]! })));
+    .flatMap((file) =>
+      [...readFileSync(join(dir, file), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => ({
+        file: `${layer}/${file}`,
+        target: m[1]!,
+      })),
+    );
 }
 
 describe('layers: imports point one way (source → feishu, source → kit)', () => {
@@ -25,34 +30,49 @@ describe('layers: imports point one way (source → feishu, source → kit)', ()
 
   it('nothing in src reaches into ../shared, the emulator or the tests', () => {
     const all = ['kit', 'feishu', 'source'].flatMap(importsOf);
-    assert.deepEqual(all.filter((i) => /shared|emulator|test/.test(i.target)), []);
+    assert.deepEqual(
+      all.filter((i) => /shared|emulator|test/.test(i.target)),
+      [],
+    );
   });
 });
 
 describe('layers within src/source (docs/architecture.md)', () => {
   const source = importsOf('source');
   /** The src/source-relative path an import of `file` resolves to. */
-  const resolved = ({ file, target }: { file: string; target: string }): string => join(file, '..', target).replace(/\\/g, '/');
+  const resolved = ({ file, target }: { file: string; target: string }): string =>
+    join(file, '..', target).replace(/\\/g, '/');
 
   it('the scan and the streams never import each other: they meet in sync/contract.ts, and only plan/ joins them', () => {
-    const bad = source.filter((i) => (i.file.startsWith('source/scan/') && /^source\/streams\//.test(resolved(i))) || (i.file.startsWith('source/streams/') && /^source\/scan\//.test(resolved(i))));
+    const bad = source.filter(
+      (i) =>
+        (i.file.startsWith('source/scan/') && /^source\/streams\//.test(resolved(i))) ||
+        (i.file.startsWith('source/streams/') && /^source\/scan\//.test(resolved(i))),
+    );
     assert.deepEqual(bad, []);
   });
 
   it('config/, paging/, state/, sync/ and values/ import nothing from the plan, the scan or the streams', () => {
-    const bad = source.filter((i) => /^source\/(config|paging|state|sync|values)\//.test(i.file) && /^source\/(plan|scan|streams)\//.test(resolved(i)));
+    const bad = source.filter(
+      (i) =>
+        /^source\/(config|paging|state|sync|values)\//.test(i.file) &&
+        /^source\/(plan|scan|streams)\//.test(resolved(i)),
+    );
     assert.deepEqual(bad, []);
   });
 
   it('only read.ts imports the read plan (plan/)', () => {
-    const bad = source.filter((i) => !i.file.startsWith('source/plan/') && i.file !== 'source/read.ts' && /^source\/plan\//.test(resolved(i)));
+    const bad = source.filter(
+      (i) => !i.file.startsWith('source/plan/') && i.file !== 'source/read.ts' && /^source\/plan\//.test(resolved(i)),
+    );
     assert.deepEqual(bad, []);
   });
 
   it('the detail rows and the status recheck know nothing of the fetching (streams/details/fetch/); the recheck knows no rows', () => {
     const bad = source.filter(
       (i) =>
-        (/^source\/streams\/details\/(rows|recheck)\//.test(i.file) && /^source\/streams\/details\/fetch\//.test(resolved(i))) ||
+        (/^source\/streams\/details\/(rows|recheck)\//.test(i.file) &&
+          /^source\/streams\/details\/fetch\//.test(resolved(i))) ||
         (i.file.startsWith('source/streams/details/recheck/') && /^source\/streams\/details\/rows\//.test(resolved(i))),
     );
     assert.deepEqual(bad, []);
@@ -64,7 +84,10 @@ describe('layers within src/source (docs/architecture.md)', () => {
   });
 
   it('src/source itself holds only the entry points', () => {
-    const files = readdirSync(join(REPO_ROOT, 'src', 'source'), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+    const files = readdirSync(join(REPO_ROOT, 'src', 'source'), { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort();
     assert.deepEqual(files, ['check.ts', 'index.ts', 'read.ts', 'spec.ts']);
   });
 });

@@ -3,21 +3,115 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { Emitter } from '../src/kit/emitter.js';
 import type { AirbyteMessage } from '../src/kit/protocol.js';
-import { ESTIMATE_GAP_MS, estimateRows, MIN_STATE_GAP_MS, nextStateAtMs, STATE_BYTES_PER_MINUTE } from '../src/source/streams/pacing.js';
+import {
+  ESTIMATE_GAP_MS,
+  estimateRows,
+  MIN_STATE_GAP_MS,
+  nextStateAtMs,
+  STATE_BYTES_PER_MINUTE,
+} from '../src/source/streams/pacing.js';
 import { StreamOutput } from '../src/source/streams/stream-output.js';
 
 describe('estimateRows: the rows so far + the codes still to come at the density of the finished windows', () => {
-  const cases: { name: string; rowsSoFar: number; codesListed: number; doneCodes: number; doneSpanMs: number; totalSpanMs: number; expected: number | undefined }[] = [
-    { name: 'no window finished yet: no estimate', rowsSoFar: 5, codesListed: 5, doneCodes: 0, doneSpanMs: 0, totalSpanMs: 100, expected: undefined },
-    { name: 'an empty range: no estimate', rowsSoFar: 0, codesListed: 0, doneCodes: 0, doneSpanMs: 0, totalSpanMs: 0, expected: undefined },
-    { name: 'a quarter finished with 50 codes, nothing open: 200', rowsSoFar: 50, codesListed: 50, doneCodes: 50, doneSpanMs: 25, totalSpanMs: 100, expected: 200 },
-    { name: 'open windows count by density, not by their codes so far', rowsSoFar: 90, codesListed: 90, doneCodes: 50, doneSpanMs: 25, totalSpanMs: 100, expected: 200 },
-    { name: 'a stream that lags the scan (details in flight) lags by as much', rowsSoFar: 40, codesListed: 50, doneCodes: 50, doneSpanMs: 25, totalSpanMs: 100, expected: 190 },
-    { name: 'rows beyond the codes (pending instances fetched again) are kept', rowsSoFar: 60, codesListed: 50, doneCodes: 50, doneSpanMs: 25, totalSpanMs: 100, expected: 210 },
-    { name: 'everything read: the rows themselves', rowsSoFar: 123, codesListed: 123, doneCodes: 123, doneSpanMs: 100, totalSpanMs: 100, expected: 123 },
-    { name: 'empty windows so far: the rows there are', rowsSoFar: 3, codesListed: 0, doneCodes: 0, doneSpanMs: 40, totalSpanMs: 100, expected: 3 },
-    { name: 'open windows already past the density: never below the rows', rowsSoFar: 500, codesListed: 500, doneCodes: 10, doneSpanMs: 50, totalSpanMs: 100, expected: 500 },
-    { name: 'rounded to whole rows', rowsSoFar: 1, codesListed: 1, doneCodes: 1, doneSpanMs: 3, totalSpanMs: 10, expected: 3 },
+  const cases: {
+    name: string;
+    rowsSoFar: number;
+    codesListed: number;
+    doneCodes: number;
+    doneSpanMs: number;
+    totalSpanMs: number;
+    expected: number | undefined;
+  }[] = [
+    {
+      name: 'no window finished yet: no estimate',
+      rowsSoFar: 5,
+      codesListed: 5,
+      doneCodes: 0,
+      doneSpanMs: 0,
+      totalSpanMs: 100,
+      expected: undefined,
+    },
+    {
+      name: 'an empty range: no estimate',
+      rowsSoFar: 0,
+      codesListed: 0,
+      doneCodes: 0,
+      doneSpanMs: 0,
+      totalSpanMs: 0,
+      expected: undefined,
+    },
+    {
+      name: 'a quarter finished with 50 codes, nothing open: 200',
+      rowsSoFar: 50,
+      codesListed: 50,
+      doneCodes: 50,
+      doneSpanMs: 25,
+      totalSpanMs: 100,
+      expected: 200,
+    },
+    {
+      name: 'open windows count by density, not by their codes so far',
+      rowsSoFar: 90,
+      codesListed: 90,
+      doneCodes: 50,
+      doneSpanMs: 25,
+      totalSpanMs: 100,
+      expected: 200,
+    },
+    {
+      name: 'a stream that lags the scan (details in flight) lags by as much',
+      rowsSoFar: 40,
+      codesListed: 50,
+      doneCodes: 50,
+      doneSpanMs: 25,
+      totalSpanMs: 100,
+      expected: 190,
+    },
+    {
+      name: 'rows beyond the codes (pending instances fetched again) are kept',
+      rowsSoFar: 60,
+      codesListed: 50,
+      doneCodes: 50,
+      doneSpanMs: 25,
+      totalSpanMs: 100,
+      expected: 210,
+    },
+    {
+      name: 'everything read: the rows themselves',
+      rowsSoFar: 123,
+      codesListed: 123,
+      doneCodes: 123,
+      doneSpanMs: 100,
+      totalSpanMs: 100,
+      expected: 123,
+    },
+    {
+      name: 'empty windows so far: the rows there are',
+      rowsSoFar: 3,
+      codesListed: 0,
+      doneCodes: 0,
+      doneSpanMs: 40,
+      totalSpanMs: 100,
+      expected: 3,
+    },
+    {
+      name: 'open windows already past the density: never below the rows',
+      rowsSoFar: 500,
+      codesListed: 500,
+      doneCodes: 10,
+      doneSpanMs: 50,
+      totalSpanMs: 100,
+      expected: 500,
+    },
+    {
+      name: 'rounded to whole rows',
+      rowsSoFar: 1,
+      codesListed: 1,
+      doneCodes: 1,
+      doneSpanMs: 3,
+      totalSpanMs: 10,
+      expected: 3,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => assert.equal(estimateRows(c), c.expected));
@@ -28,9 +122,17 @@ describe('nextStateAtMs: a STATE leaves after the minimum gap and within the byt
   const perMinute = STATE_BYTES_PER_MINUTE;
   const cases: { name: string; last: { atMs: number; bytes: number } | undefined; expected: number }[] = [
     { name: 'the first STATE leaves at once', last: undefined, expected: Number.NEGATIVE_INFINITY },
-    { name: 'a small STATE: the minimum gap decides', last: { atMs: 10_000, bytes: 300 }, expected: 10_000 + MIN_STATE_GAP_MS },
+    {
+      name: 'a small STATE: the minimum gap decides',
+      last: { atMs: 10_000, bytes: 300 },
+      expected: 10_000 + MIN_STATE_GAP_MS,
+    },
     { name: 'a STATE of a thirtieth of the budget: 2 s', last: { atMs: 0, bytes: perMinute / 30 }, expected: 2000 },
-    { name: 'a 63 KB STATE: the byte budget decides', last: { atMs: 0, bytes: 63_000 }, expected: (63_000 * 60_000) / perMinute },
+    {
+      name: 'a 63 KB STATE: the byte budget decides',
+      last: { atMs: 0, bytes: 63_000 },
+      expected: (63_000 * 60_000) / perMinute,
+    },
     { name: 'a STATE as big as the budget: one a minute', last: { atMs: 5, bytes: perMinute }, expected: 60_005 },
   ];
   for (const c of cases) {
@@ -41,7 +143,7 @@ describe('nextStateAtMs: a STATE leaves after the minimum gap and within the byt
     for (const bytes of [200, 6_000, 63_000, 630_000]) {
       let sent = 0;
       let atMs = 0;
-      for (let last: { atMs: number; bytes: number } | undefined; ; ) {
+      for (let last: { atMs: number; bytes: number } | undefined; ;) {
         atMs = Math.max(atMs, nextStateAtMs(last));
         if (atMs >= 60_000) break;
         sent += bytes;
@@ -61,7 +163,11 @@ describe('StreamOutput pacing', () => {
     out.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
     const emitter = new Emitter(out);
     const stream = new StreamOutput(emitter, 'approval_instances');
-    const lines = () => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AirbyteMessage);
+    const lines = () =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as AirbyteMessage);
     const stateLines = () => lines().flatMap((m) => (m.type === 'STATE' ? [m.state] : []));
     return { emitter, stream, lines, stateLines };
   }
@@ -81,13 +187,24 @@ describe('StreamOutput pacing', () => {
     void stream.state(() => ({ n: 3 }));
     await emitter.flush();
     await settle();
-    assert.deepEqual(stateLines().map((s) => s.stream!.stream_state), [{ n: 1 }], 'only the first leaves at once');
+    assert.deepEqual(
+      stateLines().map((s) => s.stream!.stream_state),
+      [{ n: 1 }],
+      'only the first leaves at once',
+    );
     t.mock.timers.tick(MIN_STATE_GAP_MS - 1);
     await settle();
     assert.equal(stateLines().length, 1, 'nothing more within the gap');
     t.mock.timers.tick(1);
     await settle();
-    assert.deepEqual(stateLines().map((s) => [s.stream!.stream_state, s.sourceStats!.recordCount]), [[{ n: 1 }, 1], [{ n: 3 }, 2]], 'the newest held-back one follows within the gap');
+    assert.deepEqual(
+      stateLines().map((s) => [s.stream!.stream_state, s.sourceStats!.recordCount]),
+      [
+        [{ n: 1 }, 1],
+        [{ n: 3 }, 2],
+      ],
+      'the newest held-back one follows within the gap',
+    );
     await emitter.close();
   });
 
@@ -101,7 +218,14 @@ describe('StreamOutput pacing', () => {
     void stream.record({ instance_code: 'b' });
     void stream.state(() => ({ n: 3 }), true);
     await emitter.close();
-    assert.deepEqual(stateLines().map((s) => [s.stream!.stream_state, s.sourceStats!.recordCount]), [[{ n: 1 }, 0], [{ n: 2 }, 1], [{ n: 3 }, 1]]);
+    assert.deepEqual(
+      stateLines().map((s) => [s.stream!.stream_state, s.sourceStats!.recordCount]),
+      [
+        [{ n: 1 }, 0],
+        [{ n: 2 }, 1],
+        [{ n: 3 }, 1],
+      ],
+    );
   });
 
   it('ESTIMATEs: from the progress, no more often than every ESTIMATE_GAP_MS', async () => {
@@ -110,7 +234,9 @@ describe('StreamOutput pacing', () => {
     stream.progress({ doneSpanMs: 25, totalSpanMs: 100, doneCodes: 10, codesListed: 10 });
     stream.progress({ doneSpanMs: 50, totalSpanMs: 100, doneCodes: 20, codesListed: 20 });
     await emitter.close();
-    const estimates = lines().flatMap((m) => (m.type === 'TRACE' && m.trace.type === 'ESTIMATE' ? [m.trace.estimate] : []));
+    const estimates = lines().flatMap((m) =>
+      m.type === 'TRACE' && m.trace.type === 'ESTIMATE' ? [m.trace.estimate] : [],
+    );
     assert.deepEqual(estimates, [{ name: 'approval_instances', type: 'STREAM', row_estimate: 40 }]);
     assert.ok(ESTIMATE_GAP_MS >= 2000, 'every few seconds at most');
   });

@@ -8,7 +8,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TransientError } from '../src/kit/errors.js';
-import { collectPages, MAX_EMPTY_PAGES_IN_A_ROW, PageGuard, paginate, PagingError, type PagingFault } from '../src/source/paging/paginator.js';
+import {
+  collectPages,
+  MAX_EMPTY_PAGES_IN_A_ROW,
+  PageGuard,
+  paginate,
+  PagingError,
+  type PagingFault,
+} from '../src/source/paging/paginator.js';
 
 interface FakePage {
   items: number[];
@@ -29,10 +36,18 @@ function server(pages: Record<string, FakePage>, requests: Array<string | undefi
   };
 }
 
-function chain(count: number, perPage: number, tokenOf: (i: number) => string = (i) => `t${i}`): Record<string, FakePage> {
+function chain(
+  count: number,
+  perPage: number,
+  tokenOf: (i: number) => string = (i) => `t${i}`,
+): Record<string, FakePage> {
   const pages: Record<string, FakePage> = {};
   for (let i = 0; i < count; i++) {
-    pages[i === 0 ? '' : tokenOf(i)] = { items: Array.from({ length: perPage }, (_, k) => i * perPage + k), has_more: i < count - 1, page_token: i < count - 1 ? tokenOf(i + 1) : '' };
+    pages[i === 0 ? '' : tokenOf(i)] = {
+      items: Array.from({ length: perPage }, (_, k) => i * perPage + k),
+      has_more: i < count - 1,
+      page_token: i < count - 1 ? tokenOf(i + 1) : '',
+    };
   }
   return pages;
 }
@@ -40,20 +55,36 @@ function chain(count: number, perPage: number, tokenOf: (i: number) => string = 
 describe('paginator', () => {
   it('reads every page of a well-behaved pager, in order', async () => {
     const items = await collectPages(server(chain(7, 3)), (p) => p.items, shape, new PageGuard(100, subject));
-    assert.deepEqual(items, Array.from({ length: 21 }, (_, i) => i));
+    assert.deepEqual(
+      items,
+      Array.from({ length: 21 }, (_, i) => i),
+    );
   });
 
-  const broken: Array<{ name: string; pages: Record<string, FakePage>; maxPages: number; fault: PagingFault; message: RegExp }> = [
+  const broken: Array<{
+    name: string;
+    pages: Record<string, FakePage>;
+    maxPages: number;
+    fault: PagingFault;
+    message: RegExp;
+  }> = [
     {
       name: 'the same token again',
-      pages: { '': { items: [1], has_more: true, page_token: 'a' }, a: { items: [2], has_more: true, page_token: 'a' } },
+      pages: {
+        '': { items: [1], has_more: true, page_token: 'a' },
+        a: { items: [2], has_more: true, page_token: 'a' },
+      },
       maxPages: 100,
       fault: 'repeated-token',
       message: /page 2 handed out a page_token already followed in this window \(the tokens repeat or cycle\)/,
     },
     {
       name: 'tokens that cycle',
-      pages: { '': { items: [1], has_more: true, page_token: 'a' }, a: { items: [2], has_more: true, page_token: 'b' }, b: { items: [3], has_more: true, page_token: 'a' } },
+      pages: {
+        '': { items: [1], has_more: true, page_token: 'a' },
+        a: { items: [2], has_more: true, page_token: 'b' },
+        b: { items: [3], has_more: true, page_token: 'a' },
+      },
       maxPages: 100,
       fault: 'repeated-token',
       message: /page 3 handed out a page_token already followed/,
@@ -125,7 +156,12 @@ describe('paginator', () => {
       shape,
       guard: new PageGuard(100, subject),
       onPage: (p) => void seen.push(...p.items),
-      restart: { expired: (e, token) => token !== undefined && (e as Error).message === 'expired', max: 3, onRestart: () => restarts++, exhausted: () => new Error('exhausted') },
+      restart: {
+        expired: (e, token) => token !== undefined && (e as Error).message === 'expired',
+        max: 3,
+        onRestart: () => restarts++,
+        exhausted: () => new Error('exhausted'),
+      },
     });
     assert.equal(restarts, 1);
     // The tokens t1 and t2 are followed again after the restart: fresh guards, no "repeated token".
@@ -141,7 +177,12 @@ describe('paginator', () => {
         shape,
         guard: new PageGuard(100, subject),
         onPage: () => {},
-        restart: { expired: () => true, max: 3, onRestart: () => {}, exhausted: (n) => new Error(`exhausted after ${n}`) },
+        restart: {
+          expired: () => true,
+          max: 3,
+          onRestart: () => {},
+          exhausted: (n) => new Error(`exhausted after ${n}`),
+        },
       }),
       /exhausted after 3/,
     );
@@ -158,23 +199,35 @@ describe('paginator', () => {
       }
       return inner(token);
     };
-    const expired = (e: unknown, token: string | undefined): boolean => token !== undefined && (e as Error).message === 'expired';
-    assert.deepEqual(await collectPages(fetchOnce, (p) => p.items, shape, new PageGuard(100, subject), expired), [0, 1, 2, 3, 4, 5, 6, 7]);
+    const expired = (e: unknown, token: string | undefined): boolean =>
+      token !== undefined && (e as Error).message === 'expired';
+    assert.deepEqual(
+      await collectPages(fetchOnce, (p) => p.items, shape, new PageGuard(100, subject), expired),
+      [0, 1, 2, 3, 4, 5, 6, 7],
+    );
     const always = async (token: string | undefined): Promise<FakePage> => {
       if (token !== undefined) throw new Error('expired');
       return inner(token);
     };
-    await assert.rejects(collectPages(always, (p) => p.items, shape, new PageGuard(100, subject), expired), (error: unknown) => {
-      assert.ok(error instanceof PagingError);
-      assert.equal(error.fault, 'expired-token');
-      assert.match(error.message, /^stopped: its page token kept expiring \(started over 3 times/);
-      return true;
-    });
+    await assert.rejects(
+      collectPages(always, (p) => p.items, shape, new PageGuard(100, subject), expired),
+      (error: unknown) => {
+        assert.ok(error instanceof PagingError);
+        assert.equal(error.fault, 'expired-token');
+        assert.match(error.message, /^stopped: its page token kept expiring \(started over 3 times/);
+        return true;
+      },
+    );
   });
 
   it('onPage returning false ends the read there (a window split)', async () => {
     const requests: Array<string | undefined> = [];
-    await paginate<FakePage>({ fetch: server(chain(5, 1), requests), shape, guard: new PageGuard(100, subject), onPage: () => false });
+    await paginate<FakePage>({
+      fetch: server(chain(5, 1), requests),
+      shape,
+      guard: new PageGuard(100, subject),
+      onPage: () => false,
+    });
     assert.deepEqual(requests, [undefined]);
   });
 });

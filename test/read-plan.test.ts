@@ -7,7 +7,12 @@ import type { StreamPart } from '../src/source/streams/stream-part.js';
 
 const handlers = { onCode: () => undefined, onCheckpoint: () => undefined };
 /** A prepared stream: `records`, `listed` or `detail`, starting from the cursors `saved` (code → ms). */
-function prepared(name: string, kind: StreamPart['kind'], saved: [string, number][] = [], mode: SyncMode = 'incremental'): PreparedStream {
+function prepared(
+  name: string,
+  kind: StreamPart['kind'],
+  saved: [string, number][] = [],
+  mode: SyncMode = 'incremental',
+): PreparedStream {
   const cursors = new Map(saved);
   const part: StreamPart =
     kind === 'records'
@@ -29,15 +34,28 @@ describe('planRead: the read plan of the selected streams', () => {
   const cases: { name: string; streams: PreparedStream[]; steps: string[] }[] = [
     {
       name: 'every stream from scratch: one scan, one detail fan-out for all detail streams, definitions on their own after it',
-      streams: [prepared('defs', 'records'), prepared('tasks', 'detail'), prepared('instances', 'listed'), prepared('details', 'detail')],
+      streams: [
+        prepared('defs', 'records'),
+        prepared('tasks', 'detail'),
+        prepared('instances', 'listed'),
+        prepared('details', 'detail'),
+      ],
       steps: ['scan[tasks,instances,details | tasks+details,instances]', 'records:defs'],
     },
     {
       name: 'different saved cursors: a scan (and a fan-out) each',
-      streams: [prepared('details', 'detail', [['A', 1]]), prepared('tasks', 'detail', [['A', 2]]), prepared('instances', 'listed', [['A', 1]])],
+      streams: [
+        prepared('details', 'detail', [['A', 1]]),
+        prepared('tasks', 'detail', [['A', 2]]),
+        prepared('instances', 'listed', [['A', 1]]),
+      ],
       steps: ['scan[details,instances | details,instances]', 'scan[tasks | tasks]'],
     },
-    { name: 'only a listed stream: no fan-out', streams: [prepared('instances', 'listed')], steps: ['scan[instances | instances]'] },
+    {
+      name: 'only a listed stream: no fan-out',
+      streams: [prepared('instances', 'listed')],
+      steps: ['scan[instances | instances]'],
+    },
     { name: 'only a records stream: no scan', streams: [prepared('defs', 'records')], steps: ['records:defs'] },
   ];
   for (const c of cases) {
@@ -47,7 +65,11 @@ describe('planRead: the read plan of the selected streams', () => {
   }
 
   it('describes where every scanned stream starts, in the catalog order, and no records stream', () => {
-    const plan = planRead([prepared('defs', 'records'), prepared('instances', 'listed', [['A', 1]], 'incremental'), prepared('details', 'detail', [], 'full_refresh')]);
+    const plan = planRead([
+      prepared('defs', 'records'),
+      prepared('instances', 'listed', [['A', 1]], 'incremental'),
+      prepared('details', 'detail', [], 'full_refresh'),
+    ]);
     assert.deepEqual(
       plan.shapes.map((s) => [s.name, s.mode, [...s.saved]]),
       [

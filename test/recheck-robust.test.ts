@@ -36,7 +36,16 @@ type Obj = Record<string, unknown>;
 /** A data set whose newest instance is older than the lookback: a later sync's scan lists nothing again. */
 async function start(seed: number, instances: number, pendingRatio: number, spanMs = 2 * DAY): Promise<FeishuEmulator> {
   const now = Date.now();
-  return startEmulator({ seed, codeCount: 1, instancesPerCode: instances, pendingRatio, spanStartMs: now - 3_600_000 - spanMs, spanEndMs: now - 3_600_000, detailRateLimit: null, listRateLimit: null });
+  return startEmulator({
+    seed,
+    codeCount: 1,
+    instancesPerCode: instances,
+    pendingRatio,
+    spanStartMs: now - 3_600_000 - spanMs,
+    spanEndMs: now - 3_600_000,
+    detailRateLimit: null,
+    listRateLimit: null,
+  });
 }
 
 /** Holds every PENDING instance where it is (one admin move a minute ago): nothing then changes by itself. */
@@ -65,29 +74,47 @@ function digestOf(blob: JsonObject, code: string): Map<number, number> {
 }
 
 function withDigest(state: AirbyteStateMessage[], digest: unknown): AirbyteStateMessage[] {
-  return state.map<AirbyteStateMessage>((s) => (s.stream?.stream_descriptor.name === DETAILS ? { ...s, stream: { ...s.stream, stream_state: { ...s.stream.stream_state, status_digest: digest } } } : s));
+  return state.map<AirbyteStateMessage>((s) =>
+    s.stream?.stream_descriptor.name === DETAILS
+      ? { ...s, stream: { ...s.stream, stream_state: { ...s.stream.stream_state, status_digest: digest } } }
+      : s,
+  );
 }
 
 async function apiDetails(e: FeishuEmulator): Promise<Map<string, Obj>> {
-  const res = await fetch(e.baseUrl + TOKEN_PATH, { method: 'POST', body: JSON.stringify({ app_id: e.options.appId, app_secret: e.options.appSecret }) });
+  const res = await fetch(e.baseUrl + TOKEN_PATH, {
+    method: 'POST',
+    body: JSON.stringify({ app_id: e.options.appId, app_secret: e.options.appSecret }),
+  });
   const { tenant_access_token: tok } = (await res.json()) as { tenant_access_token: string };
   const out = new Map<string, Obj>();
   for (const t of e.truth()) {
-    const r = await fetch(`${e.baseUrl}/open-apis/approval/v4/instances/${t.instanceCode}`, { headers: { Authorization: `Bearer ${tok}` } });
+    const r = await fetch(`${e.baseUrl}/open-apis/approval/v4/instances/${t.instanceCode}`, {
+      headers: { Authorization: `Bearer ${tok}` },
+    });
     out.set(t.instanceCode, ((await r.json()) as { data: Obj }).data);
   }
   return out;
 }
 
-const warnings = (messages: AirbyteMessage[]): string[] => logs(messages).filter((l) => l.level === 'WARN').map((l) => l.message);
-const infos = (messages: AirbyteMessage[]): string[] => logs(messages).filter((l) => l.level === 'INFO').map((l) => l.message);
+const warnings = (messages: AirbyteMessage[]): string[] =>
+  logs(messages)
+    .filter((l) => l.level === 'WARN')
+    .map((l) => l.message);
+const infos = (messages: AirbyteMessage[]): string[] =>
+  logs(messages)
+    .filter((l) => l.level === 'INFO')
+    .map((l) => l.message);
 const detailRequests = (e: FeishuEmulator): number => e.stats().requests['detail'] ?? 0;
-
 
 /** A first sync, then three of the emulator's approvals revoked. */
 async function readThenRevoke(emu: FeishuEmulator): Promise<{ first: SyncResult; code: string; revoked: string[] }> {
   const first = await read(emu);
-  const revoked = emu.statuses().filter((t) => t.status === 'APPROVED').slice(0, 3).map((t) => t.instanceCode);
+  const revoked = emu
+    .statuses()
+    .filter((t) => t.status === 'APPROVED')
+    .slice(0, 3)
+    .map((t) => t.instanceCode);
   for (const c of revoked) emu.revokeInstance(c);
   return { first, code: emu.approvalCodes[0]!, revoked };
 }
@@ -98,7 +125,10 @@ describe('status recheck: current approvers, and nothing lost when the answers b
     emulator = await start(231, 80, 0.5, 2 * 3_600_000);
     freezePending(emulator);
     const first = await read(emulator);
-    const pending = emulator.statuses().filter((t) => t.status === 'PENDING').map((t) => t.instanceCode);
+    const pending = emulator
+      .statuses()
+      .filter((t) => t.status === 'PENDING')
+      .map((t) => t.instanceCode);
     assert.ok(pending.length >= 10, `${pending.length} pending`);
     // Half of them move on (some finish: their last node); the rest stay where they were.
     const moved = pending.filter((_, i) => i % 2 === 0);
@@ -108,11 +138,22 @@ describe('status recheck: current approvers, and nothing lost when the answers b
     const second = await read(emulator, bothStates(first.messages));
 
     // One detail request per instance PENDING now, plus the moved ones that finished (their status changed).
-    const finished = moved.filter((c) => emulator!.statuses().find((t) => t.instanceCode === c)!.status !== 'PENDING').length;
+    const finished = moved.filter(
+      (c) => emulator!.statuses().find((t) => t.instanceCode === c)!.status !== 'PENDING',
+    ).length;
     const secondDetails = detailRequests(emulator);
     assert.ok(moved.length - finished >= 3, `${moved.length - finished} moved on and still PENDING`);
-    assert.equal(secondDetails, pendingNow + finished, `${secondDetails} detail requests for ${pendingNow} pending + ${finished} finished`);
-    assert.ok(infos(second.messages).some((m) => m.includes(`, ${pendingNow} still PENDING fetched again for their current approvers`)), infos(second.messages).join('\n'));
+    assert.equal(
+      secondDetails,
+      pendingNow + finished,
+      `${secondDetails} detail requests for ${pendingNow} pending + ${finished} finished`,
+    );
+    assert.ok(
+      infos(second.messages).some((m) =>
+        m.includes(`, ${pendingNow} still PENDING fetched again for their current approvers`),
+      ),
+      infos(second.messages).join('\n'),
+    );
 
     // The destination's latest rows carry the API's current tasks and timeline, for every instance.
     const api = await apiDetails(emulator);
@@ -120,10 +161,20 @@ describe('status recheck: current approvers, and nothing lost when the answers b
     const stale = [...api].filter(([code, d]) => {
       const row = rows.get(code)!;
       const tasks = (x: Obj): string => JSON.stringify((x['task_list'] as Obj[]).map((t) => [t['id'], t['status']]));
-      return row['status'] !== d['status'] || tasks(row) !== tasks(d) || (row['timeline'] as unknown[]).length !== (d['timeline'] as unknown[]).length;
+      return (
+        row['status'] !== d['status'] ||
+        tasks(row) !== tasks(d) ||
+        (row['timeline'] as unknown[]).length !== (d['timeline'] as unknown[]).length
+      );
     });
-    assert.deepEqual(stale.map(([c]) => c), [], 'rows with stale tasks or timeline');
-    t.diagnostic(`${api.size} instances, ${pending.length} pending before, ${moved.length} moved on (${finished} of them finished), ${pendingNow} pending now: ${secondDetails} detail requests in the second sync, 0 stale rows`);
+    assert.deepEqual(
+      stale.map(([c]) => c),
+      [],
+      'rows with stale tasks or timeline',
+    );
+    t.diagnostic(
+      `${api.size} instances, ${pending.length} pending before, ${moved.length} moved on (${finished} of them finished), ${pendingNow} pending now: ${secondDetails} detail requests in the second sync, 0 stale rows`,
+    );
     // Every moved instance got a row in the second sync (the trial's "0 rows in the next sync").
     const again = new Set(records(second.messages, DETAILS).map((r) => r.data['instance_code']));
     for (const code of moved) assert.ok(again.has(code), code);
@@ -135,9 +186,20 @@ describe('status recheck: current approvers, and nothing lost when the answers b
     emulator.configure({ hostileQueryTokenRepeat: true });
     emulator.resetStats();
     const second = await read(emulator, bothStates(first.messages));
-    assert.ok(warnings(second.messages).some((w) => /bulk query's paging broke \(.*page_token already followed.*\); nothing was compared and its status digest is kept as it was/.test(w)), warnings(second.messages).join('\n'));
+    assert.ok(
+      warnings(second.messages).some((w) =>
+        /bulk query's paging broke \(.*page_token already followed.*\); nothing was compared and its status digest is kept as it was/.test(
+          w,
+        ),
+      ),
+      warnings(second.messages).join('\n'),
+    );
     assert.equal(detailRequests(emulator), 0, 'nothing fetched against a partial answer');
-    assert.deepEqual(digestOf(detailsBlob(second.messages), code), digestOf(detailsBlob(first.messages), code), 'the digest as it was');
+    assert.deepEqual(
+      digestOf(detailsBlob(second.messages), code),
+      digestOf(detailsBlob(first.messages), code),
+      'the digest as it was',
+    );
 
     emulator.configure({ hostileQueryTokenRepeat: false });
     const third = await read(emulator, bothStates(second.messages));
@@ -151,11 +213,23 @@ describe('status recheck: current approvers, and nothing lost when the answers b
     // Page tokens cycle, only for list queries of the older minutes (the recheck's, not the scan's lookback).
     emulator.configure({ hostileListTokenCycle: 2, hostileListStartBeforeMs: emulator.options.spanEndMs + 60_000 });
     const second = await read(emulator, bothStates(first.messages));
-    assert.ok(warnings(second.messages).some((w) => /keep their digest entries and are looked for again on the next sync/.test(w)), warnings(second.messages).join('\n'));
-    assert.ok(!warnings(second.messages).some((w) => /no longer named by the bulk query or the list API/.test(w)), 'nothing taken for vanished');
+    assert.ok(
+      warnings(second.messages).some((w) =>
+        /keep their digest entries and are looked for again on the next sync/.test(w),
+      ),
+      warnings(second.messages).join('\n'),
+    );
+    assert.ok(
+      !warnings(second.messages).some((w) => /no longer named by the bulk query or the list API/.test(w)),
+      'nothing taken for vanished',
+    );
     const before = digestOf(detailsBlob(first.messages), code);
     const kept = digestOf(detailsBlob(second.messages), code);
-    assert.deepEqual([...before.keys()].filter((k) => !kept.has(k)), [], 'no entry dropped');
+    assert.deepEqual(
+      [...before.keys()].filter((k) => !kept.has(k)),
+      [],
+      'no entry dropped',
+    );
 
     emulator.configure({ hostileListTokenCycle: 0, hostileListStartBeforeMs: 0 });
     const third = await read(emulator, bothStates(second.messages));
@@ -171,7 +245,11 @@ describe('status recheck: current approvers, and nothing lost when the answers b
     emulator.resetStats();
     const second = await read(emulator, withDigest(bothStates(first.messages), foreign));
     const pendingNow = emulator.statuses().filter((t) => t.status === 'PENDING').length;
-    assert.ok(warnings(second.messages).some((w) => /status digest has version 99, which this connector version does not read/.test(w)));
+    assert.ok(
+      warnings(second.messages).some((w) =>
+        /status digest has version 99, which this connector version does not read/.test(w),
+      ),
+    );
     assert.equal(detailRequests(emulator), pendingNow);
     assert.ok(!infos(second.messages).some((m) => /took the query's statuses as baseline/.test(m)), 'no baseline');
     const written = states(second.messages, DETAILS).map((s) => s.stream!.stream_state!['status_digest']);
@@ -189,7 +267,10 @@ describe('status recheck: current approvers, and nothing lost when the answers b
     emulator.revokeInstance(revoked);
     emulator.resetStats();
     const second = await read(emulator, withDigest(bothStates(first.messages), broken));
-    assert.ok(warnings(second.messages).some((w) => /status digest of 1 approval code\(s\) could not be read/.test(w)), warnings(second.messages).join('\n'));
+    assert.ok(
+      warnings(second.messages).some((w) => /status digest of 1 approval code\(s\) could not be read/.test(w)),
+      warnings(second.messages).join('\n'),
+    );
     // The query leaves the revoked one out; the 59 others are fetched again and remembered.
     assert.equal(detailRequests(emulator), 59);
     assert.equal(digestOf(detailsBlob(second.messages), code).size, 59);

@@ -37,7 +37,11 @@ function headings(text: string, level: string): string[] {
 function tableAfter(text: string, from: number): { header: string[]; rows: string[][] } {
   const lines = text.slice(from).split('\n');
   const start = lines.findIndex((line) => line.startsWith('|'));
-  const cells = (line: string): string[] => line.slice(1, -1).split('|').map((c) => c.trim());
+  const cells = (line: string): string[] =>
+    line
+      .slice(1, -1)
+      .split('|')
+      .map((c) => c.trim());
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
@@ -50,7 +54,11 @@ function changelog(): { header: string[]; rows: string[][] } {
   const at = page.indexOf('## Changelog');
   assert.ok(at >= 0, 'no ## Changelog');
   const details = page.slice(at);
-  assert.match(details, /^## Changelog\s+<details>\s+<summary>[^<]+<\/summary>/, 'the changelog table sits inside <details><summary>');
+  assert.match(
+    details,
+    /^## Changelog\s+<details>\s+<summary>[^<]+<\/summary>/,
+    'the changelog table sits inside <details><summary>',
+  );
   const end = details.indexOf('</details>');
   assert.ok(end > 0, 'no </details>');
   const table = tableAfter(details.slice(0, end), 0);
@@ -63,7 +71,13 @@ describe('one version everywhere', () => {
     const label = /^LABEL io\.airbyte\.version=(\S+)$/m.exec(read('Dockerfile'))?.[1];
     const newest = changelog().rows[0]?.[0];
     assert.deepEqual(
-      { lock: lock.version, lockRoot: lock.packages['']?.version, metadata: String(metadata['dockerImageTag']), label, newest },
+      {
+        lock: lock.version,
+        lockRoot: lock.packages['']?.version,
+        metadata: String(metadata['dockerImageTag']),
+        label,
+        newest,
+      },
       { lock: pkg.version, lockRoot: pkg.version, metadata: pkg.version, label: pkg.version, newest: pkg.version },
     );
   });
@@ -80,22 +94,42 @@ describe('the user page', () => {
   });
 
   test("has Airbyte's source-doc sections in Airbyte's order", () => {
-    const required = ['Prerequisites', 'Setup guide', 'Supported sync modes', 'Supported streams', 'Performance considerations', 'Troubleshooting', 'Changelog'];
+    const required = [
+      'Prerequisites',
+      'Setup guide',
+      'Supported sync modes',
+      'Supported streams',
+      'Performance considerations',
+      'Troubleshooting',
+      'Changelog',
+    ];
     const found = headings(page, '##');
     const positions = required.map((h) => found.indexOf(h));
-    assert.ok(positions.every((p) => p >= 0), `missing: ${required.filter((_, i) => positions[i]! < 0).join(', ')}`);
-    assert.deepEqual([...positions].sort((a, b) => a - b), positions, 'sections out of order');
+    assert.ok(
+      positions.every((p) => p >= 0),
+      `missing: ${required.filter((_, i) => positions[i]! < 0).join(', ')}`,
+    );
+    assert.deepEqual(
+      [...positions].sort((a, b) => a - b),
+      positions,
+      'sections out of order',
+    );
     assert.equal(found.at(-1), 'Changelog', 'the changelog comes last');
   });
 
   test('the setup guide names every scope, and the streams section has a part per stream with its primary key and cursor', () => {
-    for (const scope of ['approval:approval:readonly', 'contact:user.employee_id:readonly', 'approval:approval.list:readonly']) {
+    for (const scope of [
+      'approval:approval:readonly',
+      'contact:user.employee_id:readonly',
+      'approval:approval.list:readonly',
+    ]) {
       assert.ok(page.includes(`\`${scope}\``), `scope ${scope} is not named`);
     }
     const streams = tableAfter(page, page.indexOf('## Supported streams'));
     assert.deepEqual(streams.header.slice(0, 3), ['Stream', 'Primary key', 'Cursor']);
     const subsections = headings(page, '###');
-    for (const [name] of streams.rows) assert.ok(subsections.includes(name!.replace(/`/g, '')), `no ### section for ${name}`);
+    for (const [name] of streams.rows)
+      assert.ok(subsections.includes(name!.replace(/`/g, '')), `no ### section for ${name}`);
   });
 
   test('the changelog is a Version | Date | Pull Request | Subject table, newest first, one row per version', () => {
@@ -108,7 +142,8 @@ describe('the user page', () => {
       assert.match(row[1]!, /^\d{4}-\d{2}-\d{2}$/);
       assert.match(row[2]!, /^(–|\[\d+\]\(https:\/\/github\.com\/airbytehq\/airbyte\/pull\/\d+\))$/);
       assert.ok(row[3]!.length > 0);
-      if (i > 0) assert.ok(compare(versions[i - 1]!, versions[i]!) > 0, `${rows[i - 1]![0]} is not newer than ${row[0]}`);
+      if (i > 0)
+        assert.ok(compare(versions[i - 1]!, versions[i]!) > 0, `${rows[i - 1]![0]} is not newer than ${row[0]}`);
     }
   });
 });
@@ -122,9 +157,12 @@ describe('metadata.yaml', () => {
   test('allowedHosts keeps the public hosts and admits the configured one through ${base_url}, a property of the spec', () => {
     const hosts = (metadata['allowedHosts'] as { hosts: string[] }).hosts;
     for (const host of ['open.feishu.cn', 'open.larksuite.com', '${base_url}']) assert.ok(hosts.includes(host), host);
-    const spec = JSON.parse(read('spec/spec.json')) as { connectionSpecification: { properties: Record<string, unknown> } };
+    const spec = JSON.parse(read('spec/spec.json')) as {
+      connectionSpecification: { properties: Record<string, unknown> };
+    };
     for (const host of hosts) {
-      for (const [, key] of host.matchAll(/\$\{([^}]+)\}/g)) assert.ok(key! in spec.connectionSpecification.properties, `\${${key}} names no config field`);
+      for (const [, key] of host.matchAll(/\$\{([^}]+)\}/g))
+        assert.ok(key! in spec.connectionSpecification.properties, `\${${key}} names no config field`);
     }
   });
 
@@ -154,7 +192,11 @@ describe('supply chain', () => {
     const PERMISSIVE = new Set(['MIT', 'ISC', 'BSD-2-Clause', 'BSD-3-Clause', 'Apache-2.0', '0BSD']);
     const production = Object.entries(lock.packages)
       .filter(([path, entry]) => path.startsWith('node_modules/') && !entry.dev)
-      .map(([path, entry]) => [`\`${path.slice('node_modules/'.length)}\``, entry.version ?? '', entry.license ?? '(none)']);
+      .map(([path, entry]) => [
+        `\`${path.slice('node_modules/'.length)}\``,
+        entry.version ?? '',
+        entry.license ?? '(none)',
+      ]);
     const doc = read('docs/dependency-licenses.md');
     const listed = tableAfter(doc, doc.indexOf('| Package |')).rows;
     assert.deepEqual(listed.sort(), production.sort());
@@ -162,13 +204,23 @@ describe('supply chain', () => {
   });
 
   test('the audit verdict: clean, vulnerable on high or critical, and "did not run" when npm gives no report', () => {
-    const report = (counts: Record<string, number>) => JSON.stringify({ auditReportVersion: 2, vulnerabilities: {}, metadata: { vulnerabilities: counts } });
+    const report = (counts: Record<string, number>) =>
+      JSON.stringify({ auditReportVersion: 2, vulnerabilities: {}, metadata: { vulnerabilities: counts } });
     const table: [string, string][] = [
       [report({ info: 0, low: 2, moderate: 1, high: 0, critical: 0, total: 3 }), 'clean'],
       [report({ low: 0, moderate: 0, high: 1, critical: 0 }), 'vulnerable'],
       [report({ high: 0, critical: 1 }), 'vulnerable'],
-      [JSON.stringify({ message: '405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk', statusCode: 405 }), 'unavailable'],
-      [JSON.stringify({ error: { code: 'ENOLOCK', summary: 'This command requires an existing lockfile.' } }), 'unavailable'],
+      [
+        JSON.stringify({
+          message: '405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk',
+          statusCode: 405,
+        }),
+        'unavailable',
+      ],
+      [
+        JSON.stringify({ error: { code: 'ENOLOCK', summary: 'This command requires an existing lockfile.' } }),
+        'unavailable',
+      ],
       ['', 'unavailable'],
       ['npm error network', 'unavailable'],
     ];
@@ -177,20 +229,27 @@ describe('supply chain', () => {
   });
 
   test('CI runs the audit gate and still ends with the image smoke test', () => {
-    const steps = read('.ci/run').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+    const steps = read('.ci/run')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('#'));
     assert.ok(steps.includes('bash scripts/audit.sh'));
     assert.equal(steps.at(-1), 'bash scripts/image-smoke.sh');
     assert.match(read('scripts/audit.sh'), /npm audit --omit=dev --audit-level=high/);
     assert.ok(steps.includes('npm test') && steps.includes('npm run test:slow'), 'CI runs both test commands');
   });
 
-  test('npm test builds from an empty dist/ and runs only *.test.js; the SDK is the bench\'s own install', () => {
-    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  test("npm test builds from an empty dist/ and runs only *.test.js; the SDK is the bench's own install", () => {
+    const pkg = JSON.parse(read('package.json')) as {
+      scripts: Record<string, string>;
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
     assert.match(pkg.scripts['build']!, /rmSync\('dist'/, 'the build starts from an empty dist/');
     assert.match(pkg.scripts['test']!, /node --test .* dist\/test\/\*\.test\.js$/);
     assert.match(pkg.scripts['test:slow']!, /node --test .* dist\/test\/slow\/\*\.test\.js$/);
     const installed = { ...pkg.dependencies, ...pkg.devDependencies };
-    for (const name of ['@larksuiteoapi/node-sdk', 'ajv-formats']) assert.equal(installed[name], undefined, `${name} is not installed by npm ci`);
+    for (const name of ['@larksuiteoapi/node-sdk', 'ajv-formats'])
+      assert.equal(installed[name], undefined, `${name} is not installed by npm ci`);
     assert.match(pkg.scripts['bench']!, /bench:peer/);
     assert.ok(JSON.parse(read('bench/peer/package.json')).dependencies['@larksuiteoapi/node-sdk']);
   });

@@ -1,7 +1,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import { catalog, committedPrefix, instanceCodes, lastState, mulberry32, runConnectorUntilKilled, writeFiles } from '../harness/index.js';
+import {
+  catalog,
+  committedPrefix,
+  instanceCodes,
+  lastState,
+  mulberry32,
+  runConnectorUntilKilled,
+  writeFiles,
+} from '../harness/index.js';
 import { runCutAt, withMessages } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
@@ -10,7 +18,13 @@ import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truth
 describe('kill -9 and resume', { concurrency: 4 }, () => {
   let emulator: FeishuEmulator;
   before(async () => {
-    emulator = await startEmulator({ seed: 31, codeCount: 2, instancesPerCode: 2500, latencyMs: 1, listRateLimit: null });
+    emulator = await startEmulator({
+      seed: 31,
+      codeCount: 2,
+      instancesPerCode: 2500,
+      latencyMs: 1,
+      listRateLimit: null,
+    });
   });
   after(() => emulator.stop());
 
@@ -20,11 +34,17 @@ describe('kill -9 and resume', { concurrency: 4 }, () => {
     const real = seed <= 2;
     it(`seed ${seed}${real ? ' (a real kill -9)' : ''}: what the last STATE covers + the resumed sync = truth`, async () => {
       const random = mulberry32(seed);
-      const config = emulatorConfig(emulator, { window_hours: 2, page_size: 25, max_concurrency: 1 + Math.floor(random.next() * 6) });
+      const config = emulatorConfig(emulator, {
+        window_hours: 2,
+        page_size: 25,
+        max_concurrency: 1 + Math.floor(random.next() * 6),
+      });
       const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('incremental') });
       const killAt = 1 + Math.floor(random.next() * 4900);
       const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
-      const killed = real ? withMessages(await runConnectorUntilKilled(args, killAt)) : (await runCutAt(args, [killAt]))[0]!;
+      const killed = real
+        ? withMessages(await runConnectorUntilKilled(args, killAt))
+        : (await runCutAt(args, [killAt]))[0]!;
       assert.equal(killed.signal, 'SIGKILL', `killed after ${killAt} records, before the end`);
       // The platform keeps records only up to the last STATE it received.
       const committed = committedPrefix(killed.messages);
@@ -35,7 +55,11 @@ describe('kill -9 and resume', { concurrency: 4 }, () => {
       const resumed = await sync(emulator, { config, state: resumeFrom ? [resumeFrom] : undefined });
       assertNoDuplicates(resumed.codes, 'records of the resumed sync');
       assertExactRecordCounts(resumed);
-      assertSameSet([...committedCodes, ...resumed.codes], truthCodes(emulator), `killed after ${killAt} records, resumed`);
+      assertSameSet(
+        [...committedCodes, ...resumed.codes],
+        truthCodes(emulator),
+        `killed after ${killAt} records, resumed`,
+      );
       assert.ok(resumeFrom === undefined || resumed.codes.length < 5000, 'the resumed sync did not start over');
     });
   }

@@ -42,15 +42,23 @@ describe('a failure that escapes every await ends in the one TRACE ERROR', () =>
   for (const [name, escape] of escapes) {
     it(name, async () => {
       const files = writeFiles({ 'source.mjs': script(escape), 'config.json': {}, 'catalog.json': { streams: [] } });
-      const child = spawn(process.execPath, [files['source.mjs']!, 'read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [files['source.mjs']!, 'read', '--config', files['config.json']!, '--catalog', files['catalog.json']!],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       const out = await collectOutput(child, 20_000);
       assert.equal(out.signal, null, 'it ended on its own');
       assert.equal(out.code, 1);
       assert.equal(out.stderr, '');
       const messages = parseProtocolLines(out.stdout);
-      assert.deepEqual(messages.map((m) => m.type), ['RECORD', 'TRACE'], 'the record before the failure reached stdout, then the trace');
+      assert.deepEqual(
+        messages.map((m) => m.type),
+        ['RECORD', 'TRACE'],
+        'the record before the failure reached stdout, then the trace',
+      );
       const trace = messages[1]!.type === 'TRACE' ? messages[1]!.trace : undefined;
       assert.equal(trace?.type, 'ERROR');
       assert.match(trace?.error?.message ?? '', /checkpoint chain broke/);

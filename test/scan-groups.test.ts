@@ -9,14 +9,30 @@ const cursors = (entries: [string, number][]) => new Map(entries);
 describe('groupByCursors', () => {
   const cases: { name: string; saved: [string, number][][]; groups: number[][] }[] = [
     { name: 'no state (full refresh or first sync): one shared scan', saved: [[], []], groups: [[0, 1]] },
-    { name: 'the same cursors: one shared scan', saved: [[['A', 1], ['B', 2]], [['B', 2], ['A', 1]]], groups: [[0, 1]] },
+    {
+      name: 'the same cursors: one shared scan',
+      saved: [
+        [
+          ['A', 1],
+          ['B', 2],
+        ],
+        [
+          ['B', 2],
+          ['A', 1],
+        ],
+      ],
+      groups: [[0, 1]],
+    },
     { name: 'a stream added later (no cursors yet): its own scan', saved: [[['A', 1]], []], groups: [[0], [1]] },
     { name: 'different cursors: separate scans', saved: [[['A', 1]], [['A', 2]], [['A', 1]]], groups: [[0, 2], [1]] },
   ];
   for (const c of cases) {
     it(c.name, () => {
       const items = c.saved.map((entries, i) => ({ i, saved: cursors(entries) }));
-      assert.deepEqual(groupByCursors(items).map((g) => g.map((x) => x.i)), c.groups);
+      assert.deepEqual(
+        groupByCursors(items).map((g) => g.map((x) => x.i)),
+        c.groups,
+      );
     });
   }
 
@@ -28,13 +44,19 @@ describe('groupByCursors', () => {
 });
 
 describe('StreamFates', () => {
-  const member = (name: string, onCode: ScanHandlers['onCode']): ScanMember => ({ name, handlers: { onCode, onCheckpoint: () => undefined } });
+  const member = (name: string, onCode: ScanHandlers['onCode']): ScanMember => ({
+    name,
+    handlers: { onCode, onCheckpoint: () => undefined },
+  });
 
   it('feeds every stream and waits for all of them', async () => {
     const seen: string[] = [];
     let release!: () => void;
     const slow = new Promise<void>((resolve) => (release = resolve));
-    const fates = new StreamFates([member('a', (code) => void seen.push(`a:${code}`)), member('b', (code) => (seen.push(`b:${code}`), slow))]);
+    const fates = new StreamFates([
+      member('a', (code) => void seen.push(`a:${code}`)),
+      member('b', (code) => (seen.push(`b:${code}`), slow)),
+    ]);
     const both = fates.handlers();
     const pending = both.onCode('X', undefined as never);
     assert.deepEqual(seen, ['a:X', 'b:X']);
@@ -50,7 +72,9 @@ describe('StreamFates', () => {
   it('a stream that rejects or throws is set aside; the others keep being fed', async () => {
     const seen: string[] = [];
     const fates = new StreamFates([
-      member('rejects', (code) => (code === 'X' ? Promise.reject(new Error('detail denied')) : void seen.push(`rejects:${code}`))),
+      member('rejects', (code) =>
+        code === 'X' ? Promise.reject(new Error('detail denied')) : void seen.push(`rejects:${code}`),
+      ),
       member('throws', (code) => {
         if (code === 'Y') throw new Error('bad value');
         seen.push(`throws:${code}`);
@@ -72,7 +96,10 @@ describe('StreamFates', () => {
   });
 
   it('once every stream has failed, the scan stops with the first failure', async () => {
-    const fates = new StreamFates([member('a', () => Promise.reject(new Error('first'))), member('b', () => Promise.reject(new Error('second')))]);
+    const fates = new StreamFates([
+      member('a', () => Promise.reject(new Error('first'))),
+      member('b', () => Promise.reject(new Error('second'))),
+    ]);
     await assert.rejects(fates.handlers().onCode('X', undefined as never)!, /first/);
     assert.ok(fates.allFailed);
   });

@@ -26,7 +26,11 @@ const VALID = {
   approval_codes: [' A '],
   start_date: '2024-01-01',
   base_url: 'https://open.feishu.cn',
-  ...Object.fromEntries(Object.entries(schema.properties).filter(([, p]) => p.type === 'integer').map(([f, p]) => [f, p.default])),
+  ...Object.fromEntries(
+    Object.entries(schema.properties)
+      .filter(([, p]) => p.type === 'integer')
+      .map(([f, p]) => [f, p.default]),
+  ),
 };
 
 describe('config type and spec/spec.json', () => {
@@ -36,7 +40,11 @@ describe('config type and spec/spec.json', () => {
 
   it("each field's kind is the spec's type, optional only when the spec neither requires nor defaults it", () => {
     const mismatches = Object.entries(schema.properties)
-      .map(([field, property]) => ({ field, spec: kindInSpec(field, property), declared: SPEC_FIELDS[field as keyof typeof SPEC_FIELDS] }))
+      .map(([field, property]) => ({
+        field,
+        spec: kindInSpec(field, property),
+        declared: SPEC_FIELDS[field as keyof typeof SPEC_FIELDS],
+      }))
       .filter((m) => m.spec !== m.declared);
     assert.deepEqual(mismatches, []);
   });
@@ -51,9 +59,15 @@ describe('config type and spec/spec.json', () => {
   it('a field of the wrong type is named, and its value is not echoed', () => {
     assert.throws(
       () => readSpecConfig({ ...VALID, app_secret: 42 }),
-      (e: unknown) => e instanceof ConfigError && /config\.app_secret must be a string; got number/.test(e.message) && !e.message.includes('42'),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /config\.app_secret must be a string; got number/.test(e.message) &&
+        !e.message.includes('42'),
     );
     assert.throws(() => readSpecConfig({ ...VALID, page_size: 1.5 }), /config\.page_size must be an integer/);
-    assert.throws(() => readSpecConfig({ ...VALID, approval_codes: ['A', 7] }), /config\.approval_codes must be an array of strings/);
+    assert.throws(
+      () => readSpecConfig({ ...VALID, approval_codes: ['A', 7] }),
+      /config\.approval_codes must be an array of strings/,
+    );
   });
 });

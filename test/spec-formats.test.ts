@@ -10,7 +10,15 @@ import { traces, writeFiles } from '../harness/index.js';
 import { isDateTime, isFullDate } from './helpers/rfc3339.js';
 
 /** Keywords of Airbyte's spec UI: declared, so that every other unknown keyword fails the strict compile. */
-const AIRBYTE_UI_KEYWORDS = ['airbyte_secret', 'airbyte_hidden', 'order', 'pattern_descriptor', 'always_show', 'group', 'display_type'];
+const AIRBYTE_UI_KEYWORDS = [
+  'airbyte_secret',
+  'airbyte_hidden',
+  'order',
+  'pattern_descriptor',
+  'always_show',
+  'group',
+  'display_type',
+];
 
 /**
  * An ajv that asserts formats as the Airbyte server does when a user saves a
@@ -24,7 +32,12 @@ function serverLikeAjv(): Ajv {
   return ajv;
 }
 
-const GOOD_CONFIG = { app_id: 'cli_test', app_secret: 'secret-value', approval_codes: ['CODE-1'], base_url: 'https://open.feishu.cn' };
+const GOOD_CONFIG = {
+  app_id: 'cli_test',
+  app_secret: 'secret-value',
+  approval_codes: ['CODE-1'],
+  base_url: 'https://open.feishu.cn',
+};
 
 describe('spec: examples, formats, patterns and parsing agree', () => {
   let spec: ConnectorSpecification;
@@ -47,13 +60,22 @@ describe('spec: examples, formats, patterns and parsing agree', () => {
     const own = createAjv();
     let checked = 0;
     for (const [name, property] of Object.entries(properties)) {
-      const values = [...((property['examples'] as unknown[] | undefined) ?? []), ...('default' in property ? [property['default']] : [])];
+      const values = [
+        ...((property['examples'] as unknown[] | undefined) ?? []),
+        ...('default' in property ? [property['default']] : []),
+      ];
       assert.ok(values.length > 0, `${name} has examples`);
       const byServer = server.compile(property);
       const byConnector = own.compile(property);
       for (const value of values) {
-        assert.ok(byServer(value), `${name} example ${JSON.stringify(value)} (server-like): ${JSON.stringify(byServer.errors)}`);
-        assert.ok(byConnector(value), `${name} example ${JSON.stringify(value)} (connector): ${JSON.stringify(byConnector.errors)}`);
+        assert.ok(
+          byServer(value),
+          `${name} example ${JSON.stringify(value)} (server-like): ${JSON.stringify(byServer.errors)}`,
+        );
+        assert.ok(
+          byConnector(value),
+          `${name} example ${JSON.stringify(value)} (connector): ${JSON.stringify(byConnector.errors)}`,
+        );
         checked++;
       }
     }
@@ -87,7 +109,11 @@ describe('spec: examples, formats, patterns and parsing agree', () => {
     ];
     for (const row of table) assert.equal(parseUtc(row.value, 'start_date'), row.ms, row.value);
     for (const value of ['2023-02-29', '2024-02-30T00:00:00Z', '2024-13-01', '2024-01-01T24:00:00Z']) {
-      assert.throws(() => parseUtc(value, 'end_date'), (e: unknown) => e instanceof ConfigError && e.message.includes(`config.end_date '${value}'`), value);
+      assert.throws(
+        () => parseUtc(value, 'end_date'),
+        (e: unknown) => e instanceof ConfigError && e.message.includes(`config.end_date '${value}'`),
+        value,
+      );
     }
   });
 
@@ -95,8 +121,25 @@ describe('spec: examples, formats, patterns and parsing agree', () => {
     const server = serverLikeAjv();
     const dateTime = server.compile({ type: 'string', format: 'date-time' });
     const date = server.compile({ type: 'string', format: 'date' });
-    const values = ['2024-01-01', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00.5+08:00', '2024-01-01T00:00:00', '2024-02-30T00:00:00Z', '2023-02-29', 'soon'];
-    values.push('2024-02-29', '2100-02-29', '2000-02-29T12:00:00z', '2024-04-31', '2024-01-01T24:00:00Z', '2024-01-01T00:60:00Z', '2024-00-10', '2024-01-01T00:00:00.123456789-05:30');
+    const values = [
+      '2024-01-01',
+      '2024-01-01T00:00:00Z',
+      '2024-01-01T00:00:00.5+08:00',
+      '2024-01-01T00:00:00',
+      '2024-02-30T00:00:00Z',
+      '2023-02-29',
+      'soon',
+    ];
+    values.push(
+      '2024-02-29',
+      '2100-02-29',
+      '2000-02-29T12:00:00z',
+      '2024-04-31',
+      '2024-01-01T24:00:00Z',
+      '2024-01-01T00:60:00Z',
+      '2024-00-10',
+      '2024-01-01T00:00:00.123456789-05:30',
+    );
     for (const value of values) {
       assert.equal(isRfc3339DateTime(value), dateTime(value), `date-time '${value}'`);
       assert.equal(isRfc3339Date(value), date(value), `date '${value}'`);
@@ -104,7 +147,13 @@ describe('spec: examples, formats, patterns and parsing agree', () => {
   });
 
   it('the oracle follows RFC 3339: the examples of its section 5.8, leap seconds only at 23:59 UTC', () => {
-    const valid = ['1985-04-12T23:20:50.52Z', '1996-12-19T16:39:57-08:00', '1990-12-31T23:59:60Z', '1990-12-31T15:59:60-08:00', '1937-01-01T12:00:27.87+00:20'];
+    const valid = [
+      '1985-04-12T23:20:50.52Z',
+      '1996-12-19T16:39:57-08:00',
+      '1990-12-31T23:59:60Z',
+      '1990-12-31T15:59:60-08:00',
+      '1937-01-01T12:00:27.87+00:20',
+    ];
     const invalid = ['1990-12-31T23:58:60Z', '1996-12-19T16:39:57+24:00', '1996-12-19 16:39:57Z'];
     for (const value of valid) assert.equal(isDateTime(value), true, value);
     for (const value of invalid) assert.equal(isDateTime(value), false, value);

@@ -41,7 +41,8 @@ function simulate(codeCount: number, requestMs: number): Figures {
   const sent: { atMs: number; bytes: number }[] = [];
   const stdout = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.startsWith('{"type":"STATE"')) sent.push({ atMs: Date.now() - T0, bytes: line.length + 1 });
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.startsWith('{"type":"STATE"')) sent.push({ atMs: Date.now() - T0, bytes: line.length + 1 });
       done();
     },
   });

@@ -11,7 +11,10 @@ const T0 = Date.parse('2024-01-01T00:00:00.000Z');
 const HOUR = 3_600_000;
 
 function message(stream_state: unknown, name = STREAM) {
-  return { type: 'STREAM' as const, stream: { stream_descriptor: { name }, stream_state: stream_state as Record<string, unknown> } };
+  return {
+    type: 'STREAM' as const,
+    stream: { stream_descriptor: { name }, stream_state: stream_state as Record<string, unknown> },
+  };
 }
 
 /** `n` approval codes shaped like Feishu's (36-character UUIDs). */
@@ -41,23 +44,49 @@ describe('readCursors', () => {
   });
 
   it('empty state means no cursors', () => assert.equal(readCursors([], STREAM, ['A']).size, 0));
-  it('an empty stream_state (what a reset leaves) means no cursors', () => assert.equal(readCursors([message({})], STREAM, ['A']).size, 0));
-  it('no groups means no cursors', () => assert.equal(readCursors([message({ cursor_groups: [] })], STREAM, ['A']).size, 0));
+  it('an empty stream_state (what a reset leaves) means no cursors', () =>
+    assert.equal(readCursors([message({})], STREAM, ['A']).size, 0));
+  it('no groups means no cursors', () =>
+    assert.equal(readCursors([message({ cursor_groups: [] })], STREAM, ['A']).size, 0));
 
   const malformed: [string, unknown, RegExp][] = [
     ['groups not an array', { cursor_groups: {} }, /cursor_groups must be an array/],
-    ['a group without a date', { cursor_groups: [{ approval_codes: ['A'] }] }, /cursor_groups\[0\] needs an ISO date-time created_before/],
-    ['a cursor that is no date', { cursor_groups: [{ created_before: 'yesterday', approval_codes: ['A'] }] }, /cursor_groups\[0\]/],
-    ['codes as one string', { cursor_groups: [{ created_before: '2024-01-01T00:00:00Z', approval_codes: 'A' }] }, /cursor_groups\[0\] needs .*approval_codes, an array of approval codes/],
-    ['a code that is no string', { cursor_groups: [{ created_before: '2024-01-01T00:00:00Z', approval_codes: ['A', 7] }] }, /cursor_groups\[0\]/],
-    ['an empty code', { cursor_groups: [{ created_before: '2024-01-01T00:00:00Z', approval_codes: [''] }] }, /cursor_groups\[0\]/],
+    [
+      'a group without a date',
+      { cursor_groups: [{ approval_codes: ['A'] }] },
+      /cursor_groups\[0\] needs an ISO date-time created_before/,
+    ],
+    [
+      'a cursor that is no date',
+      { cursor_groups: [{ created_before: 'yesterday', approval_codes: ['A'] }] },
+      /cursor_groups\[0\]/,
+    ],
+    [
+      'codes as one string',
+      { cursor_groups: [{ created_before: '2024-01-01T00:00:00Z', approval_codes: 'A' }] },
+      /cursor_groups\[0\] needs .*approval_codes, an array of approval codes/,
+    ],
+    [
+      'a code that is no string',
+      { cursor_groups: [{ created_before: '2024-01-01T00:00:00Z', approval_codes: ['A', 7] }] },
+      /cursor_groups\[0\]/,
+    ],
+    [
+      'an empty code',
+      { cursor_groups: [{ created_before: '2024-01-01T00:00:00Z', approval_codes: [''] }] },
+      /cursor_groups\[0\]/,
+    ],
     ['no shape at all', { cursor: '2024-01-01T00:00:00Z' }, /needs 'cursor_groups'/],
   ];
   for (const [name, blob, detail] of malformed) {
     it(`malformed: ${name} is a config error naming the stream, the fault and the expected shape`, () => {
       assert.throws(
         () => readCursors([message(blob)], STREAM, ['A']),
-        (e: unknown) => e instanceof ConfigError && e.message.includes(STREAM) && detail.test(e.message) && e.message.includes('"cursor_groups":[{"created_before"'),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.message.includes(STREAM) &&
+          detail.test(e.message) &&
+          e.message.includes('"cursor_groups":[{"created_before"'),
       );
     });
   }
@@ -82,8 +111,16 @@ describe('stateBlob: cursors grouped by value, every code in plain text', () => 
   });
 
   it('keeps the cursors of codes no longer configured', () => {
-    const blob = stateBlob(new Map([['OLD', T0], ['A', T0]]));
-    assert.deepEqual([...readCursors([message(blob)], STREAM, ['A'])].sort(), [['A', T0], ['OLD', T0]]);
+    const blob = stateBlob(
+      new Map([
+        ['OLD', T0],
+        ['A', T0],
+      ]),
+    );
+    assert.deepEqual([...readCursors([message(blob)], STREAM, ['A'])].sort(), [
+      ['A', T0],
+      ['OLD', T0],
+    ]);
   });
 
   it('oldest cursor first, codes sorted, so equal cursors give equal states', () => {
@@ -91,17 +128,31 @@ describe('stateBlob: cursors grouped by value, every code in plain text', () => 
     const a = stateBlob(midSync(codes));
     assert.deepEqual(a, stateBlob(new Map([...midSync(codes)].reverse())));
     const groups = a['cursor_groups'] as { created_before: string; approval_codes: string[] }[];
-    assert.deepEqual(groups.map((g) => g.created_before), ['2024-01-01T00:00:00.000Z', '2024-01-01T10:00:00.000Z', '2024-01-01T20:00:00.000Z']);
-    assert.deepEqual(groups.map((g) => g.approval_codes.length), [100, 100, 100]);
+    assert.deepEqual(
+      groups.map((g) => g.created_before),
+      ['2024-01-01T00:00:00.000Z', '2024-01-01T10:00:00.000Z', '2024-01-01T20:00:00.000Z'],
+    );
+    assert.deepEqual(
+      groups.map((g) => g.approval_codes.length),
+      [100, 100, 100],
+    );
     for (const g of groups) assert.deepEqual(g.approval_codes, [...g.approval_codes].sort());
   });
 
   it('rewinding one code by hand: a second group naming it with an earlier cursor wins (re-reads, never skips)', () => {
     const codes = uuidCodes(3);
     const blob = stateBlob(new Map(codes.map((c) => [c, T0 + 20 * HOUR])));
-    const edited = { cursor_groups: [...(blob['cursor_groups'] as unknown[]), { created_before: '2024-01-01T05:00:00Z', approval_codes: [codes[1]] }] };
+    const edited = {
+      cursor_groups: [
+        ...(blob['cursor_groups'] as unknown[]),
+        { created_before: '2024-01-01T05:00:00Z', approval_codes: [codes[1]] },
+      ],
+    };
     const read = decodeCursors(edited, codes);
-    assert.deepEqual([read.get(codes[0]!), read.get(codes[1]!), read.get(codes[2]!)], [T0 + 20 * HOUR, T0 + 5 * HOUR, T0 + 20 * HOUR]);
+    assert.deepEqual(
+      [read.get(codes[0]!), read.get(codes[1]!), read.get(codes[2]!)],
+      [T0 + 20 * HOUR, T0 + 5 * HOUR, T0 + 20 * HOUR],
+    );
   });
 
   // What pacing (streams/pacing.ts) makes of a STATE of that size: the gap between two STATEs while cursors move.

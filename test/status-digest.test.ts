@@ -21,7 +21,12 @@ const DAY = 86_400_000;
 
 /** A UUID-like instance code, as Feishu's look. */
 function code(rng: { next(): number }): string {
-  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rng.next() * 16).toString(16).toUpperCase()).join('');
+  const hex = (n: number) =>
+    Array.from({ length: n }, () =>
+      Math.floor(rng.next() * 16)
+        .toString(16)
+        .toUpperCase(),
+    ).join('');
   return `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
 }
 
@@ -78,12 +83,23 @@ describe('digest keys', () => {
 });
 
 describe('pack / unpack', () => {
-  const digestOf = (entries: [string, number, number][]): PartitionDigest => new Map(entries.map(([c, ms, n]) => [digestKey(c, ms), n]));
+  const digestOf = (entries: [string, number, number][]): PartitionDigest =>
+    new Map(entries.map(([c, ms, n]) => [digestKey(c, ms), n]));
   const cases: { name: string; entries: [string, number, number][] }[] = [
     { name: 'empty', entries: [] },
     { name: 'one entry', entries: [['A', T0, Nibble.PENDING]] },
-    { name: 'every nibble', entries: Object.values(Nibble).map((n, i) => [`C${i}`, T0 + i * 1000, n] as [string, number, number]) },
-    { name: 'a 365-day spread', entries: [['A', T0, Nibble.APPROVED], ['B', T0 + 365 * DAY, Nibble.REVOKED], ['C', T0 + 100 * DAY + 7, Nibble.GONE]] },
+    {
+      name: 'every nibble',
+      entries: Object.values(Nibble).map((n, i) => [`C${i}`, T0 + i * 1000, n] as [string, number, number]),
+    },
+    {
+      name: 'a 365-day spread',
+      entries: [
+        ['A', T0, Nibble.APPROVED],
+        ['B', T0 + 365 * DAY, Nibble.REVOKED],
+        ['C', T0 + 100 * DAY + 7, Nibble.GONE],
+      ],
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: round trip is exact`, () => {
@@ -94,7 +110,14 @@ describe('pack / unpack', () => {
     });
   }
   it('malformed packs read as absent', () => {
-    for (const bad of [undefined, null, 'x', { base_minute: 'x', entries: '' }, { base_minute: 1 }, { base_minute: 1, entries: 'AAAA' }]) {
+    for (const bad of [
+      undefined,
+      null,
+      'x',
+      { base_minute: 'x', entries: '' },
+      { base_minute: 1 },
+      { base_minute: 1, entries: 'AAAA' },
+    ]) {
       assert.equal(unpackPartition(bad), undefined, JSON.stringify(bad));
     }
   });
@@ -109,7 +132,9 @@ describe('pruneBefore', () => {
   for (const c of cases) {
     it(c.name, () => {
       const now = T0 + 60 * DAY;
-      const digest: PartitionDigest = new Map(c.agesDays.map((age, i) => [digestKey(`I${i}`, now - age * DAY), Nibble.APPROVED]));
+      const digest: PartitionDigest = new Map(
+        c.agesDays.map((age, i) => [digestKey(`I${i}`, now - age * DAY), Nibble.APPROVED]),
+      );
       const dropped = pruneBefore(digest, now - c.spanDays * DAY);
       assert.equal(digest.size, c.kept);
       assert.equal(dropped, c.agesDays.length - c.kept);
@@ -132,7 +157,11 @@ describe('state size', () => {
         const key = digestKey(code(rng), T0 + Math.floor(rng.next() * 30 * DAY));
         partition.set(key, 1 + Math.floor(rng.next() * 7));
         // As the emulator's instances: 1-6 tasks, 2-8 timeline events, 14-26 form rows.
-        partitionCounts.set(key, { tasks: 1 + Math.floor(rng.next() * 6), timeline: 2 + Math.floor(rng.next() * 7), form: 14 + Math.floor(rng.next() * 13) });
+        partitionCounts.set(key, {
+          tasks: 1 + Math.floor(rng.next() * 6),
+          timeline: 2 + Math.floor(rng.next() * 7),
+          form: 14 + Math.floor(rng.next() * 13),
+        });
       }
       const blob = { states: [], status_digest: digestField(digest, 3, counts) };
       assert.equal(blob.status_digest['version'], 3);
@@ -149,7 +178,12 @@ describe('state size', () => {
     const rng = mulberry32(7);
     const digest = new Map<string, PartitionDigest>();
     for (let c = 0; c < 500; c++) {
-      digest.set(`${c}`.padStart(8, '0') + '-8745-2245-9675-08B7C63E7A85', new Map(Array.from({ length: 4 }, () => [digestKey(code(rng), T0 + Math.floor(rng.next() * DAY)), Nibble.APPROVED])));
+      digest.set(
+        `${c}`.padStart(8, '0') + '-8745-2245-9675-08B7C63E7A85',
+        new Map(
+          Array.from({ length: 4 }, () => [digestKey(code(rng), T0 + Math.floor(rng.next() * DAY)), Nibble.APPROVED]),
+        ),
+      );
     }
     const codes = [...digest.keys()];
     const v2 = digestField(digest, 2);
@@ -160,18 +194,25 @@ describe('state size', () => {
     assert.ok(bytes2 <= 500 * (14 + 28) + 100, `version 2: ${bytes2} bytes`);
     assert.ok(bytes1 > 500 * 70, `version 1: ${bytes1} bytes`);
     const v3 = digestField(digest);
-    for (const field of [v1, v2, v3]) assert.deepEqual(readDigest({ status_digest: JSON.parse(JSON.stringify(field)) }, codes), digest);
+    for (const field of [v1, v2, v3])
+      assert.deepEqual(readDigest({ status_digest: JSON.parse(JSON.stringify(field)) }, codes), digest);
   });
 
   it('versions 2 and 3 name only configured codes; version 1 every code it holds', () => {
-    const digest = new Map([['A', new Map([[digestKey('a1', T0), Nibble.PENDING]])], ['B', new Map<number, number>()]]);
+    const digest = new Map([
+      ['A', new Map([[digestKey('a1', T0), Nibble.PENDING]])],
+      ['B', new Map<number, number>()],
+    ]);
     assert.deepEqual([...readDigest({ status_digest: digestField(digest, 2) }, ['B', 'C']).keys()], ['B']);
     assert.deepEqual([...readDigest({ status_digest: digestField(digest) }, ['B', 'C']).keys()], ['B']);
     assert.deepEqual([...readDigest({ status_digest: digestField(digest, 1) }, []).keys()].sort(), ['A', 'B']);
   });
 
   it('one base for all partitions: the earliest minute, so the same digest gives the same field', () => {
-    const digest = new Map<string, PartitionDigest>([['A', new Map<number, number>([[digestKey('late', T0 + DAY), Nibble.PENDING]])], ['B', new Map<number, number>([[digestKey('early', T0), Nibble.APPROVED]])]]);
+    const digest = new Map<string, PartitionDigest>([
+      ['A', new Map<number, number>([[digestKey('late', T0 + DAY), Nibble.PENDING]])],
+      ['B', new Map<number, number>([[digestKey('early', T0), Nibble.APPROVED]])],
+    ]);
     const field = digestField(digest);
     assert.equal(field['base_minute'], Math.floor(T0 / 60_000));
     assert.deepEqual(digestField(new Map([...digest].reverse())), field);
@@ -182,7 +223,15 @@ describe('state size', () => {
     assert.equal(readDigest(undefined, ['A']).size, 0);
     assert.equal(readDigest({ states: [], pending: [] }, ['A']).size, 0);
     assert.equal(readDigest({ status_digest: { version: 4, base_minute: 1, partitions: {} } }, ['A']).size, 0);
-    assert.equal(readDigest({ status_digest: { version: 3, partitions: {} } }, ['A']).size, 0, 'version 3 without a base minute');
-    assert.equal(readDigest({ status_digest: { version: 2, partitions: {} } }, ['A']).size, 0, 'version 2 without a base minute');
+    assert.equal(
+      readDigest({ status_digest: { version: 3, partitions: {} } }, ['A']).size,
+      0,
+      'version 3 without a base minute',
+    );
+    assert.equal(
+      readDigest({ status_digest: { version: 2, partitions: {} } }, ['A']).size,
+      0,
+      'version 2 without a base minute',
+    );
   });
 });

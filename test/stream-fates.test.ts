@@ -18,7 +18,14 @@ const LIST = 'approval_instances';
 describe('a stream whose API is denied does not sink the others', () => {
   let emulator: FeishuEmulator;
   before(async () => {
-    emulator = await startEmulator({ seed: 51, codeCount: 2, instancesPerCode: 150, listRateLimit: null, detailRateLimit: null, deniedEndpoints: ['detail'] });
+    emulator = await startEmulator({
+      seed: 51,
+      codeCount: 2,
+      instancesPerCode: 150,
+      listRateLimit: null,
+      detailRateLimit: null,
+      deniedEndpoints: ['detail'],
+    });
   });
   after(() => emulator.stop());
 
@@ -29,18 +36,28 @@ describe('a stream whose API is denied does not sink the others', () => {
   ];
   for (const { mode, order } of cases) {
     it(`${mode}, catalog order ${order.join(', ')}: ${LIST} completes with every instance; one TRACE ERROR names ${DETAILS}`, async () => {
-      const files = writeFiles({ 'config.json': emulatorConfig(emulator, { detail_requests_per_second: 1000 }), 'catalog.json': catalog(mode, order) });
+      const files = writeFiles({
+        'config.json': emulatorConfig(emulator, { detail_requests_per_second: 1000 }),
+        'catalog.json': catalog(mode, order),
+      });
       const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
       assert.equal(run.code, 1, 'the sync fails');
       assertSameSet(instanceCodes(run.messages, LIST), truthCodes(emulator), `${LIST} vs truth`);
       assert.equal(records(run.messages, DETAILS).length, 0);
 
-      const finalStatus = (stream: string) => traces(run.messages, 'STREAM_STATUS').filter((t) => t.stream_status!.stream_descriptor.name === stream).at(-1)?.stream_status!.status;
+      const finalStatus = (stream: string) =>
+        traces(run.messages, 'STREAM_STATUS')
+          .filter((t) => t.stream_status!.stream_descriptor.name === stream)
+          .at(-1)?.stream_status!.status;
       assert.equal(finalStatus(LIST), 'COMPLETE');
       assert.equal(finalStatus(DETAILS), 'INCOMPLETE');
       const listStates = states(run.messages, LIST);
       assert.ok(listStates.length > 0, `${LIST} checkpoints`);
-      assert.equal(listStates.reduce((n, s) => n + s.sourceStats!.recordCount!, 0), 300, 'its recordCounts sum to its records');
+      assert.equal(
+        listStates.reduce((n, s) => n + s.sourceStats!.recordCount!, 0),
+        300,
+        'its recordCounts sum to its records',
+      );
 
       const errors = traces(run.messages, 'ERROR');
       assert.equal(errors.length, 1, 'one TRACE ERROR');
@@ -54,11 +71,24 @@ describe('a stream whose API is denied does not sink the others', () => {
   }
 
   it('a detail that fails for good mid-sync, while many detail fetches wait for room: the list stream still completes, no hang', async () => {
-    const failing = await startEmulator({ seed: 52, codeCount: 2, instancesPerCode: 300, listRateLimit: null, detailRateLimit: null, hostileDetailFail: 0.02 });
+    const failing = await startEmulator({
+      seed: 52,
+      codeCount: 2,
+      instancesPerCode: 300,
+      listRateLimit: null,
+      detailRateLimit: null,
+      hostileDetailFail: 0.02,
+    });
     try {
-      const config = emulatorConfig(failing, { detail_requests_per_second: 1000, detail_max_concurrency: 4, max_retries: 1 });
+      const config = emulatorConfig(failing, {
+        detail_requests_per_second: 1000,
+        detail_max_concurrency: 4,
+        max_retries: 1,
+      });
       const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('incremental', [DETAILS, LIST]) });
-      const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], { timeoutMs: 60_000 });
+      const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], {
+        timeoutMs: 60_000,
+      });
       assert.equal(run.signal, null, 'the sync ended by itself');
       assert.equal(run.code, 1);
       assertSameSet(instanceCodes(run.messages, LIST), truthCodes(failing), `${LIST} vs truth`);

@@ -15,11 +15,19 @@ const NOW = Date.UTC(2024, 0, 11);
 const SECRETS = { app_id: 'cli_shape_app_id', app_secret: 'shape-secret-value' };
 
 function configOf(overrides: Record<string, unknown>): FeishuApprovalConfig {
-  return parseConfig(validateConfig({ ...SECRETS, approval_codes: ['A', 'B'], start_date: '2024-01-01', ...overrides }, loadSpec()));
+  return parseConfig(
+    validateConfig({ ...SECRETS, approval_codes: ['A', 'B'], start_date: '2024-01-01', ...overrides }, loadSpec()),
+  );
 }
 
 describe('describeSyncShape', () => {
-  const cases: { name: string; config: Record<string, unknown>; streams: Parameters<typeof describeSyncShape>[2]; includes: string[]; excludes?: string[] }[] = [
+  const cases: {
+    name: string;
+    config: Record<string, unknown>;
+    streams: Parameters<typeof describeSyncShape>[2];
+    includes: string[];
+    excludes?: string[];
+  }[] = [
     {
       name: 'full refresh from start_date to now, with the default budgets',
       config: {},
@@ -33,10 +41,26 @@ describe('describeSyncShape', () => {
     },
     {
       name: 'incremental: each partition from its cursor less the lookback; a code without one from start_date; a cursor at end_date reads nothing',
-      config: { approval_codes: ['A', 'B', 'C'], end_date: '2024-01-05T00:00:00Z', lookback_minutes: 30, requests_per_minute: 60, max_concurrency: 2, detail_requests_per_minute: 6000, detail_requests_per_second: 120 },
+      config: {
+        approval_codes: ['A', 'B', 'C'],
+        end_date: '2024-01-05T00:00:00Z',
+        lookback_minutes: 30,
+        requests_per_minute: 60,
+        max_concurrency: 2,
+        detail_requests_per_minute: 6000,
+        detail_requests_per_second: 120,
+      },
       streams: [
         { name: 'approval_instances', mode: 'incremental', saved: new Map([['A', START + 48 * H]]) },
-        { name: 'approval_instance_details', mode: 'incremental', saved: new Map([['A', START + 100 * H], ['B', START + 96 * H], ['C', START + 90 * H]]) },
+        {
+          name: 'approval_instance_details',
+          mode: 'incremental',
+          saved: new Map([
+            ['A', START + 100 * H],
+            ['B', START + 96 * H],
+            ['C', START + 90 * H],
+          ]),
+        },
       ],
       includes: [
         'created 2024-01-01T00:00:00.000Z to 2024-01-05T00:00:00.000Z',
@@ -59,7 +83,8 @@ describe('describeSyncShape', () => {
     it(c.name, () => {
       const line = describeSyncShape(configOf(c.config), NOW, c.streams);
       for (const part of c.includes) assert.ok(line.includes(part), `missing «${part}» in: ${line}`);
-      for (const part of [...(c.excludes ?? []), SECRETS.app_id, SECRETS.app_secret]) assert.ok(!line.includes(part), `«${part}» in: ${line}`);
+      for (const part of [...(c.excludes ?? []), SECRETS.app_id, SECRETS.app_secret])
+        assert.ok(!line.includes(part), `«${part}» in: ${line}`);
     });
   }
 });
@@ -76,9 +101,11 @@ describe('read opens with the sync shape', () => {
     const first = logs(result.messages).find((l) => l.level === 'INFO');
     assert.ok(first, 'an INFO line');
     assert.match(first.message, /^Sync shape: 2 approval code\(s\), created \S+ to now/);
-    for (const code of emulator.approvalCodes) assert.ok(first.message.includes(`${code} (no cursor) from`), first.message);
+    for (const code of emulator.approvalCodes)
+      assert.ok(first.message.includes(`${code} (no cursor) from`), first.message);
     assert.ok(first.message.includes('list API 100000 request(s)/min with 8 concurrent'), first.message);
-    for (const secret of [emulator.options.appId, emulator.options.appSecret]) assert.ok(!result.stdout.includes(secret), 'no secret printed');
+    for (const secret of [emulator.options.appId, emulator.options.appSecret])
+      assert.ok(!result.stdout.includes(secret), 'no secret printed');
     assert.equal(logs(result.messages).filter((l) => l.message.startsWith('Sync shape')).length, 1, 'one shape line');
   });
 });

@@ -18,8 +18,16 @@ describe('WaitWatch', () => {
   it('reports a long wait again and again while it lasts, then falls silent', async (t) => {
     t.mock.timers.enable({ apis: ['setInterval', 'setTimeout', 'Date'], now: 0 });
     const reports: string[] = [];
-    const watch = new WaitWatch((summary) => reports.push(summary), 40, () => Date.now());
-    const waits = Promise.all([watch.around('a slow thing', elapse(300)), watch.around('a slow thing', elapse(250)), watch.around('a quick thing', elapse(5))]);
+    const watch = new WaitWatch(
+      (summary) => reports.push(summary),
+      40,
+      () => Date.now(),
+    );
+    const waits = Promise.all([
+      watch.around('a slow thing', elapse(300)),
+      watch.around('a slow thing', elapse(250)),
+      watch.around('a quick thing', elapse(5)),
+    ]);
     await advance(t.mock.timers, 300);
     await waits;
     const during = reports.length;
@@ -35,7 +43,11 @@ describe('WaitWatch', () => {
   it('lets a failing wait fail, and forgets it', async (t) => {
     t.mock.timers.enable({ apis: ['setInterval', 'setTimeout', 'Date'], now: 0 });
     const reports: string[] = [];
-    const watch = new WaitWatch((summary) => reports.push(summary), 20, () => Date.now());
+    const watch = new WaitWatch(
+      (summary) => reports.push(summary),
+      20,
+      () => Date.now(),
+    );
     await assert.rejects(watch.around('doomed', Promise.reject(new Error('boom'))), /boom/);
     await advance(t.mock.timers, 60);
     watch.close();
@@ -49,7 +61,12 @@ describe('FeishuClient reports its long waits', () => {
 
   it("a 99991400 reset wait and the budget's turns are reported while they last", async () => {
     // One list request per second at the server; the client believes it may send 600 per minute.
-    emulator = await startEmulator({ seed: 3, codeCount: 1, instancesPerCode: 10, listRateLimit: { limit: 1, windowMs: 1000 } });
+    emulator = await startEmulator({
+      seed: 3,
+      codeCount: 1,
+      instancesPerCode: 10,
+      listRateLimit: { limit: 1, windowMs: 1000 },
+    });
     const reports: string[] = [];
     const client = new FeishuClient({
       baseUrl: emulator.baseUrl,
@@ -64,13 +81,21 @@ describe('FeishuClient reports its long waits', () => {
     });
     try {
       const range = { startMs: emulator.options.spanStartMs, endMs: emulator.options.spanStartMs + 3_600_000 };
-      await Promise.all(Array.from({ length: 4 }, () => client.listInstanceCodes({ approvalCode: emulator.approvalCodes[0]!, ...range, pageSize: 10 })));
+      await Promise.all(
+        Array.from({ length: 4 }, () =>
+          client.listInstanceCodes({ approvalCode: emulator.approvalCodes[0]!, ...range, pageSize: 10 }),
+        ),
+      );
     } finally {
       await client.close();
     }
     assert.ok(emulator.stats().rateLimited > 0, 'the server throttled some requests');
     assert.ok(
-      reports.some((r) => /the retry of GET \/open-apis\/approval\/v4\/instances after frequency limit 99991400|a turn in the list API budget/.test(r)),
+      reports.some((r) =>
+        /the retry of GET \/open-apis\/approval\/v4\/instances after frequency limit 99991400|a turn in the list API budget/.test(
+          r,
+        ),
+      ),
       `reports: ${JSON.stringify(reports.slice(0, 3))}`,
     );
   });

@@ -17,7 +17,8 @@ describe('sqlTypeOf', () => {
     [{ type: ['object', 'array', 'string', 'number', 'boolean', 'null'] }, 'jsonb'],
     [{}, 'jsonb'],
   ];
-  for (const [schema, sql] of cases) it(`${JSON.stringify(schema)} -> ${sql}`, () => assert.equal(sqlTypeOf(schema), sql));
+  for (const [schema, sql] of cases)
+    it(`${JSON.stringify(schema)} -> ${sql}`, () => assert.equal(sqlTypeOf(schema), sql));
 });
 
 const catalog: ConfiguredAirbyteCatalog = {
@@ -29,25 +30,55 @@ const catalog: ConfiguredAirbyteCatalog = {
       cursor_field: ['created_before'],
       primary_key: [['instance_code'], ['task_index']],
     },
-    { stream: { name: 'defs', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite', primary_key: [['approval_code']] },
+    {
+      stream: { name: 'defs', json_schema: {}, supported_sync_modes: ['full_refresh'] },
+      sync_mode: 'full_refresh',
+      destination_sync_mode: 'overwrite',
+      primary_key: [['approval_code']],
+    },
   ],
 };
 
-const record = (stream: string, data: JsonObject): AirbyteMessage => ({ type: 'RECORD', record: { stream, data, emitted_at: 0 } });
+const record = (stream: string, data: JsonObject): AirbyteMessage => ({
+  type: 'RECORD',
+  record: { stream, data, emitted_at: 0 },
+});
 const task = (index: number, at: string, status: string | null, deleted: string | null = null): AirbyteMessage =>
   record('tasks', { instance_code: 'I', task_index: index, status, created_before: at, _ab_cdc_deleted_at: deleted });
 
 describe('WarehouseLoader (append_dedup and overwrite)', () => {
   const cases: Array<{ name: string; syncs: AirbyteMessage[][]; tasks: Array<[number, string | null]> }> = [
-    { name: 'the greatest cursor wins', syncs: [[task(0, '2024-01-02T00:00:00Z', 'NEW'), task(0, '2024-01-01T00:00:00Z', 'OLD')]], tasks: [[0, 'NEW']] },
-    { name: 'a tie goes to the later record', syncs: [[task(0, '2024-01-01T00:00:00Z', 'A')], [task(0, '2024-01-01T00:00:00Z', 'B')]], tasks: [[0, 'B']] },
-    { name: 'a later sync with an older cursor loses', syncs: [[task(0, '2024-01-02T00:00:00Z', 'A')], [task(0, '2024-01-01T00:00:00Z', 'B')]], tasks: [[0, 'A']] },
+    {
+      name: 'the greatest cursor wins',
+      syncs: [[task(0, '2024-01-02T00:00:00Z', 'NEW'), task(0, '2024-01-01T00:00:00Z', 'OLD')]],
+      tasks: [[0, 'NEW']],
+    },
+    {
+      name: 'a tie goes to the later record',
+      syncs: [[task(0, '2024-01-01T00:00:00Z', 'A')], [task(0, '2024-01-01T00:00:00Z', 'B')]],
+      tasks: [[0, 'B']],
+    },
+    {
+      name: 'a later sync with an older cursor loses',
+      syncs: [[task(0, '2024-01-02T00:00:00Z', 'A')], [task(0, '2024-01-01T00:00:00Z', 'B')]],
+      tasks: [[0, 'A']],
+    },
     {
       name: 'a winning tombstone removes the key, a losing one does not',
-      syncs: [[task(0, '2024-01-01T00:00:00Z', 'A'), task(1, '2024-01-01T00:00:00Z', 'B')], [task(0, '2024-01-02T00:00:00Z', null, '2024-01-02T00:00:00Z'), task(1, '2023-12-31T00:00:00Z', null, '2024-01-02T00:00:00Z')]],
+      syncs: [
+        [task(0, '2024-01-01T00:00:00Z', 'A'), task(1, '2024-01-01T00:00:00Z', 'B')],
+        [
+          task(0, '2024-01-02T00:00:00Z', null, '2024-01-02T00:00:00Z'),
+          task(1, '2023-12-31T00:00:00Z', null, '2024-01-02T00:00:00Z'),
+        ],
+      ],
       tasks: [[1, 'B']],
     },
-    { name: 'a key comes back after its tombstone with a greater cursor', syncs: [[task(0, '2024-01-02T00:00:00Z', null, 'x')], [task(0, '2024-01-03T00:00:00Z', 'C')]], tasks: [[0, 'C']] },
+    {
+      name: 'a key comes back after its tombstone with a greater cursor',
+      syncs: [[task(0, '2024-01-02T00:00:00Z', null, 'x')], [task(0, '2024-01-03T00:00:00Z', 'C')]],
+      tasks: [[0, 'C']],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {

@@ -25,30 +25,54 @@ describe('warehouse trial: 3 codes x 300 instances (270 over ten days, 30 recent
   it('reports its figures', (t) => {
     const r = result();
     t.diagnostic(formatDiffs(r.diffs));
-    t.diagnostic(`changes ${JSON.stringify(r.changes)}; listed now ${r.truth.listed}, pending now ${r.truth.pending}; status changed ${r.changedStatus}, pending at sync 2 ${r.pendingAtSync2}, new/pending/changed ${r.changedOrPending}; detail requests sync 1 ${r.detailRequests[0]}, sync 2 ${r.detailRequests[1]}`);
+    t.diagnostic(
+      `changes ${JSON.stringify(r.changes)}; listed now ${r.truth.listed}, pending now ${r.truth.pending}; status changed ${r.changedStatus}, pending at sync 2 ${r.pendingAtSync2}, new/pending/changed ${r.changedOrPending}; detail requests sync 1 ${r.detailRequests[0]}, sync 2 ${r.detailRequests[1]}`,
+    );
     t.diagnostic(`phases (ms) ${JSON.stringify(r.phaseMs)}`);
     assert.deepEqual(r.truth.issues, [], 'the emulator sends values the mappers read');
   });
 
   it('sync 2 fetches each PENDING, new or changed instance once at most, and no other', () => {
     const r = result();
-    assert.ok(r.detailRequests[1] <= r.changedOrPending, `${r.detailRequests[1]} detail requests for ${r.changedOrPending} instances new, PENDING or changed`);
-    assert.ok(r.detailRequests[1] >= r.pendingAtSync2, `every instance PENDING at sync 2 (${r.pendingAtSync2}) is fetched again`);
+    assert.ok(
+      r.detailRequests[1] <= r.changedOrPending,
+      `${r.detailRequests[1]} detail requests for ${r.changedOrPending} instances new, PENDING or changed`,
+    );
+    assert.ok(
+      r.detailRequests[1] >= r.pendingAtSync2,
+      `every instance PENDING at sync 2 (${r.pendingAtSync2}) is fetched again`,
+    );
   });
 
   it('instances removed entirely are the documented exception: their rows stay, counted in a WARN', () => {
     const r = result();
     const details = r.diffs.find((d) => d.table === 'approval_instance_details');
     assert.equal(details?.exempt, r.goneCodes.length, 'one details row each, as last synced');
-    const warned = r.sync2.messages.some((m) => m.type === 'LOG' && m.log.level === 'WARN' && m.log.message.includes(`${r.goneCodes.length} instance(s) emitted earlier are no longer named`));
+    const warned = r.sync2.messages.some(
+      (m) =>
+        m.type === 'LOG' &&
+        m.log.level === 'WARN' &&
+        m.log.message.includes(`${r.goneCodes.length} instance(s) emitted earlier are no longer named`),
+    );
     assert.ok(warned, 'sync 2 counts them in a WARN');
   });
 
-  for (const table of ['approval_instances', 'approval_instance_details', 'approval_definitions', 'approval_form_fields', 'approval_tasks', 'approval_timeline']) {
+  for (const table of [
+    'approval_instances',
+    'approval_instance_details',
+    'approval_definitions',
+    'approval_form_fields',
+    'approval_tasks',
+    'approval_timeline',
+  ]) {
     it(`${table} equals the truth: no missing, stale or wrong row`, () => {
       const diff = result().diffs.find((d) => d.table === table);
       assert.ok(diff, `${table} is in the catalog`);
-      assert.deepEqual({ missing: diff.missing, stale: diff.stale, wrong: diff.wrong }, { missing: 0, stale: 0, wrong: 0 }, JSON.stringify(diff.samples));
+      assert.deepEqual(
+        { missing: diff.missing, stale: diff.stale, wrong: diff.wrong },
+        { missing: 0, stale: 0, wrong: 0 },
+        JSON.stringify(diff.samples),
+      );
     });
   }
 
@@ -62,9 +86,14 @@ describe('warehouse trial: 3 codes x 300 instances (270 over ten days, 30 recent
         const truth = await runBlock(db, 'truth', block.sql);
         const synced = await runBlock(db, 'synced', block.sql);
         const diff = resultDiff(synced, truth);
-        t.diagnostic(`rows: truth ${truth.length}, synced ${synced.length}, only synced ${diff.onlySynced.length}, only truth ${diff.onlyTruth.length}`);
+        t.diagnostic(
+          `rows: truth ${truth.length}, synced ${synced.length}, only synced ${diff.onlySynced.length}, only truth ${diff.onlyTruth.length}`,
+        );
         assert.ok(truth.length > 0, 'the block answers something on the truth (an empty answer proves nothing)');
-        assert.deepEqual({ onlySynced: diff.onlySynced.slice(0, 3), onlyTruth: diff.onlyTruth.slice(0, 3) }, { onlySynced: [], onlyTruth: [] });
+        assert.deepEqual(
+          { onlySynced: diff.onlySynced.slice(0, 3), onlyTruth: diff.onlyTruth.slice(0, 3) },
+          { onlySynced: [], onlyTruth: [] },
+        );
       });
     }
   });

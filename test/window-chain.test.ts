@@ -14,10 +14,21 @@ describe('WindowChain: the cursor is the end of the finished prefix', () => {
   const cases: { name: string; count: number; saved?: number; done: number[]; cursor: number | undefined }[] = [
     { name: 'nothing finished: no cursor', count: 3, done: [], cursor: undefined },
     { name: 'nothing finished keeps the saved cursor', count: 3, saved: 5, done: [], cursor: 5 },
-    { name: 'first window finished', count: 3, done: [0], cursor: planWindows({ startMs: 0, endMs: 30 }, 12)[0]!.endMs },
+    {
+      name: 'first window finished',
+      count: 3,
+      done: [0],
+      cursor: planWindows({ startMs: 0, endMs: 30 }, 12)[0]!.endMs,
+    },
     { name: 'never past an unfinished window', count: 3, done: [1, 2], cursor: undefined },
     { name: 'out of order, then the gap closes', count: 3, done: [2, 1, 0], cursor: 30 },
-    { name: 'a lookback window behind the saved cursor does not move it back', count: 3, saved: 25, done: [0], cursor: 25 },
+    {
+      name: 'a lookback window behind the saved cursor does not move it back',
+      count: 3,
+      saved: 25,
+      done: [0],
+      cursor: 25,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -31,7 +42,10 @@ describe('WindowChain: the cursor is the end of the finished prefix', () => {
   it('a split window is replaced by its parts, edge to edge, and the prefix runs through them', async () => {
     const { c, n } = chain(3);
     const parts = c.split(n[1]!, 3);
-    assert.deepEqual(c.nodes.map((x) => [x.window.startMs, x.window.endMs]), [[0, n[0]!.window.endMs], ...parts.map((p) => [p.window.startMs, p.window.endMs]), [n[2]!.window.startMs, 30]]);
+    assert.deepEqual(
+      c.nodes.map((x) => [x.window.startMs, x.window.endMs]),
+      [[0, n[0]!.window.endMs], ...parts.map((p) => [p.window.startMs, p.window.endMs]), [n[2]!.window.startMs, 30]],
+    );
     assert.equal(c.windowCount, 5);
     assert.equal(c.next(n[0]!), parts[0]);
     assert.equal(c.next(parts[2]!), n[2]);
@@ -60,7 +74,11 @@ describe('CodeHashes', () => {
     const { CodeHashes } = await import('../src/source/scan/code-hashes.js');
     const { hash53 } = await import('../src/source/values/hashes.js');
     const hashes = new CodeHashes();
-    const codes = Array.from({ length: 200_000 }, (_, i) => `${((i * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0')}-8745-2245-9675-${i.toString(16).padStart(12, '0')}`);
+    const codes = Array.from(
+      { length: 200_000 },
+      (_, i) =>
+        `${((i * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0')}-8745-2245-9675-${i.toString(16).padStart(12, '0')}`,
+    );
     for (const code of codes) hashes.add(code);
     const set = hashes.toSet();
     assert.equal(set.size, codes.length, 'no collisions');

@@ -18,8 +18,21 @@ describe('window reader: the pagination bound', () => {
   let emulator: FeishuEmulator;
   let client: FeishuClient;
   before(async () => {
-    emulator = await startEmulator({ codeCount: 1, instancesPerCode: 30, spanStartMs: SPAN_START, spanEndMs: SPAN_END, listRateLimit: null });
-    client = new FeishuClient({ baseUrl: emulator.baseUrl, appId: emulator.options.appId, appSecret: emulator.options.appSecret, requestsPerMinute: 1e6, maxRetries: 0, timeoutMs: 5000 });
+    emulator = await startEmulator({
+      codeCount: 1,
+      instancesPerCode: 30,
+      spanStartMs: SPAN_START,
+      spanEndMs: SPAN_END,
+      listRateLimit: null,
+    });
+    client = new FeishuClient({
+      baseUrl: emulator.baseUrl,
+      appId: emulator.options.appId,
+      appSecret: emulator.options.appSecret,
+      requestsPerMinute: 1e6,
+      maxRetries: 0,
+      timeoutMs: 5000,
+    });
   });
   after(async () => {
     await client.close();
@@ -50,7 +63,10 @@ describe('window reader: the pagination bound', () => {
     const emitted: string[] = [];
     await assert.rejects(read(5, emitted), (error: unknown) => {
       assert.ok(error instanceof TransientError);
-      assert.match(error.message, /would not stop paging approval code '[0-9A-F-]+' window .* \.\. .*: 5 pages said has_more=true, more than the window could hold \(at most 5 pages/);
+      assert.match(
+        error.message,
+        /would not stop paging approval code '[0-9A-F-]+' window .* \.\. .*: 5 pages said has_more=true, more than the window could hold \(at most 5 pages/,
+      );
       return true;
     });
     assert.ok(emitted.length <= 10, 'nothing beyond the pages read');

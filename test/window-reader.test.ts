@@ -18,7 +18,18 @@ let code: string;
 
 before(async () => {
   // The wall clock, which a test may move on (page-token lifetimes) instead of sleeping.
-  emulator = await startEmulator({ codeCount: 1, instancesPerCode: 430, spanStartMs: SPAN_START, spanEndMs: SPAN_END, listRateLimit: null, pendingRatio: 0 }, 0, { clock });
+  emulator = await startEmulator(
+    {
+      codeCount: 1,
+      instancesPerCode: 430,
+      spanStartMs: SPAN_START,
+      spanEndMs: SPAN_END,
+      listRateLimit: null,
+      pendingRatio: 0,
+    },
+    0,
+    { clock },
+  );
   code = emulator.approvalCodes[0]!;
   client = new FeishuClient({
     baseUrl: emulator.baseUrl,
@@ -115,7 +126,12 @@ describe('window reader (against the emulator)', () => {
     try {
       await assert.rejects(readWindow(wholeSpanWindow(), rec.deps, AbortSignal.timeout(20_000)), (error: unknown) => {
         assert.ok(error instanceof TransientError, `a TransientError, got ${String(error)}`);
-        assert.match(error.message, new RegExp(`approval code '${code}' window ${new Date(SPAN_START).toISOString()} \\.\\. ${new Date(SPAN_END).toISOString()}`));
+        assert.match(
+          error.message,
+          new RegExp(
+            `approval code '${code}' window ${new Date(SPAN_START).toISOString()} \\.\\. ${new Date(SPAN_END).toISOString()}`,
+          ),
+        );
         assert.match(error.message, /restarted 10 times/);
         return true;
       });
@@ -148,7 +164,8 @@ describe('window reader (against the emulator)', () => {
     });
     // Ten minutes of the span hold about nine instances: one page.
     const range = { startMs: SPAN_START, endMs: SPAN_END };
-    const narrow = new WindowChain(code, range, [{ startMs: SPAN_START, endMs: SPAN_START + 10 * 60_000 }], undefined).nodes[0]!;
+    const narrow = new WindowChain(code, range, [{ startMs: SPAN_START, endMs: SPAN_START + 10 * 60_000 }], undefined)
+      .nodes[0]!;
     const outcome = await readWindow(narrow, rec.deps, AbortSignal.timeout(10_000));
     assert.equal(outcome.kind, 'fetched');
     assert.equal(asked, 0);

@@ -1,25 +1,88 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { planWindows, queryBounds, splitParts, splitWindow, syncRange, type Window } from '../src/source/scan/windows.js';
+import {
+  planWindows,
+  queryBounds,
+  splitParts,
+  splitWindow,
+  syncRange,
+  type Window,
+} from '../src/source/scan/windows.js';
 
 const H = 3_600_000;
 
 describe('syncRange', () => {
   const cases: { name: string; input: Parameters<typeof syncRange>[0]; expected: Window | undefined }[] = [
-    { name: 'no cursor: start_date to now', input: { startDateMs: 0, endDateMs: undefined, nowMs: 100, cursorMs: undefined, lookbackMs: 10 }, expected: { startMs: 0, endMs: 100 } },
-    { name: 'cursor minus lookback', input: { startDateMs: 0, endDateMs: undefined, nowMs: 100, cursorMs: 50, lookbackMs: 10 }, expected: { startMs: 40, endMs: 100 } },
-    { name: 'lookback never before start_date', input: { startDateMs: 45, endDateMs: undefined, nowMs: 100, cursorMs: 50, lookbackMs: 10 }, expected: { startMs: 45, endMs: 100 } },
-    { name: 'end_date caps the range', input: { startDateMs: 0, endDateMs: 80, nowMs: 100, cursorMs: undefined, lookbackMs: 10 }, expected: { startMs: 0, endMs: 80 } },
-    { name: 'end_date in the future: now', input: { startDateMs: 0, endDateMs: 500, nowMs: 100, cursorMs: undefined, lookbackMs: 0 }, expected: { startMs: 0, endMs: 100 } },
-    { name: 'end_date reached: nothing', input: { startDateMs: 0, endDateMs: 80, nowMs: 100, cursorMs: 80, lookbackMs: 0 }, expected: undefined },
-    { name: 'cursor at end_date: nothing, not the lookback', input: { startDateMs: 0, endDateMs: 80, nowMs: 100, cursorMs: 80, lookbackMs: 10 }, expected: undefined },
-    { name: 'cursor past end_date (end_date moved earlier): nothing', input: { startDateMs: 0, endDateMs: 80, nowMs: 100, cursorMs: 90, lookbackMs: 10 }, expected: undefined },
-    { name: 'cursor 1 ms before end_date: the lookback up to end_date', input: { startDateMs: 0, endDateMs: 80, nowMs: 100, cursorMs: 79, lookbackMs: 10 }, expected: { startMs: 69, endMs: 80 } },
-    { name: 'end_date still ahead of now: the lookback as usual', input: { startDateMs: 0, endDateMs: 500, nowMs: 100, cursorMs: 100, lookbackMs: 10 }, expected: { startMs: 90, endMs: 100 } },
-    { name: 'end_date reached exactly at now: nothing', input: { startDateMs: 0, endDateMs: 100, nowMs: 100, cursorMs: 100, lookbackMs: 10 }, expected: undefined },
-    { name: 'cursor in the future: nothing', input: { startDateMs: 0, endDateMs: undefined, nowMs: 100, cursorMs: 10_000, lookbackMs: 10 }, expected: undefined },
-    { name: 'cursor just ahead of now, within the lookback: still nothing', input: { startDateMs: 0, endDateMs: undefined, nowMs: 100, cursorMs: 105, lookbackMs: 10 }, expected: undefined },
-    { name: 'start_date in the future: nothing', input: { startDateMs: 200, endDateMs: undefined, nowMs: 100, cursorMs: undefined, lookbackMs: 10 }, expected: undefined },
+    {
+      name: 'no cursor: start_date to now',
+      input: { startDateMs: 0, endDateMs: undefined, nowMs: 100, cursorMs: undefined, lookbackMs: 10 },
+      expected: { startMs: 0, endMs: 100 },
+    },
+    {
+      name: 'cursor minus lookback',
+      input: { startDateMs: 0, endDateMs: undefined, nowMs: 100, cursorMs: 50, lookbackMs: 10 },
+      expected: { startMs: 40, endMs: 100 },
+    },
+    {
+      name: 'lookback never before start_date',
+      input: { startDateMs: 45, endDateMs: undefined, nowMs: 100, cursorMs: 50, lookbackMs: 10 },
+      expected: { startMs: 45, endMs: 100 },
+    },
+    {
+      name: 'end_date caps the range',
+      input: { startDateMs: 0, endDateMs: 80, nowMs: 100, cursorMs: undefined, lookbackMs: 10 },
+      expected: { startMs: 0, endMs: 80 },
+    },
+    {
+      name: 'end_date in the future: now',
+      input: { startDateMs: 0, endDateMs: 500, nowMs: 100, cursorMs: undefined, lookbackMs: 0 },
+      expected: { startMs: 0, endMs: 100 },
+    },
+    {
+      name: 'end_date reached: nothing',
+      input: { startDateMs: 0, endDateMs: 80, nowMs: 100, cursorMs: 80, lookbackMs: 0 },
+      expected: undefined,
+    },
+    {
+      name: 'cursor at end_date: nothing, not the lookback',
+      input: { startDateMs: 0, endDateMs: 80, nowMs: 100, cursorMs: 80, lookbackMs: 10 },
+      expected: undefined,
+    },
+    {
+      name: 'cursor past end_date (end_date moved earlier): nothing',
+      input: { startDateMs: 0, endDateMs: 80, nowMs: 100, cursorMs: 90, lookbackMs: 10 },
+      expected: undefined,
+    },
+    {
+      name: 'cursor 1 ms before end_date: the lookback up to end_date',
+      input: { startDateMs: 0, endDateMs: 80, nowMs: 100, cursorMs: 79, lookbackMs: 10 },
+      expected: { startMs: 69, endMs: 80 },
+    },
+    {
+      name: 'end_date still ahead of now: the lookback as usual',
+      input: { startDateMs: 0, endDateMs: 500, nowMs: 100, cursorMs: 100, lookbackMs: 10 },
+      expected: { startMs: 90, endMs: 100 },
+    },
+    {
+      name: 'end_date reached exactly at now: nothing',
+      input: { startDateMs: 0, endDateMs: 100, nowMs: 100, cursorMs: 100, lookbackMs: 10 },
+      expected: undefined,
+    },
+    {
+      name: 'cursor in the future: nothing',
+      input: { startDateMs: 0, endDateMs: undefined, nowMs: 100, cursorMs: 10_000, lookbackMs: 10 },
+      expected: undefined,
+    },
+    {
+      name: 'cursor just ahead of now, within the lookback: still nothing',
+      input: { startDateMs: 0, endDateMs: undefined, nowMs: 100, cursorMs: 105, lookbackMs: 10 },
+      expected: undefined,
+    },
+    {
+      name: 'start_date in the future: nothing',
+      input: { startDateMs: 200, endDateMs: undefined, nowMs: 100, cursorMs: undefined, lookbackMs: 10 },
+      expected: undefined,
+    },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(syncRange(c.input), c.expected));
 });
@@ -53,7 +116,11 @@ describe('planWindows', () => {
   it('no more windows than the API cap forces: ceil((span + 2 ms) / 10 h)', () => {
     // The 2 ms are the outermost query edges, widened by 1 ms each.
     for (const span of [365 * 24 * H, 365 * 24 * H + 12_345, 10 * H - 2, 10 * H - 1, 7 * H]) {
-      assert.equal(planWindows({ startMs: 1_000, endMs: 1_000 + span }, 10 * H).length, Math.ceil((span + 2) / (10 * H)), `span ${span}`);
+      assert.equal(
+        planWindows({ startMs: 1_000, endMs: 1_000 + span }, 10 * H).length,
+        Math.ceil((span + 2) / (10 * H)),
+        `span ${span}`,
+      );
     }
   });
 
@@ -63,13 +130,26 @@ describe('planWindows', () => {
 describe('queryBounds', () => {
   const range = { startMs: 100, endMs: 400 };
   const cases: [Window, Window][] = [
-    [{ startMs: 100, endMs: 200 }, { startMs: 99, endMs: 200 }],
-    [{ startMs: 200, endMs: 300 }, { startMs: 200, endMs: 300 }],
-    [{ startMs: 300, endMs: 400 }, { startMs: 300, endMs: 401 }],
-    [{ startMs: 100, endMs: 400 }, { startMs: 99, endMs: 401 }],
+    [
+      { startMs: 100, endMs: 200 },
+      { startMs: 99, endMs: 200 },
+    ],
+    [
+      { startMs: 200, endMs: 300 },
+      { startMs: 200, endMs: 300 },
+    ],
+    [
+      { startMs: 300, endMs: 400 },
+      { startMs: 300, endMs: 401 },
+    ],
+    [
+      { startMs: 100, endMs: 400 },
+      { startMs: 99, endMs: 401 },
+    ],
   ];
   for (const [window, expected] of cases) {
-    it(`${window.startMs}..${window.endMs} queries ${expected.startMs}..${expected.endMs}`, () => assert.deepEqual(queryBounds(window, range), expected));
+    it(`${window.startMs}..${window.endMs} queries ${expected.startMs}..${expected.endMs}`, () =>
+      assert.deepEqual(queryBounds(window, range), expected));
   }
 });
 
@@ -107,7 +187,8 @@ describe('splitParts', () => {
     [{ widthMs: 90_000, idleWorkers: 5, minWidthMs: 60_000, maxParts: 8 }, 1],
   ];
   for (const [input, expected] of cases) {
-    it(`${input.widthMs} ms with ${input.idleWorkers} idle workers: ${expected} part(s)`, () => assert.equal(splitParts(input), expected));
+    it(`${input.widthMs} ms with ${input.idleWorkers} idle workers: ${expected} part(s)`, () =>
+      assert.equal(splitParts(input), expected));
   }
 });
 

@@ -18,7 +18,8 @@ const LATENCY_MS = 50;
 const PAGE_SIZE = 100;
 const TARGET_RATIO = 3;
 /** Windows per approval code the SDK walks (evenly spread); BENCH_SDK_WINDOWS=all walks every one. */
-const SDK_WINDOWS_PER_CODE = process.env['BENCH_SDK_WINDOWS'] === 'all' ? Infinity : Number(process.env['BENCH_SDK_WINDOWS'] ?? 8);
+const SDK_WINDOWS_PER_CODE =
+  process.env['BENCH_SDK_WINDOWS'] === 'all' ? Infinity : Number(process.env['BENCH_SDK_WINDOWS'] ?? 8);
 const CONCURRENCIES = (process.env['BENCH_DENSE_CONCURRENCY'] ?? '4,8,16,32').split(',').map(Number);
 const RECOMMENDED_CONCURRENCY = 16;
 
@@ -36,7 +37,10 @@ export async function dense(): Promise<ScenarioResult> {
     const planned = planWindows(range, 10 * HOUR_MS);
     // The same windows and query bounds as the connector, per code, in time order.
     const sdkWindows: SdkWindow[] = emulator.approvalCodes.flatMap((approvalCode) =>
-      spread(planned.length, SDK_WINDOWS_PER_CODE).map((i) => ({ approvalCode, query: queryBounds(planned[i]!, range) })),
+      spread(planned.length, SDK_WINDOWS_PER_CODE).map((i) => ({
+        approvalCode,
+        query: queryBounds(planned[i]!, range),
+      })),
     );
     say(`dense: SDK iterator over ${sdkWindows.length} of ${planned.length * CODES} windows, sequentially ...`);
     const client = await sdkClient(emulator.baseUrl, emulator.options.appId, emulator.options.appSecret);
@@ -63,7 +67,9 @@ export async function dense(): Promise<ScenarioResult> {
     const exactness: { run: string; result: Exactness }[] = [];
     for (const maxConcurrency of CONCURRENCIES) {
       emulator.resetStats();
-      const run = await runConnectorRead(connectorConfig(emulator, range, { requests_per_minute: 1_000_000, max_concurrency: maxConcurrency }));
+      const run = await runConnectorRead(
+        connectorConfig(emulator, range, { requests_per_minute: 1_000_000, max_concurrency: maxConcurrency }),
+      );
       assertCleanRun(`dense max_concurrency=${maxConcurrency}`, run);
       const stats = emulator.stats();
       const exact = checkExact(emulator, run.codes, run.records);
@@ -95,7 +101,15 @@ export async function dense(): Promise<ScenarioResult> {
     return finish({
       name: 'dense',
       about: `${CODES} codes × ${PER_CODE.toLocaleString('en')} instances over ${DAYS} days, ${LATENCY_MS} ms per request, no rate limit: connector records/s vs the SDK iterator on the same windows`,
-      params: { codes: CODES, instancesPerCode: PER_CODE, days: DAYS, latencyMs: LATENCY_MS, pageSize: PAGE_SIZE, requestsPerMinute: 1_000_000, concurrencies: CONCURRENCIES },
+      params: {
+        codes: CODES,
+        instancesPerCode: PER_CODE,
+        days: DAYS,
+        latencyMs: LATENCY_MS,
+        pageSize: PAGE_SIZE,
+        requestsPerMinute: 1_000_000,
+        concurrencies: CONCURRENCIES,
+      },
       figures: {
         windowsPerCode: planned.length,
         sdk: {
@@ -138,7 +152,13 @@ export async function dense(): Promise<ScenarioResult> {
           target: `≥ ${TARGET_RATIO}×`,
           met: (recommended['ratioToSdk'] as number) >= TARGET_RATIO,
         },
-        { figure: 'SDK walk exact on its windows', value: sdkExact ? 1 : 0, shown: sdkExact ? 'yes' : 'no', target: 'yes', met: sdkExact },
+        {
+          figure: 'SDK walk exact on its windows',
+          value: sdkExact ? 1 : 0,
+          shown: sdkExact ? 'yes' : 'no',
+          target: 'yes',
+          met: sdkExact,
+        },
       ],
       exactness,
     });

@@ -19,7 +19,13 @@ const DAYS = 3;
 const LATENCY_MS = 20;
 const BUDGET_PER_S = 50;
 const BASELINE = ['approval_instance_details'];
-const ALL_FIVE = ['approval_instances', 'approval_instance_details', 'approval_form_fields', 'approval_tasks', 'approval_timeline'];
+const ALL_FIVE = [
+  'approval_instances',
+  'approval_instance_details',
+  'approval_form_fields',
+  'approval_tasks',
+  'approval_timeline',
+];
 
 interface Measured {
   run: ConnectorRun;
@@ -28,9 +34,16 @@ interface Measured {
   refused: number;
 }
 
-async function measure(emulator: FeishuEmulator, range: { startMs: number; endMs: number }, streams: string[]): Promise<Measured> {
+async function measure(
+  emulator: FeishuEmulator,
+  range: { startMs: number; endMs: number },
+  streams: string[],
+): Promise<Measured> {
   emulator.resetStats();
-  const run = await runConnectorRead(connectorConfig(emulator, range, { detail_requests_per_second: BUDGET_PER_S, detail_max_concurrency: 10 }), { streams });
+  const run = await runConnectorRead(
+    connectorConfig(emulator, range, { detail_requests_per_second: BUDGET_PER_S, detail_max_concurrency: 10 }),
+    { streams },
+  );
   assertCleanRun(`fanout (${streams.length} stream(s))`, run);
   const stats = emulator.stats();
   return { run, detail: stats.requests['detail'] ?? 0, list: stats.requests['list'] ?? 0, refused: stats.rateLimited };
@@ -40,9 +53,15 @@ const ratio = (a: number, b: number): number => (b === 0 ? Number.NaN : a / b);
 
 export async function detailFanout(): Promise<ScenarioResult> {
   const range = recentRange(DAYS);
-  const emulator = await scenarioEmulator(range, { codes: CODES, perCode: PER_CODE, latencyMs: LATENCY_MS }, { detailRateLimit: { limit: BUDGET_PER_S, windowMs: 1000 } });
+  const emulator = await scenarioEmulator(
+    range,
+    { codes: CODES, perCode: PER_CODE, latencyMs: LATENCY_MS },
+    { detailRateLimit: { limit: BUDGET_PER_S, windowMs: 1000 } },
+  );
   try {
-    say(`fanout: ${CODES * PER_CODE} instances, details alone vs the five detail-fed streams, detail API at ${BUDGET_PER_S}/s ...`);
+    say(
+      `fanout: ${CODES * PER_CODE} instances, details alone vs the five detail-fed streams, detail API at ${BUDGET_PER_S}/s ...`,
+    );
     const base = await measure(emulator, range, BASELINE);
     const five = await measure(emulator, range, ALL_FIVE);
     const exactBase = checkExact(emulator, base.run.codes, base.run.records);
@@ -59,11 +78,32 @@ export async function detailFanout(): Promise<ScenarioResult> {
     );
     return finish({
       name: 'fanout',
-      about: 'the five streams fed by one scan and its detail fetches vs approval_instance_details alone: requests, wall time and CPU as ratios',
-      params: { codes: CODES, instancesPerCode: PER_CODE, days: DAYS, latencyMs: LATENCY_MS, detailRequestsPerSecond: BUDGET_PER_S, baseline: BASELINE, fanout: ALL_FIVE },
+      about:
+        'the five streams fed by one scan and its detail fetches vs approval_instance_details alone: requests, wall time and CPU as ratios',
+      params: {
+        codes: CODES,
+        instancesPerCode: PER_CODE,
+        days: DAYS,
+        latencyMs: LATENCY_MS,
+        detailRequestsPerSecond: BUDGET_PER_S,
+        baseline: BASELINE,
+        fanout: ALL_FIVE,
+      },
       figures: {
-        baseline: { detailRequests: base.detail, listRequests: base.list, records: base.run.records, wallS: base.run.wallS, cpuS: base.run.usage?.cpuS },
-        five: { detailRequests: five.detail, listRequests: five.list, records: five.run.records, wallS: five.run.wallS, cpuS: five.run.usage?.cpuS },
+        baseline: {
+          detailRequests: base.detail,
+          listRequests: base.list,
+          records: base.run.records,
+          wallS: base.run.wallS,
+          cpuS: base.run.usage?.cpuS,
+        },
+        five: {
+          detailRequests: five.detail,
+          listRequests: five.list,
+          records: five.run.records,
+          wallS: five.run.wallS,
+          cpuS: five.run.usage?.cpuS,
+        },
         detailRatio,
         listRatio,
         wallRatio,
@@ -75,9 +115,27 @@ export async function detailFanout(): Promise<ScenarioResult> {
         { figure: 'connector CPU ratio (five / one)', shown: cpuRatio.toFixed(2) },
       ],
       checks: [
-        { figure: 'detail requests, five / one', value: detailRatio, shown: `${five.detail} / ${base.detail} = ${detailRatio.toFixed(3)}`, target: '1', met: five.detail === base.detail },
-        { figure: 'list requests, five / one', value: listRatio, shown: `${five.list} / ${base.list} = ${listRatio.toFixed(3)}`, target: '1', met: five.list === base.list },
-        { figure: '429s (code 99991400)', value: base.refused + five.refused, shown: String(base.refused + five.refused), target: '0', met: base.refused + five.refused === 0 },
+        {
+          figure: 'detail requests, five / one',
+          value: detailRatio,
+          shown: `${five.detail} / ${base.detail} = ${detailRatio.toFixed(3)}`,
+          target: '1',
+          met: five.detail === base.detail,
+        },
+        {
+          figure: 'list requests, five / one',
+          value: listRatio,
+          shown: `${five.list} / ${base.list} = ${listRatio.toFixed(3)}`,
+          target: '1',
+          met: five.list === base.list,
+        },
+        {
+          figure: '429s (code 99991400)',
+          value: base.refused + five.refused,
+          shown: String(base.refused + five.refused),
+          target: '0',
+          met: base.refused + five.refused === 0,
+        },
       ],
       exactness: [
         { run: 'details alone', result: exactBase },

@@ -46,12 +46,21 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-const spread = (values: number[], digits: number) => `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+const spread = (values: number[], digits: number) =>
+  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 
 /** One read by `bin` (the floor program) or the connector, measured and checked against the truth. */
-async function measuredRead(emulator: FeishuEmulator, range: { startMs: number; endMs: number }, label: string, bin?: string): Promise<LargeRun> {
+async function measuredRead(
+  emulator: FeishuEmulator,
+  range: { startMs: number; endMs: number },
+  label: string,
+  bin?: string,
+): Promise<LargeRun> {
   emulator.resetStats();
-  const run = await runConnectorRead(connectorConfig(emulator, range, { requests_per_minute: REQUESTS_PER_MINUTE, max_concurrency: MAX_CONCURRENCY }), { bin });
+  const run = await runConnectorRead(
+    connectorConfig(emulator, range, { requests_per_minute: REQUESTS_PER_MINUTE, max_concurrency: MAX_CONCURRENCY }),
+    { bin },
+  );
   assertCleanRun(label, run);
   const usage = run.usage;
   if (!usage) throw new Error('large: could not measure the child process (no /usr/bin/time and no /proc samples)');
@@ -95,19 +104,67 @@ export async function large(): Promise<ScenarioResult> {
     const rss = median(runs.map((r) => r.peakRssMiB));
     const cpu = median(runs.map((r) => r.cpuSPerMillion));
     const floorCpu = median(floors.map((r) => r.cpuSPerMillion));
-    say(`large: connector CPU / floor CPU per round ${ratios.map((x) => x.toFixed(3)).join(', ')}; median ${ratio.toFixed(3)}`);
+    say(
+      `large: connector CPU / floor CPU per round ${ratios.map((x) => x.toFixed(3)).join(', ')}; median ${ratio.toFixed(3)}`,
+    );
     return finish({
       name: 'large',
       about: `${(CODES * PER_CODE).toLocaleString('en')} records (${CODES} codes × ${PER_CODE.toLocaleString('en')} over ${DAYS} days), no latency, no limit: the connector process's peak RSS, and its CPU as a ratio to the floor program's in the same round (median of ${RUNS} rounds)`,
-      params: { codes: CODES, instancesPerCode: PER_CODE, days: DAYS, latencyMs: 0, requestsPerMinute: REQUESTS_PER_MINUTE, maxConcurrency: MAX_CONCURRENCY, runs: RUNS },
-      figures: { runs, floorRuns: floors, cpuRatios: ratios, medianCpuRatio: ratio, medianPeakRssMiB: rss, medianCpuSPerMillion: cpu, medianFloorCpuSPerMillion: floorCpu },
+      params: {
+        codes: CODES,
+        instancesPerCode: PER_CODE,
+        days: DAYS,
+        latencyMs: 0,
+        requestsPerMinute: REQUESTS_PER_MINUTE,
+        maxConcurrency: MAX_CONCURRENCY,
+        runs: RUNS,
+      },
+      figures: {
+        runs,
+        floorRuns: floors,
+        cpuRatios: ratios,
+        medianCpuRatio: ratio,
+        medianPeakRssMiB: rss,
+        medianCpuSPerMillion: cpu,
+        medianFloorCpuSPerMillion: floorCpu,
+      },
       notes: [
-        { figure: `records, wall time, list requests (${RUNS} runs)`, shown: `${runs[0]!.records} in ${spread(runs.map((r) => r.wallS), 1)} s, ${runs[0]!.listRequests} req` },
-        { figure: 'CPU s per million records, median (range): connector / floor', shown: `${cpu.toFixed(2)} (${spread(runs.map((r) => r.cpuSPerMillion), 2)}) / ${floorCpu.toFixed(2)} (${spread(floors.map((r) => r.cpuSPerMillion), 2)})` },
+        {
+          figure: `records, wall time, list requests (${RUNS} runs)`,
+          shown: `${runs[0]!.records} in ${spread(
+            runs.map((r) => r.wallS),
+            1,
+          )} s, ${runs[0]!.listRequests} req`,
+        },
+        {
+          figure: 'CPU s per million records, median (range): connector / floor',
+          shown: `${cpu.toFixed(2)} (${spread(
+            runs.map((r) => r.cpuSPerMillion),
+            2,
+          )}) / ${floorCpu.toFixed(2)} (${spread(
+            floors.map((r) => r.cpuSPerMillion),
+            2,
+          )})`,
+        },
       ],
       checks: [
-        { figure: `connector peak RSS, median (range)`, value: rss, shown: `${rss.toFixed(1)} MiB (${spread(runs.map((r) => r.peakRssMiB), 1)})`, target: `≤ ${TARGET_RSS_MIB} MiB`, met: rss <= TARGET_RSS_MIB },
-        { figure: 'connector CPU / floor CPU (user+sys), median of rounds (range)', value: ratio, shown: `${ratio.toFixed(3)} (${spread(ratios, 3)})`, target: `≤ ${TARGET_CPU_RATIO}`, met: ratio <= TARGET_CPU_RATIO },
+        {
+          figure: `connector peak RSS, median (range)`,
+          value: rss,
+          shown: `${rss.toFixed(1)} MiB (${spread(
+            runs.map((r) => r.peakRssMiB),
+            1,
+          )})`,
+          target: `≤ ${TARGET_RSS_MIB} MiB`,
+          met: rss <= TARGET_RSS_MIB,
+        },
+        {
+          figure: 'connector CPU / floor CPU (user+sys), median of rounds (range)',
+          value: ratio,
+          shown: `${ratio.toFixed(3)} (${spread(ratios, 3)})`,
+          target: `≤ ${TARGET_CPU_RATIO}`,
+          met: ratio <= TARGET_CPU_RATIO,
+        },
       ],
       exactness: [
         ...floors.map((r, i) => ({ run: `floor run ${i + 1}/${RUNS}`, result: r.exact })),

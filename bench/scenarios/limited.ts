@@ -24,9 +24,15 @@ const MIN_REQUEST_SPAN_S = 30;
 
 export async function limited(): Promise<ScenarioResult> {
   const range = recentRange(DAYS);
-  const emulator = await scenarioEmulator(range, { codes: CODES, perCode: PER_CODE, latencyMs: LATENCY_MS }, { listRateLimit: { limit: R, windowMs: 1000 } });
+  const emulator = await scenarioEmulator(
+    range,
+    { codes: CODES, perCode: PER_CODE, latencyMs: LATENCY_MS },
+    { listRateLimit: { limit: R, windowMs: 1000 } },
+  );
   try {
-    say(`limited: connector at requests_per_minute=${BUDGET_PER_MINUTE}, max_concurrency=${MAX_CONCURRENCY} against R=${R}/s ...`);
+    say(
+      `limited: connector at requests_per_minute=${BUDGET_PER_MINUTE}, max_concurrency=${MAX_CONCURRENCY} against R=${R}/s ...`,
+    );
     emulator.resetStats();
     const run = await runConnectorRead(
       connectorConfig(emulator, range, { requests_per_minute: BUDGET_PER_MINUTE, max_concurrency: MAX_CONCURRENCY }),
@@ -57,7 +63,16 @@ export async function limited(): Promise<ScenarioResult> {
     return finish({
       name: 'limited',
       about: `list API limited to R=${R} req/s (fixed 1 s windows), connector budget ${BUDGET_PER_MINUTE}/min: achieved list req/s over the steady part vs R, and 429s`,
-      params: { codes: CODES, instancesPerCode: PER_CODE, days: DAYS, latencyMs: LATENCY_MS, R, requestsPerMinute: BUDGET_PER_MINUTE, maxConcurrency: MAX_CONCURRENCY, steadyEdgeMs: EDGE_MS },
+      params: {
+        codes: CODES,
+        instancesPerCode: PER_CODE,
+        days: DAYS,
+        latencyMs: LATENCY_MS,
+        R,
+        requestsPerMinute: BUDGET_PER_MINUTE,
+        maxConcurrency: MAX_CONCURRENCY,
+        steadyEdgeMs: EDGE_MS,
+      },
       figures: {
         listRequests: times.length,
         requestSpanS: spanS,
@@ -74,12 +89,27 @@ export async function limited(): Promise<ScenarioResult> {
         connectorSummary: run.summaryLogs.filter((l) => l.startsWith('Sync finished')),
       },
       notes: [
-        { figure: 'list requests / span of requests', shown: `${times.length} / ${spanS.toFixed(1)} s (overall ${overallRate.toFixed(2)} req/s)` },
+        {
+          figure: 'list requests / span of requests',
+          shown: `${times.length} / ${spanS.toFixed(1)} s (overall ${overallRate.toFixed(2)} req/s)`,
+        },
       ],
       checks: [
-        { figure: `steady list req/s / R (R=${R})`, value: fraction, shown: `${steadyRate.toFixed(2)} / ${R} = ${fraction.toFixed(3)}`, target: `≥ ${TARGET_FRACTION}`, met: fraction >= TARGET_FRACTION },
+        {
+          figure: `steady list req/s / R (R=${R})`,
+          value: fraction,
+          shown: `${steadyRate.toFixed(2)} / ${R} = ${fraction.toFixed(3)}`,
+          target: `≥ ${TARGET_FRACTION}`,
+          met: fraction >= TARGET_FRACTION,
+        },
         { figure: '429s (code 99991400)', value: refused, shown: String(refused), target: '0', met: refused === 0 },
-        { figure: 'span of list requests', value: spanS, shown: `${spanS.toFixed(1)} s`, target: `≥ ${MIN_REQUEST_SPAN_S} s`, met: spanS >= MIN_REQUEST_SPAN_S },
+        {
+          figure: 'span of list requests',
+          value: spanS,
+          shown: `${spanS.toFixed(1)} s`,
+          target: `≥ ${MIN_REQUEST_SPAN_S} s`,
+          met: spanS >= MIN_REQUEST_SPAN_S,
+        },
       ],
       exactness: [{ run: 'connector', result: exact }],
     });

@@ -19,14 +19,22 @@ const TARGET_FACTOR = 1.05;
 
 export async function sparse(): Promise<ScenarioResult> {
   const range = recentRange(DAYS);
-  const emulator = await scenarioEmulator(range, { codes: CODES, perCode: TOTAL_INSTANCES / CODES, latencyMs: LATENCY_MS });
+  const emulator = await scenarioEmulator(range, {
+    codes: CODES,
+    perCode: TOTAL_INSTANCES / CODES,
+    latencyMs: LATENCY_MS,
+  });
   try {
     const perCode = Math.ceil((range.endMs - range.startMs) / (WINDOW_HOURS * HOUR_MS));
     const lowerBound = CODES * perCode;
     say(`sparse: connector over ${DAYS} days, lower bound ${CODES} × ${perCode} = ${lowerBound} list requests ...`);
     emulator.resetStats();
     const run = await runConnectorRead(
-      connectorConfig(emulator, range, { requests_per_minute: 100_000, max_concurrency: MAX_CONCURRENCY, window_hours: WINDOW_HOURS }),
+      connectorConfig(emulator, range, {
+        requests_per_minute: 100_000,
+        max_concurrency: MAX_CONCURRENCY,
+        window_hours: WINDOW_HOURS,
+      }),
     );
     assertCleanRun('sparse', run);
     const stats = emulator.stats();
@@ -39,10 +47,39 @@ export async function sparse(): Promise<ScenarioResult> {
     return finish({
       name: 'sparse',
       about: `${DAYS} days, ${CODES} codes, ${TOTAL_INSTANCES} instances: list requests vs the lower bound ceil(span / ${WINDOW_HOURS} h) per code`,
-      params: { codes: CODES, totalInstances: TOTAL_INSTANCES, days: DAYS, latencyMs: LATENCY_MS, windowHours: WINDOW_HOURS, maxConcurrency: MAX_CONCURRENCY },
-      figures: { listRequests, lowerBound, factor, requests: stats.requests, wallS: run.wallS, records: run.records, childPeakRssMiB: run.usage?.peakRssMiB, childCpuS: run.usage?.cpuS },
-      notes: [{ figure: 'list requests made, lower bound', shown: `${listRequests} / ${lowerBound} (${run.wallS.toFixed(1)} s)` }],
-      checks: [{ figure: 'list requests / lower bound', value: factor, shown: factor.toFixed(4), target: `≤ ${TARGET_FACTOR}`, met: factor <= TARGET_FACTOR }],
+      params: {
+        codes: CODES,
+        totalInstances: TOTAL_INSTANCES,
+        days: DAYS,
+        latencyMs: LATENCY_MS,
+        windowHours: WINDOW_HOURS,
+        maxConcurrency: MAX_CONCURRENCY,
+      },
+      figures: {
+        listRequests,
+        lowerBound,
+        factor,
+        requests: stats.requests,
+        wallS: run.wallS,
+        records: run.records,
+        childPeakRssMiB: run.usage?.peakRssMiB,
+        childCpuS: run.usage?.cpuS,
+      },
+      notes: [
+        {
+          figure: 'list requests made, lower bound',
+          shown: `${listRequests} / ${lowerBound} (${run.wallS.toFixed(1)} s)`,
+        },
+      ],
+      checks: [
+        {
+          figure: 'list requests / lower bound',
+          value: factor,
+          shown: factor.toFixed(4),
+          target: `≤ ${TARGET_FACTOR}`,
+          met: factor <= TARGET_FACTOR,
+        },
+      ],
       exactness: [{ run: 'connector', result: exact }],
     });
   } finally {

@@ -24,7 +24,8 @@ const STREAM = 'approval_instance_details';
 const CHANGES = { finished: 150, revoked: 50, deletedStatus: 40, deletedGone: 10 };
 const SLACK = 10;
 const PENDING_RATIO = 0.03;
-const pendingCount = (emulator: FeishuEmulator): number => emulator.statuses().filter((r) => r.status === 'PENDING').length;
+const pendingCount = (emulator: FeishuEmulator): number =>
+  emulator.statuses().filter((r) => r.status === 'PENDING').length;
 
 interface SyncFigures {
   seconds: number;
@@ -37,7 +38,12 @@ interface SyncFigures {
   stateBytes: number;
 }
 
-async function runSync(emulator: FeishuEmulator, range: { startMs: number; endMs: number }, state: unknown, overrides: Record<string, unknown> = {}): Promise<SyncFigures> {
+async function runSync(
+  emulator: FeishuEmulator,
+  range: { startMs: number; endMs: number },
+  state: unknown,
+  overrides: Record<string, unknown> = {},
+): Promise<SyncFigures> {
   const files = writeFiles({
     'config.json': connectorConfig(emulator, range, { end_date: undefined, ...overrides }),
     'catalog.json': catalog('incremental', [STREAM]),
@@ -45,9 +51,19 @@ async function runSync(emulator: FeishuEmulator, range: { startMs: number; endMs
   });
   emulator.resetStats();
   const t0 = performance.now();
-  const out = await runConnectorCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, '--state', files['state.json']!], { timeoutMs: 600_000 });
+  const out = await runConnectorCli(
+    ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, '--state', files['state.json']!],
+    { timeoutMs: 600_000 },
+  );
   const seconds = (performance.now() - t0) / 1000;
-  if (out.code !== 0) throw new Error(`status-recheck: connector exited ${out.code}: ${out.stdout.split('\n').filter((l) => l.includes('"ERROR"')).join(' ').slice(0, 500)}`);
+  if (out.code !== 0)
+    throw new Error(
+      `status-recheck: connector exited ${out.code}: ${out.stdout
+        .split('\n')
+        .filter((l) => l.includes('"ERROR"'))
+        .join(' ')
+        .slice(0, 500)}`,
+    );
   const records = new Map<string, string>();
   let lastState: Record<string, unknown> | undefined;
   let stateBytes = 0;
@@ -62,7 +78,16 @@ async function runSync(emulator: FeishuEmulator, range: { startMs: number; endMs
   }
   const stats = emulator.stats();
   const r = stats.requests;
-  return { seconds, detail: r['detail'] ?? 0, query: r['query'] ?? 0, list: r['list'] ?? 0, throttled: stats.rateLimited, records, state: lastState, stateBytes };
+  return {
+    seconds,
+    detail: r['detail'] ?? 0,
+    query: r['query'] ?? 0,
+    list: r['list'] ?? 0,
+    throttled: stats.rateLimited,
+    records,
+    state: lastState,
+    stateBytes,
+  };
 }
 
 /** Applies the scenario's changes; returns the codes it changed (the gone ones apart). */
@@ -71,7 +96,8 @@ function changeStatuses(emulator: FeishuEmulator): { changed: Set<string>; gone:
   const pending = rows.filter((r) => r.status === 'PENDING').map((r) => r.instanceCode);
   const approved = rows.filter((r) => r.status === 'APPROVED').map((r) => r.instanceCode);
   // Spread over the span: every k-th instance, not a cluster.
-  const spread = (codes: string[], n: number, offset: number) => Array.from({ length: n }, (_, i) => codes[(offset + i * Math.floor(codes.length / (n + 1))) % codes.length]!);
+  const spread = (codes: string[], n: number, offset: number) =>
+    Array.from({ length: n }, (_, i) => codes[(offset + i * Math.floor(codes.length / (n + 1))) % codes.length]!);
   const changed = new Set<string>();
   for (const [i, code] of spread(pending, CHANGES.finished, 0).entries()) {
     emulator.finishInstance(code, i % 3 === 0 ? 'REJECTED' : 'APPROVED');
@@ -79,7 +105,8 @@ function changeStatuses(emulator: FeishuEmulator): { changed: Set<string>; gone:
   }
   const approvedPicks = spread(approved, CHANGES.revoked + CHANGES.deletedStatus + CHANGES.deletedGone, 1);
   for (const code of approvedPicks.slice(0, CHANGES.revoked)) emulator.revokeInstance(code);
-  for (const code of approvedPicks.slice(CHANGES.revoked, CHANGES.revoked + CHANGES.deletedStatus)) emulator.deleteInstance(code, 'status');
+  for (const code of approvedPicks.slice(CHANGES.revoked, CHANGES.revoked + CHANGES.deletedStatus))
+    emulator.deleteInstance(code, 'status');
   for (const code of approvedPicks.slice(0, CHANGES.revoked + CHANGES.deletedStatus)) changed.add(code);
   const gone = approvedPicks.slice(CHANGES.revoked + CHANGES.deletedStatus);
   for (const code of gone) emulator.deleteInstance(code, 'gone');
@@ -90,17 +117,37 @@ export async function statusRecheck(): Promise<ScenarioResult> {
   const endMs = Date.now() - 60_000;
   const range = { startMs: endMs - DAYS * DAY_MS + 3_600_000, endMs };
   // The emulator's documented limits stay on (its defaults).
-  const emulator = await startEmulator({ codeCount: CODES, instancesPerCode: PER_CODE, pendingRatio: PENDING_RATIO, spanStartMs: range.startMs, spanEndMs: range.endMs });
+  const emulator = await startEmulator({
+    codeCount: CODES,
+    instancesPerCode: PER_CODE,
+    pendingRatio: PENDING_RATIO,
+    spanStartMs: range.startMs,
+    spanEndMs: range.endMs,
+  });
   try {
     const instances = CODES * PER_CODE;
     // The emulator finishes a share of its PENDING instances 1–5 s after it starts: let that happen first.
     await sleep(6000);
-    const cursorsOnly = [{ type: 'STREAM', stream: { stream_descriptor: { name: STREAM }, stream_state: { cursor_groups: [{ created_before: iso(range.endMs), approval_codes: emulator.approvalCodes }] } } }];
+    const cursorsOnly = [
+      {
+        type: 'STREAM',
+        stream: {
+          stream_descriptor: { name: STREAM },
+          stream_state: {
+            cursor_groups: [{ created_before: iso(range.endMs), approval_codes: emulator.approvalCodes }],
+          },
+        },
+      },
+    ];
     say(`status-recheck: ${instances} instances in a ${DAYS}-day span, documented limits; recheck off (baseline) ...`);
     const off = await runSync(emulator, range, cursorsOnly, { status_recheck_days: 0 });
-    say(`status-recheck: baseline sync (recheck off) ${off.seconds.toFixed(1)} s, ${off.detail} detail requests; first recheck (digest from the query) ...`);
+    say(
+      `status-recheck: baseline sync (recheck off) ${off.seconds.toFixed(1)} s, ${off.detail} detail requests; first recheck (digest from the query) ...`,
+    );
     const first = await runSync(emulator, range, cursorsOnly);
-    say(`status-recheck: first recheck ${first.seconds.toFixed(1)} s, ${first.query} query, ${first.detail} detail requests, state ${first.stateBytes} bytes`);
+    say(
+      `status-recheck: first recheck ${first.seconds.toFixed(1)} s, ${first.query} query, ${first.detail} detail requests, state ${first.stateBytes} bytes`,
+    );
     const before = new Map(emulator.statuses().map((r) => [r.instanceCode, r.status]));
     const { gone } = changeStatuses(emulator);
     const pendingSecond = pendingCount(emulator);
@@ -109,10 +156,14 @@ export async function statusRecheck(): Promise<ScenarioResult> {
     // Every status that differs from the one the digest took, whoever changed it (the scenario or the emulator's own model).
     const changed = new Set([...truth].filter(([code, status]) => before.get(code) !== status).map(([code]) => code));
     const stale = [...changed].filter((code) => second.records.get(code) !== truth.get(code)).length;
-    say(`status-recheck: after ${changed.size} changes (+${gone.length} gone): ${second.seconds.toFixed(1)} s, ${second.detail} detail, ${second.query} query, ${second.list} list requests, ${stale} stale`);
+    say(
+      `status-recheck: after ${changed.size} changes (+${gone.length} gone): ${second.seconds.toFixed(1)} s, ${second.detail} detail, ${second.query} query, ${second.list} list requests, ${stale} stale`,
+    );
     const pendingThird = pendingCount(emulator);
     const third = await runSync(emulator, range, [second.state]);
-    say(`status-recheck: nothing changed: ${third.seconds.toFixed(1)} s, ${third.detail} detail, ${third.query} query, ${third.list} list requests`);
+    say(
+      `status-recheck: nothing changed: ${third.seconds.toFixed(1)} s, ${third.detail} detail, ${third.query} query, ${third.list} list requests`,
+    );
     const queryBound = Math.ceil(instances / 200) + CODES;
     const throttled = off.throttled + first.throttled + second.throttled + third.throttled;
     const share = changed.size / instances;
@@ -126,26 +177,87 @@ export async function statusRecheck(): Promise<ScenarioResult> {
         gone: gone.length,
         shareChanged: share,
         baselineOff: { seconds: off.seconds, detail: off.detail, query: off.query, list: off.list },
-        firstRecheck: { seconds: first.seconds, detail: first.detail, query: first.query, list: first.list, stateBytes: first.stateBytes },
-        afterChanges: { seconds: second.seconds, detail: second.detail, query: second.query, list: second.list, stale, stateBytes: second.stateBytes },
+        firstRecheck: {
+          seconds: first.seconds,
+          detail: first.detail,
+          query: first.query,
+          list: first.list,
+          stateBytes: first.stateBytes,
+        },
+        afterChanges: {
+          seconds: second.seconds,
+          detail: second.detail,
+          query: second.query,
+          list: second.list,
+          stale,
+          stateBytes: second.stateBytes,
+        },
         nothingChanged: { seconds: third.seconds, detail: third.detail, query: third.query, list: third.list },
         throttled,
       },
       notes: [
-        { figure: 'instances in span / changed', shown: `${instances} / ${changed.size} (${(share * 100).toFixed(2)}%) + ${gone.length} gone` },
-        { figure: 'sync s: off / 1st recheck / changed / unchanged', shown: `${off.seconds.toFixed(1)} / ${first.seconds.toFixed(1)} / ${second.seconds.toFixed(1)} / ${third.seconds.toFixed(1)}` },
+        {
+          figure: 'instances in span / changed',
+          shown: `${instances} / ${changed.size} (${(share * 100).toFixed(2)}%) + ${gone.length} gone`,
+        },
+        {
+          figure: 'sync s: off / 1st recheck / changed / unchanged',
+          shown: `${off.seconds.toFixed(1)} / ${first.seconds.toFixed(1)} / ${second.seconds.toFixed(1)} / ${third.seconds.toFixed(1)}`,
+        },
         { figure: 'changed sync s ÷ recheck-off sync s', shown: (second.seconds / off.seconds).toFixed(2) },
-        { figure: 'changed sync: detail / query / list requests', shown: `${second.detail} / ${second.query} / ${second.list}` },
-        { figure: 'unchanged sync: detail / query / list requests', shown: `${third.detail} / ${third.query} / ${third.list}` },
+        {
+          figure: 'changed sync: detail / query / list requests',
+          shown: `${second.detail} / ${second.query} / ${second.list}`,
+        },
+        {
+          figure: 'unchanged sync: detail / query / list requests',
+          shown: `${third.detail} / ${third.query} / ${third.list}`,
+        },
         { figure: 'details STATE bytes', shown: String(second.stateBytes) },
       ],
       checks: [
-        { figure: 'detail requests after changes', value: second.detail, shown: String(second.detail), target: `≤ ${changed.size} changed + ${pendingSecond} pending + ${SLACK}`, met: second.detail <= changed.size + pendingSecond + SLACK },
-        { figure: 'detail requests, nothing changed', value: third.detail, shown: String(third.detail), target: `≤ ${pendingThird} pending + ${SLACK}`, met: third.detail <= pendingThird + SLACK },
-        { figure: 'query requests per sync', value: second.query, shown: String(Math.max(first.query, second.query, third.query)), target: `≤ ${queryBound}`, met: Math.max(first.query, second.query, third.query) <= queryBound },
-        { figure: 'changed instances with a stale row', value: stale, shown: String(stale), target: '0', met: stale === 0 },
-        { figure: 'details STATE ≤ 256 KiB', value: second.stateBytes, shown: String(second.stateBytes), target: `≤ ${256 * 1024}`, met: second.stateBytes <= 256 * 1024 },
-        { figure: '429s (code 99991400)', value: throttled, shown: String(throttled), target: '0', met: throttled === 0 },
+        {
+          figure: 'detail requests after changes',
+          value: second.detail,
+          shown: String(second.detail),
+          target: `≤ ${changed.size} changed + ${pendingSecond} pending + ${SLACK}`,
+          met: second.detail <= changed.size + pendingSecond + SLACK,
+        },
+        {
+          figure: 'detail requests, nothing changed',
+          value: third.detail,
+          shown: String(third.detail),
+          target: `≤ ${pendingThird} pending + ${SLACK}`,
+          met: third.detail <= pendingThird + SLACK,
+        },
+        {
+          figure: 'query requests per sync',
+          value: second.query,
+          shown: String(Math.max(first.query, second.query, third.query)),
+          target: `≤ ${queryBound}`,
+          met: Math.max(first.query, second.query, third.query) <= queryBound,
+        },
+        {
+          figure: 'changed instances with a stale row',
+          value: stale,
+          shown: String(stale),
+          target: '0',
+          met: stale === 0,
+        },
+        {
+          figure: 'details STATE ≤ 256 KiB',
+          value: second.stateBytes,
+          shown: String(second.stateBytes),
+          target: `≤ ${256 * 1024}`,
+          met: second.stateBytes <= 256 * 1024,
+        },
+        {
+          figure: '429s (code 99991400)',
+          value: throttled,
+          shown: String(throttled),
+          target: '0',
+          met: throttled === 0,
+        },
       ],
       exactness: [],
     });

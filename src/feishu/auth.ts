@@ -62,7 +62,13 @@ export class TenantTokenProvider {
     const token = body.tenant_access_token;
     if (typeof token !== 'string' || token === '') {
       // A broken answer, retried like one (client.ts), not a bug of the connector.
-      throw new FeishuTransportError('body', this.transport.target, `${TOKEN_PATH} answered code 0 without a tenant_access_token`, httpStatus, logId);
+      throw new FeishuTransportError(
+        'body',
+        this.transport.target,
+        `${TOKEN_PATH} answered code 0 without a tenant_access_token`,
+        httpStatus,
+        logId,
+      );
     }
     this.onToken(token);
     this.token = token;

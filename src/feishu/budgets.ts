@@ -38,13 +38,23 @@ export interface Budget {
   name: string;
 }
 
-const API_NAMES: Record<BudgetedEndpoint, string> = { list: 'the list API', approval: 'the approval definition API', detail: 'the detail API', query: 'the bulk query API' };
+const API_NAMES: Record<BudgetedEndpoint, string> = {
+  list: 'the list API',
+  approval: 'the approval definition API',
+  detail: 'the detail API',
+  query: 'the bulk query API',
+};
 
 /** One limiter per endpoint: Feishu counts each endpoint apart, so one's wait never slows another. */
-export function createBudgets(limits: Partial<Record<BudgetedEndpoint, EndpointLimit>>): Record<BudgetedEndpoint, Budget> {
+export function createBudgets(
+  limits: Partial<Record<BudgetedEndpoint, EndpointLimit>>,
+): Record<BudgetedEndpoint, Budget> {
   const budget = (endpoint: BudgetedEndpoint): Budget => {
     const limit = limits[endpoint] ?? DOCUMENTED_LIMITS[endpoint];
-    return { limiter: new RateLimiter(windowsOf(limit)), name: `${API_NAMES[endpoint]} budget (${describeLimit(limit)})` };
+    return {
+      limiter: new RateLimiter(windowsOf(limit)),
+      name: `${API_NAMES[endpoint]} budget (${describeLimit(limit)})`,
+    };
   };
   return { list: budget('list'), approval: budget('approval'), detail: budget('detail'), query: budget('query') };
 }

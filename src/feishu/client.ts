@@ -4,10 +4,25 @@ import { FeishuApiError, FeishuTransportError } from './errors.js';
 import { createBudgets, type Budget, type BudgetedEndpoint, type EndpointLimit } from './budgets.js';
 import { backoffDelayMs, classifyFailure } from './retry-policy.js';
 import { Transport, type TransportRequest } from './transport.js';
-import { isObject, narrowApprovalDefinition, narrowInstanceCodePage, narrowInstanceDetail, narrowQueriedInstancePage, ResponseShapeError } from './narrow.js';
+import {
+  isObject,
+  narrowApprovalDefinition,
+  narrowInstanceCodePage,
+  narrowInstanceDetail,
+  narrowQueriedInstancePage,
+  ResponseShapeError,
+} from './narrow.js';
 import { DEFAULT_SERVER_WAIT_LIMITS, ServerWaits, type ServerWait, type ServerWaitLimits } from './server-waits.js';
 import { WaitWatch } from './wait-watch.js';
-import type { ApprovalDefinition, FeishuEnvelope, InstanceCodePage, InstanceDetail, InstanceQueryRequest, ListInstanceCodesRequest, QueriedInstancePage } from './types.js';
+import type {
+  ApprovalDefinition,
+  FeishuEnvelope,
+  InstanceCodePage,
+  InstanceDetail,
+  InstanceQueryRequest,
+  ListInstanceCodesRequest,
+  QueriedInstancePage,
+} from './types.js';
 
 export interface FeishuClientOptions extends Credentials {
   baseUrl: string;
@@ -88,7 +103,11 @@ export class FeishuClient {
   private readonly serverWaits: ServerWaits;
 
   constructor(private readonly options: FeishuClientOptions) {
-    this.transport = new Transport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, connections: options.connections });
+    this.transport = new Transport({
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      connections: options.connections,
+    });
     this.tokens = new TenantTokenProvider(this.transport, options, options.onToken);
     this.budgets = createBudgets({ ...options.limits, list: { perMinute: options.requestsPerMinute } });
     this.waits = new WaitWatch(options.onStillWaiting ?? (() => {}), options.waitReportEveryMs);
@@ -117,30 +136,50 @@ export class FeishuClient {
   }
 
   listInstanceCodes(req: ListInstanceCodesRequest, { signal, counters }: CallOptions = {}): Promise<InstanceCodePage> {
-    return this.call('list', counters, {
-      method: 'GET',
-      path: '/open-apis/approval/v4/instances',
-      query: {
-        approval_code: req.approvalCode,
-        start_time: String(req.startMs),
-        end_time: String(req.endMs),
-        page_size: req.pageSize,
-        page_token: req.pageToken,
+    return this.call(
+      'list',
+      counters,
+      {
+        method: 'GET',
+        path: '/open-apis/approval/v4/instances',
+        query: {
+          approval_code: req.approvalCode,
+          start_time: String(req.startMs),
+          end_time: String(req.endMs),
+          page_size: req.pageSize,
+          page_token: req.pageToken,
+        },
+        signal,
       },
-      signal,
-    }, narrowInstanceCodePage);
+      narrowInstanceCodePage,
+    );
   }
 
   getApproval(approvalCode: string, options: CallOptions = {}): Promise<ApprovalDefinition> {
-    return this.getOne('approval', `/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}`, options, narrowApprovalDefinition);
+    return this.getOne(
+      'approval',
+      `/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}`,
+      options,
+      narrowApprovalDefinition,
+    );
   }
 
   getInstance(instanceCode: string, options: CallOptions = {}): Promise<InstanceDetail> {
-    return this.getOne('detail', `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`, options, (data) => narrowInstanceDetail(data, instanceCode));
+    return this.getOne(
+      'detail',
+      `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`,
+      options,
+      (data) => narrowInstanceDetail(data, instanceCode),
+    );
   }
 
   /** One object by its path (a definition, an instance detail). */
-  private getOne<T>(endpoint: 'approval' | 'detail', path: string, { signal, counters }: CallOptions, narrow: (data: Record<string, unknown>) => T): Promise<T> {
+  private getOne<T>(
+    endpoint: 'approval' | 'detail',
+    path: string,
+    { signal, counters }: CallOptions,
+    narrow: (data: Record<string, unknown>) => T,
+  ): Promise<T> {
     return this.call(endpoint, counters, { method: 'GET', path, signal }, narrow);
   }
 
@@ -148,23 +187,40 @@ export class FeishuClient {
    * One page of the bulk instance query: current statuses of many instances
    * at once. It leaves revoked instances out and may lag behind the detail API.
    */
-  async queryInstances(req: InstanceQueryRequest, { signal, counters }: CallOptions = {}): Promise<QueriedInstancePage> {
-    if (!Number.isInteger(req.pageSize) || req.pageSize < 5 || req.pageSize > 200) throw new RangeError(`queryInstances: pageSize must be 5-200; got ${req.pageSize}`);
-    if ((req.startFromMs === undefined) !== (req.startToMs === undefined)) throw new RangeError('queryInstances: startFromMs and startToMs go together');
-    if (req.startFromMs !== undefined && !(req.startToMs! - req.startFromMs <= QUERY_MAX_SPAN_MS && req.startToMs! >= req.startFromMs)) {
-      throw new RangeError(`queryInstances: the creation-time span must be 0-30 days; got ${req.startFromMs}..${req.startToMs}`);
+  async queryInstances(
+    req: InstanceQueryRequest,
+    { signal, counters }: CallOptions = {},
+  ): Promise<QueriedInstancePage> {
+    if (!Number.isInteger(req.pageSize) || req.pageSize < 5 || req.pageSize > 200)
+      throw new RangeError(`queryInstances: pageSize must be 5-200; got ${req.pageSize}`);
+    if ((req.startFromMs === undefined) !== (req.startToMs === undefined))
+      throw new RangeError('queryInstances: startFromMs and startToMs go together');
+    if (
+      req.startFromMs !== undefined &&
+      !(req.startToMs! - req.startFromMs <= QUERY_MAX_SPAN_MS && req.startToMs! >= req.startFromMs)
+    ) {
+      throw new RangeError(
+        `queryInstances: the creation-time span must be 0-30 days; got ${req.startFromMs}..${req.startToMs}`,
+      );
     }
-    return this.call('query', counters, {
-      method: 'POST',
-      path: '/open-apis/approval/v4/instances/query',
-      query: { page_size: req.pageSize, page_token: req.pageToken, user_id_type: req.userIdType },
-      body: {
-        approval_code: req.approvalCode,
-        instance_status: req.status ?? 'ALL',
-        ...(req.startFromMs === undefined ? {} : { instance_start_time_from: String(req.startFromMs), instance_start_time_to: String(req.startToMs) }),
+    return this.call(
+      'query',
+      counters,
+      {
+        method: 'POST',
+        path: '/open-apis/approval/v4/instances/query',
+        query: { page_size: req.pageSize, page_token: req.pageToken, user_id_type: req.userIdType },
+        body: {
+          approval_code: req.approvalCode,
+          instance_status: req.status ?? 'ALL',
+          ...(req.startFromMs === undefined
+            ? {}
+            : { instance_start_time_from: String(req.startFromMs), instance_start_time_to: String(req.startToMs) }),
+        },
+        signal,
       },
-      signal,
-    }, narrowQueriedInstancePage);
+      narrowQueriedInstancePage,
+    );
   }
 
   close(): Promise<void> {
@@ -194,15 +250,31 @@ export class FeishuClient {
         this.stats.requests++;
         if (counters) counters.requests++;
         try {
-          const { body, httpStatus, logId } = await this.waits.around(`the answer of ${endpoint}`, this.transport.request<FeishuEnvelope>({ ...req, token }));
+          const { body, httpStatus, logId } = await this.waits.around(
+            `the answer of ${endpoint}`,
+            this.transport.request<FeishuEnvelope>({ ...req, token }),
+          );
           budget.onSuccess();
           // A success without its data object is a broken answer, not an empty one: retried, never read as "no instances".
-          if (!isObject(body.data)) throw new FeishuTransportError('body', this.target, `${endpoint} answered code 0 without a data object`, httpStatus, logId);
+          if (!isObject(body.data))
+            throw new FeishuTransportError(
+              'body',
+              this.target,
+              `${endpoint} answered code 0 without a data object`,
+              httpStatus,
+              logId,
+            );
           try {
             return narrow(body.data);
           } catch (error) {
             if (!(error instanceof ResponseShapeError)) throw error;
-            throw new FeishuTransportError('body', this.target, `${endpoint} answered code 0, but ${error.message}`, httpStatus, logId);
+            throw new FeishuTransportError(
+              'body',
+              this.target,
+              `${endpoint} answered code 0, but ${error.message}`,
+              httpStatus,
+              logId,
+            );
           }
         } catch (error) {
           const decision = classifyFailure(error);
@@ -222,21 +294,36 @@ export class FeishuClient {
     });
   }
 
-  private async withRetries<T>(endpoint: string, { signal, counters }: CallOptions, attemptOnce: () => Promise<T>): Promise<T> {
+  private async withRetries<T>(
+    endpoint: string,
+    { signal, counters }: CallOptions,
+    attemptOnce: () => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await attemptOnce();
       } catch (error) {
         const decision = classifyFailure(error);
-        if (decision.kind !== 'retry' || !(error instanceof FeishuApiError || error instanceof FeishuTransportError)) throw error;
+        if (decision.kind !== 'retry' || !(error instanceof FeishuApiError || error instanceof FeishuTransportError))
+          throw error;
         if (attempt >= this.options.maxRetries) throw new RetriesExhaustedError(endpoint, attempt + 1, error);
         // A wait the server asked for is capped and counted (ServerWaits); it may end the sync instead.
-        const serverMs = decision.throttled ? this.serverWaits.grant(endpoint, decision.minDelayMs, error.logId) : decision.minDelayMs;
-        const delayMs = backoffDelayMs(attempt, this.options.retryBaseMs ?? 1000, this.options.retryCapMs ?? 60_000, serverMs);
+        const serverMs = decision.throttled
+          ? this.serverWaits.grant(endpoint, decision.minDelayMs, error.logId)
+          : decision.minDelayMs;
+        const delayMs = backoffDelayMs(
+          attempt,
+          this.options.retryBaseMs ?? 1000,
+          this.options.retryCapMs ?? 60_000,
+          serverMs,
+        );
         this.stats.retries++;
         if (counters) counters.retries++;
         this.options.onRetry?.({ endpoint, attempt: attempt + 1, cause: decision.cause, delayMs, error });
-        await this.waits.around(`the retry of ${endpoint} after ${decision.cause}`, sleep(delayMs, undefined, { signal }));
+        await this.waits.around(
+          `the retry of ${endpoint} after ${decision.cause}`,
+          sleep(delayMs, undefined, { signal }),
+        );
       }
     }
   }

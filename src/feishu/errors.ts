@@ -85,7 +85,9 @@ export function scopeFor(endpoint: string): string {
 
 /** Codes after which a fresh tenant token is fetched and the request tried once more. */
 export function isTokenError(code: number): boolean {
-  return code === FeishuCode.TOKEN_MISSING || code === FeishuCode.TOKEN_INVALID || code === FeishuCode.USER_TOKEN_EXPIRED;
+  return (
+    code === FeishuCode.TOKEN_MISSING || code === FeishuCode.TOKEN_INVALID || code === FeishuCode.USER_TOKEN_EXPIRED
+  );
 }
 
 /** The call failed because its approval definition was deleted (its instances stay listable). */

@@ -1,4 +1,10 @@
-import type { ApprovalDefinition, InstanceCodePage, InstanceDetail, QueriedInstance, QueriedInstancePage } from './types.js';
+import type {
+  ApprovalDefinition,
+  InstanceCodePage,
+  InstanceDetail,
+  QueriedInstance,
+  QueriedInstancePage,
+} from './types.js';
 
 /**
  * Response `data` objects checked and narrowed to the types the connector
@@ -23,14 +29,21 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 
 export function narrowInstanceCodePage(data: Record<string, unknown>): InstanceCodePage {
   const list = data['instance_code_list'];
-  if (!Array.isArray(list)) throw new ResponseShapeError(`data.instance_code_list is ${typeName(list)}, expected an array of instance codes`);
+  if (!Array.isArray(list))
+    throw new ResponseShapeError(`data.instance_code_list is ${typeName(list)}, expected an array of instance codes`);
   const odd = list.findIndex((code) => typeof code !== 'string' || code === '');
-  if (odd >= 0) throw new ResponseShapeError(`data.instance_code_list[${odd}] is ${typeName(list[odd])}, expected an instance code (a string)`);
+  if (odd >= 0)
+    throw new ResponseShapeError(
+      `data.instance_code_list[${odd}] is ${typeName(list[odd])}, expected an instance code (a string)`,
+    );
   const hasMore = data['has_more'];
-  if (typeof hasMore !== 'boolean') throw new ResponseShapeError(`data.has_more is ${typeName(hasMore)}, expected a boolean`);
+  if (typeof hasMore !== 'boolean')
+    throw new ResponseShapeError(`data.has_more is ${typeName(hasMore)}, expected a boolean`);
   const pageToken = data['page_token'];
   if (hasMore && (typeof pageToken !== 'string' || pageToken === '')) {
-    throw new ResponseShapeError(`data.page_token is ${typeName(pageToken)} although data.has_more is true; expected the next page's token`);
+    throw new ResponseShapeError(
+      `data.page_token is ${typeName(pageToken)} although data.has_more is true; expected the next page's token`,
+    );
   }
   return { instance_code_list: list as string[], page_token: text(pageToken) ?? '', has_more: hasMore };
 }
@@ -42,7 +55,19 @@ export function narrowApprovalDefinition(data: Record<string, unknown>): Approva
   return { ...pick(data, DEFINITION_TEXTS, text), ...pick(data, DEFINITION_LISTS, list) };
 }
 
-const DETAIL_TEXTS = ['approval_code', 'approval_name', 'serial_number', 'status', 'start_time', 'end_time', 'user_id', 'open_id', 'department_id', 'uuid', 'form'] as const;
+const DETAIL_TEXTS = [
+  'approval_code',
+  'approval_name',
+  'serial_number',
+  'status',
+  'start_time',
+  'end_time',
+  'user_id',
+  'open_id',
+  'department_id',
+  'uuid',
+  'form',
+] as const;
 const DETAIL_LISTS = ['task_list', 'comment_list', 'timeline'] as const;
 
 /**
@@ -52,13 +77,19 @@ const DETAIL_LISTS = ['task_list', 'comment_list', 'timeline'] as const;
 export function narrowInstanceDetail(data: Record<string, unknown>, instanceCode: string): InstanceDetail {
   const answered = data['instance_code'];
   if (typeof answered === 'string' && answered !== instanceCode) {
-    throw new ResponseShapeError(`data.instance_code is ${typeName(answered)}, expected '${instanceCode}', the instance asked for`);
+    throw new ResponseShapeError(
+      `data.instance_code is ${typeName(answered)}, expected '${instanceCode}', the instance asked for`,
+    );
   }
   return { ...data, ...pick(data, DETAIL_TEXTS, text), ...pick(data, DETAIL_LISTS, list), instance_code: instanceCode };
 }
 
 /** `keys` of `data` narrowed by `narrow`; a key whose value does not narrow is set to undefined, hiding the odd value. */
-function pick<K extends string, T>(data: Record<string, unknown>, keys: readonly K[], narrow: (value: unknown) => T | undefined): Partial<Record<K, T>> {
+function pick<K extends string, T>(
+  data: Record<string, unknown>,
+  keys: readonly K[],
+  narrow: (value: unknown) => T | undefined,
+): Partial<Record<K, T>> {
   const out: Partial<Record<K, T>> = {};
   for (const key of keys) out[key] = narrow(data[key]);
   return out;
@@ -73,17 +104,23 @@ function pick<K extends string, T>(data: Record<string, unknown>, keys: readonly
  */
 export function narrowQueriedInstancePage(data: Record<string, unknown>): QueriedInstancePage {
   const hasMore = data['has_more'];
-  if (typeof hasMore !== 'boolean') throw new ResponseShapeError(`data.has_more is ${typeName(hasMore)}, expected a boolean`);
+  if (typeof hasMore !== 'boolean')
+    throw new ResponseShapeError(`data.has_more is ${typeName(hasMore)}, expected a boolean`);
   const items = data['instance_list'];
-  if (!Array.isArray(items) && !(items === undefined && !hasMore)) throw new ResponseShapeError(`data.instance_list is ${typeName(items)}, expected an array of instances`);
+  if (!Array.isArray(items) && !(items === undefined && !hasMore))
+    throw new ResponseShapeError(`data.instance_list is ${typeName(items)}, expected an array of instances`);
   const pageToken = data['page_token'];
   if (hasMore && (typeof pageToken !== 'string' || pageToken === '')) {
-    throw new ResponseShapeError(`data.page_token is ${typeName(pageToken)} although data.has_more is true; expected the next page's token`);
+    throw new ResponseShapeError(
+      `data.page_token is ${typeName(pageToken)} although data.has_more is true; expected the next page's token`,
+    );
   }
   const count = data['count'];
   return {
     ...(typeof count === 'number' && Number.isInteger(count) && count >= 0 ? { count } : {}),
-    instance_list: (items ?? []).map(narrowQueriedInstance).filter((item): item is QueriedInstance => item !== undefined),
+    instance_list: (items ?? [])
+      .map(narrowQueriedInstance)
+      .filter((item): item is QueriedInstance => item !== undefined),
     page_token: text(pageToken) ?? '',
     has_more: hasMore,
   };

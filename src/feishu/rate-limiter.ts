@@ -44,7 +44,8 @@ export function pacingIntervalMs(windows: readonly RateWindow[], headroom: numbe
   if (windows.length === 0) throw new RangeError('a budget needs at least one window');
   let interval = 0;
   for (const { limit, windowMs } of windows) {
-    if (!(limit > 0) || !(windowMs > 0)) throw new RangeError(`a window needs a positive limit and length; got ${limit} per ${windowMs} ms`);
+    if (!(limit > 0) || !(windowMs > 0))
+      throw new RangeError(`a window needs a positive limit and length; got ${limit} per ${windowMs} ms`);
     interval = Math.max(interval, (windowMs + WINDOW_JITTER_MS) / (limit * headroom));
   }
   return interval;

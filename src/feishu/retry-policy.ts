@@ -12,18 +12,29 @@ export type RetryDecision =
  */
 export function classifyFailure(error: unknown): RetryDecision {
   if (error instanceof FeishuApiError) {
-    if (error.code === FeishuCode.FREQUENCY_LIMIT || (error.httpStatus === 429 && error.code !== FeishuCode.QUOTA_EXHAUSTED)) {
+    if (
+      error.code === FeishuCode.FREQUENCY_LIMIT ||
+      (error.httpStatus === 429 && error.code !== FeishuCode.QUOTA_EXHAUSTED)
+    ) {
       const resetMs = (error.rateLimitResetSec ?? 1) * 1000;
       return { kind: 'retry', minDelayMs: resetMs, throttled: true, cause: `frequency limit ${error.code}` };
     }
     if (isTokenError(error.code)) return { kind: 'refresh-token', cause: `token rejected ${error.code}` };
-    if (error.code === FeishuCode.TRANSIENT) return { kind: 'retry', minDelayMs: 0, throttled: false, cause: `transient error ${error.code}` };
+    if (error.code === FeishuCode.TRANSIENT)
+      return { kind: 'retry', minDelayMs: 0, throttled: false, cause: `transient error ${error.code}` };
     // Unknown codes on a 5xx are server trouble, not our request's fault.
-    if (error.httpStatus >= 500) return { kind: 'retry', minDelayMs: 0, throttled: false, cause: `HTTP ${error.httpStatus} code ${error.code}` };
+    if (error.httpStatus >= 500)
+      return { kind: 'retry', minDelayMs: 0, throttled: false, cause: `HTTP ${error.httpStatus} code ${error.code}` };
     return { kind: 'fail' };
   }
   if (error instanceof FeishuTransportError) {
-    if (error.failure === 'http' && error.httpStatus !== undefined && error.httpStatus < 500 && error.httpStatus !== 429) return { kind: 'fail' };
+    if (
+      error.failure === 'http' &&
+      error.httpStatus !== undefined &&
+      error.httpStatus < 500 &&
+      error.httpStatus !== 429
+    )
+      return { kind: 'fail' };
     const cause = error.failure === 'http' ? `HTTP ${error.httpStatus ?? '?'}` : error.failure;
     return { kind: 'retry', minDelayMs: 0, throttled: false, cause };
   }
@@ -35,7 +46,13 @@ export function classifyFailure(error: unknown): RetryDecision {
  * capped), so many concurrent requests that failed together do not retry
  * together. `attempt` counts from 0. `random` is injectable for tests.
  */
-export function backoffDelayMs(attempt: number, baseMs: number, capMs: number, minDelayMs = 0, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  baseMs: number,
+  capMs: number,
+  minDelayMs = 0,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
   return Math.max(minDelayMs, Math.floor(random() * ceiling));
 }

@@ -55,7 +55,8 @@ export class ServerWaits {
   /** How long to wait for a request of `requestedMs`; throws ServerWaitLimitError when the sync's total is spent. */
   grant(endpoint: string, requestedMs: number, logId?: string): number {
     const grantedMs = Math.min(Math.max(0, requestedMs), this.limits.maxWaitMs);
-    if (this.spentMs + grantedMs > this.limits.maxTotalMs) throw new ServerWaitLimitError(endpoint, requestedMs, this.spentMs, this.limits, logId);
+    if (this.spentMs + grantedMs > this.limits.maxTotalMs)
+      throw new ServerWaitLimitError(endpoint, requestedMs, this.spentMs, this.limits, logId);
     this.spentMs += grantedMs;
     this.onWait({ endpoint, requestedMs, grantedMs, totalMs: this.spentMs, limits: this.limits });
     return grantedMs;

@@ -85,7 +85,11 @@ export class Transport {
     } catch (error) {
       if (req.signal?.aborted) throw req.signal.reason;
       if (deadline.expired) {
-        throw new FeishuTransportError('timeout', this.target, `no complete answer to ${endpoint} within ${this.timeoutMs / 1000} s (request_timeout_seconds)`);
+        throw new FeishuTransportError(
+          'timeout',
+          this.target,
+          `no complete answer to ${endpoint} within ${this.timeoutMs / 1000} s (request_timeout_seconds)`,
+        );
       }
       throw this.transportError(error);
     } finally {
@@ -108,14 +112,25 @@ export class Transport {
 
   private transportError(error: unknown): FeishuTransportError {
     const code = errorCode(error);
-    if (error instanceof undiciErrors.ConnectTimeoutError) return new FeishuTransportError('connect', this.target, 'connect timeout');
+    if (error instanceof undiciErrors.ConnectTimeoutError)
+      return new FeishuTransportError('connect', this.target, 'connect timeout');
     if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
       return new FeishuTransportError('timeout', this.target, code ?? 'timeout');
     }
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
+    if (
+      code === 'ECONNREFUSED' ||
+      code === 'ENOTFOUND' ||
+      code === 'EAI_AGAIN' ||
+      code === 'EHOSTUNREACH' ||
+      code === 'ENETUNREACH'
+    ) {
       return new FeishuTransportError('connect', this.target, code);
     }
-    return new FeishuTransportError('reset', this.target, code ?? (error instanceof Error ? error.message : String(error)));
+    return new FeishuTransportError(
+      'reset',
+      this.target,
+      code ?? (error instanceof Error ? error.message : String(error)),
+    );
   }
 }
 
@@ -155,7 +170,8 @@ class Deadline {
 function queryString(query: TransportRequest['query']): string {
   if (!query) return '';
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== '') params.set(key, String(value));
   const text = params.toString();
   return text ? '?' + text : '';
 }

@@ -54,7 +54,9 @@ export class WaitWatch {
       groups.set(wait.what, group);
     }
     if (groups.size === 0) return undefined;
-    const parts = [...groups].map(([what, g]) => `${g.count > 1 ? `${g.count} × ` : ''}${what} (for ${Math.round(g.longestMs / 1000)} s)`);
+    const parts = [...groups].map(
+      ([what, g]) => `${g.count > 1 ? `${g.count} × ` : ''}${what} (for ${Math.round(g.longestMs / 1000)} s)`,
+    );
     return `Still waiting: ${parts.join('; ')}.`;
   }
 

@@ -15,7 +15,9 @@ export function checkCatalog(catalog: ConfiguredAirbyteCatalog, available: Airby
     const { name } = configured.stream;
     const stream = byName.get(name);
     if (!stream) {
-      throw new ConfigError(`The catalog names an unknown stream '${name}'; this source has: ${[...byName.keys()].join(', ')}.`);
+      throw new ConfigError(
+        `The catalog names an unknown stream '${name}'; this source has: ${[...byName.keys()].join(', ')}.`,
+      );
     }
     if (seen.has(name)) throw new ConfigError(`The catalog lists stream '${name}' more than once.`);
     seen.add(name);

@@ -135,7 +135,10 @@ export class Emitter implements Logger {
 
   streamStatus(stream: string, status: StreamStatus): Promise<void> | undefined {
     const streamStatus: AirbyteStreamStatusTraceMessage = { stream_descriptor: { name: stream }, status };
-    return this.emit({ type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: streamStatus } });
+    return this.emit({
+      type: 'TRACE',
+      trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: streamStatus },
+    });
   }
 
   /** A TRACE ESTIMATE of the rows `stream` will emit in this sync. */

@@ -22,7 +22,9 @@ function secretValues(raw: Record<string, unknown>, spec: ConnectorSpecification
   const properties = spec.connectionSpecification['properties'];
   if (!isJsonObject(properties)) return [];
   return Object.entries(properties)
-    .filter(([key, schema]) => isJsonObject(schema) && schema['airbyte_secret'] === true && typeof raw[key] === 'string')
+    .filter(
+      ([key, schema]) => isJsonObject(schema) && schema['airbyte_secret'] === true && typeof raw[key] === 'string',
+    )
     .map(([key]) => raw[key] as string);
 }
 
@@ -31,7 +33,9 @@ export function validateConfig(raw: unknown, spec: ConnectorSpecification, where
   const config = structuredClone(raw);
   const validate = createAjv({ useDefaults: true }).compile(spec.connectionSpecification);
   if (!validate(config)) {
-    throw new ConfigError(`The ${where} does not match the connector's spec: ${describeSchemaErrors(validate.errors, 'config')}.`);
+    throw new ConfigError(
+      `The ${where} does not match the connector's spec: ${describeSchemaErrors(validate.errors, 'config')}.`,
+    );
   }
   return config;
 }
@@ -70,7 +74,9 @@ export async function loadCatalog(path: string): Promise<ConfiguredAirbyteCatalo
   const raw = await readJsonFile(path, 'catalog');
   const validate = createAjv().compile(CATALOG_SCHEMA);
   if (!validate(raw)) {
-    throw new ConfigError(`The catalog file '${path}' is not a configured catalog: ${describeSchemaErrors(validate.errors, 'catalog')}.`);
+    throw new ConfigError(
+      `The catalog file '${path}' is not a configured catalog: ${describeSchemaErrors(validate.errors, 'catalog')}.`,
+    );
   }
   return raw;
 }
@@ -86,8 +92,13 @@ export async function loadState(path: string | undefined): Promise<AirbyteStateM
   if (raw === null) return [];
   const list = Array.isArray(raw) ? raw : isJsonObject(raw) && Object.keys(raw).length === 0 ? [] : [raw];
   list.forEach((message, i) => {
-    if (!isJsonObject(message) || !(isJsonObject(message['stream']) || isJsonObject(message['global']) || isJsonObject(message['data']))) {
-      throw new ConfigError(`The state file '${path}' is malformed: entry ${i} is not an Airbyte state message (it needs a 'stream' object).`);
+    if (
+      !isJsonObject(message) ||
+      !(isJsonObject(message['stream']) || isJsonObject(message['global']) || isJsonObject(message['data']))
+    ) {
+      throw new ConfigError(
+        `The state file '${path}' is malformed: entry ${i} is not an Airbyte state message (it needs a 'stream' object).`,
+      );
     }
   });
   return list as AirbyteStateMessage[];

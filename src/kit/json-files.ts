@@ -12,7 +12,12 @@ export async function readJsonFile(path: string, role: string): Promise<unknown>
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? describe(error)})`;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : `cannot be read (${code ?? describe(error)})`;
     throw new ConfigError(`The ${role} file '${path}' ${why}.`);
   }
   try {

@@ -7,7 +7,8 @@ export type JsonObject = { [key: string]: unknown };
 
 export type SyncMode = 'full_refresh' | 'incremental';
 /** The platform sends newer modes than protocol 0.3.2 lists (overwrite_dedup); a source only passes them on. */
-export type DestinationSyncMode = 'append' | 'overwrite' | 'append_dedup' | 'overwrite_dedup' | 'update' | 'soft_delete';
+export type DestinationSyncMode =
+  'append' | 'overwrite' | 'append_dedup' | 'overwrite_dedup' | 'update' | 'soft_delete';
 export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
 export type FailureType = 'system_error' | 'config_error' | 'transient_error';
 export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';

@@ -14,7 +14,10 @@ export class RecordLineTemplate {
   /** `data` holds every field, in output order; `field`'s value is replaced per record. */
   constructor(stream: string, data: JsonObject, field: string) {
     const marker = '\u0000record-template\u0000';
-    const line = JSON.stringify({ type: 'RECORD', record: { stream, data: { ...data, [field]: marker }, emitted_at: 0 } });
+    const line = JSON.stringify({
+      type: 'RECORD',
+      record: { stream, data: { ...data, [field]: marker }, emitted_at: 0 },
+    });
     const at = line.indexOf(JSON.stringify(marker));
     const tail = '0}}';
     if (at < 0 || !line.endsWith(tail)) throw new Error('record template: unexpected serialisation');

@@ -31,7 +31,11 @@ export interface RunOptions {
  * failure ends here as exactly one TRACE ERROR (or, for `check`, a FAILED
  * connection status), so nothing but protocol messages reaches stdout.
  */
-export async function runConnector<Config>(source: Source<Config>, argv: string[], options: RunOptions = {}): Promise<number> {
+export async function runConnector<Config>(
+  source: Source<Config>,
+  argv: string[],
+  options: RunOptions = {},
+): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   let invocation: Invocation | undefined;
   try {
@@ -134,22 +138,38 @@ async function parseArguments(argv: string[], scriptName: string, stderr: Writab
   const parser = yargs(argv)
     .scriptName(scriptName)
     .command('spec', 'Print the connector specification', (y) =>
-      y.option('pretty', { type: 'boolean', default: false, describe: 'print the config fields as a table for a person instead' }),
+      y.option('pretty', {
+        type: 'boolean',
+        default: false,
+        describe: 'print the config fields as a table for a person instead',
+      }),
     )
-    .command('check', 'Check the connection', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }))
-    .command('discover', 'Print the catalog', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }))
+    .command('check', 'Check the connection', (y) =>
+      y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }),
+    )
+    .command('discover', 'Print the catalog', (y) =>
+      y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }),
+    )
     .command('read', 'Read records', (y) =>
       y
         .option('config', { type: 'string', demandOption: true, describe: 'config JSON file' })
         .option('catalog', { type: 'string', demandOption: true, describe: 'configured catalog JSON file' })
         .option('state', { type: 'string', describe: 'state JSON file (array of state messages)' }),
     )
-    .option('log-level', { choices: ['DEBUG', 'INFO', 'WARN', 'ERROR'], default: 'INFO', describe: 'lowest LOG level printed' })
+    .option('log-level', {
+      choices: ['DEBUG', 'INFO', 'WARN', 'ERROR'],
+      default: 'INFO',
+      describe: 'lowest LOG level printed',
+    })
     .demandCommand(1, 1, 'A command is required: spec, check, discover or read.', 'Only one command at a time.')
     .strict()
     .exitProcess(false)
     .wrap(100);
-  const { args, output, failure } = await new Promise<{ args: Record<string, unknown>; output: string; failure?: Error }>((resolve) => {
+  const { args, output, failure } = await new Promise<{
+    args: Record<string, unknown>;
+    output: string;
+    failure?: Error;
+  }>((resolve) => {
     void parser.parse(argv, {}, (err: Error | undefined, parsed: Record<string, unknown>, out: string) => {
       resolve({ args: parsed, output: out, failure: err ?? undefined });
     });

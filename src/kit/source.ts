@@ -23,5 +23,10 @@ export interface Source<Config> {
   secrets(config: Config): string[];
   check(config: Config, emitter: Emitter): Promise<AirbyteConnectionStatus>;
   discover(config: Config, emitter: Emitter): Promise<AirbyteCatalog>;
-  read(config: Config, catalog: ConfiguredAirbyteCatalog, state: AirbyteStateMessage[], emitter: Emitter): Promise<void>;
+  read(
+    config: Config,
+    catalog: ConfiguredAirbyteCatalog,
+    state: AirbyteStateMessage[],
+    emitter: Emitter,
+  ): Promise<void>;
 }

@@ -55,7 +55,9 @@ export function formatConfigTable(rows: ConfigFieldRow[]): string {
   const lines = ['| Field | Type | Required | Default | Description |', '|---|---|---|---|---|'];
   for (const row of rows) {
     const fallback = row.default === '' ? '–' : `\`${row.default}\``;
-    lines.push(`| \`${row.name}\` | ${cell(row.type)} | ${row.required ? 'yes' : 'no'} | ${cell(fallback)} | ${cell(row.description)} |`);
+    lines.push(
+      `| \`${row.name}\` | ${cell(row.type)} | ${row.required ? 'yes' : 'no'} | ${cell(fallback)} | ${cell(row.description)} |`,
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -10,7 +10,10 @@ import { toConnectorError } from './sync/errors.js';
  * Proves the config works: a token, then every approval code's definition.
  * Each failure names its cause; every unknown code is named, not just the first.
  */
-export async function checkConnection(config: FeishuApprovalConfig, emitter: Emitter): Promise<AirbyteConnectionStatus> {
+export async function checkConnection(
+  config: FeishuApprovalConfig,
+  emitter: Emitter,
+): Promise<AirbyteConnectionStatus> {
   warnRepeatedCodes(config, emitter);
   // A person waits for check: fewer retries than a sync.
   const client = createClient({ ...config, maxRetries: Math.min(config.maxRetries, 2) }, emitter);
@@ -26,7 +29,9 @@ export async function checkConnection(config: FeishuApprovalConfig, emitter: Emi
     for (const code of config.approvalCodes) {
       try {
         const definition = await client.getApproval(code);
-        names.push(`${code} (${definition.approval_name ?? 'unnamed'}${definition.status && definition.status !== 'ACTIVE' ? `, ${definition.status}` : ''})`);
+        names.push(
+          `${code} (${definition.approval_name ?? 'unnamed'}${definition.status && definition.status !== 'ACTIVE' ? `, ${definition.status}` : ''})`,
+        );
       } catch (error) {
         if (error instanceof FeishuApiError && error.code === FeishuCode.APPROVAL_NOT_FOUND) unknown.push(code);
         else if (isDefinitionDeleted(error)) deleted.push(code);

@@ -1,6 +1,11 @@
 import type { Emitter } from '../kit/emitter.js';
 import type { Source } from '../kit/source.js';
-import type { AirbyteCatalog, AirbyteStateMessage, ConfiguredAirbyteCatalog, ConnectorSpecification } from '../kit/protocol.js';
+import type {
+  AirbyteCatalog,
+  AirbyteStateMessage,
+  ConfiguredAirbyteCatalog,
+  ConnectorSpecification,
+} from '../kit/protocol.js';
 import { checkConnection } from './check.js';
 import { parseConfig, type FeishuApprovalConfig } from './config/config.js';
 import { readStreams } from './read.js';
@@ -44,7 +49,12 @@ export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
     return Promise.resolve({ streams: this.streams.map((s) => s.asAirbyteStream()) });
   }
 
-  read(config: FeishuApprovalConfig, catalog: ConfiguredAirbyteCatalog, state: AirbyteStateMessage[], emitter: Emitter): Promise<void> {
+  read(
+    config: FeishuApprovalConfig,
+    catalog: ConfiguredAirbyteCatalog,
+    state: AirbyteStateMessage[],
+    emitter: Emitter,
+  ): Promise<void> {
     return readStreams(config, catalog, state, emitter, this.streams);
   }
 }

@@ -24,7 +24,10 @@ export async function readStreams(
   emitter: Emitter,
   streams: Stream[],
 ): Promise<void> {
-  checkCatalog(catalog, streams.map((s) => s.asAirbyteStream()));
+  checkCatalog(
+    catalog,
+    streams.map((s) => s.asAirbyteStream()),
+  );
   warnRepeatedCodes(config, emitter);
   const byName = new Map(streams.map((s) => [s.name, s]));
   const log = new SyncLog(emitter);
@@ -33,7 +36,11 @@ export async function readStreams(
   const started = Date.now();
   let failures: StreamFailure[] = [];
   try {
-    const prepared: PreparedStream[] = catalog.streams.map(({ stream, sync_mode }) => ({ name: stream.name, mode: sync_mode, part: byName.get(stream.name)!.prepare(ctx, sync_mode, state) }));
+    const prepared: PreparedStream[] = catalog.streams.map(({ stream, sync_mode }) => ({
+      name: stream.name,
+      mode: sync_mode,
+      part: byName.get(stream.name)!.prepare(ctx, sync_mode, state),
+    }));
     const plan = planRead(prepared);
     emitter.info(describeSyncShape(config, Date.now(), [...plan.shapes]));
     failures = await runPlan(ctx, plan, state);

@@ -17,7 +17,10 @@ export async function runCli(args: string[], options: { timeoutMs?: number } = {
 }
 
 /** The same, in a child process as the platform runs it: for exit codes, signals, stderr, env. */
-export async function runChild(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export async function runChild(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return withMessages(await runConnectorCli(args, options));
 }
 

@@ -4,6 +4,9 @@ export const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 
 /** A tenant token from the emulator, fetched as a client would, for tests that call its API directly. */
 export async function emulatorToken(emu: FeishuEmulator): Promise<string> {
-  const res = await fetch(emu.baseUrl + TOKEN_PATH, { method: 'POST', body: JSON.stringify({ app_id: emu.options.appId, app_secret: emu.options.appSecret }) });
+  const res = await fetch(emu.baseUrl + TOKEN_PATH, {
+    method: 'POST',
+    body: JSON.stringify({ app_id: emu.options.appId, app_secret: emu.options.appSecret }),
+  });
   return ((await res.json()) as { tenant_access_token: string }).tenant_access_token;
 }

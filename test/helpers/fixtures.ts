@@ -6,7 +6,10 @@ import { connectionConfig } from '../../harness/index.js';
  * The detail and bulk query budgets per second are raised too (to the spec's maximum), so a test
  * whose emulator keeps Feishu's 50/s says so by setting the connector's budget to match.
  */
-export function emulatorConfig(emulator: FeishuEmulator, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function emulatorConfig(
+  emulator: FeishuEmulator,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return connectionConfig(emulator, {
     requests_per_minute: 100_000,
     detail_requests_per_minute: 1_000_000,

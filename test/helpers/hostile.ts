@@ -11,7 +11,13 @@ import type { RunResult } from './connector.js';
 import { sync } from './sync.js';
 
 /** Small and quick: one retry, a 1 s request deadline, short backoff. */
-export const QUICK = { max_retries: 1, request_timeout_seconds: 1, retry_initial_delay_ms: 10, page_size: 5, max_concurrency: 2 } as const;
+export const QUICK = {
+  max_retries: 1,
+  request_timeout_seconds: 1,
+  retry_initial_delay_ms: 10,
+  page_size: 5,
+  max_concurrency: 2,
+} as const;
 
 /** A hang shows as a failed run after this long, never as a stuck test. */
 const RUN_LIMIT_MS = 60_000;
@@ -29,11 +35,22 @@ export async function read(
 ): Promise<HostileRun> {
   const streams = options.streams ?? ['approval_instances'];
   const started = Date.now();
-  const result = await sync(emulator, { ...options, streams, config: { ...QUICK, ...options.config }, expectExit: null, timeoutMs: RUN_LIMIT_MS });
+  const result = await sync(emulator, {
+    ...options,
+    streams,
+    config: { ...QUICK, ...options.config },
+    expectExit: null,
+    timeoutMs: RUN_LIMIT_MS,
+  });
   const elapsedMs = Date.now() - started;
   assert.equal(result.stderr, '', 'nothing on stderr');
   const stream = streams.length === 1 ? streams[0] : undefined;
-  return { ...result, elapsedMs, codes: instanceCodes(result.messages, stream), lastState: lastState(result.messages, stream) };
+  return {
+    ...result,
+    elapsedMs,
+    codes: instanceCodes(result.messages, stream),
+    lastState: lastState(result.messages, stream),
+  };
 }
 
 /** The one TRACE ERROR of a failed run (exit 1), after which nothing but logs may follow. */
@@ -72,9 +89,17 @@ export async function readWhile(
  * Resumes from `first`'s last STATE with every switch off and checks that the two runs together
  * delivered every instance of the emulator: nothing `first` skipped was claimed by its cursor.
  */
-export async function assertResumeDeliversAll(emulator: FeishuEmulator, first: HostileRun, options: Parameters<typeof read>[1] = {}): Promise<HostileRun> {
+export async function assertResumeDeliversAll(
+  emulator: FeishuEmulator,
+  first: HostileRun,
+  options: Parameters<typeof read>[1] = {},
+): Promise<HostileRun> {
   const resumed = await read(emulator, { ...options, ...(first.lastState ? { state: [first.lastState] } : {}) });
-  assert.equal(resumed.code, 0, `the resumed read failed: ${JSON.stringify(traces(resumed.messages, 'ERROR')[0]?.error?.message)}`);
+  assert.equal(
+    resumed.code,
+    0,
+    `the resumed read failed: ${JSON.stringify(traces(resumed.messages, 'ERROR')[0]?.error?.message)}`,
+  );
   const delivered = new Set([...first.codes, ...resumed.codes]);
   const missing = emulator.truth().filter((t) => !delivered.has(t.instanceCode));
   assert.deepEqual(missing.map((t) => t.instanceCode).slice(0, 3), [], `${missing.length} instance(s) never delivered`);

@@ -11,7 +11,8 @@ export function latestRows(stream: string, runs: AirbyteMessage[][]): Map<string
     for (const { data } of records(run, stream)) {
       const code = data['instance_code'] as string;
       const held = latest.get(code);
-      if (!held || Date.parse(data['created_before'] as string) >= Date.parse(held['created_before'] as string)) latest.set(code, data);
+      if (!held || Date.parse(data['created_before'] as string) >= Date.parse(held['created_before'] as string))
+        latest.set(code, data);
     }
   }
   return latest;

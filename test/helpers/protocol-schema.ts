@@ -15,7 +15,9 @@ export function protocolErrors(value: unknown, definition = 'AirbyteMessage'): s
   if (!HAVE_SHARED) {
     if (!warned) {
       warned = true;
-      console.log('# note: ../shared/reference/airbyte_protocol.yaml is absent; protocol schema assertions are skipped');
+      console.log(
+        '# note: ../shared/reference/airbyte_protocol.yaml is absent; protocol schema assertions are skipped',
+      );
     }
     return [];
   }

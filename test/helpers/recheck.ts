@@ -17,7 +17,11 @@ export const DETAILS = 'approval_instance_details';
 export const BOTH = ['approval_instances', DETAILS];
 
 /** An incremental read of both streams. */
-export function syncBoth(e: FeishuEmulator, state: AirbyteStateMessage[] | undefined, options: SyncOptions = {}): Promise<SyncResult> {
+export function syncBoth(
+  e: FeishuEmulator,
+  state: AirbyteStateMessage[] | undefined,
+  options: SyncOptions = {},
+): Promise<SyncResult> {
   return sync(e, { timeoutMs: 240_000, ...options, streams: BOTH, ...(state ? { state } : {}) });
 }
 
@@ -32,7 +36,9 @@ export function bothStates(run: AirbyteMessage[]): AirbyteStateMessage[] {
 
 /** Every field of every record (and of its list items) is declared by the stream's schema, and the record validates. */
 export function assertDeclared(run: AirbyteMessage[]): void {
-  const schema = new ApprovalInstanceDetailsStream().jsonSchema as { properties: Record<string, { items?: { properties?: Record<string, unknown> } }> };
+  const schema = new ApprovalInstanceDetailsStream().jsonSchema as {
+    properties: Record<string, { items?: { properties?: Record<string, unknown> } }>;
+  };
   const validate = new Ajv({ strict: false }).compile(schema);
   for (const { data } of records(run, DETAILS)) {
     assert.ok(validate(data), JSON.stringify(validate.errors));
@@ -40,7 +46,8 @@ export function assertDeclared(run: AirbyteMessage[]): void {
       assert.ok(key in schema.properties, `undeclared field ${key}`);
       const itemProps = schema.properties[key]!.items?.properties;
       if (!itemProps || !Array.isArray(value)) continue;
-      for (const item of value as JsonObject[]) for (const itemKey of Object.keys(item)) assert.ok(itemKey in itemProps, `undeclared ${key}[].${itemKey}`);
+      for (const item of value as JsonObject[])
+        for (const itemKey of Object.keys(item)) assert.ok(itemKey in itemProps, `undeclared ${key}[].${itemKey}`);
     }
   }
 }
@@ -69,7 +76,12 @@ export async function recheckScenario(emulator: FeishuEmulator, options: SyncOpt
   emulator.deleteInstance(gone, 'gone');
   for (const [i, code] of pending.slice(1, 7).entries()) emulator.finishInstance(code, i % 2 ? 'APPROVED' : 'REJECTED');
   const nowMs = emulator.clock.now();
-  const added = emulator.addInstances({ approvalCode: emulator.approvalCodes[0]!, count: 5, createdFromMs: nowMs - 60_000, createdToMs: nowMs - 30_000 });
+  const added = emulator.addInstances({
+    approvalCode: emulator.approvalCodes[0]!,
+    count: 5,
+    createdFromMs: nowMs - 60_000,
+    createdToMs: nowMs - 30_000,
+  });
   emulator.resetStats();
 
   const second = await syncBoth(emulator, bothStates(first.messages), options);
@@ -77,38 +89,63 @@ export async function recheckScenario(emulator: FeishuEmulator, options: SyncOpt
   const truth = new Map(emulator.statuses().map((t) => [t.instanceCode, t]));
   const rows = latestRows([first.messages, second.messages]);
   const wrong = [...truth.values()].filter((t) => rows.get(t.instanceCode)?.['status'] !== t.status);
-  assert.deepEqual(wrong.slice(0, 5).map((t) => [t.instanceCode, t.status, rows.get(t.instanceCode)?.['status']]), [], `${wrong.length} latest row(s) with a stale status`);
+  assert.deepEqual(
+    wrong.slice(0, 5).map((t) => [t.instanceCode, t.status, rows.get(t.instanceCode)?.['status']]),
+    [],
+    `${wrong.length} latest row(s) with a stale status`,
+  );
   for (const code of revoked) assert.equal(rows.get(code)!['reverted'], true, 'a revoked approval says reverted');
   for (const code of deletedByStatus) assert.equal(rows.get(code)!['status'], 'DELETED');
   for (const t of added) assert.ok(rows.has(t.instanceCode), 'new instances are read');
 
   // Detail requests: what changed + what is new (+ the lookback's few), never everything.
-  const changed = [...truth.values()].filter((t) => firstRows.has(t.instanceCode) && firstRows.get(t.instanceCode)!['status'] !== t.status).length;
+  const changed = [...truth.values()].filter(
+    (t) => firstRows.has(t.instanceCode) && firstRows.get(t.instanceCode)!['status'] !== t.status,
+  ).length;
   const stats = emulator.stats();
   const detailRequests = stats.requests['detail'] ?? 0;
   const stillPending = [...truth.values()].filter((t) => t.status === 'PENDING').length;
   assert.ok(changed >= 16, `${changed} changed`);
   // Every instance still PENDING is fetched again too (its approvers may have moved on).
-  assert.ok(detailRequests <= changed + added.length + stillPending + 10, `${detailRequests} detail requests for ${changed} changed + ${added.length} new + ${stillPending} still pending`);
+  assert.ok(
+    detailRequests <= changed + added.length + stillPending + 10,
+    `${detailRequests} detail requests for ${changed} changed + ${added.length} new + ${stillPending} still pending`,
+  );
   assert.ok(
     detailRequests >= changed + added.length,
-    `${detailRequests} detail requests for ${changed} changed + ${added.length} new; ${JSON.stringify(stats.requests)}; ${logs(second.messages)
+    `${detailRequests} detail requests for ${changed} changed + ${added.length} new; ${JSON.stringify(stats.requests)}; ${logs(
+      second.messages,
+    )
       .map((l) => l.message)
       .filter((m) => /recheck|detail request/.test(m))
       .join(' / ')}`,
   );
-  assert.ok((stats.requests['query'] ?? 0) <= 2 * Math.ceil(205 / 200) + 2, `${stats.requests['query']} query requests`);
+  assert.ok(
+    (stats.requests['query'] ?? 0) <= 2 * Math.ceil(205 / 200) + 2,
+    `${stats.requests['query']} query requests`,
+  );
   assert.equal(stats.rateLimited, 0, 'no 99991400');
   // Gone without a trace: neither API names it, so it is reported, not marked (the state keeps no codes).
-  assert.ok(logs(second.messages).some((l) => l.level === 'WARN' && /1 instance\(s\) emitted earlier are no longer named/.test(l.message)));
+  assert.ok(
+    logs(second.messages).some(
+      (l) => l.level === 'WARN' && /1 instance\(s\) emitted earlier are no longer named/.test(l.message),
+    ),
+  );
 
   // A third sync with nothing changed fetches (almost) nothing but the PENDING instances again, and says how many.
   emulator.resetStats();
   const third = await syncBoth(emulator, bothStates(second.messages), options);
   const pendingNow = emulator.statuses().filter((t) => t.status === 'PENDING').length;
-  assert.ok((emulator.stats().requests['detail'] ?? 0) <= pendingNow + 10, `${emulator.stats().requests['detail']} detail requests with nothing changed and ${pendingNow} pending`);
   assert.ok(
-    logs(third.messages).some((l) => l.level === 'INFO' && new RegExp(`, ${pendingNow} still PENDING fetched again for their current approvers`).test(l.message)),
+    (emulator.stats().requests['detail'] ?? 0) <= pendingNow + 10,
+    `${emulator.stats().requests['detail']} detail requests with nothing changed and ${pendingNow} pending`,
+  );
+  assert.ok(
+    logs(third.messages).some(
+      (l) =>
+        l.level === 'INFO' &&
+        new RegExp(`, ${pendingNow} still PENDING fetched again for their current approvers`).test(l.message),
+    ),
     'the INFO line counts the pending re-fetches',
   );
   const finalRows = latestRows([first.messages, second.messages, third.messages]);

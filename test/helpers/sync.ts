@@ -28,7 +28,9 @@ export interface SyncOptions {
 /** Writes a read's config, catalog and (when given) state; returns the `read` argv naming them. */
 export function readArgs(emulator: FeishuEmulator, options: SyncOptions = {}): string[] {
   const files = writeFiles({
-    'config.json': options.defaults ? connectionConfig(emulator, options.config) : emulatorConfig(emulator, options.config),
+    'config.json': options.defaults
+      ? connectionConfig(emulator, options.config)
+      : emulatorConfig(emulator, options.config),
     'catalog.json': catalog(options.mode ?? 'incremental', options.streams),
     ...(options.state ? { 'state.json': options.state } : {}),
   });
@@ -44,7 +46,11 @@ export async function sync(emulator: FeishuEmulator, options: SyncOptions = {}):
   const result = await run(args, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
   const expected = options.expectExit === undefined ? 0 : options.expectExit;
   if (expected !== null) {
-    const errors = result.stdout.split('\n').filter((l) => l.includes('"ERROR"')).join('\n').slice(0, 2000);
+    const errors = result.stdout
+      .split('\n')
+      .filter((l) => l.includes('"ERROR"'))
+      .join('\n')
+      .slice(0, 2000);
     assert.equal(result.code, expected, `read exited ${result.code}: ${errors || result.stderr.slice(-2000)}`);
   }
   return { ...result, codes: instanceCodes(result.messages), lastState: lastState(result.messages) };
@@ -68,7 +74,10 @@ export function assertNoDuplicates(codes: string[], what = 'records'): void {
   assert.deepEqual(dups.slice(0, 5), [], `duplicate ${what}`);
 }
 
-export function truthCodes(emulator: FeishuEmulator, filter: (t: { createTimeMs: number; approvalCode: string }) => boolean = () => true): string[] {
+export function truthCodes(
+  emulator: FeishuEmulator,
+  filter: (t: { createTimeMs: number; approvalCode: string }) => boolean = () => true,
+): string[] {
   return emulator
     .truth()
     .filter(filter)
@@ -80,5 +89,14 @@ export function assertSameSet(actual: Iterable<string>, expected: Iterable<strin
   const e = new Set(expected);
   const missing = [...e].filter((c) => !a.has(c));
   const extra = [...a].filter((c) => !e.has(c));
-  assert.deepEqual({ missing: missing.length, extra: extra.length, sampleMissing: missing.slice(0, 3), sampleExtra: extra.slice(0, 3) }, { missing: 0, extra: 0, sampleMissing: [], sampleExtra: [] }, what);
+  assert.deepEqual(
+    {
+      missing: missing.length,
+      extra: extra.length,
+      sampleMissing: missing.slice(0, 3),
+      sampleExtra: extra.slice(0, 3),
+    },
+    { missing: 0, extra: 0, sampleMissing: [], sampleExtra: [] },
+    what,
+  );
 }

@@ -26,7 +26,14 @@ describe('documented limits, default config', () => {
   before(async () => {
     const now = Date.now();
     // No limit options: the emulator's defaults are the documented limits. 20 ms per answer, as a real host would take at least.
-    emulator = await startEmulator({ seed: 1400, codeCount: 2, instancesPerCode: INSTANCES / 2, spanStartMs: now - 3 * DAY, spanEndMs: now - 3_600_000, latencyMs: 20 });
+    emulator = await startEmulator({
+      seed: 1400,
+      codeCount: 2,
+      instancesPerCode: INSTANCES / 2,
+      spanStartMs: now - 3 * DAY,
+      spanEndMs: now - 3_600_000,
+      latencyMs: 20,
+    });
   });
   after(() => emulator.stop());
 
@@ -34,7 +41,12 @@ describe('documented limits, default config', () => {
     const requiredS = (INSTANCES / DETAIL_PER_MINUTE) * 60;
     const started = Date.now();
     // A child process, as the platform runs it: its start-up counts against the time too.
-    const result = await sync(emulator, { defaults: true, child: true, streams: STREAMS, timeoutMs: 3 * requiredS * 1000 });
+    const result = await sync(emulator, {
+      defaults: true,
+      child: true,
+      streams: STREAMS,
+      timeoutMs: 3 * requiredS * 1000,
+    });
     const elapsedS = (Date.now() - started) / 1000;
 
     const stats = emulator.stats();
@@ -44,7 +56,9 @@ describe('documented limits, default config', () => {
     for (const stream of STREAMS) assertSameSet(instanceCodes(result.messages, stream), expected, stream);
     assert.equal(stats.requests['detail'], INSTANCES, 'one detail request per instance');
     assert.ok(elapsedS <= SLACK * requiredS, `took ${elapsedS.toFixed(1)} s; ${SLACK} x ${requiredS} s allowed`);
-    t.diagnostic(`${INSTANCES} details + list in ${elapsedS.toFixed(1)} s (${((INSTANCES / elapsedS) * 60).toFixed(0)}/min, ${(elapsedS / requiredS).toFixed(3)} x the limit's ${requiredS} s)`);
+    t.diagnostic(
+      `${INSTANCES} details + list in ${elapsedS.toFixed(1)} s (${((INSTANCES / elapsedS) * 60).toFixed(0)}/min, ${(elapsedS / requiredS).toFixed(3)} x the limit's ${requiredS} s)`,
+    );
   });
 });
 
@@ -54,7 +68,14 @@ describe('status recheck (status_recheck_days, default 30) at the documented lim
 
   it('revokes, deletions (both modes), PENDING → final and new instances reach the latest rows, within the request bound, without one 99991400', async () => {
     const now = Date.now();
-    emulator = await startEmulator({ seed: 141, codeCount: 2, instancesPerCode: 200, pendingRatio: 0.3, spanStartMs: now - 3 * DAY, spanEndMs: now - 120_000 });
+    emulator = await startEmulator({
+      seed: 141,
+      codeCount: 2,
+      instancesPerCode: 200,
+      pendingRatio: 0.3,
+      spanStartMs: now - 3 * DAY,
+      spanEndMs: now - 120_000,
+    });
     await recheckScenario(emulator, { defaults: true });
   });
 });

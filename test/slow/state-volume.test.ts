@@ -11,7 +11,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type FeishuEmulator } from '../../emulator/index.js';
-import { catalog, committedPrefix, cursors, hourFloor, instanceCodes, lastState, writeFiles } from '../../harness/index.js';
+import {
+  catalog,
+  committedPrefix,
+  cursors,
+  hourFloor,
+  instanceCodes,
+  lastState,
+  writeFiles,
+} from '../../harness/index.js';
 import type { AirbyteMessage, AirbyteStateMessage } from '../../src/kit/protocol.js';
 import { emulatorConfig } from '../helpers/fixtures.js';
 import { assertSameSet, sync, truthCodes } from '../helpers/sync.js';
@@ -19,7 +27,6 @@ import { timedRead } from '../helpers/timed-output.js';
 
 const HOUR_MS = 3_600_000;
 const STREAMS = ['approval_instances', 'approval_instance_details'];
-
 
 const CASES = [
   // 500 codes × 3 windows of 10 h at 120 list requests/s, 2,000 details at 150/s: about 18 s.
@@ -33,17 +40,43 @@ for (const c of CASES) {
     let emulator: FeishuEmulator;
     before(async () => {
       const endMs = hourFloor(Date.now()) - HOUR_MS;
-      emulator = await startEmulator({ seed: 71, codeCount: c.codes, instancesPerCode: c.instancesPerCode, spanStartMs: endMs - 30 * HOUR_MS, spanEndMs: endMs, listRateLimit: null, detailRateLimit: null });
+      emulator = await startEmulator({
+        seed: 71,
+        codeCount: c.codes,
+        instancesPerCode: c.instancesPerCode,
+        spanStartMs: endMs - 30 * HOUR_MS,
+        spanEndMs: endMs,
+        listRateLimit: null,
+        detailRateLimit: null,
+      });
     });
     after(() => emulator.stop());
 
     it(`per stream: under 1 MB of STATE in any minute, first STATE within 3 s, gaps of at most ${c.maxGapMs} ms, recordCounts exact, codes in plain text; resumable`, async (t) => {
-      const config = { end_date: new Date(emulator.options.spanEndMs).toISOString(), window_hours: 10, requests_per_minute: c.requestsPerMinute, max_concurrency: 8, detail_requests_per_second: 150 };
-      const files = writeFiles({ 'config.json': emulatorConfig(emulator, config), 'catalog.json': catalog('incremental', STREAMS) });
-      const { seen: lines, code } = await timedRead(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
+      const config = {
+        end_date: new Date(emulator.options.spanEndMs).toISOString(),
+        window_hours: 10,
+        requests_per_minute: c.requestsPerMinute,
+        max_concurrency: 8,
+        detail_requests_per_second: 150,
+      };
+      const files = writeFiles({
+        'config.json': emulatorConfig(emulator, config),
+        'catalog.json': catalog('incremental', STREAMS),
+      });
+      const { seen: lines, code } = await timedRead([
+        'read',
+        '--config',
+        files['config.json']!,
+        '--catalog',
+        files['catalog.json']!,
+      ]);
       assert.equal(code, 0);
       const duration = lines.at(-1)!.atMs;
-      assert.ok(duration >= 8_000, `the budget makes the sync last (${duration} ms); otherwise pacing is not exercised`);
+      assert.ok(
+        duration >= 8_000,
+        `the budget makes the sync last (${duration} ms); otherwise pacing is not exercised`,
+      );
       const messages = lines.map((l) => l.message);
       const end = new Date(emulator.options.spanEndMs).toISOString();
       const allAtEnd = Object.fromEntries(emulator.approvalCodes.map((code) => [code, end]));
@@ -53,7 +86,12 @@ for (const c of CASES) {
         const states = ofStream.filter((l) => l.line.startsWith('{"type":"STATE"'));
         const records = ofStream.filter((l) => l.line.startsWith('{"type":"RECORD"')).length;
         assert.equal(records, c.codes * c.instancesPerCode, stream);
-        const counted = states.reduce((n, s) => n + (JSON.parse(s.line) as { state: { sourceStats: { recordCount: number } } }).state.sourceStats.recordCount, 0);
+        const counted = states.reduce(
+          (n, s) =>
+            n +
+            (JSON.parse(s.line) as { state: { sourceStats: { recordCount: number } } }).state.sourceStats.recordCount,
+          0,
+        );
         assert.equal(counted, records, `${stream}: recordCounts sum to the records`);
 
         // Each code's first two windows come first, so a cursor moves after a few requests, not after one round of codes.
@@ -75,8 +113,13 @@ for (const c of CASES) {
 
         // The final state names every code's cursor at the end of the range, in plain text.
         const final = lastState(messages, stream)!;
-        const groups = (final.stream!.stream_state as { cursor_groups?: { approval_codes: string[] }[] }).cursor_groups!;
-        assert.deepEqual(groups.flatMap((g) => g.approval_codes).sort(), [...emulator.approvalCodes].sort(), `${stream}: every code in plain text`);
+        const groups = (final.stream!.stream_state as { cursor_groups?: { approval_codes: string[] }[] })
+          .cursor_groups!;
+        assert.deepEqual(
+          groups.flatMap((g) => g.approval_codes).sort(),
+          [...emulator.approvalCodes].sort(),
+          `${stream}: every code in plain text`,
+        );
         assert.deepEqual(cursors(final), allAtEnd, stream);
       }
 
@@ -84,10 +127,17 @@ for (const c of CASES) {
       const stateAt = messages.flatMap((m, i) => (m.type === 'STATE' ? [i] : []));
       const cut = committedPrefix(messages.slice(0, stateAt[Math.floor(stateAt.length / 2)]! + 1));
       const midStates = STREAMS.map((stream) => lastState(cut, stream) as AirbyteStateMessage);
-      assert.ok(Object.values(cursors(midStates[0])).some((cursor) => cursor !== end), 'the cut falls mid-sync');
+      assert.ok(
+        Object.values(cursors(midStates[0])).some((cursor) => cursor !== end),
+        'the cut falls mid-sync',
+      );
       const resumed = await sync(emulator, { config, state: midStates, streams: STREAMS });
       for (const stream of STREAMS) {
-        assertSameSet([...instanceCodes(cut, stream), ...instanceCodes(resumed.messages, stream)], truthCodes(emulator), `${stream}: instances of the cut sync and its resume`);
+        assertSameSet(
+          [...instanceCodes(cut, stream), ...instanceCodes(resumed.messages, stream)],
+          truthCodes(emulator),
+          `${stream}: instances of the cut sync and its resume`,
+        );
         assert.deepEqual(cursors(lastState(resumed.messages, stream)), allAtEnd, stream);
       }
     });

@@ -34,6 +34,8 @@ function logServerWait(emitter: Emitter, wait: ServerWait): void {
         `the most one wait may last (rate_limit_wait_max_seconds); ${spent}.`,
     );
   } else {
-    emitter.info(`Feishu's rate limit asked to wait ${seconds(wait.grantedMs)} before retrying ${wait.endpoint}; ${spent}.`);
+    emitter.info(
+      `Feishu's rate limit asked to wait ${seconds(wait.grantedMs)} before retrying ${wait.endpoint}; ${spent}.`,
+    );
   }
 }

@@ -87,7 +87,8 @@ export function distinctCodes(raw: string[]): { approvalCodes: string[]; repeate
   const repeated = new Set<string>();
   raw.forEach((value, i) => {
     const code = value.trim();
-    if (code === '') throw new ConfigError(`config.approval_codes[${i}] is blank; remove it or fill in an approval code.`);
+    if (code === '')
+      throw new ConfigError(`config.approval_codes[${i}] is blank; remove it or fill in an approval code.`);
     (seen.has(code) ? repeated : seen).add(code);
   });
   return { approvalCodes: [...seen], repeatedCodes: [...repeated] };
@@ -95,13 +96,15 @@ export function distinctCodes(raw: string[]): { approvalCodes: string[]; repeate
 
 /** One WARN per approval code the config repeats: it is read once. */
 export function warnRepeatedCodes(config: FeishuApprovalConfig, logger: Logger): void {
-  for (const code of config.repeatedCodes) logger.warn(`config.approval_codes names '${code}' more than once; it is read once.`);
+  for (const code of config.repeatedCodes)
+    logger.warn(`config.approval_codes names '${code}' more than once; it is read once.`);
 }
 
 /** A date alone means midnight UTC; the pattern already forbids offsets other than Z. */
 export function parseUtc(value: string, field: string): number {
   const ms = Date.parse(/T/.test(value) ? value : `${value}T00:00:00Z`);
-  if (Number.isNaN(ms) || !isRealDateTime(value)) throw new ConfigError(`config.${field} '${value}' is not a valid UTC date-time.`);
+  if (Number.isNaN(ms) || !isRealDateTime(value))
+    throw new ConfigError(`config.${field} '${value}' is not a valid UTC date-time.`);
   return ms;
 }
 
@@ -119,7 +122,9 @@ function parseBaseUrl(value: string, plainHttpTestHost: unknown): string {
       `config.base_url '${shown}' must not hold credentials (user:password@): the connector signs in with app_id and app_secret only. Remove them from the URL.`,
     );
   }
-  const plainHttpOk = LOOPBACK.has(url.hostname) || (typeof plainHttpTestHost === 'string' && plainHttpTestHost.toLowerCase() === url.hostname);
+  const plainHttpOk =
+    LOOPBACK.has(url.hostname) ||
+    (typeof plainHttpTestHost === 'string' && plainHttpTestHost.toLowerCase() === url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && plainHttpOk)) {
     throw new ConfigError(
       `config.base_url '${shown}' must use https (plain http is allowed only for localhost / 127.0.0.1, or the host named by the test-only key ${TEST_ONLY_PLAIN_HTTP_HOST}).`,
@@ -133,5 +138,8 @@ function parseBaseUrl(value: string, plainHttpTestHost: unknown): string {
 
 /** `value` with whatever stands before an '@' in its authority replaced by ****. */
 export function maskUserinfo(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}****@`);
+  return value.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i,
+    (_match, scheme: string | undefined) => `${scheme ?? ''}****@`,
+  );
 }

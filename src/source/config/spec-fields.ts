@@ -34,7 +34,13 @@ export const SPEC_FIELDS = {
 
 export type SpecFieldKind = (typeof SPEC_FIELDS)[keyof typeof SPEC_FIELDS];
 
-type ValueOf<K extends SpecFieldKind> = K extends 'string' ? string : K extends 'string?' ? string | undefined : K extends 'string[]' ? string[] : number;
+type ValueOf<K extends SpecFieldKind> = K extends 'string'
+  ? string
+  : K extends 'string?'
+    ? string | undefined
+    : K extends 'string[]'
+      ? string[]
+      : number;
 
 /** The raw config as the spec's schema (with its defaults filled in) guarantees it. */
 export type SpecConfig = { [F in keyof typeof SPEC_FIELDS]: ValueOf<(typeof SPEC_FIELDS)[F]> };
@@ -48,7 +54,10 @@ export function readSpecConfig(raw: Record<string, unknown>): SpecConfig {
   const checked: Record<string, unknown> = {};
   for (const [field, kind] of Object.entries(SPEC_FIELDS)) {
     const value = raw[field];
-    if (!hasKind(value, kind)) throw new ConfigError(`config.${field} must be ${describeKind(kind)}; got ${Array.isArray(value) ? 'an array' : typeof value}.`);
+    if (!hasKind(value, kind))
+      throw new ConfigError(
+        `config.${field} must be ${describeKind(kind)}; got ${Array.isArray(value) ? 'an array' : typeof value}.`,
+      );
     checked[field] = value;
   }
   // Every field of SpecConfig was checked against its kind just above.
@@ -69,5 +78,10 @@ function hasKind(value: unknown, kind: SpecFieldKind): boolean {
 }
 
 function describeKind(kind: SpecFieldKind): string {
-  return { string: 'a string', 'string?': 'a string or absent', 'string[]': 'an array of strings', integer: 'an integer' }[kind];
+  return {
+    string: 'a string',
+    'string?': 'a string or absent',
+    'string[]': 'an array of strings',
+    integer: 'an integer',
+  }[kind];
 }

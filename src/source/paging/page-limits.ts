@@ -19,7 +19,8 @@ export const PAGE_BOUND = { BURST_INSTANCES: 100_000, SUSTAINED_PER_SECOND: 100,
  * (see PAGE_BOUND) in pages of `pageSize`, plus a little slack. `widthMs` is the query's width.
  */
 export function maxPagesPerWindow(widthMs: number, pageSize: number): number {
-  const instances = PAGE_BOUND.BURST_INSTANCES + Math.ceil((Math.max(0, widthMs) / 1000) * PAGE_BOUND.SUSTAINED_PER_SECOND);
+  const instances =
+    PAGE_BOUND.BURST_INSTANCES + Math.ceil((Math.max(0, widthMs) / 1000) * PAGE_BOUND.SUSTAINED_PER_SECOND);
   return Math.ceil(instances / Math.max(1, pageSize)) + PAGE_BOUND.SLACK_PAGES;
 }
 

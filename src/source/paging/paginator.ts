@@ -71,20 +71,29 @@ export class PageGuard {
     this.emptyInARow = page.count === 0 ? this.emptyInARow + 1 : 0;
     if (!page.pageToken) throw this.stop('no-token', `page ${this.pages} handed out no page_token`);
     if (this.tokens.has(page.pageToken)) {
-      throw this.stop('repeated-token', `page ${this.pages} handed out a page_token already followed in this ${scope} (the tokens repeat or cycle)`);
+      throw this.stop(
+        'repeated-token',
+        `page ${this.pages} handed out a page_token already followed in this ${scope} (the tokens repeat or cycle)`,
+      );
     }
     if (this.emptyInARow > MAX_EMPTY_PAGES_IN_A_ROW) {
       throw this.stop('empty-pages', `${this.emptyInARow} pages in a row listed no instance yet said has_more=true`);
     }
     if (this.pages >= this.maxPages) {
-      throw this.stop('page-budget', `${this.pages} pages said has_more=true, more than the ${scope} could hold (at most ${this.maxPages} pages${this.subject.budgetNote ?? ''})`);
+      throw this.stop(
+        'page-budget',
+        `${this.pages} pages said has_more=true, more than the ${scope} could hold (at most ${this.maxPages} pages${this.subject.budgetNote ?? ''})`,
+      );
     }
     this.tokens.add(page.pageToken);
   }
 
   /** The read was started over `restarts` times in a row because its page token kept expiring. */
   expiredError(restarts: number): PagingError {
-    return this.stop('expired-token', `its page token kept expiring (started over ${restarts} times without reading a further page)`);
+    return this.stop(
+      'expired-token',
+      `its page token kept expiring (started over ${restarts} times without reading a further page)`,
+    );
   }
 
   private stop(fault: PagingFault, why: string): PagingError {
@@ -161,6 +170,12 @@ export async function collectPages<P, T>(
     },
     exhausted: (restarts) => guard.expiredError(restarts),
   };
-  await paginate({ fetch, shape, guard, onPage: (page) => void all.push(...items(page)), ...(restart ? { restart } : {}) });
+  await paginate({
+    fetch,
+    shape,
+    guard,
+    onPage: (page) => void all.push(...items(page)),
+    ...(restart ? { restart } : {}),
+  });
   return all;
 }

@@ -32,7 +32,9 @@ export interface PreparedStream {
 }
 
 /** Who reads in a scan group, in the catalog's order (the fan-out at the place of its first stream). */
-export type GroupReader = { readonly kind: 'listed'; readonly name: string; readonly part: ListedPart } | { readonly kind: 'details'; readonly names: readonly string[]; readonly parts: readonly DetailPart[] };
+export type GroupReader =
+  | { readonly kind: 'listed'; readonly name: string; readonly part: ListedPart }
+  | { readonly kind: 'details'; readonly names: readonly string[]; readonly parts: readonly DetailPart[] };
 
 /** One list scan for the streams named (catalog order), fed to its readers. */
 export interface ScanStep {
@@ -67,7 +69,12 @@ export function planRead(prepared: readonly PreparedStream[]): ReadPlan {
     if (p.part.kind === 'records') alone.push({ kind: 'records', name: p.name, part: p.part });
     else scanned.push({ ...p, part: p.part, saved: p.part.saved });
   }
-  const groups: PlanStep[] = groupByCursors(scanned).map((group) => ({ kind: 'scan', saved: group[0]!.saved, names: group.map((s) => s.name), readers: readersOf(group) }));
+  const groups: PlanStep[] = groupByCursors(scanned).map((group) => ({
+    kind: 'scan',
+    saved: group[0]!.saved,
+    names: group.map((s) => s.name),
+    readers: readersOf(group),
+  }));
   return { steps: [...groups, ...alone], shapes: scanned.map(({ name, mode, saved }) => ({ name, mode, saved })) };
 }
 
@@ -76,22 +83,29 @@ function readersOf(group: readonly ScannedStream[]): GroupReader[] {
   const details = group.filter((s): s is ScannedStream & { part: DetailPart } => s.part.kind === 'detail');
   for (const s of group) {
     if (s.part.kind === 'listed') readers.push({ kind: 'listed', name: s.name, part: s.part });
-    else if (s === details[0]) readers.push({ kind: 'details', names: details.map((d) => d.name), parts: details.map((d) => d.part) });
+    else if (s === details[0])
+      readers.push({ kind: 'details', names: details.map((d) => d.name), parts: details.map((d) => d.part) });
   }
   return readers;
 }
 
 /** Runs the plan's steps one after the other; resolves with the streams that failed, never rejects for a stream's failure. */
-export async function runPlan(ctx: SyncContext, plan: ReadPlan, state: AirbyteStateMessage[]): Promise<StreamFailure[]> {
+export async function runPlan(
+  ctx: SyncContext,
+  plan: ReadPlan,
+  state: AirbyteStateMessage[],
+): Promise<StreamFailure[]> {
   // Every fan-out takes its starting digest before any step reads.
   const fanOuts = new Map<GroupReader, DetailFanOut>();
   for (const step of plan.steps) {
     if (step.kind !== 'scan') continue;
     const goneListeners = step.readers.flatMap((r) => (r.kind === 'listed' && r.part.onGone ? [r.part.onGone] : []));
-    for (const reader of step.readers) if (reader.kind === 'details') fanOuts.set(reader, new DetailFanOut(ctx, reader.parts, state, goneListeners));
+    for (const reader of step.readers)
+      if (reader.kind === 'details') fanOuts.set(reader, new DetailFanOut(ctx, reader.parts, state, goneListeners));
   }
   const failures: StreamFailure[] = [];
-  for (const step of plan.steps) failures.push(...(step.kind === 'scan' ? await readScanGroup(ctx, step, fanOuts) : await readAlone(ctx, step)));
+  for (const step of plan.steps)
+    failures.push(...(step.kind === 'scan' ? await readScanGroup(ctx, step, fanOuts) : await readAlone(ctx, step)));
   return failures;
 }
 
@@ -100,10 +114,19 @@ function fateName(reader: GroupReader): string {
   return reader.kind === 'listed' ? reader.name : reader.names[0]!;
 }
 
-async function readScanGroup(ctx: SyncContext, step: ScanStep, fanOuts: Map<GroupReader, DetailFanOut>): Promise<StreamFailure[]> {
+async function readScanGroup(
+  ctx: SyncContext,
+  step: ScanStep,
+  fanOuts: Map<GroupReader, DetailFanOut>,
+): Promise<StreamFailure[]> {
   const { emitter } = ctx;
   const fanOutOf = (reader: GroupReader): DetailFanOut => fanOuts.get(reader)!;
-  const fates = new StreamFates(step.readers.map((r) => ({ name: fateName(r), handlers: r.kind === 'listed' ? r.part.handlers : fanOutOf(r).handlers })));
+  const fates = new StreamFates(
+    step.readers.map((r) => ({
+      name: fateName(r),
+      handlers: r.kind === 'listed' ? r.part.handlers : fanOutOf(r).handlers,
+    })),
+  );
   for (const name of step.names) await emitter.streamStatus(name, 'STARTED');
   // Before the windows are listed: the status recheck of the detail fan-out.
   for (const reader of step.readers) {
@@ -119,7 +142,8 @@ async function readScanGroup(ctx: SyncContext, step: ScanStep, fanOuts: Map<Grou
   } catch (error) {
     fates.failRemaining(error);
   }
-  for (const reader of step.readers) await (reader.kind === 'listed' ? reader.part.finish() : fanOutOf(reader).finish());
+  for (const reader of step.readers)
+    await (reader.kind === 'listed' ? reader.part.finish() : fanOutOf(reader).finish());
   const failures: StreamFailure[] = [];
   for (const name of step.names) {
     const reader = step.readers.find((r) => (r.kind === 'listed' ? r.name === name : r.names.includes(name)))!;

@@ -36,7 +36,13 @@ export function describeSyncShape(config: FeishuApprovalConfig, nowMs: number, s
 function describeStarts(config: FeishuApprovalConfig, nowMs: number, saved: PartitionCursors): string {
   const starts = config.approvalCodes.map((code) => {
     const cursorMs = saved.get(code);
-    const range = syncRange({ startDateMs: config.startMs, endDateMs: config.endMs, nowMs, cursorMs, lookbackMs: config.lookbackMs });
+    const range = syncRange({
+      startDateMs: config.startMs,
+      endDateMs: config.endMs,
+      nowMs,
+      cursorMs,
+      lookbackMs: config.lookbackMs,
+    });
     const from = range ? `from ${iso(range.startMs)}` : 'nothing to read';
     return `${code} (${cursorMs === undefined ? 'no cursor' : `cursor ${iso(cursorMs)}`}) ${from}`;
   });

@@ -50,7 +50,10 @@ class InstanceScan {
       const futureCursor = partition.futureCursorWarning(nowMs);
       if (futureCursor) ctx.emitter.warn(futureCursor);
     }
-    this.totalSpanMs = this.partitions.reduce((sum, p) => sum + (p.chain.windowCount > 0 ? p.chain.range.endMs - p.chain.range.startMs : 0), 0);
+    this.totalSpanMs = this.partitions.reduce(
+      (sum, p) => sum + (p.chain.windowCount > 0 ? p.chain.range.endMs - p.chain.range.startMs : 0),
+      0,
+    );
     this.queue = new WorkQueue(ctx.config.maxConcurrency, (node, signal) => this.readNode(node, signal));
   }
 
@@ -82,11 +85,18 @@ class InstanceScan {
           return this.handlers.onCode(code, n.value);
         },
         splitParts: (n) =>
-          splitParts({ widthMs: n.window.endMs - n.window.startMs, idleWorkers: this.queue.idleWorkers(), minWidthMs: MIN_SPLIT_WIDTH_MS, maxParts: MAX_SPLIT_PARTS }),
+          splitParts({
+            widthMs: n.window.endMs - n.window.startMs,
+            idleWorkers: this.queue.idleWorkers(),
+            minWidthMs: MIN_SPLIT_WIDTH_MS,
+            maxParts: MAX_SPLIT_PARTS,
+          }),
         enqueue: (nodes) => this.queue.pushFront(...nodes),
         onPageTokenExpired: (n) => {
           partition.pageTokenRestarts++;
-          emitter.debug(`Partition ${n.chain.partition}: page token expired in window ${iso(n.window.startMs)}; restarting the window`);
+          emitter.debug(
+            `Partition ${n.chain.partition}: page token expired in window ${iso(n.window.startMs)}; restarting the window`,
+          );
         },
       },
       signal,
@@ -99,13 +109,22 @@ class InstanceScan {
   }
 
   /** One list call; its failures are named for the user, except an expired page token, which the window reader handles. */
-  private async listPage(req: ListInstanceCodesRequest, signal: AbortSignal, partition: Partition, node: WindowNode): Promise<InstanceCodePage> {
+  private async listPage(
+    req: ListInstanceCodesRequest,
+    signal: AbortSignal,
+    partition: Partition,
+    node: WindowNode,
+  ): Promise<InstanceCodePage> {
     try {
       return await this.ctx.client.listInstanceCodes(req, { signal, counters: partition });
     } catch (error) {
       if (isExpiredPageToken(error, req.pageToken)) throw error;
       const { created_after, created_before } = node.value.fields;
-      throw toConnectorError(error, { approvalCode: req.approvalCode, pageSize: req.pageSize, window: `${created_after} .. ${created_before}` });
+      throw toConnectorError(error, {
+        approvalCode: req.approvalCode,
+        pageSize: req.pageSize,
+        window: `${created_after} .. ${created_before}`,
+      });
     }
   }
 
@@ -139,7 +158,12 @@ class InstanceScan {
     this.doneCodes += done.codes;
     let codesListed = 0;
     for (const partition of this.partitions) codesListed += partition.codes;
-    this.handlers.onProgress({ doneSpanMs: this.doneSpanMs, totalSpanMs: this.totalSpanMs, doneCodes: this.doneCodes, codesListed });
+    this.handlers.onProgress({
+      doneSpanMs: this.doneSpanMs,
+      totalSpanMs: this.totalSpanMs,
+      doneCodes: this.doneCodes,
+      codesListed,
+    });
   }
 
   private progressLine(): string {

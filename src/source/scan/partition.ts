@@ -25,8 +25,19 @@ export class Partition implements CallCounters {
 
   /** Plans the windows of `code` from the config and its saved cursor. */
   static plan(code: string, config: FeishuApprovalConfig, cursorMs: number | undefined, nowMs: number): Partition {
-    const range = syncRange({ startDateMs: config.startMs, endDateMs: config.endMs, nowMs, cursorMs, lookbackMs: config.lookbackMs });
-    const chain = new WindowChain(code, range ?? { startMs: nowMs, endMs: nowMs }, range ? planWindows(range, config.windowMs) : [], cursorMs);
+    const range = syncRange({
+      startDateMs: config.startMs,
+      endDateMs: config.endMs,
+      nowMs,
+      cursorMs,
+      lookbackMs: config.lookbackMs,
+    });
+    const chain = new WindowChain(
+      code,
+      range ?? { startMs: nowMs, endMs: nowMs },
+      range ? planWindows(range, config.windowMs) : [],
+      cursorMs,
+    );
     return new Partition(chain, range, cursorMs);
   }
 
@@ -41,7 +52,8 @@ export class Partition implements CallCounters {
       const from = cursorMs !== undefined ? `cursor ${iso(cursorMs)}` : `start_date ${iso(config.startMs)}`;
       return `Partition ${this.code}: nothing to read: ${from} is at or after the end of the range`;
     }
-    const resumed = cursorMs !== undefined ? ` (cursor ${iso(cursorMs)}, lookback ${config.lookbackMs / 60_000} min)` : '';
+    const resumed =
+      cursorMs !== undefined ? ` (cursor ${iso(cursorMs)}, lookback ${config.lookbackMs / 60_000} min)` : '';
     return `Partition ${this.code}: reading instances created ${iso(range.startMs)} .. ${iso(range.endMs)} in ${this.chain.windowCount} window(s)${resumed}`;
   }
 

@@ -110,7 +110,10 @@ export class WindowChain {
 }
 
 /** Links `nodes` in order between `before` and `after`. */
-function link(nodes: WindowNode[], { before, after }: { before?: WindowNode | undefined; after?: WindowNode | undefined }): void {
+function link(
+  nodes: WindowNode[],
+  { before, after }: { before?: WindowNode | undefined; after?: WindowNode | undefined },
+): void {
   nodes.forEach((n, i) => {
     n.prev = nodes[i - 1] ?? before;
     n.next = nodes[i + 1] ?? after;

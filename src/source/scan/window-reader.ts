@@ -64,7 +64,10 @@ class WindowRead {
     private readonly signal: AbortSignal,
   ) {
     this.bounds = queryBounds(node.window, node.chain.range);
-    this.guard = windowGuard(node, deps.maxPages ?? maxPagesPerWindow(this.bounds.endMs - this.bounds.startMs, deps.pageSize));
+    this.guard = windowGuard(
+      node,
+      deps.maxPages ?? maxPagesPerWindow(this.bounds.endMs - this.bounds.startMs, deps.pageSize),
+    );
   }
 
   async run(): Promise<WindowOutcome> {
@@ -73,7 +76,16 @@ class WindowRead {
     let split = false;
     await paginate<InstanceCodePage>({
       fetch: (pageToken) =>
-        deps.listPage({ approvalCode: node.chain.partition, startMs: bounds.startMs, endMs: bounds.endMs, pageSize: deps.pageSize, pageToken }, this.signal),
+        deps.listPage(
+          {
+            approvalCode: node.chain.partition,
+            startMs: bounds.startMs,
+            endMs: bounds.endMs,
+            pageSize: deps.pageSize,
+            pageToken,
+          },
+          this.signal,
+        ),
       shape: (page) => ({ count: page.instance_code_list.length, hasMore: page.has_more, pageToken: page.page_token }),
       guard: this.guard,
       onPage: async (page) => {
@@ -125,7 +137,6 @@ class WindowRead {
     }
   }
 }
-
 
 function restartsExhausted(node: WindowNode, restarts: number, last: FeishuApiError): TransientError {
   const { partition, fields } = node.value;

@@ -30,9 +30,11 @@ export function syncRange(input: RangeInput): Window | undefined {
   // A cursor in the future (a hand-edited or foreign state, a clock gone back) reads nothing, not its lookback.
   if (input.cursorMs !== undefined && input.cursorMs > input.nowMs) return undefined;
   // A cursor at (or past) end_date has read the whole range: an ended range costs no request, not its lookback forever.
-  if (input.cursorMs !== undefined && input.endDateMs !== undefined && input.cursorMs >= input.endDateMs) return undefined;
+  if (input.cursorMs !== undefined && input.endDateMs !== undefined && input.cursorMs >= input.endDateMs)
+    return undefined;
   const endMs = Math.min(input.endDateMs ?? input.nowMs, input.nowMs);
-  const startMs = input.cursorMs === undefined ? input.startDateMs : Math.max(input.startDateMs, input.cursorMs - input.lookbackMs);
+  const startMs =
+    input.cursorMs === undefined ? input.startDateMs : Math.max(input.startDateMs, input.cursorMs - input.lookbackMs);
   return startMs < endMs ? { startMs, endMs } : undefined;
 }
 
@@ -44,7 +46,7 @@ export function syncRange(input: RangeInput): Window | undefined {
 export function planWindows(range: Window, widthMs: number): Window[] {
   if (!(widthMs > 2)) throw new RangeError('widthMs must be above 2 ms');
   const windows: Window[] = [];
-  for (let start = range.startMs; start < range.endMs; ) {
+  for (let start = range.startMs; start < range.endMs;) {
     const startPad = start === range.startMs ? 1 : 0;
     let end = Math.min(start + widthMs - startPad, range.endMs);
     // The last query reaches 1 ms past the range's end; leave room for it.
@@ -68,7 +70,12 @@ export function queryBounds(window: Window, range: Window): Window {
  * worker a part (the window's own worker keeps one), never parts narrower than
  * `minWidthMs`, and never more than `maxParts`. 1 means "do not split".
  */
-export function splitParts(input: { widthMs: number; idleWorkers: number; minWidthMs: number; maxParts: number }): number {
+export function splitParts(input: {
+  widthMs: number;
+  idleWorkers: number;
+  minWidthMs: number;
+  maxParts: number;
+}): number {
   const byWorkers = input.idleWorkers + 1;
   const byWidth = Math.floor(input.widthMs / input.minWidthMs);
   const parts = Math.min(byWorkers, byWidth, input.maxParts);

@@ -52,7 +52,9 @@ export function decodeCursorGroups(groups: unknown): PartitionCursors {
     const ms = isoMs((group as JsonObject | null)?.[CURSOR_FIELD]);
     const codes = (group as JsonObject | null)?.[CODES_KEY];
     if (ms === undefined || !Array.isArray(codes) || !codes.every((code) => typeof code === 'string' && code !== '')) {
-      throw new MalformedCursors(`${GROUPS_KEY}[${i}] needs an ISO date-time ${CURSOR_FIELD} and ${CODES_KEY}, an array of approval codes`);
+      throw new MalformedCursors(
+        `${GROUPS_KEY}[${i}] needs an ISO date-time ${CURSOR_FIELD} and ${CODES_KEY}, an array of approval codes`,
+      );
     }
     for (const code of codes as string[]) setEarliest(cursors, code, ms);
   });

@@ -1,7 +1,15 @@
 import { ConfigError } from '../../kit/errors.js';
 import type { AirbyteStateMessage, JsonObject } from '../../kit/protocol.js';
 import { codeHash } from '../values/hashes.js';
-import { CURSOR_FIELD, EXPECTED_STATE_SHAPE, GROUPS_KEY, isoMs, MalformedCursors, setEarliest, type PartitionCursors } from './cursor-groups.js';
+import {
+  CURSOR_FIELD,
+  EXPECTED_STATE_SHAPE,
+  GROUPS_KEY,
+  isoMs,
+  MalformedCursors,
+  setEarliest,
+  type PartitionCursors,
+} from './cursor-groups.js';
 
 /**
  * Every state shape older than 0.4.0's plain cursor groups, read here and
@@ -47,12 +55,16 @@ export function olderCursors(blob: JsonObject, codes: readonly string[]): Partit
  */
 export function olderMessageBlob(message: AirbyteStateMessage, stream: string): JsonObject | undefined {
   if (message.type === 'LEGACY' || (message.data !== undefined && !message.stream && !message.global)) {
-    throw new ConfigError(`The state holds a LEGACY state message, which this connector cannot read; it expects ${EXPECTED_STATE_SHAPE}. Reset the stream's state to start over.`);
+    throw new ConfigError(
+      `The state holds a LEGACY state message, which this connector cannot read; it expects ${EXPECTED_STATE_SHAPE}. Reset the stream's state to start over.`,
+    );
   }
   if (!message.global) return undefined;
   const states = message.global.stream_states;
   if (!Array.isArray(states)) {
-    throw new ConfigError(`The state holds a GLOBAL state message without a stream_states array; this connector expects ${EXPECTED_STATE_SHAPE}.`);
+    throw new ConfigError(
+      `The state holds a GLOBAL state message without a stream_states array; this connector expects ${EXPECTED_STATE_SHAPE}.`,
+    );
   }
   return states.find((s) => s?.stream_descriptor?.name === stream)?.stream_state;
 }
@@ -66,7 +78,9 @@ function decodeList(states: unknown): PartitionCursors {
     const code = partition?.['approval_code'];
     const ms = isoMs(cursor?.[CURSOR_FIELD]);
     if (typeof code !== 'string' || ms === undefined) {
-      throw new MalformedCursors(`${LIST_KEY}[${i}] needs partition.approval_code and an ISO date-time cursor.${CURSOR_FIELD}`);
+      throw new MalformedCursors(
+        `${LIST_KEY}[${i}] needs partition.approval_code and an ISO date-time cursor.${CURSOR_FIELD}`,
+      );
     }
     setEarliest(cursors, code, ms);
   });
@@ -82,9 +96,12 @@ function decodeHashedGroups(blob: JsonObject, codes: readonly string[]): Partiti
     const ms = isoMs((group as JsonObject | null)?.[CURSOR_FIELD]);
     const packed = (group as JsonObject | null)?.[HASHES_KEY];
     if (ms === undefined || typeof packed !== 'string' || !HASHES_PATTERN.test(packed)) {
-      throw new MalformedCursors(`${GROUPS_KEY}[${i}] needs an ISO date-time ${CURSOR_FIELD} and ${HASHES_KEY} of ${HASH_CHARS}-character base64url hashes`);
+      throw new MalformedCursors(
+        `${GROUPS_KEY}[${i}] needs an ISO date-time ${CURSOR_FIELD} and ${HASHES_KEY} of ${HASH_CHARS}-character base64url hashes`,
+      );
     }
-    for (let at = 0; at < packed.length; at += HASH_CHARS) setEarliest(cursorByHash, packed.slice(at, at + HASH_CHARS), ms);
+    for (let at = 0; at < packed.length; at += HASH_CHARS)
+      setEarliest(cursorByHash, packed.slice(at, at + HASH_CHARS), ms);
   });
   const cursors: PartitionCursors = new Map();
   for (const code of codes) {

@@ -21,11 +21,19 @@ const FULL_REFRESH_MARKER = 'full_refresh';
  * The cursors a stream starts from in `mode`, with an INFO line when a full
  * refresh resumes; `codes` are the configured approval codes (see readCursors).
  */
-export function startingCursors(messages: AirbyteStateMessage[], stream: string, mode: SyncMode, codes: readonly string[], logger: Logger): PartitionCursors {
+export function startingCursors(
+  messages: AirbyteStateMessage[],
+  stream: string,
+  mode: SyncMode,
+  codes: readonly string[],
+  logger: Logger,
+): PartitionCursors {
   if (mode === 'incremental') return readCursors(messages, stream, codes);
   if (!resumesFullRefresh(streamBlob(messages, stream))) return new Map();
   const cursors = readCursors(messages, stream, codes);
-  logger.info(`${stream}: resuming an interrupted full refresh from its last STATE (${cursors.size} approval code(s) with a cursor).`);
+  logger.info(
+    `${stream}: resuming an interrupted full refresh from its last STATE (${cursors.size} approval code(s) with a cursor).`,
+  );
   return cursors;
 }
 

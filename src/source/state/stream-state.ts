@@ -1,6 +1,14 @@
 import { ConfigError } from '../../kit/errors.js';
 import type { AirbyteStateMessage, JsonObject } from '../../kit/protocol.js';
-import { CURSOR_FIELD, decodeCursorGroups, encodeCursors, EXPECTED_STATE_SHAPE, GROUPS_KEY, MalformedCursors, type PartitionCursors } from './cursor-groups.js';
+import {
+  CURSOR_FIELD,
+  decodeCursorGroups,
+  encodeCursors,
+  EXPECTED_STATE_SHAPE,
+  GROUPS_KEY,
+  MalformedCursors,
+  type PartitionCursors,
+} from './cursor-groups.js';
 import { olderCursors, olderMessageBlob } from './migrations.js';
 
 /**
@@ -13,7 +21,8 @@ export { CURSOR_FIELD, type PartitionCursors };
 /** The state blob of `stream` among the platform's state messages, if any (a GLOBAL one is converted, a LEGACY one refused). */
 export function streamBlob(messages: AirbyteStateMessage[], stream: string): JsonObject | undefined {
   for (const message of messages) {
-    if (message.stream?.stream_descriptor?.name === stream && message.stream.stream_state) return message.stream.stream_state;
+    if (message.stream?.stream_descriptor?.name === stream && message.stream.stream_state)
+      return message.stream.stream_state;
     const converted = olderMessageBlob(message, stream);
     if (converted) return converted;
   }
@@ -39,14 +48,20 @@ export function decodeCursors(blob: JsonObject, codes: readonly string[]): Parti
  * configured approval codes) name the partitions of a hashed state. A
  * malformed state is a config error naming the stream and what is wrong.
  */
-export function readCursors(messages: AirbyteStateMessage[], stream: string, codes: readonly string[]): PartitionCursors {
+export function readCursors(
+  messages: AirbyteStateMessage[],
+  stream: string,
+  codes: readonly string[],
+): PartitionCursors {
   const blob = streamBlob(messages, stream);
   if (!blob) return new Map();
   try {
     return decodeCursors(blob, codes);
   } catch (error) {
     if (!(error instanceof MalformedCursors)) throw error;
-    throw new ConfigError(`The state of stream '${stream}' is malformed: ${error.message}; expected ${EXPECTED_STATE_SHAPE}.`);
+    throw new ConfigError(
+      `The state of stream '${stream}' is malformed: ${error.message}; expected ${EXPECTED_STATE_SHAPE}.`,
+    );
   }
 }
 

@@ -10,13 +10,16 @@ import type { ListedPart } from './stream-part.js';
 /** One record per approval instance code, with the creation-time window it was listed in. */
 export class ApprovalInstancesStream extends Stream {
   readonly name = 'approval_instances';
-  readonly jsonSchema: JsonObject = recordSchema(['approval_code', 'instance_code', 'created_after', 'created_before'], {
-    approval_code: { type: 'string', description: 'Code of the approval definition.' },
-    instance_code: { type: 'string', description: 'Code of the approval instance (primary key).' },
-    created_after: { ...TIMESTAMP, description: 'Start of the creation-time window the instance was listed in.' },
-    created_before: { ...TIMESTAMP, description: 'End of that window (the cursor).' },
-    [DELETED_AT_FIELD]: DELETED_AT,
-  });
+  readonly jsonSchema: JsonObject = recordSchema(
+    ['approval_code', 'instance_code', 'created_after', 'created_before'],
+    {
+      approval_code: { type: 'string', description: 'Code of the approval definition.' },
+      instance_code: { type: 'string', description: 'Code of the approval instance (primary key).' },
+      created_after: { ...TIMESTAMP, description: 'Start of the creation-time window the instance was listed in.' },
+      created_before: { ...TIMESTAMP, description: 'End of that window (the cursor).' },
+      [DELETED_AT_FIELD]: DELETED_AT,
+    },
+  );
 
   prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): ListedPart {
     const saved = startingCursors(state, this.name, mode, ctx.config.approvalCodes, ctx.emitter);
@@ -26,7 +29,11 @@ export class ApprovalInstancesStream extends Stream {
     const templateOf = (window: ScanWindow): RecordLineTemplate => {
       let template = templates.get(window);
       if (!template) {
-        template = new RecordLineTemplate(this.name, { approval_code: window.partition, instance_code: '', ...window.fields, [DELETED_AT_FIELD]: null }, 'instance_code');
+        template = new RecordLineTemplate(
+          this.name,
+          { approval_code: window.partition, instance_code: '', ...window.fields, [DELETED_AT_FIELD]: null },
+          'instance_code',
+        );
         templates.set(window, template);
       }
       return template;
@@ -38,7 +45,15 @@ export class ApprovalInstancesStream extends Stream {
       // list API stops listing such an instance, so this stream alone cannot learn of it: only when a detail-based
       // stream reads in the same scan (same cursors) and finds it gone. A full refresh replaces the table anyway.
       ...(mode === 'incremental'
-        ? { onGone: (approvalCode, instanceCode, window, seenAt) => out.record({ approval_code: approvalCode, instance_code: instanceCode, ...window, [DELETED_AT_FIELD]: seenAt }) }
+        ? {
+            onGone: (approvalCode, instanceCode, window, seenAt) =>
+              out.record({
+                approval_code: approvalCode,
+                instance_code: instanceCode,
+                ...window,
+                [DELETED_AT_FIELD]: seenAt,
+              }),
+          }
         : {}),
       handlers: {
         onCode: (code, window) => out.recordFromTemplate(templateOf(window), code),

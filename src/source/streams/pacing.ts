@@ -29,7 +29,11 @@ export interface SentState {
 }
 
 /** The earliest time the next STATE may leave; -Infinity before the first. */
-export function nextStateAtMs(last: SentState | undefined, minGapMs = MIN_STATE_GAP_MS, bytesPerMinute = STATE_BYTES_PER_MINUTE): number {
+export function nextStateAtMs(
+  last: SentState | undefined,
+  minGapMs = MIN_STATE_GAP_MS,
+  bytesPerMinute = STATE_BYTES_PER_MINUTE,
+): number {
   if (!last) return Number.NEGATIVE_INFINITY;
   return last.atMs + Math.max(minGapMs, (last.bytes * 60_000) / bytesPerMinute);
 }
@@ -55,7 +59,13 @@ export interface EstimateInput {
  * fetched again, one deleted) are kept as they are. Undefined until a window
  * has finished.
  */
-export function estimateRows({ rowsSoFar, codesListed, doneCodes, doneSpanMs, totalSpanMs }: EstimateInput): number | undefined {
+export function estimateRows({
+  rowsSoFar,
+  codesListed,
+  doneCodes,
+  doneSpanMs,
+  totalSpanMs,
+}: EstimateInput): number | undefined {
   if (!(doneSpanMs > 0) || !(totalSpanMs > 0)) return undefined;
   const expectedCodes = doneCodes + (doneCodes / doneSpanMs) * Math.max(0, totalSpanMs - doneSpanMs);
   return Math.round(rowsSoFar + Math.max(0, expectedCodes - codesListed));

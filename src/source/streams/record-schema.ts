@@ -13,10 +13,17 @@ export const NULLABLE_TIMESTAMP = { ...TIMESTAMP, type: ['string', 'null'] } as 
 export const DELETED_AT_FIELD = '_ab_cdc_deleted_at';
 export const DELETED_AT = {
   ...NULLABLE_TIMESTAMP,
-  description: 'Null on every row, except on a tombstone: the time the connector saw that the row is gone from Feishu (the destination then removes the key).',
+  description:
+    'Null on every row, except on a tombstone: the time the connector saw that the row is gone from Feishu (the destination then removes the key).',
 } as const;
 
 /** A record's JSON schema: draft-07, open to fields Feishu may add later. */
 export function recordSchema(required: string[], properties: JsonObject): JsonObject {
-  return { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', additionalProperties: true, required, properties };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    additionalProperties: true,
+    required,
+    properties,
+  };
 }

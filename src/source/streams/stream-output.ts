@@ -91,6 +91,10 @@ export class StreamOutput {
     const recordCount = this.sinceState;
     this.sinceState = 0;
     this.lastState = { atMs: Date.now(), bytes: JSON.stringify(blob).length };
-    return this.emitter.state({ type: 'STREAM', stream: { stream_descriptor: { name: this.stream }, stream_state: blob }, sourceStats: { recordCount } });
+    return this.emitter.state({
+      type: 'STREAM',
+      stream: { stream_descriptor: { name: this.stream }, stream_state: blob },
+      sourceStats: { recordCount },
+    });
   }
 }

@@ -43,4 +43,9 @@ export interface DetailPart {
 }
 
 /** An instance found removed entirely (its detail answered 1390003) in `window` at `seenAt`. */
-export type GoneListener = (approvalCode: string, instanceCode: string, window: WindowFields, seenAt: string) => Promise<void> | undefined;
+export type GoneListener = (
+  approvalCode: string,
+  instanceCode: string,
+  window: WindowFields,
+  seenAt: string,
+) => Promise<void> | undefined;

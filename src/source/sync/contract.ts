@@ -38,7 +38,10 @@ export interface ScanWindow {
 }
 
 export function scanWindow(partition: string, startMs: number, endMs: number): ScanWindow {
-  const fields = Object.freeze({ created_after: new Date(startMs).toISOString(), created_before: new Date(endMs).toISOString() });
+  const fields = Object.freeze({
+    created_after: new Date(startMs).toISOString(),
+    created_before: new Date(endMs).toISOString(),
+  });
   return Object.freeze({ partition, startMs, endMs, fields });
 }
 

@@ -42,18 +42,29 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): Co
     );
   }
   if (error instanceof FeishuTransportError) {
-    return new TransientError(`Cannot get an answer from ${error.target}: ${error.message}. Check base_url and the network.`, error.message, {
-      cause: error,
-    });
+    return new TransientError(
+      `Cannot get an answer from ${error.target}: ${error.message}. Check base_url and the network.`,
+      error.message,
+      {
+        cause: error,
+      },
+    );
   }
-  if (!(error instanceof FeishuApiError)) return unexpectedError(error, context.unexpected ?? 'The connector failed unexpectedly');
+  if (!(error instanceof FeishuApiError))
+    return unexpectedError(error, context.unexpected ?? 'The connector failed unexpectedly');
   const ref = `Feishu code ${error.code} (${error.msg})${error.logId ? `, log id ${error.logId}` : ''}`;
   switch (error.code) {
     case FeishuCode.BAD_APP_ID:
-      return new ConfigError(`Feishu rejected config.app_id: ${ref}. Copy the App ID from the app's Credentials page.`, error.message);
+      return new ConfigError(
+        `Feishu rejected config.app_id: ${ref}. Copy the App ID from the app's Credentials page.`,
+        error.message,
+      );
     case FeishuCode.BAD_APP_SECRET:
     case FeishuCode.WRONG_APP_SECRET:
-      return new ConfigError(`Feishu rejected config.app_secret: ${ref}. Copy the App Secret from the app's Credentials page.`, error.message);
+      return new ConfigError(
+        `Feishu rejected config.app_secret: ${ref}. Copy the App Secret from the app's Credentials page.`,
+        error.message,
+      );
     case FeishuCode.APPROVAL_NOT_FOUND:
       return new ConfigError(
         `Approval code '${context.approvalCode ?? '?'}' in config.approval_codes was not found: ${ref}. Check the code in the approval admin console.`,

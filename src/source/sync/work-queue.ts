@@ -82,7 +82,8 @@ export class WorkQueue<T> {
   /** Fails the whole queue from outside (work that runs beside the queue, e.g. window finalisation). */
   fail(error: unknown): void {
     if (this.failed !== undefined) return;
-    this.failed = error instanceof Error ? error : new Error(error === undefined ? 'failed' : String(error), { cause: error });
+    this.failed =
+      error instanceof Error ? error : new Error(error === undefined ? 'failed' : String(error), { cause: error });
     this.controller.abort(this.failed);
     this.settle.reject(this.failed);
     for (const dropped of this.queue.splice(0)) dropped.end();

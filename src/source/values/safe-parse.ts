@@ -34,7 +34,12 @@ export function isProblem<T>(parsed: Parsed<T>): parsed is Extract<Parsed<T>, { 
 /** Unix ms (a string or a number) within the range of dates; absent, "" and "0" (still open) are null. */
 export function parseMs(raw: unknown): Parsed<number> {
   if (raw === undefined || raw === null || raw === '' || raw === '0' || raw === 0) return ok(null);
-  const ms = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  const ms =
+    typeof raw === 'number'
+      ? raw
+      : typeof raw === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(raw)
+        ? Number(raw)
+        : Number.NaN;
   if (!Number.isFinite(ms)) return problem('is not a Unix time in milliseconds');
   if (ms < 0 || ms > MAX_DATE_MS) return problem('is outside the range of dates');
   return ok(ms);
@@ -78,7 +83,8 @@ export function parseCalendarDay(raw: unknown): Parsed<string> {
   const [, year, month, day] = match;
   // The day must exist (2024-02-30 does not): Date.UTC rolls it over, so compare.
   const check = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (Number.isNaN(check.getTime()) || check.toISOString().slice(0, 10) !== `${year}-${month}-${day}`) return problem('is not a date');
+  if (Number.isNaN(check.getTime()) || check.toISOString().slice(0, 10) !== `${year}-${month}-${day}`)
+    return problem('is not a date');
   return ok(`${year}-${month}-${day}`);
 }
 
@@ -121,7 +127,8 @@ export function jsonTextDepth(text: string, limit: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -148,9 +155,11 @@ export function valueDepth(value: unknown, limit: number): number {
 export function describeRaw(raw: unknown, maxChars = 60): string {
   let text: string;
   if (raw === undefined) text = '(missing)';
-  else if (typeof raw === 'string') text = JSON.stringify(raw.length > maxChars ? raw.slice(0, maxChars) : raw) + (raw.length > maxChars ? '…' : '');
+  else if (typeof raw === 'string')
+    text = JSON.stringify(raw.length > maxChars ? raw.slice(0, maxChars) : raw) + (raw.length > maxChars ? '…' : '');
   else {
-    const shown = typeof raw === 'object' && raw !== null ? (Array.isArray(raw) ? 'an array' : 'an object') : String(raw);
+    const shown =
+      typeof raw === 'object' && raw !== null ? (Array.isArray(raw) ? 'an array' : 'an object') : String(raw);
     text = shown;
   }
   return text;

@@ -50,9 +50,16 @@ export class ApiReader {
       const to = Math.min(endMs, from + LIST_SPAN_MS);
       let pageToken: string | undefined;
       do {
-        const query = new URLSearchParams({ approval_code: approvalCode, start_time: String(from), end_time: String(to), page_size: '100' });
+        const query = new URLSearchParams({
+          approval_code: approvalCode,
+          start_time: String(from),
+          end_time: String(to),
+          page_size: '100',
+        });
         if (pageToken) query.set('page_token', pageToken);
-        const answer = await this.call<{ instance_code_list: string[]; page_token?: string }>(`/open-apis/approval/v4/instances?${query.toString()}`);
+        const answer = await this.call<{ instance_code_list: string[]; page_token?: string }>(
+          `/open-apis/approval/v4/instances?${query.toString()}`,
+        );
         const data = dataOf(answer, `list ${approvalCode}`);
         for (const code of data.instance_code_list) codes.add(code);
         pageToken = data.page_token;

@@ -23,10 +23,18 @@ export interface TableDiff {
   samples: { missing: string[]; stale: string[]; wrong: string[] };
 }
 
-async function keyedRows(db: PGlite, schema: string, table: string, key: string[], exempt: ReadonlySet<string>): Promise<{ rows: Map<string, string>; exempt: number }> {
+async function keyedRows(
+  db: PGlite,
+  schema: string,
+  table: string,
+  key: string[],
+  exempt: ReadonlySet<string>,
+): Promise<{ rows: Map<string, string>; exempt: number }> {
   const keyExpr = `jsonb_build_array(${key.map(ident).join(', ')})::text`;
   const rowExpr = `(to_jsonb(t) ${IGNORED.map((c) => `- '${c}'`).join(' ')})::text`;
-  const result = await db.query<{ k: string; r: string; i: string | null }>(`SELECT ${keyExpr} AS k, ${rowExpr} AS r, to_jsonb(t) ->> 'instance_code' AS i FROM ${ident(schema)}.${ident(table)} t`);
+  const result = await db.query<{ k: string; r: string; i: string | null }>(
+    `SELECT ${keyExpr} AS k, ${rowExpr} AS r, to_jsonb(t) ->> 'instance_code' AS i FROM ${ident(schema)}.${ident(table)} t`,
+  );
   const out = new Map<string, string>();
   let exempted = 0;
   for (const { k, r, i } of result.rows) {
@@ -45,7 +53,13 @@ async function keyedRows(db: PGlite, schema: string, table: string, key: string[
  * removed entirely whose codes the connector cannot learn (contract item 3: their rows stay, counted
  * in a WARN), so the trial can show that exception without it hiding any other difference.
  */
-export async function compareTables(db: PGlite, catalog: ConfiguredAirbyteCatalog, exempt: ReadonlySet<string> = new Set(), synced = 'synced', truth = 'truth'): Promise<TableDiff[]> {
+export async function compareTables(
+  db: PGlite,
+  catalog: ConfiguredAirbyteCatalog,
+  exempt: ReadonlySet<string> = new Set(),
+  synced = 'synced',
+  truth = 'truth',
+): Promise<TableDiff[]> {
   const diffs: TableDiff[] = [];
   for (const configured of catalog.streams) {
     const table = configured.stream.name;
@@ -71,5 +85,10 @@ export async function compareTables(db: PGlite, catalog: ConfiguredAirbyteCatalo
 
 /** One line per table, for a test's log and the report. */
 export function formatDiffs(diffs: TableDiff[]): string {
-  return diffs.map((d) => `${d.table}: synced ${d.synced}, truth ${d.truth}, missing ${d.missing}, stale ${d.stale}, wrong ${d.wrong}${d.exempt ? `, exempt ${d.exempt}` : ''}`).join('\n');
+  return diffs
+    .map(
+      (d) =>
+        `${d.table}: synced ${d.synced}, truth ${d.truth}, missing ${d.missing}, stale ${d.stale}, wrong ${d.wrong}${d.exempt ? `, exempt ${d.exempt}` : ''}`,
+    )
+    .join('\n');
 }

@@ -6,7 +6,13 @@
  * Full-refresh streams in overwrite: each sync's records replace the table.
  */
 import type { PGlite } from '@electric-sql/pglite';
-import type { AirbyteMessage, AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, JsonObject } from '../../../src/kit/protocol.js';
+import type {
+  AirbyteMessage,
+  AirbyteStream,
+  ConfiguredAirbyteCatalog,
+  ConfiguredAirbyteStream,
+  JsonObject,
+} from '../../../src/kit/protocol.js';
 import { writeTables } from './tables.js';
 
 export const DELETED_AT = '_ab_cdc_deleted_at';
@@ -68,7 +74,12 @@ export class WarehouseLoader {
       const key = keyOf(data, configured.primary_key ?? []);
       const candidate = { cursorMs: cursorMs(data, configured.cursor_field ?? ['created_before']), seq, data };
       const held = table.get(key);
-      if (!held || candidate.cursorMs > held.cursorMs || (candidate.cursorMs === held.cursorMs && candidate.seq > held.seq)) table.set(key, candidate);
+      if (
+        !held ||
+        candidate.cursorMs > held.cursorMs ||
+        (candidate.cursorMs === held.cursorMs && candidate.seq > held.seq)
+      )
+        table.set(key, candidate);
     }
     // Overwrite replaces the table only with what this sync sent (a sync that did not select it keeps it).
     for (const [stream, rows] of fresh) this.overwritten.set(stream, rows);
@@ -79,7 +90,12 @@ export class WarehouseLoader {
   finalRows(): Map<string, JsonObject[]> {
     const out = new Map<string, JsonObject[]>();
     for (const [stream, table] of this.winners) {
-      out.set(stream, [...table.values()].filter((c) => c.data[DELETED_AT] === undefined || c.data[DELETED_AT] === null).map((c) => c.data));
+      out.set(
+        stream,
+        [...table.values()]
+          .filter((c) => c.data[DELETED_AT] === undefined || c.data[DELETED_AT] === null)
+          .map((c) => c.data),
+      );
     }
     for (const [stream, rows] of this.overwritten) out.set(stream, rows);
     return out;

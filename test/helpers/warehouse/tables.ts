@@ -10,16 +10,25 @@ import { columnsOf, ident } from './columns.js';
 const BATCH = 5_000;
 
 /** Drops and recreates `schema`.<stream> for every stream, then fills each with its rows. */
-export async function writeTables(db: PGlite, schema: string, streams: AirbyteStream[], rows: Map<string, JsonObject[]>): Promise<void> {
+export async function writeTables(
+  db: PGlite,
+  schema: string,
+  streams: AirbyteStream[],
+  rows: Map<string, JsonObject[]>,
+): Promise<void> {
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
   for (const stream of streams) {
     const table = `${ident(schema)}.${ident(stream.name)}`;
     const columns = columnsOf(stream.json_schema);
-    await db.exec(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${columns.map((c) => `${ident(c.name)} ${c.sqlType}`).join(', ')})`);
+    await db.exec(
+      `DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${columns.map((c) => `${ident(c.name)} ${c.sqlType}`).join(', ')})`,
+    );
     const list = rows.get(stream.name) ?? [];
     for (let i = 0; i < list.length; i += BATCH) {
       const batch = list.slice(i, i + BATCH);
-      await db.query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [JSON.stringify(batch)]);
+      await db.query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [
+        JSON.stringify(batch),
+      ]);
     }
   }
 }

@@ -44,7 +44,17 @@ export interface TrialSize {
   gone: number;
 }
 
-export const TRIAL_SIZE: TrialSize = { codes: 3, instancesPerCode: 270, recentPerCode: 30, newPerCode: 20, moved: 12, finished: 15, revoked: 10, deletedStatus: 6, gone: 4 };
+export const TRIAL_SIZE: TrialSize = {
+  codes: 3,
+  instancesPerCode: 270,
+  recentPerCode: 30,
+  newPerCode: 20,
+  moved: 12,
+  finished: 15,
+  revoked: 10,
+  deletedStatus: 6,
+  gone: 4,
+};
 
 export interface TrialResult {
   db: PGlite;
@@ -76,9 +86,17 @@ export function finalStates(messages: AirbyteMessage[]): AirbyteStateMessage[] {
   return [...last.values()];
 }
 
-async function read(emulator: FeishuEmulator, catalog: ConfiguredAirbyteCatalog, state?: AirbyteStateMessage[]): Promise<RunResult> {
+async function read(
+  emulator: FeishuEmulator,
+  catalog: ConfiguredAirbyteCatalog,
+  state?: AirbyteStateMessage[],
+): Promise<RunResult> {
   const files = writeFiles({
-    'config.json': emulatorConfig(emulator, { detail_requests_per_second: 5_000, query_requests_per_second: 5_000, detail_max_concurrency: 16 }),
+    'config.json': emulatorConfig(emulator, {
+      detail_requests_per_second: 5_000,
+      query_requests_per_second: 5_000,
+      detail_max_concurrency: 16,
+    }),
     'catalog.json': catalog,
     ...(state ? { 'state.json': state } : {}),
   });
@@ -92,7 +110,14 @@ async function read(emulator: FeishuEmulator, catalog: ConfiguredAirbyteCatalog,
 }
 
 /** Picks `n` instances with status `status` at the emulator's now, by code order, leaving out `taken`. */
-function pick(emulator: FeishuEmulator, status: InstanceStatus, n: number, taken: Set<string>, createdBeforeMs: number, createdFromMs = 0): string[] {
+function pick(
+  emulator: FeishuEmulator,
+  status: InstanceStatus,
+  n: number,
+  taken: Set<string>,
+  createdBeforeMs: number,
+  createdFromMs = 0,
+): string[] {
   const created = new Map(emulator.truth().map((t) => [t.instanceCode, t.createTimeMs]));
   const inRange = (code: string): boolean => {
     const at = created.get(code) ?? Infinity;
@@ -104,7 +129,8 @@ function pick(emulator: FeishuEmulator, status: InstanceStatus, n: number, taken
     .map((s) => s.instanceCode)
     .sort()
     .slice(0, n);
-  if (n !== Number.MAX_SAFE_INTEGER && out.length < n) throw new Error(`only ${out.length} ${status} instances to pick, ${n} wanted`);
+  if (n !== Number.MAX_SAFE_INTEGER && out.length < n)
+    throw new Error(`only ${out.length} ${status} instances to pick, ${n} wanted`);
   for (const code of out) taken.add(code);
   return out;
 }
@@ -140,7 +166,12 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
     // Recent instances (the last two hours before T1): their approvals are at an early node, so a
     // move by the admin API leaves most of them PENDING (older ones mostly sit at their last node).
     for (const approvalCode of emulator.approvalCodes) {
-      emulator.addInstances({ approvalCode, count: size.recentPerCode, createdFromMs: t1 - 2 * HOUR_MS, createdToMs: t1 - 10 * MINUTE_MS });
+      emulator.addInstances({
+        approvalCode,
+        count: size.recentPerCode,
+        createdFromMs: t1 - 2 * HOUR_MS,
+        createdToMs: t1 - 10 * MINUTE_MS,
+      });
     }
     const catalog = warehouseCatalog(await discoveredStreams());
     const loader = new WarehouseLoader(catalog);
@@ -168,22 +199,43 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
       else movedToApproved++;
     }
     const finished = pick(emulator, 'PENDING', size.finished, taken, t1);
-    finished.forEach((code, i) => emulator!.finishInstance(code, (['APPROVED', 'REJECTED', 'CANCELED'] as const)[i % 3] as InstanceStatus));
+    finished.forEach((code, i) =>
+      emulator!.finishInstance(code, (['APPROVED', 'REJECTED', 'CANCELED'] as const)[i % 3] as InstanceStatus),
+    );
     for (const code of pick(emulator, 'APPROVED', size.revoked, taken, t1)) emulator.revokeInstance(code);
     const half = Math.ceil(size.deletedStatus / 2);
-    for (const code of [...pick(emulator, 'PENDING', half, taken, t1), ...pick(emulator, 'APPROVED', size.deletedStatus - half, taken, t1)]) emulator.deleteInstance(code, 'status');
-    const goneCodes = [...pick(emulator, 'APPROVED', size.gone - 1, taken, t1), ...pick(emulator, 'PENDING', 1, taken, t1)];
+    for (const code of [
+      ...pick(emulator, 'PENDING', half, taken, t1),
+      ...pick(emulator, 'APPROVED', size.deletedStatus - half, taken, t1),
+    ])
+      emulator.deleteInstance(code, 'status');
+    const goneCodes = [
+      ...pick(emulator, 'APPROVED', size.gone - 1, taken, t1),
+      ...pick(emulator, 'PENDING', 1, taken, t1),
+    ];
     for (const code of goneCodes) emulator.deleteInstance(code, 'gone');
     // New instances, created in the few minutes before T2: after sync 1 read, inside sync 2's lookback.
     for (const approvalCode of emulator.approvalCodes) {
-      emulator.addInstances({ approvalCode, count: size.newPerCode, createdFromMs: t2 - 3 * MINUTE_MS, createdToMs: t2 - 30_000 });
+      emulator.addInstances({
+        approvalCode,
+        count: size.newPerCode,
+        createdFromMs: t2 - 3 * MINUTE_MS,
+        createdToMs: t2 - 30_000,
+      });
     }
     const statusesAtT2 = emulator.statuses();
-    const changed = statusesAtT2.filter((s) => statusesAtT1.has(s.instanceCode) && statusesAtT1.get(s.instanceCode) !== s.status).map((s) => s.instanceCode);
+    const changed = statusesAtT2
+      .filter((s) => statusesAtT1.has(s.instanceCode) && statusesAtT1.get(s.instanceCode) !== s.status)
+      .map((s) => s.instanceCode);
     const changedStatus = changed.length;
     const pendingAtSync2 = statusesAtT2.filter((s) => s.status === 'PENDING').length;
     // What sync 2 may fetch at most: instances new, PENDING, or whose status changed since sync 1.
-    const mayFetch = new Set([...changed, ...statusesAtT2.filter((s) => s.status === 'PENDING' || !statusesAtT1.has(s.instanceCode)).map((s) => s.instanceCode)]);
+    const mayFetch = new Set([
+      ...changed,
+      ...statusesAtT2
+        .filter((s) => s.status === 'PENDING' || !statusesAtT1.has(s.instanceCode))
+        .map((s) => s.instanceCode),
+    ]);
 
     phase('changes');
     emulator.resetStats();
@@ -198,7 +250,13 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
     const reader = new ApiReader(emulator.baseUrl, emulator.options.appId, emulator.options.appSecret);
     // The removed instances vanished from the list API and the bulk query before sync 2: the
     // connector cannot learn their codes (contract item 3), so they are the exempt exception.
-    const truth = await buildTruth({ reader, approvalCodes: emulator.approvalCodes, startMs: spanStartMs, endMs: t2, gone: [] });
+    const truth = await buildTruth({
+      reader,
+      approvalCodes: emulator.approvalCodes,
+      startMs: spanStartMs,
+      endMs: t2,
+      gone: [],
+    });
     await writeTables(db, 'truth', loader.streams, truth.rows);
     phase('truth');
     const diffs = await compareTables(db, catalog, new Set(goneCodes));

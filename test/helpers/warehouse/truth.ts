@@ -17,7 +17,10 @@ import type { JsonObject } from '../../../src/kit/protocol.js';
 import { FeishuApprovalSource } from '../../../src/source/index.js';
 import { ApprovalInstancesStream } from '../../../src/source/streams/approval-instances.js';
 import { ApprovalDefinitionsStream } from '../../../src/source/streams/definitions/approval-definitions.js';
-import { definitionRecord, deletedDefinitionRecord } from '../../../src/source/streams/definitions/definition-record.js';
+import {
+  definitionRecord,
+  deletedDefinitionRecord,
+} from '../../../src/source/streams/definitions/definition-record.js';
 import { deletedDetail } from '../../../src/source/streams/details/rows/detail-record.js';
 import type { DetailRowContext } from '../../../src/source/streams/details/rows/detail-rows.js';
 import { DetailBasedStream } from '../../../src/source/streams/details/detail-stream.js';
@@ -58,7 +61,10 @@ export async function buildTruth(input: TruthInput): Promise<Truth> {
   const ctxFor = (approvalCode: string, subject: string): DetailRowContext => ({
     approvalCode,
     window: WINDOW,
-    report: (field, raw, problem, where) => void issues.push(`${subject} ${field}${where ? ` (${where})` : ''}: ${problem} ${JSON.stringify(raw)?.slice(0, 80)}`),
+    report: (field, raw, problem, where) =>
+      void issues.push(
+        `${subject} ${field}${where ? ` (${where})` : ''}: ${problem} ${JSON.stringify(raw)?.slice(0, 80)}`,
+      ),
   });
   /** A deleted instance: one DELETED details row, nothing in the child tables. */
   const deleted = (approvalCode: string, instanceCode: string): void => {
@@ -72,7 +78,10 @@ export async function buildTruth(input: TruthInput): Promise<Truth> {
     const codes = await input.reader.listCodes(approvalCode, input.startMs, input.endMs);
     listed += codes.length;
     if (streams.some((s) => s instanceof ApprovalInstancesStream)) {
-      push('approval_instances', codes.map((instance_code) => ({ approval_code: approvalCode, instance_code, ...WINDOW })));
+      push(
+        'approval_instances',
+        codes.map((instance_code) => ({ approval_code: approvalCode, instance_code, ...WINDOW })),
+      );
     }
     for (let i = 0; i < codes.length; i += PARALLEL) {
       const batch = codes.slice(i, i + PARALLEL);
@@ -93,7 +102,14 @@ export async function buildTruth(input: TruthInput): Promise<Truth> {
     for (const approvalCode of input.approvalCodes) {
       const answer = await input.reader.definition(approvalCode);
       if (answer.code === DEFINITION_DELETED) push('approval_definitions', [deletedDefinitionRecord(approvalCode)]);
-      else if (answer.code === 0) push('approval_definitions', [definitionRecord(approvalCode, dataOf(answer, `definition ${approvalCode}`), ctxFor(approvalCode, approvalCode).report)]);
+      else if (answer.code === 0)
+        push('approval_definitions', [
+          definitionRecord(
+            approvalCode,
+            dataOf(answer, `definition ${approvalCode}`),
+            ctxFor(approvalCode, approvalCode).report,
+          ),
+        ]);
     }
   }
   return { rows, listed, pending, issues };

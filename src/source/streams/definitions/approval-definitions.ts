@@ -20,7 +20,11 @@ const WIDGET: JsonObject = {
     type: STRINGS,
     required: { type: ['boolean', 'null'] },
     option: OBJECTS,
-    children: { type: ['array', 'null'], description: 'The child widgets of a list widget (fieldList), in this same shape.', items: { type: 'object', additionalProperties: true } },
+    children: {
+      type: ['array', 'null'],
+      description: 'The child widgets of a list widget (fieldList), in this same shape.',
+      items: { type: 'object', additionalProperties: true },
+    },
   },
 };
 
@@ -44,7 +48,11 @@ export class ApprovalDefinitionsStream extends Stream {
       approval_name: STRINGS,
       status: { ...STRINGS, description: 'ACTIVE, INACTIVE, DELETED or UNKNOWN as Feishu sends it.' },
       form: { ...STRINGS, description: 'The form as Feishu returns it: a JSON string of widgets.' },
-      form_widgets: { type: ['array', 'null'], items: WIDGET, description: 'The form parsed; null when it cannot be read.' },
+      form_widgets: {
+        type: ['array', 'null'],
+        items: WIDGET,
+        description: 'The form parsed; null when it cannot be read.',
+      },
       node_list: OBJECTS,
       viewers: OBJECTS,
     },
@@ -71,7 +79,8 @@ export class ApprovalDefinitionsStream extends Stream {
     try {
       return definitionRecord(code, await ctx.client.getApproval(code), issues.about(`approval code ${code}`));
     } catch (error) {
-      if (error instanceof FeishuApiError && error.code === FeishuCode.DEFINITION_DELETED) return deletedDefinitionRecord(code);
+      if (error instanceof FeishuApiError && error.code === FeishuCode.DEFINITION_DELETED)
+        return deletedDefinitionRecord(code);
       throw toConnectorError(error, { approvalCode: code });
     }
   }

@@ -31,7 +31,15 @@ export function definitionRecord(approvalCode: string, d: ApprovalDefinition, re
 
 /** A record for a definition Feishu says was deleted (1390016): its code and status, nothing else to read. */
 export function deletedDefinitionRecord(approvalCode: string): JsonObject {
-  return { approval_code: approvalCode, approval_name: null, status: 'DELETED', form: null, form_widgets: null, node_list: null, viewers: null };
+  return {
+    approval_code: approvalCode,
+    approval_name: null,
+    status: 'DELETED',
+    form: null,
+    form_widgets: null,
+    node_list: null,
+    viewers: null,
+  };
 }
 
 function notAList(report: ReportIssue, form: unknown): null {

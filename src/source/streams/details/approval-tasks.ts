@@ -17,7 +17,10 @@ export class ApprovalTasksStream extends DetailBasedStream {
   override readonly primaryKey = [['instance_code'], ['task_index']];
   readonly rows: DetailRowMapper = taskRows;
   readonly jsonSchema: JsonObject = rowSchema(['task_index', 'task_id'], {
-    task_index: { type: 'integer', description: "Position in Feishu's task_list, from 0 (with instance_code: the primary key)." },
+    task_index: {
+      type: 'integer',
+      description: "Position in Feishu's task_list, from 0 (with instance_code: the primary key).",
+    },
     task_id: { ...STRINGS, description: "The task's id; null when Feishu sent none." },
     ...TASK_NODE,
     type: { ...STRINGS, description: 'AND, OR, SEQUENTIAL, AUTO_PASS, AUTO_REJECT, … as Feishu sends it.' },

@@ -12,8 +12,16 @@ export class ApprovalTimelineStream extends DetailBasedStream {
   override readonly primaryKey = [['instance_code'], ['seq']];
   readonly rows: DetailRowMapper = timelineRows;
   readonly jsonSchema: JsonObject = rowSchema(['seq'], {
-    seq: { type: 'integer', description: "Position in Feishu's timeline, from 0 (with instance_code: the primary key). Feishu appends events, so an event keeps its seq." },
-    type: { ...STRINGS, description: 'START, PASS, REJECT, AUTO_PASS, AUTO_REJECT, TRANSFER, ROLLBACK, CANCEL, DELETE, CC, ADD_APPROVER, … as Feishu sends it.' },
+    seq: {
+      type: 'integer',
+      description:
+        "Position in Feishu's timeline, from 0 (with instance_code: the primary key). Feishu appends events, so an event keeps its seq.",
+    },
+    type: {
+      ...STRINGS,
+      description:
+        'START, PASS, REJECT, AUTO_PASS, AUTO_REJECT, TRANSFER, ROLLBACK, CANCEL, DELETE, CC, ADD_APPROVER, … as Feishu sends it.',
+    },
     create_time: NULLABLE_TIMESTAMP,
     user_id: { ...STRINGS, description: 'Null unless the app has the scope contact:user.employee_id:readonly.' },
     open_id: STRINGS,
@@ -22,7 +30,15 @@ export class ApprovalTimelineStream extends DetailBasedStream {
     task_id: STRINGS,
     node_key: STRINGS,
     comment: STRINGS,
-    cc_user_list: { type: ['array', 'null'], items: { type: 'object', additionalProperties: true }, description: 'Users copied (type CC).' },
-    ext: { type: ['object', 'null'], additionalProperties: true, description: 'The ext JSON string parsed; null when absent or not a JSON object.' },
+    cc_user_list: {
+      type: ['array', 'null'],
+      items: { type: 'object', additionalProperties: true },
+      description: 'Users copied (type CC).',
+    },
+    ext: {
+      type: ['object', 'null'],
+      additionalProperties: true,
+      description: 'The ext JSON string parsed; null when absent or not a JSON object.',
+    },
   });
 }

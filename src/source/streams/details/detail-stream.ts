@@ -21,8 +21,14 @@ export abstract class DetailBasedStream extends Stream {
   readonly childKey: ChildKey | undefined = undefined;
 
   prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): DetailPart {
-    const fields = Object.keys((this.jsonSchema['properties'] ?? {}));
-    const spec = { stream: this.name, rows: this.rows, rowsWhenGone: this.rowsWhenGone, fields, ...(this.childKey ? { child: this.childKey } : {}) };
+    const fields = Object.keys(this.jsonSchema['properties'] ?? {});
+    const spec = {
+      stream: this.name,
+      rows: this.rows,
+      rowsWhenGone: this.rowsWhenGone,
+      fields,
+      ...(this.childKey ? { child: this.childKey } : {}),
+    };
     const saved = startingCursors(state, this.name, mode, ctx.config.approvalCodes, ctx.emitter);
     return { kind: 'detail', saved, mode, sink: new DetailSink(ctx.emitter, spec, mode) };
   }

@@ -60,12 +60,18 @@ export class DetailFanOut {
     const resumedStream = this.first.sink.stream;
     const blob = mode === 'incremental' ? streamBlob(state, resumedStream) : undefined;
     this.rechecker = new Rechecker(ctx, { mode, saved, blob, resumedStream, streamNames: this.sinks.names });
-    this.checkpoints = new Checkpoints(this.sinks, () => this.pipeline.barrier(), () => this.rechecker.digestField());
+    this.checkpoints = new Checkpoints(
+      this.sinks,
+      () => this.pipeline.barrier(),
+      () => this.rechecker.digestField(),
+    );
   }
 
   /** The status recheck, before any window is listed; its records are covered by a STATE of their own. */
   async recheck(): Promise<void> {
-    const refetched = await this.rechecker.run(this.pipeline, (code, window, approvalCode, createdMs) => this.fetchAndEmit(code, window, approvalCode, createdMs));
+    const refetched = await this.rechecker.run(this.pipeline, (code, window, approvalCode, createdMs) =>
+      this.fetchAndEmit(code, window, approvalCode, createdMs),
+    );
     if (refetched) await this.checkpoints.write(this.first.saved, false);
   }
 
@@ -106,7 +112,12 @@ export class DetailFanOut {
    * says were emitted and are gone now (rows/tombstones.ts); then the digest
    * keeps the new status and row counts.
    */
-  private async fetchAndEmit(code: string, window: WindowFields, approvalCode: string, createdMs?: number): Promise<void> {
+  private async fetchAndEmit(
+    code: string,
+    window: WindowFields,
+    approvalCode: string,
+    createdMs?: number,
+  ): Promise<void> {
     const { detail, gone } = await this.fetcher.fetch(code, approvalCode, window);
     const emitted = this.rechecker.emitted;
     const fields: WindowFields = { created_after: window.created_after, created_before: window.created_before };
@@ -114,10 +125,20 @@ export class DetailFanOut {
     const created = (isProblem(started) ? undefined : started.value) ?? createdMs;
     const fate = fateOf(detail, gone);
     const seenAt = new Date().toISOString();
-    await this.onDetail({ detail, fate, previous: emitted.countsOf(approvalCode, code, created), seenAt }, approvalCode, fields);
+    await this.onDetail(
+      { detail, fate, previous: emitted.countsOf(approvalCode, code, created), seenAt },
+      approvalCode,
+      fields,
+    );
     if (gone) for (const listener of this.goneListeners) await listener(approvalCode, code, fields, seenAt);
     const counts = emitted.tracks(approvalCode, created) ? childCounts(detail, fate) : undefined;
-    emitted.remember(approvalCode, code, created, gone ? Nibble.GONE : nibbleOf(detail.status, detail['reverted'] === true), counts);
+    emitted.remember(
+      approvalCode,
+      code,
+      created,
+      gone ? Nibble.GONE : nibbleOf(detail.status, detail['reverted'] === true),
+      counts,
+    );
   }
 
   /** One fetched detail → every selected detail-based stream's rows: the one place a detail becomes output. */

@@ -23,7 +23,11 @@ export class DetailFetcher {
       return { detail: await this.client.getInstance(code, { counters: this.counters }), gone: false };
     } catch (error) {
       if (!(error instanceof FeishuApiError && error.code === FeishuCode.INSTANCE_NOT_FOUND)) {
-        throw toConnectorError(error, { instanceCode: code, approvalCode, window: `${window.created_after} .. ${window.created_before}` });
+        throw toConnectorError(error, {
+          instanceCode: code,
+          approvalCode,
+          window: `${window.created_after} .. ${window.created_before}`,
+        });
       }
       this.counters.deleted++;
       return { detail: deletedDetail(code, approvalCode), gone: true };

@@ -67,7 +67,8 @@ export class DetailSink {
     const child = this.spec.child;
     if (!child) {
       if (fate !== 'live' && !this.spec.rowsWhenGone) return;
-      const shown = fate === 'live' ? detail : deletedDetail(detail.instance_code, detail.approval_code ?? approvalCode);
+      const shown =
+        fate === 'live' ? detail : deletedDetail(detail.instance_code, detail.approval_code ?? approvalCode);
       for (const row of this.spec.rows(shown, { approvalCode, window, report })) await this.emit(row);
       return;
     }
@@ -77,7 +78,8 @@ export class DetailSink {
     const emitted = rows.map((row) => row[child.indexField] as number);
     const indexes = tombstoneIndexes(fetched.previous?.[child.count], emitted, fate);
     const keys = { approval_code: detail.approval_code ?? approvalCode, instance_code: detail.instance_code };
-    for (const index of indexes) await this.emit(tombstoneRow(this.spec.fields, keys, child.indexField, index, window, fetched.seenAt));
+    for (const index of indexes)
+      await this.emit(tombstoneRow(this.spec.fields, keys, child.indexField, index, window, fetched.seenAt));
     this.tombstones += indexes.length;
   }
 
@@ -125,7 +127,10 @@ export class DetailSinks {
 
   /** Tombstones written per stream, e.g. "approval_tasks 3, approval_timeline 5"; empty when none. */
   get tombstones(): string {
-    return this.all.filter((s) => s.tombstones > 0).map((s) => `${s.stream} ${s.tombstones}`).join(', ');
+    return this.all
+      .filter((s) => s.tombstones > 0)
+      .map((s) => `${s.stream} ${s.tombstones}`)
+      .join(', ');
   }
 
   /** Every stream's checkpoint, in its own sync mode; each blob is built once, when a STATE first needs it. */

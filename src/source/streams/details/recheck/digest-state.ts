@@ -32,14 +32,22 @@ export type DigestCounts = Map<string, PartitionCounts>;
  * The digest of the configured `codes` in a state blob; version 1 keeps every
  * code it names. A version 3 digest's row counts go to `counts` when given.
  */
-export function readDigest(blob: JsonObject | undefined, codes: readonly string[], counts?: DigestCounts): StatusDigest {
+export function readDigest(
+  blob: JsonObject | undefined,
+  codes: readonly string[],
+  counts?: DigestCounts,
+): StatusDigest {
   const digest: StatusDigest = new Map();
   const field = blob?.[DIGEST_KEY];
   if (typeof field !== 'object' || field === null) return digest;
   const { version, partitions, base_minute: base, codes: byCode } = field as JsonObject;
   if (version === 3 && Number.isSafeInteger(base)) {
-    const named = typeof byCode === 'object' && byCode !== null && !Array.isArray(byCode) ? (byCode as JsonObject) : undefined;
-    const hashed = typeof partitions === 'object' && partitions !== null && !Array.isArray(partitions) ? (partitions as JsonObject) : undefined;
+    const named =
+      typeof byCode === 'object' && byCode !== null && !Array.isArray(byCode) ? (byCode as JsonObject) : undefined;
+    const hashed =
+      typeof partitions === 'object' && partitions !== null && !Array.isArray(partitions)
+        ? (partitions as JsonObject)
+        : undefined;
     for (const code of codes) {
       const partition = unpackPartitionV3(named ? named[code] : hashed?.[codeHash(code)], base as number);
       if (!partition) continue;
@@ -71,11 +79,18 @@ export function readDigest(blob: JsonObject | undefined, codes: readonly string[
  */
 export function digestField(digest: StatusDigest, version: 1 | 2 | 3 = 3, counts?: DigestCounts): JsonObject {
   const base = earliestMinute(digest.values());
-  if (version === 3) return packedField(new Map([...digest].map(([code, partition]) => [code, packPartitionV3(partition, counts?.get(code), base)])), base);
-  const packed = new Map([...digest].map(([code, partition]) => [code, packPartition(partition, version === 1 ? undefined : base)]));
+  if (version === 3)
+    return packedField(
+      new Map([...digest].map(([code, partition]) => [code, packPartitionV3(partition, counts?.get(code), base)])),
+      base,
+    );
+  const packed = new Map(
+    [...digest].map(([code, partition]) => [code, packPartition(partition, version === 1 ? undefined : base)]),
+  );
   if (version === 2) {
     const partitions: JsonObject = {};
-    for (const [code, p] of [...packed].sort(([a], [b]) => (codeHash(a) < codeHash(b) ? -1 : 1))) partitions[codeHash(code)] = p.entries;
+    for (const [code, p] of [...packed].sort(([a], [b]) => (codeHash(a) < codeHash(b) ? -1 : 1)))
+      partitions[codeHash(code)] = p.entries;
     return { version: 2, base_minute: base, partitions };
   }
   const partitions: JsonObject = {};
@@ -90,7 +105,9 @@ export function digestField(digest: StatusDigest, version: 1 | 2 | 3 = 3, counts
  */
 export function packedField(packed: Map<string, string>, baseMinute: number): JsonObject {
   const byHash = new Map([...packed].map(([code, entries]) => [codeHash(code), entries]));
-  const sorted = (map: Map<string, string>): JsonObject => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  if (byHash.size === packed.size) return { version: DIGEST_VERSION, base_minute: baseMinute, partitions: sorted(byHash) };
+  const sorted = (map: Map<string, string>): JsonObject =>
+    Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  if (byHash.size === packed.size)
+    return { version: DIGEST_VERSION, base_minute: baseMinute, partitions: sorted(byHash) };
   return { version: DIGEST_VERSION, base_minute: baseMinute, codes: sorted(packed) };
 }

@@ -22,11 +22,16 @@ export type DigestTrust =
   | { kind: 'unknown-version'; version: number; field: unknown }
   | { kind: 'read'; unreadable: string[] };
 
-export function assessDigest(blob: JsonObject | undefined, codes: readonly string[], saved: PartitionCursors): DigestTrust {
+export function assessDigest(
+  blob: JsonObject | undefined,
+  codes: readonly string[],
+  saved: PartitionCursors,
+): DigestTrust {
   const field = blob?.[DIGEST_KEY];
   if (field === undefined || field === null) return { kind: 'absent' };
   const version = typeof field === 'object' && !Array.isArray(field) ? (field as JsonObject)['version'] : undefined;
-  if (typeof version === 'number' && !KNOWN_DIGEST_VERSIONS.includes(version)) return { kind: 'unknown-version', version, field };
+  if (typeof version === 'number' && !KNOWN_DIGEST_VERSIONS.includes(version))
+    return { kind: 'unknown-version', version, field };
   const digest = readDigest(blob, codes);
   return { kind: 'read', unreadable: codes.filter((code) => saved.has(code) && !digest.has(code)) };
 }

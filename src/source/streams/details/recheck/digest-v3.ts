@@ -56,7 +56,8 @@ class NibbleWriter {
 
   base64(): string {
     const bytes = Buffer.alloc(Math.ceil(this.nibbles.length / 2));
-    for (let i = 0; i < this.nibbles.length; i++) bytes[i >> 1]! |= i % 2 === 0 ? this.nibbles[i]! << 4 : this.nibbles[i]!;
+    for (let i = 0; i < this.nibbles.length; i++)
+      bytes[i >> 1]! |= i % 2 === 0 ? this.nibbles[i]! << 4 : this.nibbles[i]!;
     return bytes.toString('base64');
   }
 }
@@ -97,7 +98,11 @@ class NibbleReader {
 }
 
 /** Packs one partition from `baseMinute`; entries created before it are left out (they look unseen, and are checked again). */
-export function packPartitionV3(statuses: PartitionDigest, counts: PartitionCounts | undefined, baseMinute: number): string {
+export function packPartitionV3(
+  statuses: PartitionDigest,
+  counts: PartitionCounts | undefined,
+  baseMinute: number,
+): string {
   const keys = [...statuses.keys()].sort((a, b) => a - b);
   const out = new NibbleWriter();
   let previous = baseMinute;
@@ -122,7 +127,10 @@ export function packPartitionV3(statuses: PartitionDigest, counts: PartitionCoun
 }
 
 /** The inverse of packPartitionV3; undefined when `entries` is not a version 3 partition. */
-export function unpackPartitionV3(entries: unknown, baseMinute: number): { statuses: PartitionDigest; counts: PartitionCounts } | undefined {
+export function unpackPartitionV3(
+  entries: unknown,
+  baseMinute: number,
+): { statuses: PartitionDigest; counts: PartitionCounts } | undefined {
   if (typeof entries !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(entries)) return undefined;
   const reader = new NibbleReader(Buffer.from(entries, 'base64'));
   const statuses: PartitionDigest = new Map();

@@ -67,14 +67,25 @@ export class EmittedStatuses {
   /** Whether what is emitted for an instance created at `createdMs` is remembered (then its row counts are worth computing). */
   tracks(approvalCode: string, createdMs: number | undefined): createdMs is number {
     // A creation time in the future is an odd value, not a key: such an instance is re-checked as unseen instead.
-    return this.digest.has(approvalCode) && createdMs !== undefined && createdMs >= this.spanStartMs && createdMs <= this.nowMs + 86_400_000;
+    return (
+      this.digest.has(approvalCode) &&
+      createdMs !== undefined &&
+      createdMs >= this.spanStartMs &&
+      createdMs <= this.nowMs + 86_400_000
+    );
   }
 
   /**
    * Notes what was emitted for one instance (its creation time decides whether
    * it is inside the span): its status and, when given, its child row counts.
    */
-  remember(approvalCode: string, instanceCode: string, createdMs: number | undefined, nibble: Nibble, counts?: ChildCounts): void {
+  remember(
+    approvalCode: string,
+    instanceCode: string,
+    createdMs: number | undefined,
+    nibble: Nibble,
+    counts?: ChildCounts,
+  ): void {
     if (!this.tracks(approvalCode, createdMs)) return;
     const key = digestKey(instanceCode, createdMs);
     this.digest.get(approvalCode)!.set(key, nibble);
@@ -111,7 +122,8 @@ export class EmittedStatuses {
       this.packedBase = base;
       for (const code of this.digest.keys()) this.changed.add(code);
     }
-    for (const code of this.changed) this.packed.set(code, packPartitionV3(this.digest.get(code)!, this.counts.get(code), base));
+    for (const code of this.changed)
+      this.packed.set(code, packPartitionV3(this.digest.get(code)!, this.counts.get(code), base));
     this.changed.clear();
     return packedField(this.packed, base);
   }

@@ -19,7 +19,13 @@ export function readPending(blob: Record<string, unknown> | undefined): PendingI
     if (typeof e !== 'object' || e === null) return [];
     const { instance_code, approval_code, created_after, created_before } = e as Record<string, unknown>;
     if (typeof instance_code !== 'string' || typeof approval_code !== 'string') return [];
-    if (typeof created_after !== 'string' || typeof created_before !== 'string' || Number.isNaN(Date.parse(created_after)) || Number.isNaN(Date.parse(created_before))) return [];
+    if (
+      typeof created_after !== 'string' ||
+      typeof created_before !== 'string' ||
+      Number.isNaN(Date.parse(created_after)) ||
+      Number.isNaN(Date.parse(created_before))
+    )
+      return [];
     return [{ instance_code, approval_code, created_after, created_before }];
   });
 }

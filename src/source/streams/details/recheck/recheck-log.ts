@@ -5,7 +5,18 @@ export class RecheckLog {
   legacyPending = 0;
   private partitions = 0;
   private baselines = 0;
-  private readonly sums = { listed: 0, changed: 0, unseen: 0, pending: 0, missing: 0, named: 0, vanished: 0, unnamed: 0, queryRequests: 0, listRequests: 0 };
+  private readonly sums = {
+    listed: 0,
+    changed: 0,
+    unseen: 0,
+    pending: 0,
+    missing: 0,
+    named: 0,
+    vanished: 0,
+    unnamed: 0,
+    queryRequests: 0,
+    listRequests: 0,
+  };
 
   add(result: PartitionRecheck): void {
     this.partitions++;

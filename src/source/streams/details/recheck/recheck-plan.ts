@@ -26,7 +26,12 @@ export interface RecheckPlan {
 }
 
 /** `held` undefined: no digest for this partition yet, so nothing is compared and the query becomes the baseline. */
-export function planRecheck(held: PartitionDigest | undefined, reported: ReportedStatus[], fromMs: number, toMs: number): RecheckPlan {
+export function planRecheck(
+  held: PartitionDigest | undefined,
+  reported: ReportedStatus[],
+  fromMs: number,
+  toMs: number,
+): RecheckPlan {
   const plan: RecheckPlan = { changed: [], unseen: [], missing: [], baseline: undefined };
   if (!held) {
     plan.baseline = new Map(reported.map((r) => [digestKey(r.code, r.createdMs), r.status]));
@@ -83,7 +88,10 @@ export function runRangeMs(run: MissingRun): { startMs: number; endMs: number } 
  * The listed codes whose hash belongs to one of the run's missing keys, each with the creation
  * time its key holds (minute precision, enough for the digest); the keys no code matched are `unresolved`.
  */
-export function matchListed(run: MissingRun, codes: Iterable<string>): { found: Array<{ code: string; createdMs: number }>; unresolved: number[] } {
+export function matchListed(
+  run: MissingRun,
+  codes: Iterable<string>,
+): { found: Array<{ code: string; createdMs: number }>; unresolved: number[] } {
   const byHash = new Map<number, number[]>();
   for (const key of run.keys) byHash.set(key % 0x1_0000, [...(byHash.get(key % 0x1_0000) ?? []), key]);
   const found: Array<{ code: string; createdMs: number }> = [];
@@ -112,8 +120,13 @@ export function recheckRange(
 }
 
 /** Splits a range into the bulk query's spans (at most 30 days each). */
-export function querySpans(fromMs: number, toMs: number, maxSpanMs = 30 * 86_400_000): Array<{ fromMs: number; toMs: number }> {
+export function querySpans(
+  fromMs: number,
+  toMs: number,
+  maxSpanMs = 30 * 86_400_000,
+): Array<{ fromMs: number; toMs: number }> {
   const spans: Array<{ fromMs: number; toMs: number }> = [];
-  for (let at = fromMs; at < toMs; at += maxSpanMs + 1) spans.push({ fromMs: at, toMs: Math.min(toMs, at + maxSpanMs) });
+  for (let at = fromMs; at < toMs; at += maxSpanMs + 1)
+    spans.push({ fromMs: at, toMs: Math.min(toMs, at + maxSpanMs) });
   return spans;
 }

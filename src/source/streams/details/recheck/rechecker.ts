@@ -18,7 +18,12 @@ export interface RefetchQueue {
 }
 
 /** Fetches one instance again: `createdMs` when known before its detail (a removed instance's detail does not say). */
-export type Refetch = (instanceCode: string, window: WindowFields, approvalCode: string, createdMs?: number) => Promise<void>;
+export type Refetch = (
+  instanceCode: string,
+  window: WindowFields,
+  approvalCode: string,
+  createdMs?: number,
+) => Promise<void>;
 
 /** The stream whose saved state the recheck starts from, and the streams its log lines name. */
 export interface RecheckSubject {
@@ -49,8 +54,15 @@ export class Rechecker {
     private readonly subject: RecheckSubject,
   ) {
     const { config } = ctx;
-    this.emitted = new EmittedStatuses(config.statusRecheckMs, Date.now(), subject.blob, config.approvalCodes, subject.saved);
-    this.trust = config.statusRecheckMs > 0 ? assessDigest(subject.blob, config.approvalCodes, subject.saved) : { kind: 'absent' };
+    this.emitted = new EmittedStatuses(
+      config.statusRecheckMs,
+      Date.now(),
+      subject.blob,
+      config.approvalCodes,
+      subject.saved,
+    );
+    this.trust =
+      config.statusRecheckMs > 0 ? assessDigest(subject.blob, config.approvalCodes, subject.saved) : { kind: 'absent' };
   }
 
   isRechecked(instanceCode: string): boolean {
@@ -73,11 +85,15 @@ export class Rechecker {
       if (this.rechecked.has(entry.instance_code)) continue;
       this.rechecked.add(entry.instance_code);
       log.legacyPending++;
-      await queue.submit(() => refetch(entry.instance_code, { created_after: entry.created_after, created_before: now }, entry.approval_code));
+      await queue.submit(() =>
+        refetch(entry.instance_code, { created_after: entry.created_after, created_before: now }, entry.approval_code),
+      );
     }
     this.distrust();
     // Codes are re-checked side by side: the query and list budgets pace them together.
-    await Promise.all(this.ctx.config.approvalCodes.map((approvalCode) => this.recheckCode(approvalCode, log, queue, refetch)));
+    await Promise.all(
+      this.ctx.config.approvalCodes.map((approvalCode) => this.recheckCode(approvalCode, log, queue, refetch)),
+    );
     await queue.barrier();
     const { streamNames } = this.subject;
     if (!log.empty) emitter.info(`${streamNames}: ${log.summary(this.rechecked.size)}`);
@@ -110,8 +126,18 @@ export class Rechecker {
   }
 
   /** One code's recheck: the instances whose status changed are fetched again. */
-  private async recheckCode(approvalCode: string, log: RecheckLog, queue: RefetchQueue, refetch: Refetch): Promise<void> {
-    const range = recheckRange(this.subject.saved.get(approvalCode), Date.now(), this.ctx.config.statusRecheckMs, this.ctx.config);
+  private async recheckCode(
+    approvalCode: string,
+    log: RecheckLog,
+    queue: RefetchQueue,
+    refetch: Refetch,
+  ): Promise<void> {
+    const range = recheckRange(
+      this.subject.saved.get(approvalCode),
+      Date.now(),
+      this.ctx.config.statusRecheckMs,
+      this.ctx.config,
+    );
     if (!range) return;
     let result: PartitionRecheck | undefined;
     try {
@@ -133,7 +159,10 @@ export class Rechecker {
     if (result.baseline) this.emitted.adoptBaseline(approvalCode, result.baseline);
     // The window: from the re-checked range's start to now. Every earlier row of the instance ended at a cursor before
     // now (even one written after the last STATE of a killed sync), so an append-dedup destination keeps this one.
-    const window: WindowFields = { created_after: new Date(range.fromMs).toISOString(), created_before: new Date(Date.now()).toISOString() };
+    const window: WindowFields = {
+      created_after: new Date(range.fromMs).toISOString(),
+      created_before: new Date(Date.now()).toISOString(),
+    };
     for (const [code, createdMs] of result.fetch) {
       if (this.rechecked.has(code)) continue;
       this.rechecked.add(code);
@@ -144,5 +173,10 @@ export class Rechecker {
 
 /** The bulk query refused for a missing scope: no permission for the operation, or the scope not granted. */
 function isScopeMissing(error: unknown): error is FeishuApiError {
-  return error instanceof FeishuApiError && (error.code === FeishuCode.APPROVAL_NO_PERMISSION || error.code === FeishuCode.NO_PERMISSION || error.code === FeishuCode.NO_PERMISSION_USER);
+  return (
+    error instanceof FeishuApiError &&
+    (error.code === FeishuCode.APPROVAL_NO_PERMISSION ||
+      error.code === FeishuCode.NO_PERMISSION ||
+      error.code === FeishuCode.NO_PERMISSION_USER)
+  );
 }

@@ -31,7 +31,12 @@ export type Nibble = (typeof Nibble)[keyof typeof Nibble];
 
 const BY_STATUS: Record<string, Nibble> = { PENDING: 1, APPROVED: 2, REJECTED: 3, CANCELED: 4, DELETED: 5 };
 /** The bulk query's spellings (its filter says RECALL and REJECT) mapped to the detail's. */
-const QUERY_ALIASES: Record<string, string> = { RECALL: 'CANCELED', REJECT: 'REJECTED', REVERTED: 'CANCELED', CANCELLED: 'CANCELED' };
+const QUERY_ALIASES: Record<string, string> = {
+  RECALL: 'CANCELED',
+  REJECT: 'REJECTED',
+  REVERTED: 'CANCELED',
+  CANCELLED: 'CANCELED',
+};
 
 /** The nibble of a detail status (`reverted`: the detail says the instance was revoked). */
 export function nibbleOf(status: string | undefined, reverted = false): Nibble {

@@ -1,5 +1,13 @@
 import type { SyncContext } from '../../../sync/contract.js';
-import { matchListed, missingRuns, planRecheck, querySpans, runRangeMs, type MissingRun, type ReportedStatus } from './recheck-plan.js';
+import {
+  matchListed,
+  missingRuns,
+  planRecheck,
+  querySpans,
+  runRangeMs,
+  type MissingRun,
+  type ReportedStatus,
+} from './recheck-plan.js';
 import { Nibble, nibbleOf, type PartitionDigest } from './status-digest.js';
 import { FeishuTransportError } from '../../../../feishu/errors.js';
 import type { InstanceCodePage, QueriedInstancePage } from '../../../../feishu/types.js';
@@ -43,8 +51,26 @@ export interface PartitionRecheck {
  * broke (nothing is compared then, the digest stays as it was); a list query
  * that broke off leaves its entries in the digest.
  */
-export async function recheckPartition(ctx: SyncContext, held: PartitionDigest | undefined, approvalCode: string, range: { fromMs: number; toMs: number }): Promise<PartitionRecheck | undefined> {
-  const result: PartitionRecheck = { fetch: new Map(), listed: 0, changed: 0, unseen: 0, pending: 0, missing: 0, named: 0, vanished: 0, unnamed: 0, baseline: undefined, queryRequests: 0, listRequests: 0 };
+export async function recheckPartition(
+  ctx: SyncContext,
+  held: PartitionDigest | undefined,
+  approvalCode: string,
+  range: { fromMs: number; toMs: number },
+): Promise<PartitionRecheck | undefined> {
+  const result: PartitionRecheck = {
+    fetch: new Map(),
+    listed: 0,
+    changed: 0,
+    unseen: 0,
+    pending: 0,
+    missing: 0,
+    named: 0,
+    vanished: 0,
+    unnamed: 0,
+    baseline: undefined,
+    queryRequests: 0,
+    listRequests: 0,
+  };
   const reported = await queryStatuses(ctx, approvalCode, range, result);
   if (!reported) return undefined;
   result.listed = reported.length;
@@ -85,19 +111,37 @@ function isBrokenPaging(error: unknown): error is Error {
 }
 
 /** Every instance the query lists in the range; undefined (with a WARN) when its paging breaks. */
-async function queryStatuses(ctx: SyncContext, approvalCode: string, range: { fromMs: number; toMs: number }, result: PartitionRecheck): Promise<ReportedStatus[] | undefined> {
+async function queryStatuses(
+  ctx: SyncContext,
+  approvalCode: string,
+  range: { fromMs: number; toMs: number },
+  result: PartitionRecheck,
+): Promise<ReportedStatus[] | undefined> {
   const reported: ReportedStatus[] = [];
   for (const span of querySpans(range.fromMs, range.toMs)) {
     const guard = new PageGuard(QUERY_MAX_PAGES, {
       scope: 'query span',
-      describe: (why) => `the bulk query would not stop paging approval code '${approvalCode}' from ${new Date(span.fromMs).toISOString()} to ${new Date(span.toMs).toISOString()}: ${why}`,
+      describe: (why) =>
+        `the bulk query would not stop paging approval code '${approvalCode}' from ${new Date(span.fromMs).toISOString()} to ${new Date(span.toMs).toISOString()}: ${why}`,
     });
     const fetch = (pageToken: string | undefined): Promise<QueriedInstancePage> => {
       result.queryRequests++;
-      return ctx.client.queryInstances({ approvalCode, startFromMs: span.fromMs, startToMs: span.toMs, pageSize: QUERY_PAGE_SIZE, pageToken });
+      return ctx.client.queryInstances({
+        approvalCode,
+        startFromMs: span.fromMs,
+        startToMs: span.toMs,
+        pageSize: QUERY_PAGE_SIZE,
+        pageToken,
+      });
     };
     try {
-      const items = await collectPages(fetch, (page) => page.instance_list, (page) => ({ count: page.instance_list.length, hasMore: page.has_more, pageToken: page.page_token }), guard, isExpiredPageToken);
+      const items = await collectPages(
+        fetch,
+        (page) => page.instance_list,
+        (page) => ({ count: page.instance_list.length, hasMore: page.has_more, pageToken: page.page_token }),
+        guard,
+        isExpiredPageToken,
+      );
       for (const item of items) {
         // An instance of another definition (a filter the server ignored) is no news about this code's.
         if (item.approval_code !== undefined && item.approval_code !== approvalCode) continue;
@@ -108,7 +152,9 @@ async function queryStatuses(ctx: SyncContext, approvalCode: string, range: { fr
     } catch (error) {
       if (!isBrokenPaging(error)) throw error;
       // Comparing against a partial answer would make every unlisted instance look missing.
-      ctx.emitter.warn(`Status recheck of approval ${approvalCode}: the bulk query's paging broke (${error.message}); nothing was compared and its status digest is kept as it was; its statuses are checked on the next sync.`);
+      ctx.emitter.warn(
+        `Status recheck of approval ${approvalCode}: the bulk query's paging broke (${error.message}); nothing was compared and its status digest is kept as it was; its statuses are checked on the next sync.`,
+      );
       return undefined;
     }
   }
@@ -130,18 +176,30 @@ function pendingCodes(reported: ReportedStatus[]): Set<string> {
  * The codes the list API names in a run's minutes (a superset: codes are matched by hash), or
  * undefined (with a WARN) when its paging breaks: a partial list would make the rest look deleted.
  */
-async function listCodes(ctx: SyncContext, approvalCode: string, run: MissingRun, result: PartitionRecheck): Promise<string[] | undefined> {
+async function listCodes(
+  ctx: SyncContext,
+  approvalCode: string,
+  run: MissingRun,
+  result: PartitionRecheck,
+): Promise<string[] | undefined> {
   const { startMs, endMs } = runRangeMs(run);
   const guard = new PageGuard(maxPagesPerWindow(endMs - startMs, ctx.config.pageSize), {
     scope: 'range',
-    describe: (why) => `the list API would not stop paging approval code '${approvalCode}' from ${new Date(startMs).toISOString()} to ${new Date(endMs).toISOString()}: ${why}`,
+    describe: (why) =>
+      `the list API would not stop paging approval code '${approvalCode}' from ${new Date(startMs).toISOString()} to ${new Date(endMs).toISOString()}: ${why}`,
   });
   const fetch = (pageToken: string | undefined): Promise<InstanceCodePage> => {
     result.listRequests++;
     return ctx.client.listInstanceCodes({ approvalCode, startMs, endMs, pageSize: ctx.config.pageSize, pageToken });
   };
   try {
-    return await collectPages(fetch, (page) => page.instance_code_list, (page) => ({ count: page.instance_code_list.length, hasMore: page.has_more, pageToken: page.page_token }), guard, isExpiredPageToken);
+    return await collectPages(
+      fetch,
+      (page) => page.instance_code_list,
+      (page) => ({ count: page.instance_code_list.length, hasMore: page.has_more, pageToken: page.page_token }),
+      guard,
+      isExpiredPageToken,
+    );
   } catch (error) {
     if (!isBrokenPaging(error)) throw error;
     ctx.emitter.warn(

@@ -18,8 +18,11 @@ const EXPECTED_FIELDS = ['status', 'start_time', 'end_time', 'form'] as const;
  */
 export function detailRecord(d: InstanceDetail, ctx: DetailRowContext): JsonObject {
   const { report } = ctx;
-  if (d.status !== 'DELETED') for (const field of EXPECTED_FIELDS) if (d[field] === undefined) report(field, undefined, 'is missing; written as null');
-  if (d.status !== undefined && !KNOWN_STATUSES.includes(d.status)) report('status', d.status, `is not one Feishu documents (${KNOWN_STATUSES.join(', ')}); kept as sent`);
+  if (d.status !== 'DELETED')
+    for (const field of EXPECTED_FIELDS)
+      if (d[field] === undefined) report(field, undefined, 'is missing; written as null');
+  if (d.status !== undefined && !KNOWN_STATUSES.includes(d.status))
+    report('status', d.status, `is not one Feishu documents (${KNOWN_STATUSES.join(', ')}); kept as sent`);
   return {
     ...rowBase(d, ctx),
     approval_name: d.approval_name ?? null,
@@ -60,6 +63,10 @@ function parseForm(form: string | undefined, report: ReportIssue): JsonObject[] 
 }
 
 /** A list as sent, unless it nests too deep to be written. */
-function list(d: InstanceDetail, key: 'task_list' | 'comment_list' | 'timeline', report: ReportIssue): JsonObject[] | null {
+function list(
+  d: InstanceDetail,
+  key: 'task_list' | 'comment_list' | 'timeline',
+  report: ReportIssue,
+): JsonObject[] | null {
   return take(checkDepth(d[key] ?? null), report, key, d[key]) as JsonObject[] | null;
 }

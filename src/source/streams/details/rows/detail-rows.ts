@@ -18,19 +18,32 @@ export interface DetailRowContext {
 export type DetailRowMapper = (detail: InstanceDetail, ctx: DetailRowContext) => JsonObject[];
 
 /** The fields every row of a detail-based stream starts with. */
-export function rowBase(detail: InstanceDetail, ctx: DetailRowContext): { approval_code: string; instance_code: string } {
+export function rowBase(
+  detail: InstanceDetail,
+  ctx: DetailRowContext,
+): { approval_code: string; instance_code: string } {
   return { approval_code: detail.approval_code ?? ctx.approvalCode, instance_code: detail.instance_code };
 }
 
 /** An item of a list in the detail as an object, or undefined after reporting it. */
-export function itemObject(raw: unknown, report: ReportIssue, field: string, where: string): Record<string, unknown> | undefined {
+export function itemObject(
+  raw: unknown,
+  report: ReportIssue,
+  field: string,
+  where: string,
+): Record<string, unknown> | undefined {
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return raw as Record<string, unknown>;
   report(field, raw, 'is not an object; the item is skipped', where);
   return undefined;
 }
 
 /** A text field: a string as is, absent as null; anything else reported and null. */
-export function textField(item: Record<string, unknown>, key: string, report: ReportIssue, where?: string): string | null {
+export function textField(
+  item: Record<string, unknown>,
+  key: string,
+  report: ReportIssue,
+  where?: string,
+): string | null {
   const value = item[key];
   if (typeof value === 'string') return value;
   if (value !== undefined && value !== null) report(key, value, 'is not a string; written as null', where);
@@ -42,7 +55,12 @@ export function textField(item: Record<string, unknown>, key: string, report: Re
  * an id it leaves out (user_id without the employee-id scope, open_id of an
  * automatic task), and '' is no id: a join or a count would take it for one.
  */
-export function idField(item: Record<string, unknown>, key: string, report: ReportIssue, where?: string): string | null {
+export function idField(
+  item: Record<string, unknown>,
+  key: string,
+  report: ReportIssue,
+  where?: string,
+): string | null {
   return textField(item, key, report, where) || null;
 }
 
@@ -52,7 +70,12 @@ export function idOrNull(value: unknown): string | null {
 }
 
 /** A list of ids, each '' as null (the list keeps its positions); null when absent or not a list of strings (reported). */
-export function idListField(item: Record<string, unknown>, key: string, report: ReportIssue, where?: string): (string | null)[] | null {
+export function idListField(
+  item: Record<string, unknown>,
+  key: string,
+  report: ReportIssue,
+  where?: string,
+): (string | null)[] | null {
   const value = item[key];
   if (value === undefined || value === null) return null;
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((v) => v || null);
@@ -64,6 +87,10 @@ export function idListField(item: Record<string, unknown>, key: string, report: 
 export function detailList(detail: InstanceDetail, key: 'task_list' | 'timeline', report: ReportIssue): unknown[] {
   const value = detail[key];
   if (Array.isArray(value)) return value;
-  report(key, value, value === undefined ? 'is missing; no rows for this instance' : 'is not a list; no rows for this instance');
+  report(
+    key,
+    value,
+    value === undefined ? 'is missing; no rows for this instance' : 'is not a list; no rows for this instance',
+  );
   return [];
 }

@@ -20,8 +20,26 @@ const NUMBER_TYPES = new Set(['number', 'amount', 'formula']);
 /** Widget types whose value is described by the rules above; any other type also keeps its value in value_json. */
 const KNOWN_TYPES = new Set([
   ...NUMBER_TYPES,
-  'date', 'dateInterval', 'input', 'textarea', 'radio', 'radioV2', 'checkbox', 'checkboxV2', 'contact', 'department',
-  'attachment', 'attachmentV2', 'image', 'imageV2', 'fieldList', 'telephone', 'text', 'mail', 'address', 'serialNumber',
+  'date',
+  'dateInterval',
+  'input',
+  'textarea',
+  'radio',
+  'radioV2',
+  'checkbox',
+  'checkboxV2',
+  'contact',
+  'department',
+  'attachment',
+  'attachmentV2',
+  'image',
+  'imageV2',
+  'fieldList',
+  'telephone',
+  'text',
+  'mail',
+  'address',
+  'serialNumber',
 ]);
 const LIST_TYPE = 'fieldList';
 /** Widget fields with columns of their own; the rest go to widget_extra. */
@@ -43,14 +61,20 @@ interface Placement {
 
 export function formFieldRows(detail: InstanceDetail, ctx: DetailRowContext): JsonObject[] {
   const rows: JsonObject[] = [];
-  walkForm(detail.form, ctx.report, (widget, id, place) => rows.push(fieldRow(detail, ctx, widget, id, place, rows.length)));
+  walkForm(detail.form, ctx.report, (widget, id, place) =>
+    rows.push(fieldRow(detail, ctx, widget, id, place, rows.length)),
+  );
   return rows;
 }
 
 /** How many rows formFieldRows makes of a form (their field_index runs from 0 to this, exclusive); reports nothing. */
 export function formFieldCount(form: string | undefined): number {
   let count = 0;
-  walkForm(form, () => {}, () => count++);
+  walkForm(
+    form,
+    () => {},
+    () => count++,
+  );
   return count;
 }
 
@@ -59,7 +83,11 @@ export function formFieldCount(form: string | undefined): number {
  * top-level widget, followed by the child widgets of each row when it is a
  * list widget. This order gives field_index, so it must not change.
  */
-function walkForm(form: string | undefined, report: ReportIssue, visit: (widget: Record<string, unknown>, id: string, place: Placement) => void): void {
+function walkForm(
+  form: string | undefined,
+  report: ReportIssue,
+  visit: (widget: Record<string, unknown>, id: string, place: Placement) => void,
+): void {
   readForm(form, report).forEach((raw, i) => {
     const widget = itemObject(raw, report, 'form', `#${i}`);
     if (!widget) return;
@@ -70,10 +98,16 @@ function walkForm(form: string | undefined, report: ReportIssue, visit: (widget:
 }
 
 /** A list widget's children: each child widget of each of its rows. */
-function walkListChildren(value: unknown, parentId: string, report: ReportIssue, visit: (widget: Record<string, unknown>, id: string, place: Placement) => void): void {
+function walkListChildren(
+  value: unknown,
+  parentId: string,
+  report: ReportIssue,
+  visit: (widget: Record<string, unknown>, id: string, place: Placement) => void,
+): void {
   if (!Array.isArray(value)) return;
   value.forEach((children: unknown, r) => {
-    if (!Array.isArray(children)) return report('form', children, 'holds a list row that is not a list of widgets; skipped', `${parentId}[${r}]`);
+    if (!Array.isArray(children))
+      return report('form', children, 'holds a list row that is not a list of widgets; skipped', `${parentId}[${r}]`);
     children.forEach((raw: unknown, c) => {
       const child = itemObject(raw, report, 'form', `${parentId}[${r}]#${c}`);
       if (!child) return;
@@ -104,7 +138,14 @@ function readForm(form: string | undefined, report: ReportIssue): unknown[] {
   return [];
 }
 
-function fieldRow(detail: InstanceDetail, ctx: DetailRowContext, widget: Record<string, unknown>, id: string, place: Placement, index: number): JsonObject {
+function fieldRow(
+  detail: InstanceDetail,
+  ctx: DetailRowContext,
+  widget: Record<string, unknown>,
+  id: string,
+  place: Placement,
+  index: number,
+): JsonObject {
   const type = typeof widget['type'] === 'string' ? widget['type'] : null;
   const extra = Object.fromEntries(Object.entries(widget).filter(([key]) => !OWN_FIELDS.has(key)));
   return {
@@ -118,7 +159,7 @@ function fieldRow(detail: InstanceDetail, ctx: DetailRowContext, widget: Record<
     parent_widget_id: place.parent,
     row_index: place.row,
     ...typedValue(type, widget['value'], ctx.report, place.path),
-    widget_extra: Object.keys(extra).length > 0 ? (extra) : null,
+    widget_extra: Object.keys(extra).length > 0 ? extra : null,
     ...ctx.window,
     [DELETED_AT_FIELD]: null,
   };
@@ -141,7 +182,12 @@ export function typedValue(type: string | null, value: unknown, report: ReportIs
   } else if (type === 'dateInterval') {
     if (value === undefined || value === null) return out;
     if (typeof value !== 'object' || Array.isArray(value)) {
-      report('value_date', value, 'is not a date interval ({start, end, interval}); null, the value kept in value_json', where);
+      report(
+        'value_date',
+        value,
+        'is not a date interval ({start, end, interval}); null, the value kept in value_json',
+        where,
+      );
       return { ...out, value_json: value };
     }
     const interval = value as Record<string, unknown>;

@@ -43,7 +43,12 @@ export function taskRows(detail: InstanceDetail, ctx: DetailRowContext): JsonObj
 }
 
 /** Seconds from start to end; null while open, or when the end comes before the start (reported). */
-function durationSeconds(start: string | null, end: string | null, report: DetailRowContext['report'], where: string): number | null {
+function durationSeconds(
+  start: string | null,
+  end: string | null,
+  report: DetailRowContext['report'],
+  where: string,
+): number | null {
   if (start === null || end === null) return null;
   const seconds = (Date.parse(end) - Date.parse(start)) / 1000;
   if (seconds >= 0) return seconds;

@@ -2,7 +2,15 @@ import type { InstanceDetail } from '../../../../feishu/types.js';
 import type { JsonObject } from '../../../../kit/protocol.js';
 import { checkDepth, isProblem, parseJsonText, parseMsTimestamp } from '../../../values/safe-parse.js';
 import { take, type ReportIssue } from '../../../values/value-issues.js';
-import { detailList, idField, idListField, itemObject, rowBase, textField, type DetailRowContext } from './detail-rows.js';
+import {
+  detailList,
+  idField,
+  idListField,
+  itemObject,
+  rowBase,
+  textField,
+  type DetailRowContext,
+} from './detail-rows.js';
 import { DELETED_AT_FIELD } from '../../record-schema.js';
 
 /**
@@ -19,7 +27,13 @@ export function timelineRows(detail: InstanceDetail, ctx: DetailRowContext): Jso
   detailList(detail, 'timeline', report).forEach((raw, seq) => {
     const where = `timeline[${seq}]`;
     const event = itemObject(raw, report, 'timeline', where);
-    if (event) events.push({ event, at: take(parseMsTimestamp(event['create_time']), report, 'create_time', event['create_time'], where), where, seq });
+    if (event)
+      events.push({
+        event,
+        at: take(parseMsTimestamp(event['create_time']), report, 'create_time', event['create_time'], where),
+        where,
+        seq,
+      });
   });
   return events.map(({ event, at, where, seq }) => ({
     ...rowBase(detail, ctx),
@@ -47,12 +61,18 @@ export function timelineRows(detail: InstanceDetail, ctx: DetailRowContext): Jso
 function ccUsers(raw: unknown, report: ReportIssue, where: string): JsonObject[] | null {
   if (!Array.isArray(raw)) return null;
   const users = take(checkDepth(raw), report, 'cc_user_list', raw, where) as JsonObject[] | null;
-  return users?.map((user) => (typeof user === 'object' && user !== null && !Array.isArray(user) ? nullEmptyIds(user) : user)) ?? null;
+  return (
+    users?.map((user) =>
+      typeof user === 'object' && user !== null && !Array.isArray(user) ? nullEmptyIds(user) : user,
+    ) ?? null
+  );
 }
 
 /** An object with each `…_id` field that is '' set to null. */
 function nullEmptyIds(item: JsonObject): JsonObject {
-  return Object.fromEntries(Object.entries(item).map(([key, value]) => [key, value === '' && key.endsWith('_id') ? null : value]));
+  return Object.fromEntries(
+    Object.entries(item).map(([key, value]) => [key, value === '' && key.endsWith('_id') ? null : value]),
+  );
 }
 
 /** The `ext` JSON string as an object; null when absent, and when not a JSON object (reported). */

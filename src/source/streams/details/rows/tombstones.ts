@@ -68,7 +68,14 @@ export function tombstoneIndexes(previous: number | undefined, emitted: readonly
  * `_ab_cdc_deleted_at`; every other field of the schema null (`fields`: the
  * schema's properties, in order).
  */
-export function tombstoneRow(fields: readonly string[], keys: { approval_code: string; instance_code: string }, indexField: string, index: number, window: WindowFields, seenAt: string): JsonObject {
+export function tombstoneRow(
+  fields: readonly string[],
+  keys: { approval_code: string; instance_code: string },
+  indexField: string,
+  index: number,
+  window: WindowFields,
+  seenAt: string,
+): JsonObject {
   const row: JsonObject = {};
   for (const field of fields) row[field] = null;
   return { ...row, ...keys, [indexField]: index, ...window, [DELETED_AT_FIELD]: seenAt };
