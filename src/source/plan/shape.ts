@@ -2,7 +2,7 @@ import { describeLimit } from '../../feishu/budgets.js';
 import type { SyncMode } from '../../kit/protocol.js';
 import type { FeishuApprovalConfig } from '../config/config.js';
 import type { PartitionCursors } from '../state/stream-state.js';
-import { syncRange } from '../scan/windows.js';
+import { codeRange } from '../scan/partition.js';
 
 /** A stream as the sync will read it: its mode and the cursors it starts from. */
 export interface StreamShape {
@@ -36,13 +36,7 @@ export function describeSyncShape(config: FeishuApprovalConfig, nowMs: number, s
 function describeStarts(config: FeishuApprovalConfig, nowMs: number, saved: PartitionCursors): string {
   const starts = config.approvalCodes.map((code) => {
     const cursorMs = saved.get(code);
-    const range = syncRange({
-      startDateMs: config.startMs,
-      endDateMs: config.endMs,
-      nowMs,
-      cursorMs,
-      lookbackMs: config.lookbackMs,
-    });
+    const range = codeRange(config, cursorMs, nowMs);
     const from = range ? `from ${iso(range.startMs)}` : 'nothing to read';
     return `${code} (${cursorMs === undefined ? 'no cursor' : `cursor ${iso(cursorMs)}`}) ${from}`;
   });

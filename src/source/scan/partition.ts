@@ -25,13 +25,7 @@ export class Partition implements CallCounters {
 
   /** Plans the windows of `code` from the config and its saved cursor. */
   static plan(code: string, config: FeishuApprovalConfig, cursorMs: number | undefined, nowMs: number): Partition {
-    const range = syncRange({
-      startDateMs: config.startMs,
-      endDateMs: config.endMs,
-      nowMs,
-      cursorMs,
-      lookbackMs: config.lookbackMs,
-    });
+    const range = codeRange(config, cursorMs, nowMs);
     const chain = new WindowChain(
       code,
       range ?? { startMs: nowMs, endMs: nowMs },
@@ -75,6 +69,21 @@ export class Partition implements CallCounters {
         `${this.retries} retr${this.retries === 1 ? 'y' : 'ies'}, ${this.pageTokenRestarts} page-token restart(s), ${((Date.now() - this.startedMs) / 1000).toFixed(1)} s`,
     );
   }
+}
+
+/** What one code reads in this sync, from the config and its saved cursor (see syncRange). */
+export function codeRange(
+  config: FeishuApprovalConfig,
+  cursorMs: number | undefined,
+  nowMs: number,
+): Window | undefined {
+  return syncRange({
+    startDateMs: config.startMs,
+    endDateMs: config.endMs,
+    nowMs,
+    cursorMs,
+    lookbackMs: config.lookbackMs,
+  });
 }
 
 export function iso(ms: number): string {

@@ -1,27 +1,16 @@
-import type { PartitionRecheck } from './status-recheck.js';
+import { noRecheckCounts, type PartitionRecheck, type RecheckCounts } from './status-recheck.js';
 
 /** Sums the partitions' rechecks into the one INFO line a sync logs about them. */
 export class RecheckLog {
   legacyPending = 0;
   private partitions = 0;
   private baselines = 0;
-  private readonly sums = {
-    listed: 0,
-    changed: 0,
-    unseen: 0,
-    pending: 0,
-    missing: 0,
-    named: 0,
-    vanished: 0,
-    unnamed: 0,
-    queryRequests: 0,
-    listRequests: 0,
-  };
+  private readonly sums: RecheckCounts = noRecheckCounts();
 
   add(result: PartitionRecheck): void {
     this.partitions++;
     if (result.baseline) this.baselines++;
-    for (const key of Object.keys(this.sums) as (keyof typeof this.sums)[]) this.sums[key] += result[key];
+    for (const key of Object.keys(this.sums) as (keyof RecheckCounts)[]) this.sums[key] += result[key];
   }
 
   /** Whether there is anything to say (a first sync has no cursor, so nothing to re-check). */

@@ -40,6 +40,24 @@ export interface PartitionRecheck {
   listRequests: number;
 }
 
+/** The counters of a recheck, summed over partitions in the sync's INFO line. */
+export type RecheckCounts = Omit<PartitionRecheck, 'fetch' | 'baseline'>;
+
+export function noRecheckCounts(): RecheckCounts {
+  return {
+    listed: 0,
+    changed: 0,
+    unseen: 0,
+    pending: 0,
+    missing: 0,
+    named: 0,
+    vanished: 0,
+    unnamed: 0,
+    queryRequests: 0,
+    listRequests: 0,
+  };
+}
+
 /**
  * The I/O of a status recheck for one approval code: the bulk query reports
  * current statuses of the instances created in the range, the digest says
@@ -59,17 +77,8 @@ export async function recheckPartition(
 ): Promise<PartitionRecheck | undefined> {
   const result: PartitionRecheck = {
     fetch: new Map(),
-    listed: 0,
-    changed: 0,
-    unseen: 0,
-    pending: 0,
-    missing: 0,
-    named: 0,
-    vanished: 0,
-    unnamed: 0,
     baseline: undefined,
-    queryRequests: 0,
-    listRequests: 0,
+    ...noRecheckCounts(),
   };
   const reported = await queryStatuses(ctx, approvalCode, range, result);
   if (!reported) return undefined;
