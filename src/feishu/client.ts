@@ -156,21 +156,13 @@ export class FeishuClient {
   }
 
   getApproval(approvalCode: string, options: CallOptions = {}): Promise<ApprovalDefinition> {
-    return this.getOne(
-      'approval',
-      `/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}`,
-      options,
-      narrowApprovalDefinition,
-    );
+    const path = `/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}`;
+    return this.getOne('approval', path, options, narrowApprovalDefinition);
   }
 
   getInstance(instanceCode: string, options: CallOptions = {}): Promise<InstanceDetail> {
-    return this.getOne(
-      'detail',
-      `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`,
-      options,
-      (data) => narrowInstanceDetail(data, instanceCode),
-    );
+    const path = `/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`;
+    return this.getOne('detail', path, options, (data) => narrowInstanceDetail(data, instanceCode));
   }
 
   /** One object by its path (a definition, an instance detail). */

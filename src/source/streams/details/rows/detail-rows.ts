@@ -37,32 +37,28 @@ export function itemObject(
   return undefined;
 }
 
-/** A text field: a string as is, absent as null; anything else reported and null. */
-export function textField(
+/** Reads one string field of an item; what is not a string is reported to `report`, naming `where`. */
+export type FieldReader = (
   item: Record<string, unknown>,
   key: string,
   report: ReportIssue,
   where?: string,
-): string | null {
+) => string | null;
+
+/** A text field: a string as is, absent as null; anything else reported and null. */
+export const textField: FieldReader = (item, key, report, where) => {
   const value = item[key];
   if (typeof value === 'string') return value;
   if (value !== undefined && value !== null) report(key, value, 'is not a string; written as null', where);
   return null;
-}
+};
 
 /**
  * An id: as textField, and an empty string is null too. Feishu sends '' for
  * an id it leaves out (user_id without the employee-id scope, open_id of an
  * automatic task), and '' is no id: a join or a count would take it for one.
  */
-export function idField(
-  item: Record<string, unknown>,
-  key: string,
-  report: ReportIssue,
-  where?: string,
-): string | null {
-  return textField(item, key, report, where) || null;
-}
+export const idField: FieldReader = (item, key, report, where) => textField(item, key, report, where) || null;
 
 /** A value that is an id, '' and anything not a string as null (for fields the record builder copies). */
 export function idOrNull(value: unknown): string | null {
