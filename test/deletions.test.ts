@@ -4,7 +4,7 @@ import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteMessage, AirbyteStateMessage, JsonObject, SyncMode } from '../src/kit/protocol.js';
 import { catalog, hourFloor, HOUR_MS, records, states, writeFiles } from '../harness/index.js';
 import { emulatorConfig } from './helpers/fixtures.js';
-import { runCli, type RunResult } from './helpers/connector.js';
+import { readWithState, runCli, type RunResult } from './helpers/connector.js';
 
 /**
  * Two incremental syncs with changes between them, loaded as Airbyte's
@@ -341,15 +341,7 @@ describe('deletions reach every table (issue 23)', () => {
       'catalog.json': catalog('incremental', [INSTANCES, DETAILS]),
       'state.json': saved,
     });
-    const second = await runCli([
-      'read',
-      '--config',
-      files['config.json']!,
-      '--catalog',
-      files['catalog.json']!,
-      '--state',
-      files['state.json']!,
-    ]);
+    const second = await runCli(readWithState(files['config.json']!, files['catalog.json']!, files['state.json']!));
     assert.equal(second.code, 0);
     const tombstone = records(second.messages, INSTANCES).find((r) => r.data['instance_code'] === victim)?.data;
     assert.ok(tombstone, 'approval_instances: a tombstone for the instance removed entirely');

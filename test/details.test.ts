@@ -15,7 +15,7 @@ import {
 } from '../harness/index.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
 import { emulatorConfig } from './helpers/fixtures.js';
-import { runCli, runCutAt, withMessages, type RunResult } from './helpers/connector.js';
+import { readWithState, runCli, runCutAt, withMessages, type RunResult } from './helpers/connector.js';
 
 const DETAILS = 'approval_instance_details';
 let emulator: FeishuEmulator | undefined;
@@ -139,15 +139,9 @@ describe('approval_instance_details', () => {
       const committed = instanceCodes(committedPrefix(killed.messages));
       const resumeFrom = lastState(killed.messages);
       const stateFile = writeFiles({ 'state.json': resumeFrom ? [resumeFrom] : [] });
-      const resumed = await runCli([
-        'read',
-        '--config',
-        files['config.json']!,
-        '--catalog',
-        files['catalog.json']!,
-        '--state',
-        stateFile['state.json']!,
-      ]);
+      const resumed = await runCli(
+        readWithState(files['config.json']!, files['catalog.json']!, stateFile['state.json']!),
+      );
       assert.equal(resumed.code, 0);
       const after = records(resumed.messages).map((r) => r.data['instance_code'] as string);
       assertSameSet([...committed, ...after], truthCodes(emulator), `details killed after ${killAt} records, resumed`);
