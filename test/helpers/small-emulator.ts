@@ -1,0 +1,6 @@
+import { startEmulator, type EmulatorOptions, type FeishuEmulator } from '../../emulator/index.js';
+
+/** An emulator with one approval code and ten instances, for client tests; `options` set what they exercise. */
+export function startTenInstances(seed: number, options: Partial<EmulatorOptions> = {}): Promise<FeishuEmulator> {
+  return startEmulator({ seed, codeCount: 1, instancesPerCode: 10, ...options });
+}
