@@ -1,7 +1,7 @@
 import { after, describe, it, type MockTimers } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FeishuEmulator } from '../emulator/index.js';
-import { FeishuClient } from '../src/feishu/client.js';
+import { clientFor } from './helpers/emulator-client.js';
 import { WaitWatch } from '../src/feishu/wait-watch.js';
 import { startTenInstances } from './helpers/small-emulator.js';
 
@@ -66,10 +66,7 @@ describe('FeishuClient reports its long waits', () => {
     // One list request per second at the server; the client believes it may send 600 per minute.
     emulator = await startTenInstances(3, { listRateLimit: { limit: 1, windowMs: 1000 } });
     const reports: string[] = [];
-    const client = new FeishuClient({
-      baseUrl: emulator.baseUrl,
-      appId: emulator.options.appId,
-      appSecret: emulator.options.appSecret,
+    const client = clientFor(emulator, {
       requestsPerMinute: 600,
       maxRetries: 8,
       timeoutMs: 5_000,
