@@ -21,7 +21,7 @@ import {
 import { runCli, runCutAt, withMessages } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 import { emulatorForSuite } from './helpers/suite-emulator.js';
-import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
+import { assertExactRecordCounts, assertResumedToTruth, assertSameSet, sync, truthCodes } from './helpers/sync.js';
 
 const STREAMS = ['approval_instances', 'approval_instance_details'];
 
@@ -143,13 +143,7 @@ describe('full refresh: STATE messages and resume', () => {
       assert.ok(resumeFrom, 'a STATE reached stdout before the kill');
       assert.deepEqual(resumeFrom.stream!.stream_state!['full_refresh'], { complete: false });
       const resumed = await sync(emulator(), { mode: 'full_refresh', config, state: [resumeFrom] });
-      assertNoDuplicates(resumed.codes, 'records of the resumed sync');
-      assertExactRecordCounts(resumed);
-      assertSameSet(
-        [...committedCodes, ...resumed.codes],
-        truthCodes(emulator()),
-        `killed after ${killAt} records, resumed`,
-      );
+      assertResumedToTruth(emulator(), committedCodes, resumed, killAt);
       assert.ok(
         resumed.codes.length < 5000,
         `the resumed full refresh did not start over (${resumed.codes.length} records)`,

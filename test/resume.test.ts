@@ -12,7 +12,7 @@ import {
 import { runCutAt, withMessages } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 import { emulatorForSuite } from './helpers/suite-emulator.js';
-import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
+import { assertExactRecordCounts, assertNoDuplicates, assertResumedToTruth, sync } from './helpers/sync.js';
 
 // Seeds read the one emulator side by side (reads change nothing there): the runs mostly wait on it.
 describe('kill -9 and resume', { concurrency: 4 }, () => {
@@ -49,13 +49,7 @@ describe('kill -9 and resume', { concurrency: 4 }, () => {
       assertExactRecordCounts({ messages: committed, code: null, signal: null, stdout: '', stderr: '' });
       const resumeFrom = lastState(committed);
       const resumed = await sync(emulator(), { config, state: resumeFrom ? [resumeFrom] : undefined });
-      assertNoDuplicates(resumed.codes, 'records of the resumed sync');
-      assertExactRecordCounts(resumed);
-      assertSameSet(
-        [...committedCodes, ...resumed.codes],
-        truthCodes(emulator()),
-        `killed after ${killAt} records, resumed`,
-      );
+      assertResumedToTruth(emulator(), committedCodes, resumed, killAt);
       assert.ok(resumeFrom === undefined || resumed.codes.length < 5000, 'the resumed sync did not start over');
     });
   }

@@ -33,6 +33,14 @@ function now(): number {
   return clock.now();
 }
 
+/** The codes of the emulator's APPROVED instances. */
+function approvedCodes(emu: FeishuEmulator): string[] {
+  return emu
+    .statuses()
+    .filter((t) => t.status === 'APPROVED')
+    .map((t) => t.instanceCode);
+}
+
 /** `start` with instances created from `days` days ago until two minutes ago. */
 function startDaysBack(days: number, options: Partial<EmulatorOptions>): Promise<FeishuEmulator> {
   return start({ ...options, spanStartMs: now() - days * DAY, spanEndMs: now() - 120_000 });
@@ -48,10 +56,7 @@ describe('status recheck (status_recheck_days, default 30)', () => {
     emulator = await startDaysBack(1, { seed: 146, codeCount: 2, instancesPerCode: 80, pendingRatio: 0.3 });
     clock.advance(6000); // the model's seconds-soon finals are done
     const first = await sync(emulator, undefined);
-    const approved = emulator
-      .statuses()
-      .filter((t) => t.status === 'APPROVED')
-      .map((t) => t.instanceCode);
+    const approved = approvedCodes(emulator);
     for (const code of approved.slice(0, 12)) emulator.revokeInstance(code);
     // kill -9 needs the real process.
     const killed = withMessages(
@@ -131,10 +136,7 @@ describe('status recheck (status_recheck_days, default 30)', () => {
     });
     clock.advance(6000); // the model's seconds-soon finals are done
     const first = await sync(emulator, undefined);
-    const approved = emulator
-      .statuses()
-      .filter((t) => t.status === 'APPROVED')
-      .map((t) => t.instanceCode);
+    const approved = approvedCodes(emulator);
     const [revoked, deleted] = [approved[0]!, approved[1]!];
     emulator.revokeInstance(revoked);
     emulator.deleteInstance(deleted, 'status');
