@@ -4,3 +4,13 @@ import { startEmulator, type EmulatorOptions, type FeishuEmulator } from '../../
 export function startTenInstances(seed: number, options: Partial<EmulatorOptions> = {}): Promise<FeishuEmulator> {
   return startEmulator({ seed, codeCount: 1, instancesPerCode: 10, ...options });
 }
+
+/** An emulator whose instances were created from `fromAgoMs` until `toAgoMs` before `now`. */
+export function startSpanAgo(
+  now: number,
+  fromAgoMs: number,
+  toAgoMs: number,
+  options: Partial<EmulatorOptions>,
+): Promise<FeishuEmulator> {
+  return startEmulator({ ...options, spanStartMs: now - fromAgoMs, spanEndMs: now - toAgoMs });
+}
