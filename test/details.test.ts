@@ -15,6 +15,7 @@ import {
 } from '../harness/index.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
 import { emulatorConfig } from './helpers/fixtures.js';
+import { startListDetailUnlimited } from './helpers/small-emulator.js';
 import { readWithState, runCli, runCutAt, withMessages, type RunResult } from './helpers/connector.js';
 
 const DETAILS = 'approval_instance_details';
@@ -114,14 +115,7 @@ describe('approval_instance_details', () => {
   });
 
   it('kill -9 mid-sync and resume: every instance gets its detail', async () => {
-    emulator = await startEmulator({
-      seed: 15,
-      codeCount: 2,
-      instancesPerCode: 400,
-      latencyMs: 2,
-      listRateLimit: null,
-      detailRateLimit: null,
-    });
+    emulator = await startListDetailUnlimited({ seed: 15, codeCount: 2, instancesPerCode: 400, latencyMs: 2 });
     const files = writeFiles({
       'config.json': emulatorConfig(emulator, { window_hours: 2, detail_requests_per_second: 1000 }),
       'catalog.json': catalog('incremental', [DETAILS]),

@@ -14,3 +14,8 @@ export function startSpanAgo(
 ): Promise<FeishuEmulator> {
   return startEmulator({ ...options, spanStartMs: now - fromAgoMs, spanEndMs: now - toAgoMs });
 }
+
+/** An emulator with the list and detail rate limits off (the other limits as documented). */
+export function startListDetailUnlimited(options: Partial<EmulatorOptions>): Promise<FeishuEmulator> {
+  return startEmulator({ ...options, listRateLimit: null, detailRateLimit: null });
+}
