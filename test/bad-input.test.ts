@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { catalog, traces, writeFiles } from '../harness/index.js';
-import { runChild, runCli, type RunResult } from './helpers/connector.js';
+import { readWithState, runChild, runCli, type RunResult } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 
 const APP_ID = 'cli_a9secretappid77';
@@ -241,15 +241,7 @@ describe('bad input: check says FAILED, discover and read say config_error, each
 
   it('an empty state file ([]) is accepted', async () => {
     const files = writeFiles({ 'config.json': good, 'catalog.json': catalog('incremental'), 'state.json': [] });
-    const result = await run([
-      'read',
-      '--config',
-      files['config.json']!,
-      '--catalog',
-      files['catalog.json']!,
-      '--state',
-      files['state.json']!,
-    ]);
+    const result = await run(readWithState(files['config.json']!, files['catalog.json']!, files['state.json']!));
     assert.equal(result.code, 0);
   });
 

@@ -15,7 +15,7 @@ import { parseConfig, TEST_ONLY_PLAIN_HTTP_HOST } from '../src/source/config/con
 import { loadSpec } from '../src/source/spec.js';
 import { validateConfig } from '../src/kit/inputs.js';
 import { sampleEmulatorOptions } from '../scripts/sample-dataset.js';
-import { runCli } from './helpers/connector.js';
+import { readWithState, runCli } from './helpers/connector.js';
 import { records, traces, writeFiles } from '../harness/index.js';
 import { REPO_ROOT } from '../harness/index.js';
 
@@ -84,15 +84,7 @@ describe('acceptance-test-config.yml', () => {
         })),
       };
       const catalogFile = writeFiles({ 'catalog.json': configured })['catalog.json']!;
-      const run = await runCli([
-        'read',
-        '--config',
-        files['config.json']!,
-        '--catalog',
-        catalogFile,
-        '--state',
-        files['state.json']!,
-      ]);
+      const run = await runCli(readWithState(files['config.json']!, catalogFile, files['state.json']!));
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual(traces(run.messages, 'ERROR'), []);
       assert.equal(records(run.messages).length, 0);

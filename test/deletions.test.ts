@@ -1,10 +1,11 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import type { FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteMessage, AirbyteStateMessage, JsonObject, SyncMode } from '../src/kit/protocol.js';
 import { catalog, hourFloor, HOUR_MS, records, states, writeFiles } from '../harness/index.js';
 import { emulatorConfig } from './helpers/fixtures.js';
-import { runCli, type RunResult } from './helpers/connector.js';
+import { emulatorForSuite } from './helpers/suite-emulator.js';
+import { readWithState, runCli, type RunResult } from './helpers/connector.js';
 
 /**
  * Two incremental syncs with changes between them, loaded as Airbyte's
@@ -155,26 +156,22 @@ function syncedTables(runs: RunResult[]): Record<string, Map<string, unknown>> {
 }
 
 describe('deletions reach every table (issue 23)', () => {
-  let emulator: FeishuEmulator;
-  before(async () => {
-    emulator = await startEmulator({
-      seed: 23,
-      codeCount: 1,
-      instancesPerCode: 60,
-      // Nothing changes on its own (the emulator's own PENDING instances finish seconds after its start): the test makes every change.
-      pendingRatio: 0,
-      spanStartMs: hourFloor(Date.now()) - 48 * HOUR_MS,
-      listRateLimit: null,
-      approvalRateLimit: null,
-      detailRateLimit: null,
-      queryRateLimit: null,
-    });
+  const emulator = emulatorForSuite({
+    seed: 23,
+    codeCount: 1,
+    instancesPerCode: 60,
+    // Nothing changes on its own (the emulator's own PENDING instances finish seconds after its start): the test makes every change.
+    pendingRatio: 0,
+    spanStartMs: hourFloor(Date.now()) - 48 * HOUR_MS,
+    listRateLimit: null,
+    approvalRateLimit: null,
+    detailRateLimit: null,
+    queryRateLimit: null,
   });
-  after(() => emulator.stop());
 
   async function read(state?: AirbyteStateMessage[], mode: SyncMode = 'incremental'): Promise<RunResult> {
     const files = writeFiles({
-      'config.json': emulatorConfig(emulator, { detail_requests_per_second: 1000, query_requests_per_second: 1000 }),
+      'config.json': emulatorConfig(emulator(), { detail_requests_per_second: 1000, query_requests_per_second: 1000 }),
       'catalog.json': catalog(mode, STREAMS),
       ...(state ? { 'state.json': state } : {}),
     });
@@ -203,24 +200,26 @@ describe('deletions reach every table (issue 23)', () => {
     STREAMS.flatMap((s) => states(messages, s).slice(-1));
 
   it('two syncs around rejections (tasks vanish), deletions of both kinds and a revoke: the deduped tables equal the API', async () => {
-    const approved = emulator
+    const approved = emulator()
       .statuses()
       .filter((s) => s.status === 'APPROVED')
       .map((s) => s.instanceCode);
     assert.ok(approved.length >= 13, `${approved.length} approved`);
     const pending = approved.slice(3, 13);
-    for (const code of pending) emulator.setInstanceStatus(code, 'PENDING');
+    for (const code of pending) emulator().setInstanceStatus(code, 'PENDING');
     const first = await read();
     // Rejected, an instance loses the tasks and events planned after the rejecting node.
-    for (const code of pending.slice(0, 6)) emulator.finishInstance(code, 'REJECTED');
+    for (const code of pending.slice(0, 6)) emulator().finishInstance(code, 'REJECTED');
     const [deletedCode, goneCode, revokedCode] = approved as [string, string, string];
-    emulator.deleteInstance(deletedCode, 'status');
-    emulator.deleteInstance(goneCode, 'gone');
-    emulator.revokeInstance(revokedCode);
+    emulator().deleteInstance(deletedCode, 'status');
+    emulator().deleteInstance(goneCode, 'gone');
+    emulator().revokeInstance(revokedCode);
     const second = await read(lastStates(first.messages));
 
-    const codes = emulator.truth().map((t) => t.instanceCode);
-    const expected = await truthTables(emulator, codes, []);
+    const codes = emulator()
+      .truth()
+      .map((t) => t.instanceCode);
+    const expected = await truthTables(emulator(), codes, []);
     const synced = syncedTables([first, second]);
     // Removed entirely, the instance is named by neither the bulk query nor the list API, and the state keeps no
     // codes: its rows stay as last emitted, counted in a WARN (the documented limit).
@@ -331,25 +330,17 @@ describe('deletions reach every table (issue 23)', () => {
         created_before: r['created_before'],
       })),
     };
-    emulator.deleteInstance(victim, 'gone');
+    emulator().deleteInstance(victim, 'gone');
     const saved: AirbyteStateMessage[] = [
       { type: 'STREAM', stream: { stream_descriptor: { name: INSTANCES }, stream_state: blobOf(INSTANCES) } },
       { type: 'STREAM', stream: { stream_descriptor: { name: DETAILS }, stream_state: legacy } },
     ];
     const files = writeFiles({
-      'config.json': emulatorConfig(emulator, { detail_requests_per_second: 1000, query_requests_per_second: 1000 }),
+      'config.json': emulatorConfig(emulator(), { detail_requests_per_second: 1000, query_requests_per_second: 1000 }),
       'catalog.json': catalog('incremental', [INSTANCES, DETAILS]),
       'state.json': saved,
     });
-    const second = await runCli([
-      'read',
-      '--config',
-      files['config.json']!,
-      '--catalog',
-      files['catalog.json']!,
-      '--state',
-      files['state.json']!,
-    ]);
+    const second = await runCli(readWithState(files['config.json']!, files['catalog.json']!, files['state.json']!));
     assert.equal(second.code, 0);
     const tombstone = records(second.messages, INSTANCES).find((r) => r.data['instance_code'] === victim)?.data;
     assert.ok(tombstone, 'approval_instances: a tombstone for the instance removed entirely');

@@ -1,11 +1,12 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import type { FeishuEmulator } from '../emulator/index.js';
 import { NOT_JSON_FORM, UNKNOWN_STATUS } from '../emulator/hostile-detail.js';
 import type { JsonObject } from '../src/kit/protocol.js';
 import { catalog, logs, records, writeFiles } from '../harness/index.js';
 import { truthCodes } from './helpers/sync.js';
 import { emulatorConfig } from './helpers/fixtures.js';
+import { startListDetailUnlimited } from './helpers/small-emulator.js';
 import { runCli } from './helpers/connector.js';
 
 const DETAILS = 'approval_instance_details';
@@ -18,14 +19,7 @@ after(() => emulator?.stop());
 
 describe('poisoned details (issue 17 §4): null + one WARN per field and sync, the sync goes on', () => {
   it('impossible times, deep or broken forms, unknown statuses and missing fields', async () => {
-    emulator = await startEmulator({
-      seed: 51,
-      codeCount: 1,
-      instancesPerCode: 40,
-      pendingRatio: 0,
-      listRateLimit: null,
-      detailRateLimit: null,
-    });
+    emulator = await startListDetailUnlimited({ seed: 51, codeCount: 1, instancesPerCode: 40, pendingRatio: 0 });
     const codes = truthCodes(emulator);
     const [huge, huge2, text, deep, notJson, unknown, missing] = codes;
     emulator.configure({

@@ -1,12 +1,13 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ajv } from 'ajv';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import type { FeishuEmulator } from '../emulator/index.js';
 import type { AirbyteMessage, AirbyteStateMessage, JsonObject, SyncMode } from '../src/kit/protocol.js';
 import { FeishuApprovalSource } from '../src/source/index.js';
 import { catalog, records, states, writeFiles } from '../harness/index.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
 import { emulatorConfig } from './helpers/fixtures.js';
+import { startListDetailUnlimited } from './helpers/small-emulator.js';
 import { runCli, runCutAt, type RunResult } from './helpers/connector.js';
 
 const DETAILS = 'approval_instance_details';
@@ -71,14 +72,7 @@ function assertTyped(row: JsonObject, type: string, raw: unknown): void {
 
 describe('detail-based streams (form fields, tasks, timeline) from one detail fetch', () => {
   it('every widget of every instance once, typed; tasks and timeline equal the detail items; schemas hold', async () => {
-    emulator = await startEmulator({
-      seed: 41,
-      codeCount: 2,
-      instancesPerCode: 60,
-      pendingRatio: 0.3,
-      listRateLimit: null,
-      detailRateLimit: null,
-    });
+    emulator = await startListDetailUnlimited({ seed: 41, codeCount: 2, instancesPerCode: 60, pendingRatio: 0.3 });
     const run = await read(emulator, ['approval_instances', ...ALL]);
     const truth = truthCodes(emulator);
     assert.equal(
@@ -196,13 +190,7 @@ describe('detail-based streams (form fields, tasks, timeline) from one detail fe
   });
 
   it('one detail request per instance whichever subset is selected', async () => {
-    emulator = await startEmulator({
-      seed: 42,
-      codeCount: 2,
-      instancesPerCode: 40,
-      listRateLimit: null,
-      detailRateLimit: null,
-    });
+    emulator = await startListDetailUnlimited({ seed: 42, codeCount: 2, instancesPerCode: 40 });
     const instances = truthCodes(emulator).length;
     const listOnce = (await read(emulator, [DETAILS]), emulator.stats().requests['list']);
     for (const subset of [[TASKS], [FIELDS, TIMELINE], [DETAILS, TASKS], ALL, ['approval_instances', ...ALL]]) {
@@ -215,13 +203,7 @@ describe('detail-based streams (form fields, tasks, timeline) from one detail fe
   });
 
   it('streams of both modes share the fetches; the incremental ones write their STATE', async () => {
-    emulator = await startEmulator({
-      seed: 45,
-      codeCount: 2,
-      instancesPerCode: 30,
-      listRateLimit: null,
-      detailRateLimit: null,
-    });
+    emulator = await startListDetailUnlimited({ seed: 45, codeCount: 2, instancesPerCode: 30 });
     const files = writeFiles({
       'config.json': emulatorConfig(emulator, { detail_requests_per_second: 1000 }),
       'catalog.json': {
@@ -244,14 +226,7 @@ describe('detail-based streams (form fields, tasks, timeline) from one detail fe
   });
 
   it('incremental: each stream its own STATE; a pending instance finished between syncs has its tasks current', async () => {
-    emulator = await startEmulator({
-      seed: 43,
-      codeCount: 1,
-      instancesPerCode: 50,
-      pendingRatio: 0.5,
-      listRateLimit: null,
-      detailRateLimit: null,
-    });
+    emulator = await startListDetailUnlimited({ seed: 43, codeCount: 1, instancesPerCode: 50, pendingRatio: 0.5 });
     const first = await read(emulator, [TASKS, TIMELINE], 'incremental');
     for (const name of [TASKS, TIMELINE])
       assert.ok(states(first.messages, name).length > 0, `${name} has its own STATE`);
@@ -315,14 +290,12 @@ describe('detail-based streams (form fields, tasks, timeline) from one detail fe
 
 describe('detail-based streams: cut as a kill -9 leaves them, and resume', () => {
   it('every stream resumes from its own last STATE and loses no row', async () => {
-    emulator = await startEmulator({
+    emulator = await startListDetailUnlimited({
       seed: 44,
       codeCount: 2,
       instancesPerCode: 150,
       pendingRatio: 0,
       latencyMs: 2,
-      listRateLimit: null,
-      detailRateLimit: null,
     });
     const keyOf: Record<string, (r: JsonObject) => string> = {
       [DETAILS]: (r) => r['instance_code'] as string,

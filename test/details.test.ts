@@ -15,7 +15,8 @@ import {
 } from '../harness/index.js';
 import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
 import { emulatorConfig } from './helpers/fixtures.js';
-import { runCli, runCutAt, withMessages, type RunResult } from './helpers/connector.js';
+import { startListDetailUnlimited } from './helpers/small-emulator.js';
+import { readWithState, runCli, runCutAt, withMessages, type RunResult } from './helpers/connector.js';
 
 const DETAILS = 'approval_instance_details';
 let emulator: FeishuEmulator | undefined;
@@ -114,14 +115,7 @@ describe('approval_instance_details', () => {
   });
 
   it('kill -9 mid-sync and resume: every instance gets its detail', async () => {
-    emulator = await startEmulator({
-      seed: 15,
-      codeCount: 2,
-      instancesPerCode: 400,
-      latencyMs: 2,
-      listRateLimit: null,
-      detailRateLimit: null,
-    });
+    emulator = await startListDetailUnlimited({ seed: 15, codeCount: 2, instancesPerCode: 400, latencyMs: 2 });
     const files = writeFiles({
       'config.json': emulatorConfig(emulator, { window_hours: 2, detail_requests_per_second: 1000 }),
       'catalog.json': catalog('incremental', [DETAILS]),
@@ -139,15 +133,9 @@ describe('approval_instance_details', () => {
       const committed = instanceCodes(committedPrefix(killed.messages));
       const resumeFrom = lastState(killed.messages);
       const stateFile = writeFiles({ 'state.json': resumeFrom ? [resumeFrom] : [] });
-      const resumed = await runCli([
-        'read',
-        '--config',
-        files['config.json']!,
-        '--catalog',
-        files['catalog.json']!,
-        '--state',
-        stateFile['state.json']!,
-      ]);
+      const resumed = await runCli(
+        readWithState(files['config.json']!, files['catalog.json']!, stateFile['state.json']!),
+      );
       assert.equal(resumed.code, 0);
       const after = records(resumed.messages).map((r) => r.data['instance_code'] as string);
       assertSameSet([...committed, ...after], truthCodes(emulator), `details killed after ${killAt} records, resumed`);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from '../harness/index.js';
+import { markdownTableRows } from './helpers/markdown.js';
 import { FeishuApprovalSource } from '../src/source/index.js';
 
 const docs = readFileSync(join(REPO_ROOT, 'docs/integrations/sources/feishu-approval.md'), 'utf8');
@@ -20,17 +21,7 @@ function table(marker: string, header: string): string[][] {
     .map((l) => l.trim());
   const start = lines.findIndex((l) => l.startsWith(header));
   assert.ok(start >= 0, `no table "${header}" after "${marker}"`);
-  const rows: string[][] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(
-      line
-        .slice(1, -1)
-        .split(/(?<!\\)\|/)
-        .map((c) => c.trim().replace(/\\\|/g, '|').replace(/`/g, '')),
-    );
-  }
-  return rows;
+  return markdownTableRows(lines, start).map((row) => row.map((c) => c.replace(/`/g, '')));
 }
 
 const streams = new FeishuApprovalSource().streams.map((s) => s.asAirbyteStream());

@@ -6,18 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import { emulatorToken as token } from './helpers/emulator-token.js';
+import type { FeishuEmulator } from '../emulator/index.js';
+import { emulatorToken as token, instanceDetailBody } from './helpers/emulator-token.js';
+import { startSpanAgo } from './helpers/small-emulator.js';
 
 const DAY_MS = 86_400_000;
 
 type Obj = Record<string, unknown>;
 
 async function detail(emu: FeishuEmulator, tok: string, code: string): Promise<Obj> {
-  const res = await fetch(`${emu.baseUrl}/open-apis/approval/v4/instances/${code}`, {
-    headers: { Authorization: `Bearer ${tok}` },
-  });
-  const body = (await res.json()) as { code: number; data: Obj };
+  const body = await instanceDetailBody(emu, tok, code);
   assert.equal(body.code, 0, JSON.stringify(body));
   return body.data;
 }
@@ -36,12 +34,10 @@ const timelineOf = (d: Obj): Obj[] => d['timeline'] as Obj[];
 describe('Emulator: moving a PENDING instance on by hand', () => {
   test('each move closes the open node (APPROVED/DONE, PASS events) and opens the next; the last one approves; only appends', async () => {
     const now = Date.now();
-    const emu = await startEmulator({
+    const emu = await startSpanAgo(now, 10 * DAY_MS, DAY_MS, {
       codeCount: 1,
       instancesPerCode: 60,
       pendingRatio: 1,
-      spanStartMs: now - 10 * DAY_MS,
-      spanEndMs: now - DAY_MS,
       detailRateLimit: null,
     });
     try {
@@ -136,13 +132,7 @@ describe('Emulator: moving a PENDING instance on by hand', () => {
 
   test('a final instance cannot move on; an unknown one is a 400 too', async () => {
     const now = Date.now();
-    const emu = await startEmulator({
-      codeCount: 1,
-      instancesPerCode: 20,
-      pendingRatio: 0,
-      spanStartMs: now - 10 * DAY_MS,
-      spanEndMs: now - DAY_MS,
-    });
+    const emu = await startSpanAgo(now, 10 * DAY_MS, DAY_MS, { codeCount: 1, instancesPerCode: 20, pendingRatio: 0 });
     try {
       const code = emu.truth()[0]?.instanceCode as string;
       const res = await advance(emu, code, now);

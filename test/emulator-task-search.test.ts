@@ -8,8 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import { emulatorToken as token } from './helpers/emulator-token.js';
+import type { FeishuEmulator } from '../emulator/index.js';
+import { emulatorToken as token, instanceDetailBody } from './helpers/emulator-token.js';
+import { startSpanAgo } from './helpers/small-emulator.js';
 
 const SEARCH_PATH = '/open-apis/approval/v4/tasks/search';
 const HOUR = 3_600_000;
@@ -44,10 +45,7 @@ async function searchAll(emu: FeishuEmulator, tok: string, body: Obj, pageSize =
 }
 
 async function detail(emu: FeishuEmulator, tok: string, code: string): Promise<Obj> {
-  const res = await fetch(`${emu.baseUrl}/open-apis/approval/v4/instances/${code}`, {
-    headers: { Authorization: `Bearer ${tok}` },
-  });
-  return ((await res.json()) as { data: Obj }).data;
+  return (await instanceDetailBody(emu, tok, code)).data;
 }
 
 const taskOf = (item: Obj): Obj => item['task'] as Obj;
@@ -56,13 +54,7 @@ const instanceOf = (item: Obj): Obj => item['instance'] as Obj;
 describe('Emulator task search', () => {
   test('documented shape, page sizes 5-200, filters, paging, order, revoked instances left out', async () => {
     const now = Date.now();
-    const emu = await startEmulator({
-      codeCount: 2,
-      instancesPerCode: 40,
-      pendingRatio: 0.3,
-      spanStartMs: now - 48 * HOUR,
-      spanEndMs: now - HOUR,
-    });
+    const emu = await startSpanAgo(now, 48 * HOUR, HOUR, { codeCount: 2, instancesPerCode: 40, pendingRatio: 0.3 });
     try {
       const tok = await token(emu);
       const code = emu.approvalCodes[0] as string;
@@ -108,12 +100,10 @@ describe('Emulator task search', () => {
   test('it lags: a move made within the lag shows in the detail, not in the search (why the recheck fetches every PENDING instance)', async () => {
     const now = Date.now();
     const lagMs = 10 * 60_000;
-    const emu = await startEmulator({
+    const emu = await startSpanAgo(now, 3 * HOUR, HOUR, {
       codeCount: 1,
       instancesPerCode: 60,
       pendingRatio: 0.6,
-      spanStartMs: now - 3 * HOUR,
-      spanEndMs: now - HOUR,
       queryLagMs: lagMs,
     });
     try {

@@ -3,33 +3,29 @@
  * more often than every few seconds, and within 2× of the final count once a quarter of the
  * range is read (judged from the last STATE's cursors before each estimate, which lag the scan).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { catalog, cursors, hourFloor, records, traces, writeFiles } from '../harness/index.js';
 import type { AirbyteStateMessage } from '../src/kit/protocol.js';
 import { runCli } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
+import { emulatorForSuite } from './helpers/suite-emulator.js';
 import { protocolErrors } from './helpers/protocol-schema.js';
 
 describe('row estimates', () => {
-  let emulator: FeishuEmulator;
-  before(async () => {
-    emulator = await startEmulator({
-      seed: 61,
-      codeCount: 2,
-      instancesPerCode: 3000,
-      listRateLimit: null,
-      detailRateLimit: null,
-    });
+  const emulator = emulatorForSuite({
+    seed: 61,
+    codeCount: 2,
+    instancesPerCode: 3000,
+    listRateLimit: null,
+    detailRateLimit: null,
   });
-  after(() => emulator.stop());
 
   it('a budget-bound sync sends ESTIMATEs every few seconds, within 2× of the final count after a quarter', async () => {
-    const startMs = hourFloor(emulator.options.spanStartMs);
-    const endMs = hourFloor(emulator.options.spanEndMs);
+    const startMs = hourFloor(emulator().options.spanStartMs);
+    const endMs = hourFloor(emulator().options.spanEndMs);
     // 2 codes × 72 windows of 5 h at 20 requests/s: at least 7.2 s, so at least four ESTIMATEs 2 s apart.
-    const config = emulatorConfig(emulator, {
+    const config = emulatorConfig(emulator(), {
       start_date: new Date(startMs).toISOString(),
       end_date: new Date(endMs).toISOString(),
       window_hours: 5,

@@ -47,21 +47,29 @@ function client(): FeishuClient {
 const LIST = '/open-apis/approval/v4/instances';
 const REQ = { approvalCode: 'A', startMs: 0, endMs: 1_000, pageSize: 10 };
 
+/** The list path answers `body`: a broken answer, retried once, then given up (naming `field` when given). */
+async function assertBrokenList(body: unknown, field?: RegExp): Promise<void> {
+  bodies.set(LIST, body);
+  hits.clear();
+  const c = client();
+  try {
+    await assert.rejects(
+      c.listInstanceCodes(REQ),
+      (e: unknown) =>
+        e instanceof RetriesExhaustedError &&
+        e.last instanceof FeishuTransportError &&
+        e.last.failure === 'body' &&
+        (field === undefined || field.test(e.last.message)),
+    );
+    assert.equal(hits.get(LIST), 2, 'one retry');
+  } finally {
+    await c.close();
+  }
+}
+
 describe('Feishu response bodies are narrowed, not cast', () => {
   it('a success without a data object is a broken answer: retried, never read as an empty page', async () => {
-    bodies.set(LIST, { code: 0, msg: 'ok' });
-    hits.clear();
-    const c = client();
-    try {
-      await assert.rejects(
-        c.listInstanceCodes(REQ),
-        (e: unknown) =>
-          e instanceof RetriesExhaustedError && e.last instanceof FeishuTransportError && e.last.failure === 'body',
-      );
-      assert.equal(hits.get(LIST), 2, 'one retry');
-    } finally {
-      await c.close();
-    }
+    await assertBrokenList({ code: 0, msg: 'ok' });
   });
 
   it('list: a number among the codes, or has_more not a boolean, is a broken answer (issue 17): retried, then the field is named', async () => {
@@ -70,22 +78,7 @@ describe('Feishu response bodies are narrowed, not cast', () => {
       [{ instance_code_list: ['X'], has_more: 'yes' }, /data\.has_more is the string "yes", expected a boolean/],
     ];
     for (const [data, field] of broken) {
-      bodies.set(LIST, { code: 0, msg: 'ok', data });
-      hits.clear();
-      const c = client();
-      try {
-        await assert.rejects(
-          c.listInstanceCodes(REQ),
-          (e: unknown) =>
-            e instanceof RetriesExhaustedError &&
-            e.last instanceof FeishuTransportError &&
-            e.last.failure === 'body' &&
-            field.test(e.last.message),
-        );
-        assert.equal(hits.get(LIST), 2, 'one retry');
-      } finally {
-        await c.close();
-      }
+      await assertBrokenList({ code: 0, msg: 'ok', data }, field);
     }
   });
 

@@ -7,16 +7,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { FeishuClient } from '../src/feishu/client.js';
+import { clientFor } from './helpers/emulator-client.js';
 
 describe('one budget per endpoint', () => {
   let emulator: FeishuEmulator;
   let client: FeishuClient;
   before(async () => {
     emulator = await startEmulator({ seed: 3, codeCount: 1, instancesPerCode: 20 });
-    client = new FeishuClient({
-      baseUrl: emulator.baseUrl,
-      appId: emulator.options.appId,
-      appSecret: emulator.options.appSecret,
+    client = clientFor(emulator, {
       requestsPerMinute: 1,
       maxRetries: 0,
       timeoutMs: 5_000,

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { FeishuClient, RetriesExhaustedError, type FeishuClientOptions } from '../src/feishu/client.js';
 import { FeishuApiError, FeishuTransportError } from '../src/feishu/errors.js';
+import { startTenInstances } from './helpers/small-emulator.js';
 
 let emulator: FeishuEmulator | undefined;
 const clients: FeishuClient[] = [];
@@ -63,13 +64,7 @@ describe('FeishuClient against the emulator', () => {
   });
 
   it('concurrent calls share one token fetch (single flight)', async () => {
-    emulator = await startEmulator({
-      seed: 1,
-      codeCount: 1,
-      instancesPerCode: 10,
-      latencyMs: 30,
-      approvalRateLimit: null,
-    });
+    emulator = await startTenInstances(1, { latencyMs: 30, approvalRateLimit: null });
     const c = client(emulator);
     await Promise.all(Array.from({ length: 10 }, () => c.getApproval(emulator!.approvalCodes[0]!)));
     assert.equal(emulator.stats().requests['token'], 1);
@@ -100,14 +95,7 @@ describe('FeishuClient against the emulator', () => {
   });
 
   it('retries transient 1395001 and HTML 502 answers', async () => {
-    emulator = await startEmulator({
-      seed: 2,
-      codeCount: 1,
-      instancesPerCode: 10,
-      faultRate: 0.3,
-      htmlFaultRate: 0.05,
-      approvalRateLimit: null,
-    });
+    emulator = await startTenInstances(2, { faultRate: 0.3, htmlFaultRate: 0.05, approvalRateLimit: null });
     const c = client(emulator);
     for (let i = 0; i < 40; i++) await c.getApproval(emulator.approvalCodes[0]!);
     assert.ok(c.counters.retries > 5, `retried ${c.counters.retries} times`);
@@ -140,12 +128,7 @@ describe('FeishuClient against the emulator', () => {
   });
 
   it('the frequency limit: waits for x-ogw-ratelimit-reset, then succeeds', async () => {
-    emulator = await startEmulator({
-      seed: 2,
-      codeCount: 1,
-      instancesPerCode: 10,
-      listRateLimit: { limit: 5, windowMs: 1000 },
-    });
+    emulator = await startTenInstances(2, { listRateLimit: { limit: 5, windowMs: 1000 } });
     const c = client(emulator);
     const range = { startMs: emulator.options.spanStartMs, endMs: emulator.options.spanStartMs + 3_600_000 };
     await Promise.all(
@@ -158,12 +141,7 @@ describe('FeishuClient against the emulator', () => {
   });
 
   it('a budget at the server limit sees no 429', async () => {
-    emulator = await startEmulator({
-      seed: 2,
-      codeCount: 1,
-      instancesPerCode: 10,
-      listRateLimit: { limit: 10, windowMs: 1000 },
-    });
+    emulator = await startTenInstances(2, { listRateLimit: { limit: 10, windowMs: 1000 } });
     const c = client(emulator, { requestsPerMinute: 600 });
     const range = { startMs: emulator.options.spanStartMs, endMs: emulator.options.spanStartMs + 3_600_000 };
     await Promise.all(

@@ -38,26 +38,19 @@ describe('classifyFailure', () => {
 
 describe('backoffDelayMs', () => {
   it('full jitter within [0, base·2^attempt], capped, at least the minimum', () => {
-    assert.equal(
-      backoffDelayMs(0, 100, 10_000, 0, () => 0.999),
-      99,
-    );
-    assert.equal(
-      backoffDelayMs(3, 100, 10_000, 0, () => 0.5),
-      400,
-    );
-    assert.equal(
-      backoffDelayMs(20, 100, 10_000, 0, () => 0.5),
-      5000,
-    );
-    assert.equal(
-      backoffDelayMs(0, 100, 10_000, 3000, () => 0.5),
-      3000,
-    );
-    assert.equal(
-      backoffDelayMs(5, 100, 10_000, 0, () => 0),
-      0,
-    );
+    // [attempt, base, cap, minimum, random(), expected delay]
+    const cases: [number, number, number, number, number, number][] = [
+      [0, 100, 10_000, 0, 0.999, 99],
+      [3, 100, 10_000, 0, 0.5, 400],
+      [20, 100, 10_000, 0, 0.5, 5000],
+      [0, 100, 10_000, 3000, 0.5, 3000],
+      [5, 100, 10_000, 0, 0, 0],
+    ];
+    for (const [attempt, base, cap, min, random, expected] of cases)
+      assert.equal(
+        backoffDelayMs(attempt, base, cap, min, () => random),
+        expected,
+      );
   });
 });
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { FeishuClient, RetriesExhaustedError } from '../src/feishu/client.js';
+import { clientFor } from './helpers/emulator-client.js';
 import { narrowQueriedInstancePage, ResponseShapeError } from '../src/feishu/narrow.js';
 import type { InstanceQueryRequest, QueriedInstance } from '../src/feishu/types.js';
 
@@ -27,10 +28,7 @@ describe('FeishuClient.queryInstances against the emulator', () => {
       spanStartMs: now - 20 * DAY,
       spanEndMs: now - 60_000,
     });
-    client = new FeishuClient({
-      baseUrl: emulator.baseUrl,
-      appId: emulator.options.appId,
-      appSecret: emulator.options.appSecret,
+    client = clientFor(emulator, {
       requestsPerMinute: 100,
       maxRetries: 2,
       retryBaseMs: 5,

@@ -3,9 +3,9 @@
  * recordCounts sum to its records, and an interrupted full refresh that the platform retries with
  * its last STATE resumes from it (resumable full refresh); a finished one starts over.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import { startEmulator } from '../emulator/index.js';
 import type { AirbyteMessage } from '../src/kit/protocol.js';
 import {
   catalog,
@@ -20,7 +20,8 @@ import {
 } from '../harness/index.js';
 import { runCli, runCutAt, withMessages } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
-import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
+import { emulatorForSuite } from './helpers/suite-emulator.js';
+import { assertExactRecordCounts, assertResumedToTruth, assertSameSet, sync, truthCodes } from './helpers/sync.js';
 
 const STREAMS = ['approval_instances', 'approval_instance_details'];
 
@@ -42,21 +43,17 @@ function countsByStream(
 }
 
 describe('full refresh: STATE messages and resume', () => {
-  let emulator: FeishuEmulator;
-  before(async () => {
-    emulator = await startEmulator({
-      seed: 41,
-      codeCount: 2,
-      instancesPerCode: 2500,
-      latencyMs: 4,
-      listRateLimit: null,
-      detailRateLimit: null,
-    });
+  const emulator = emulatorForSuite({
+    seed: 41,
+    codeCount: 2,
+    instancesPerCode: 2500,
+    latencyMs: 4,
+    listRateLimit: null,
+    detailRateLimit: null,
   });
-  after(() => emulator.stop());
 
   it('discover declares both streams resumable, which the kill tests below hold it to', async () => {
-    const files = writeFiles({ 'config.json': emulatorConfig(emulator) });
+    const files = writeFiles({ 'config.json': emulatorConfig(emulator()) });
     const discover = await runCli(['discover', '--config', files['config.json']!]);
     const found = discover.messages.find((m) => m.type === 'CATALOG');
     assert.deepEqual(
@@ -115,14 +112,14 @@ describe('full refresh: STATE messages and resume', () => {
   }
 
   it('a finished full refresh given as state, or an incremental state, starts over from start_date', async () => {
-    const config = { approval_codes: [emulator.approvalCodes[0]] };
-    const first = await sync(emulator, { mode: 'full_refresh', config });
-    const incremental = await sync(emulator, { mode: 'incremental', config });
+    const config = { approval_codes: [emulator().approvalCodes[0]] };
+    const first = await sync(emulator(), { mode: 'full_refresh', config });
+    const incremental = await sync(emulator(), { mode: 'incremental', config });
     for (const state of [lastState(first.messages)!, lastState(incremental.messages)!]) {
-      const again = await sync(emulator, { mode: 'full_refresh', config, state: [state] });
+      const again = await sync(emulator(), { mode: 'full_refresh', config, state: [state] });
       assertSameSet(
         again.codes,
-        truthCodes(emulator, (t) => t.approvalCode === emulator.approvalCodes[0]),
+        truthCodes(emulator(), (t) => t.approvalCode === emulator().approvalCodes[0]),
         'a new full refresh reads everything',
       );
     }
@@ -132,7 +129,7 @@ describe('full refresh: STATE messages and resume', () => {
   for (const killAt of [1500, 3200]) {
     const real = killAt === 1500;
     it(`${real ? 'kill -9' : 'cut as a kill -9'} after ${killAt} records, resumed with the last STATE: every instance, and the resumed sync does not start over`, async () => {
-      const config = emulatorConfig(emulator, { window_hours: 2, page_size: 50, max_concurrency: 2 });
+      const config = emulatorConfig(emulator(), { window_hours: 2, page_size: 50, max_concurrency: 2 });
       const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('full_refresh') });
       const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!];
       const killed = real
@@ -145,14 +142,8 @@ describe('full refresh: STATE messages and resume', () => {
       const resumeFrom = lastState(committed);
       assert.ok(resumeFrom, 'a STATE reached stdout before the kill');
       assert.deepEqual(resumeFrom.stream!.stream_state!['full_refresh'], { complete: false });
-      const resumed = await sync(emulator, { mode: 'full_refresh', config, state: [resumeFrom] });
-      assertNoDuplicates(resumed.codes, 'records of the resumed sync');
-      assertExactRecordCounts(resumed);
-      assertSameSet(
-        [...committedCodes, ...resumed.codes],
-        truthCodes(emulator),
-        `killed after ${killAt} records, resumed`,
-      );
+      const resumed = await sync(emulator(), { mode: 'full_refresh', config, state: [resumeFrom] });
+      assertResumedToTruth(emulator(), committedCodes, resumed, killAt);
       assert.ok(
         resumed.codes.length < 5000,
         `the resumed full refresh did not start over (${resumed.codes.length} records)`,

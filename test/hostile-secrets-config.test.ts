@@ -6,6 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { FeishuEmulator } from '../emulator/index.js';
 import { catalog, cursors, hourFloor, HOUR_MS, logs, records, writeFiles } from '../harness/index.js';
 import type { AirbyteMessage, AirbyteStateMessage } from '../src/kit/protocol.js';
 import { runCli, type RunResult } from './helpers/connector.js';
@@ -99,14 +100,19 @@ describe('credentials inside base_url: a config error that never prints them', (
   }
 });
 
-describe('config hygiene', () => {
-  const emulator = emulatorForSuite({
-    seed: 22,
+/** Two codes of ten instances over the last 24 hours, the list limit off, for the describe block. */
+function twoCodesOfTen(seed: number): () => FeishuEmulator {
+  return emulatorForSuite({
+    seed,
     codeCount: 2,
     instancesPerCode: 10,
     spanStartMs: hourFloor(Date.now()) - 24 * HOUR_MS,
     listRateLimit: null,
   });
+}
+
+describe('config hygiene', () => {
+  const emulator = twoCodesOfTen(22);
 
   it('approval codes are trimmed and read once; a WARN names each repeated one', async () => {
     const [a, b] = emulator().approvalCodes as [string, string];
@@ -173,13 +179,7 @@ describe('config hygiene', () => {
 });
 
 describe('hostile list switches scoped to one code leave the others readable', () => {
-  const emulator = emulatorForSuite({
-    seed: 23,
-    codeCount: 2,
-    instancesPerCode: 10,
-    spanStartMs: hourFloor(Date.now()) - 24 * HOUR_MS,
-    listRateLimit: null,
-  });
+  const emulator = twoCodesOfTen(23);
 
   it('the broken code gets no cursor: its windows were never all read', async () => {
     const [broken] = emulator().approvalCodes as [string, string];

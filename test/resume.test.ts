@@ -1,6 +1,5 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import {
   catalog,
   committedPrefix,
@@ -12,21 +11,18 @@ import {
 } from '../harness/index.js';
 import { runCutAt, withMessages } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
-import { assertExactRecordCounts, assertNoDuplicates, assertSameSet, sync, truthCodes } from './helpers/sync.js';
+import { emulatorForSuite } from './helpers/suite-emulator.js';
+import { assertExactRecordCounts, assertNoDuplicates, assertResumedToTruth, sync } from './helpers/sync.js';
 
 // Seeds read the one emulator side by side (reads change nothing there): the runs mostly wait on it.
 describe('kill -9 and resume', { concurrency: 4 }, () => {
-  let emulator: FeishuEmulator;
-  before(async () => {
-    emulator = await startEmulator({
-      seed: 31,
-      codeCount: 2,
-      instancesPerCode: 2500,
-      latencyMs: 1,
-      listRateLimit: null,
-    });
+  const emulator = emulatorForSuite({
+    seed: 31,
+    codeCount: 2,
+    instancesPerCode: 2500,
+    latencyMs: 1,
+    listRateLimit: null,
   });
-  after(() => emulator.stop());
 
   // Seeds 1 and 2 kill the real process; the others cut a whole in-process run at the same kind of
   // point (harness cutAfterRecords), which is what a kill there leaves, without a process per seed.
@@ -34,7 +30,7 @@ describe('kill -9 and resume', { concurrency: 4 }, () => {
     const real = seed <= 2;
     it(`seed ${seed}${real ? ' (a real kill -9)' : ''}: what the last STATE covers + the resumed sync = truth`, async () => {
       const random = mulberry32(seed);
-      const config = emulatorConfig(emulator, {
+      const config = emulatorConfig(emulator(), {
         window_hours: 2,
         page_size: 25,
         max_concurrency: 1 + Math.floor(random.next() * 6),
@@ -52,14 +48,8 @@ describe('kill -9 and resume', { concurrency: 4 }, () => {
       assertNoDuplicates(committedCodes, 'records before the kill');
       assertExactRecordCounts({ messages: committed, code: null, signal: null, stdout: '', stderr: '' });
       const resumeFrom = lastState(committed);
-      const resumed = await sync(emulator, { config, state: resumeFrom ? [resumeFrom] : undefined });
-      assertNoDuplicates(resumed.codes, 'records of the resumed sync');
-      assertExactRecordCounts(resumed);
-      assertSameSet(
-        [...committedCodes, ...resumed.codes],
-        truthCodes(emulator),
-        `killed after ${killAt} records, resumed`,
-      );
+      const resumed = await sync(emulator(), { config, state: resumeFrom ? [resumeFrom] : undefined });
+      assertResumedToTruth(emulator(), committedCodes, resumed, killAt);
       assert.ok(resumeFrom === undefined || resumed.codes.length < 5000, 'the resumed sync did not start over');
     });
   }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { configFieldRows, formatConfigTable } from '../src/kit/spec-table.js';
 import { runCli } from './helpers/connector.js';
+import { markdownTableRows } from './helpers/markdown.js';
 import { CONNECTOR_BIN, REPO_ROOT } from '../harness/index.js';
 
 /** `spec --pretty` prints text, not protocol messages, so it is run without runCli's JSON parsing. */
@@ -36,17 +37,7 @@ function tableRows(text: string): string[][] {
   const lines = text.split('\n');
   const start = lines.findIndex((line) => line.startsWith('| Field |'));
   assert.ok(start >= 0, 'no table with a Field column');
-  const rows: string[][] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(
-      line
-        .slice(1, -1)
-        .split(/(?<!\\)\|/)
-        .map((cell) => cell.trim().replace(/\\\|/g, '|')),
-    );
-  }
-  return rows;
+  return markdownTableRows(lines, start);
 }
 
 const unquote = (cell: string): string => cell.replace(/^`(.*)`$/, '$1');

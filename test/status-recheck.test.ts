@@ -33,34 +33,30 @@ function now(): number {
   return clock.now();
 }
 
+/** The codes of the emulator's APPROVED instances. */
+function approvedCodes(emu: FeishuEmulator): string[] {
+  return emu
+    .statuses()
+    .filter((t) => t.status === 'APPROVED')
+    .map((t) => t.instanceCode);
+}
+
+/** `start` with instances created from `days` days ago until two minutes ago. */
+function startDaysBack(days: number, options: Partial<EmulatorOptions>): Promise<FeishuEmulator> {
+  return start({ ...options, spanStartMs: now() - days * DAY, spanEndMs: now() - 120_000 });
+}
+
 describe('status recheck (status_recheck_days, default 30)', () => {
   it('revokes, deletions (both modes), PENDING → final and new instances reach the latest rows, within the request bound', async () => {
-    emulator = await start({
-      seed: 141,
-      codeCount: 2,
-      instancesPerCode: 200,
-      pendingRatio: 0.3,
-      spanStartMs: now() - 3 * DAY,
-      spanEndMs: now() - 120_000,
-    });
+    emulator = await startDaysBack(3, { seed: 141, codeCount: 2, instancesPerCode: 200, pendingRatio: 0.3 });
     await recheckScenario(emulator, {});
   });
 
   it('killed during the recheck and resumed from its last STATE: every change still reaches the latest rows', async () => {
-    emulator = await start({
-      seed: 146,
-      codeCount: 2,
-      instancesPerCode: 80,
-      pendingRatio: 0.3,
-      spanStartMs: now() - DAY,
-      spanEndMs: now() - 120_000,
-    });
+    emulator = await startDaysBack(1, { seed: 146, codeCount: 2, instancesPerCode: 80, pendingRatio: 0.3 });
     clock.advance(6000); // the model's seconds-soon finals are done
     const first = await sync(emulator, undefined);
-    const approved = emulator
-      .statuses()
-      .filter((t) => t.status === 'APPROVED')
-      .map((t) => t.instanceCode);
+    const approved = approvedCodes(emulator);
     for (const code of approved.slice(0, 12)) emulator.revokeInstance(code);
     // kill -9 needs the real process.
     const killed = withMessages(
@@ -78,14 +74,7 @@ describe('status recheck (status_recheck_days, default 30)', () => {
   });
 
   it('a state from before the digest (pending list) still reads: its instances are fetched once, a deleted one (1390003) is emitted as DELETED, no first_seen leaks', async () => {
-    emulator = await start({
-      seed: 142,
-      codeCount: 1,
-      instancesPerCode: 60,
-      pendingRatio: 0.5,
-      spanStartMs: now() - DAY,
-      spanEndMs: now() - 120_000,
-    });
+    emulator = await startDaysBack(1, { seed: 142, codeCount: 1, instancesPerCode: 60, pendingRatio: 0.5 });
     const first = await sync(emulator, undefined, { config: { status_recheck_days: 0 } });
     assert.equal(
       lastState(first.messages, DETAILS)!.stream!.stream_state!['status_digest'],
@@ -138,21 +127,16 @@ describe('status recheck (status_recheck_days, default 30)', () => {
 
   it('a lagging bulk query: a change it has not caught up with reaches the destination on the sync after it does', async () => {
     const lagMs = 4000;
-    emulator = await start({
+    emulator = await startDaysBack(1, {
       seed: 145,
       codeCount: 1,
       instancesPerCode: 60,
       pendingRatio: 0.3,
-      spanStartMs: now() - DAY,
-      spanEndMs: now() - 120_000,
       queryLagMs: lagMs,
     });
     clock.advance(6000); // the model's seconds-soon finals are done
     const first = await sync(emulator, undefined);
-    const approved = emulator
-      .statuses()
-      .filter((t) => t.status === 'APPROVED')
-      .map((t) => t.instanceCode);
+    const approved = approvedCodes(emulator);
     const [revoked, deleted] = [approved[0]!, approved[1]!];
     emulator.revokeInstance(revoked);
     emulator.deleteInstance(deleted, 'status');
@@ -170,13 +154,7 @@ describe('status recheck (status_recheck_days, default 30)', () => {
   });
 
   it('a bulk query refused for want of its scope: one WARN naming approval:approval.list:readonly, the sync still completes', async () => {
-    emulator = await start({
-      seed: 144,
-      codeCount: 1,
-      instancesPerCode: 40,
-      spanStartMs: now() - DAY,
-      spanEndMs: now() - 120_000,
-    });
+    emulator = await startDaysBack(1, { seed: 144, codeCount: 1, instancesPerCode: 40 });
     const first = await sync(emulator, undefined);
     emulator.configure({ deniedEndpoints: ['query'] });
     const added = emulator.addInstances({
@@ -195,13 +173,11 @@ describe('status recheck (status_recheck_days, default 30)', () => {
   });
 
   it('the state stays small with 3,000 pending instances, and a details sync without user_id WARNs once about the scope', async (t) => {
-    emulator = await start({
+    emulator = await startDaysBack(2, {
       seed: 143,
       codeCount: 1,
       instancesPerCode: 3000,
       pendingRatio: 1,
-      spanStartMs: now() - 2 * DAY,
-      spanEndMs: now() - 120_000,
       detailRateLimit: null,
       listRateLimit: null,
     });

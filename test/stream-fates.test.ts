@@ -3,31 +3,28 @@
  * every detail request answers 1390009 (HTTP 403); the list stream, which shares the scan, still
  * reads every instance to COMPLETE, and the sync ends with one TRACE ERROR naming the failed stream.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
+import { startEmulator } from '../emulator/index.js';
 import type { SyncMode } from '../src/kit/protocol.js';
 import { catalog, instanceCodes, records, states, traces, writeFiles } from '../harness/index.js';
 import { runCli } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
+import { emulatorForSuite } from './helpers/suite-emulator.js';
 import { assertSameSet, truthCodes } from './helpers/sync.js';
 
 const DETAILS = 'approval_instance_details';
 const LIST = 'approval_instances';
 
 describe('a stream whose API is denied does not sink the others', () => {
-  let emulator: FeishuEmulator;
-  before(async () => {
-    emulator = await startEmulator({
-      seed: 51,
-      codeCount: 2,
-      instancesPerCode: 150,
-      listRateLimit: null,
-      detailRateLimit: null,
-      deniedEndpoints: ['detail'],
-    });
+  const emulator = emulatorForSuite({
+    seed: 51,
+    codeCount: 2,
+    instancesPerCode: 150,
+    listRateLimit: null,
+    detailRateLimit: null,
+    deniedEndpoints: ['detail'],
   });
-  after(() => emulator.stop());
 
   const cases: { mode: SyncMode; order: string[] }[] = [
     { mode: 'incremental', order: [DETAILS, LIST] },
@@ -37,12 +34,12 @@ describe('a stream whose API is denied does not sink the others', () => {
   for (const { mode, order } of cases) {
     it(`${mode}, catalog order ${order.join(', ')}: ${LIST} completes with every instance; one TRACE ERROR names ${DETAILS}`, async () => {
       const files = writeFiles({
-        'config.json': emulatorConfig(emulator, { detail_requests_per_second: 1000 }),
+        'config.json': emulatorConfig(emulator(), { detail_requests_per_second: 1000 }),
         'catalog.json': catalog(mode, order),
       });
       const run = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!]);
       assert.equal(run.code, 1, 'the sync fails');
-      assertSameSet(instanceCodes(run.messages, LIST), truthCodes(emulator), `${LIST} vs truth`);
+      assertSameSet(instanceCodes(run.messages, LIST), truthCodes(emulator()), `${LIST} vs truth`);
       assert.equal(records(run.messages, DETAILS).length, 0);
 
       const finalStatus = (stream: string) =>

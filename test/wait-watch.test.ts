@@ -1,8 +1,9 @@
 import { after, describe, it, type MockTimers } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
-import { FeishuClient } from '../src/feishu/client.js';
+import type { FeishuEmulator } from '../emulator/index.js';
+import { clientFor } from './helpers/emulator-client.js';
 import { WaitWatch } from '../src/feishu/wait-watch.js';
+import { startTenInstances } from './helpers/small-emulator.js';
 
 describe('WaitWatch', () => {
   /** Moves the mocked clock `ms` on in 10 ms steps, letting settled promises run between steps. */
@@ -13,16 +14,23 @@ describe('WaitWatch', () => {
     }
   }
   const elapse = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  /** A watch on the (mocked) Date.now that reports every `periodMs`, and the reports it made. */
+  function reportingWatch(periodMs: number): { watch: WaitWatch; reports: string[] } {
+    const reports: string[] = [];
+    return {
+      reports,
+      watch: new WaitWatch(
+        (summary) => reports.push(summary),
+        periodMs,
+        () => Date.now(),
+      ),
+    };
+  }
 
   // The watch's clock and interval are the mocked ones: the reports follow the waits exactly, however busy the machine.
   it('reports a long wait again and again while it lasts, then falls silent', async (t) => {
     t.mock.timers.enable({ apis: ['setInterval', 'setTimeout', 'Date'], now: 0 });
-    const reports: string[] = [];
-    const watch = new WaitWatch(
-      (summary) => reports.push(summary),
-      40,
-      () => Date.now(),
-    );
+    const { watch, reports } = reportingWatch(40);
     const waits = Promise.all([
       watch.around('a slow thing', elapse(300)),
       watch.around('a slow thing', elapse(250)),
@@ -42,12 +50,7 @@ describe('WaitWatch', () => {
 
   it('lets a failing wait fail, and forgets it', async (t) => {
     t.mock.timers.enable({ apis: ['setInterval', 'setTimeout', 'Date'], now: 0 });
-    const reports: string[] = [];
-    const watch = new WaitWatch(
-      (summary) => reports.push(summary),
-      20,
-      () => Date.now(),
-    );
+    const { watch, reports } = reportingWatch(20);
     await assert.rejects(watch.around('doomed', Promise.reject(new Error('boom'))), /boom/);
     await advance(t.mock.timers, 60);
     watch.close();
@@ -61,17 +64,9 @@ describe('FeishuClient reports its long waits', () => {
 
   it("a 99991400 reset wait and the budget's turns are reported while they last", async () => {
     // One list request per second at the server; the client believes it may send 600 per minute.
-    emulator = await startEmulator({
-      seed: 3,
-      codeCount: 1,
-      instancesPerCode: 10,
-      listRateLimit: { limit: 1, windowMs: 1000 },
-    });
+    emulator = await startTenInstances(3, { listRateLimit: { limit: 1, windowMs: 1000 } });
     const reports: string[] = [];
-    const client = new FeishuClient({
-      baseUrl: emulator.baseUrl,
-      appId: emulator.options.appId,
-      appSecret: emulator.options.appSecret,
+    const client = clientFor(emulator, {
       requestsPerMinute: 600,
       maxRetries: 8,
       timeoutMs: 5_000,

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { FeishuClient } from '../src/feishu/client.js';
+import { clientFor } from './helpers/emulator-client.js';
 import { TransientError } from '../src/kit/errors.js';
 import { WindowChain, type WindowNode } from '../src/source/scan/window-chain.js';
 import { readWindow, type WindowReaderDeps } from '../src/source/scan/window-reader.js';
@@ -25,10 +26,7 @@ describe('window reader: the pagination bound', () => {
       spanEndMs: SPAN_END,
       listRateLimit: null,
     });
-    client = new FeishuClient({
-      baseUrl: emulator.baseUrl,
-      appId: emulator.options.appId,
-      appSecret: emulator.options.appSecret,
+    client = clientFor(emulator, {
       requestsPerMinute: 1e6,
       maxRetries: 0,
       timeoutMs: 5000,

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ShiftedClock, startEmulator, type FeishuEmulator } from '../emulator/index.js';
 import { FeishuClient } from '../src/feishu/client.js';
+import { clientFor } from './helpers/emulator-client.js';
 import { TransientError } from '../src/kit/errors.js';
 import { WindowChain, type WindowNode } from '../src/source/scan/window-chain.js';
 import { EDGE_CODES, readWindow, type WindowReaderDeps } from '../src/source/scan/window-reader.js';
@@ -31,10 +32,7 @@ before(async () => {
     { clock },
   );
   code = emulator.approvalCodes[0]!;
-  client = new FeishuClient({
-    baseUrl: emulator.baseUrl,
-    appId: emulator.options.appId,
-    appSecret: emulator.options.appSecret,
+  client = clientFor(emulator, {
     requestsPerMinute: 1_000_000,
     maxRetries: 2,
     timeoutMs: 5_000,

@@ -24,6 +24,11 @@ export async function runChild(
   return withMessages(await runConnectorCli(args, options));
 }
 
+/** The argv of a `read` from files: config, catalog and state paths. */
+export function readWithState(config: string, catalog: string, state: string): string[] {
+  return ['read', '--config', config, '--catalog', catalog, '--state', state];
+}
+
 /** Adds the parsed, schema-checked messages to a CLI run's output. */
 export function withMessages(output: CliOutput): RunResult {
   return { ...output, messages: parseProtocolLines(output.stdout, output.signal !== null) };

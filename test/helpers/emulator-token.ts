@@ -10,3 +10,15 @@ export async function emulatorToken(emu: FeishuEmulator): Promise<string> {
   });
   return ((await res.json()) as { tenant_access_token: string }).tenant_access_token;
 }
+
+/** GET one instance's detail from the emulator's API with `tok`: the body as the client sees it. */
+export async function instanceDetailBody(
+  emu: FeishuEmulator,
+  tok: string,
+  code: string,
+): Promise<{ code: number; data: Record<string, unknown> }> {
+  const res = await fetch(`${emu.baseUrl}/open-apis/approval/v4/instances/${code}`, {
+    headers: { Authorization: `Bearer ${tok}` },
+  });
+  return (await res.json()) as { code: number; data: Record<string, unknown> };
+}

@@ -100,3 +100,18 @@ export function assertSameSet(actual: Iterable<string>, expected: Iterable<strin
     what,
   );
 }
+
+/**
+ * A resumed sync after a kill: no duplicate among its records, exact recordCounts, and the records
+ * kept before the kill plus its own are every instance of the emulator.
+ */
+export function assertResumedToTruth(
+  emulator: FeishuEmulator,
+  committedCodes: string[],
+  resumed: SyncResult,
+  killAt: number,
+): void {
+  assertNoDuplicates(resumed.codes, 'records of the resumed sync');
+  assertExactRecordCounts(resumed);
+  assertSameSet([...committedCodes, ...resumed.codes], truthCodes(emulator), `killed after ${killAt} records, resumed`);
+}
