@@ -6,6 +6,7 @@ import { catalog, hourFloor, HOUR_MS, records, states, writeFiles } from '../har
 import { emulatorConfig } from './helpers/fixtures.js';
 import { emulatorForSuite } from './helpers/suite-emulator.js';
 import { readWithState, runCli, type RunResult } from './helpers/connector.js';
+import { readArgs } from './helpers/sync.js';
 
 /**
  * Two incremental syncs with changes between them, loaded as Airbyte's
@@ -170,19 +171,14 @@ describe('deletions reach every table (issue 23)', () => {
   });
 
   async function read(state?: AirbyteStateMessage[], mode: SyncMode = 'incremental'): Promise<RunResult> {
-    const files = writeFiles({
-      'config.json': emulatorConfig(emulator(), { detail_requests_per_second: 1000, query_requests_per_second: 1000 }),
-      'catalog.json': catalog(mode, STREAMS),
-      ...(state ? { 'state.json': state } : {}),
-    });
-    const run = await runCli([
-      'read',
-      '--config',
-      files['config.json']!,
-      '--catalog',
-      files['catalog.json']!,
-      ...(state ? ['--state', files['state.json']!] : []),
-    ]);
+    const run = await runCli(
+      readArgs(emulator(), {
+        config: { detail_requests_per_second: 1000, query_requests_per_second: 1000 },
+        mode,
+        streams: STREAMS,
+        ...(state ? { state } : {}),
+      }),
+    );
     assert.equal(
       run.code,
       0,
