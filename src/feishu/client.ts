@@ -1,4 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+// Called through the module object, not a named import, so that node:test's mock timers drive these waits too.
+import timers from 'node:timers/promises';
 import { TenantTokenProvider, type Credentials } from './auth.js';
 import { FeishuApiError, FeishuTransportError } from './errors.js';
 import { createBudgets, type Budget, type BudgetedEndpoint, type EndpointLimit } from './budgets.js';
@@ -78,17 +79,31 @@ export interface ClientCounters {
   tokenFetches: number;
 }
 
-/** Retries ran out: `last` is the final failure (its code, msg and log id name the cause). */
+/**
+ * Retries ran out: `last` is the final failure (its code, msg and log id name the cause).
+ * `unreached`: the host never answered this client at all (refused, unknown name, TLS refused),
+ * so the configured host, not a passing outage, is the likely cause.
+ */
 export class RetriesExhaustedError extends Error {
   constructor(
     readonly endpoint: string,
     readonly attempts: number,
     readonly last: FeishuApiError | FeishuTransportError,
+    readonly elapsedMs = 0,
+    readonly unreached = false,
   ) {
     super(`${endpoint} failed ${attempts} times; last: ${last.message}`);
     this.name = 'RetriesExhaustedError';
   }
 }
+
+/**
+ * How long, and how many times, a client retries a host that has never answered it. A wrong
+ * base_url fails every attempt the same way; a host restarting comes back within seconds. So the
+ * retries stop once this much time has passed since the call began (a minute is the most a person
+ * should wait to learn that the host is wrong), whatever max_retries allows.
+ */
+export const UNREACHED_RETRY_BUDGET = { maxRetries: 4, maxElapsedMs: 30_000 } as const;
 
 /**
  * The Feishu approval API as the connector needs it: auth, budget, retries
@@ -101,6 +116,8 @@ export class FeishuClient {
   private readonly stats = { requests: 0, retries: 0, throttled: 0 };
   private readonly waits: WaitWatch;
   private readonly serverWaits: ServerWaits;
+  /** Set once a call gave up on a host that never answered: later calls try once, not the whole budget again. */
+  private unreachable = false;
 
   constructor(private readonly options: FeishuClientOptions) {
     this.transport = new Transport({
@@ -291,6 +308,7 @@ export class FeishuClient {
     { signal, counters }: CallOptions,
     attemptOnce: () => Promise<T>,
   ): Promise<T> {
+    const startedMs = Date.now();
     for (let attempt = 0; ; attempt++) {
       try {
         return await attemptOnce();
@@ -298,7 +316,16 @@ export class FeishuClient {
         const decision = classifyFailure(error);
         if (decision.kind !== 'retry' || !(error instanceof FeishuApiError || error instanceof FeishuTransportError))
           throw error;
-        if (attempt >= this.options.maxRetries) throw new RetriesExhaustedError(endpoint, attempt + 1, error);
+        const elapsedMs = Date.now() - startedMs;
+        if (this.neverReached(error)) {
+          const budget = this.unreachable ? 0 : Math.min(this.options.maxRetries, UNREACHED_RETRY_BUDGET.maxRetries);
+          if (attempt >= budget || elapsedMs >= UNREACHED_RETRY_BUDGET.maxElapsedMs) {
+            this.unreachable = true;
+            throw new RetriesExhaustedError(endpoint, attempt + 1, error, elapsedMs, true);
+          }
+        } else if (attempt >= this.options.maxRetries) {
+          throw new RetriesExhaustedError(endpoint, attempt + 1, error, elapsedMs);
+        }
         // A wait the server asked for is capped and counted (ServerWaits); it may end the sync instead.
         const serverMs = decision.throttled
           ? this.serverWaits.grant(endpoint, decision.minDelayMs, error.logId)
@@ -314,10 +341,15 @@ export class FeishuClient {
         this.options.onRetry?.({ endpoint, attempt: attempt + 1, cause: decision.cause, delayMs, error });
         await this.waits.around(
           `the retry of ${endpoint} after ${decision.cause}`,
-          sleep(delayMs, undefined, { signal }),
+          timers.setTimeout(delayMs, undefined, { signal }),
         );
       }
     }
+  }
+
+  /** A connection that failed before this client ever had an answer from the host. */
+  private neverReached(error: FeishuApiError | FeishuTransportError): boolean {
+    return error instanceof FeishuTransportError && error.failure === 'connect' && !this.transport.reached;
   }
 }
 

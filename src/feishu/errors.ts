@@ -24,7 +24,8 @@ export class FeishuTransportError extends Error {
   constructor(
     readonly failure: TransportFailure,
     readonly target: string,
-    detail: string,
+    /** What failed, without the target: "ECONNREFUSED", "TLS handshake failed (…)". */
+    readonly detail: string,
     readonly httpStatus?: number,
     readonly logId?: string,
   ) {

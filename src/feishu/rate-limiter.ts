@@ -1,4 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+// Called through the module object, not a named import, so that node:test's mock timers drive these waits too.
+import timers from 'node:timers/promises';
 
 /** One documented frequency limit: at most `limit` requests in any `windowMs`. */
 export interface RateWindow {
@@ -87,7 +88,7 @@ export class RateLimiter {
   acquire(signal?: AbortSignal): Promise<void> {
     const turn = this.queue.then(async () => {
       for (let wait = this.delayBeforeNext(); wait > 0; wait = this.delayBeforeNext()) {
-        await sleep(wait, undefined, { signal });
+        await timers.setTimeout(wait, undefined, { signal });
       }
       this.markSent();
     });

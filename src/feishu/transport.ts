@@ -13,6 +13,13 @@ export interface TransportOptions {
   connections?: number;
 }
 
+/**
+ * The longest a TCP and TLS connect may take, whatever `timeoutMs` allows: a host that does not
+ * accept a connection within it is down or filtered, and waiting a minute per attempt would keep
+ * a wrong base_url from being reported within a minute.
+ */
+export const CONNECT_TIMEOUT_MS = 15_000;
+
 export interface TransportRequest {
   method: 'GET' | 'POST';
   path: string;
@@ -39,6 +46,8 @@ export class Transport {
   private readonly origin: string;
   private readonly basePath: string;
   readonly target: string;
+  /** The host has answered at least once (any HTTP answer): a later failure to connect is an outage, not a wrong host. */
+  reached = false;
 
   constructor(options: TransportOptions) {
     const url = new URL(options.baseUrl);
@@ -47,7 +56,7 @@ export class Transport {
     this.target = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
     this.timeoutMs = options.timeoutMs;
     this.agent = new Agent({
-      connect: { timeout: options.timeoutMs },
+      connect: { timeout: Math.min(options.timeoutMs, CONNECT_TIMEOUT_MS) },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: 30_000,
@@ -78,6 +87,7 @@ export class Transport {
         signal: deadline.signal,
       });
       statusCode = res.statusCode;
+      this.reached = true;
       logId = headerValue(res.headers['x-tt-logid']);
       const reset = Number(headerValue(res.headers['x-ogw-ratelimit-reset']));
       resetSec = Number.isFinite(reset) && reset >= 0 ? reset : undefined;
@@ -116,6 +126,9 @@ export class Transport {
       return new FeishuTransportError('connect', this.target, 'connect timeout');
     if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
       return new FeishuTransportError('timeout', this.target, code ?? 'timeout');
+    }
+    if (code !== undefined && isTlsFailure(code)) {
+      return new FeishuTransportError('connect', this.target, `TLS handshake failed (${code})`);
     }
     if (
       code === 'ECONNREFUSED' ||
@@ -190,6 +203,14 @@ function parseEnvelope(text: string): (FeishuEnvelope & Record<string, unknown>)
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * OpenSSL's and Node's codes for a TLS handshake that failed: a certificate not trusted, expired or
+ * for another name, or a server that does not speak TLS on that port (ERR_SSL_WRONG_VERSION_NUMBER).
+ */
+export function isTlsFailure(code: string): boolean {
+  return /^ERR_(SSL|TLS)_/.test(code) || code === 'EPROTO' || /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code);
 }
 
 /** undici wraps socket errors; the errno code may sit on the error or its cause. */

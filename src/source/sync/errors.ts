@@ -33,10 +33,16 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): Co
   }
   if (error instanceof RetriesExhaustedError) {
     const last = error.last;
+    if (error.unreached && last instanceof FeishuTransportError) return unreachableHost(error, last);
     const detail = last instanceof FeishuApiError ? `Feishu code ${last.code} (${last.msg})` : last.message;
+    // A lost connection is the network's doing, not the pace's: a lower budget would not help it.
+    const advice =
+      last instanceof FeishuTransportError && last.failure === 'connect'
+        ? `Try again later; if it persists, check the network between the connector and ${last.target} (config.base_url).`
+        : `Try again later, or lower ${budgetFieldOf(error.endpoint)}.`;
     return new TransientError(
       `Feishu kept failing after ${error.attempts} attempts on ${error.endpoint}${whereAbout(context)}; last error: ${detail}` +
-        `${last.logId ? `, log id ${last.logId}` : ''}. Try again later, or lower ${budgetFieldOf(error.endpoint)}.`,
+        `${last.logId ? `, log id ${last.logId}` : ''}. ${advice}`,
       error.message,
       { cause: error },
     );
@@ -116,6 +122,20 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): Co
         ? new ConfigError(`Feishu refused access: ${ref}.`, error.message)
         : new ConnectorError('system_error', `Feishu answered with an error: ${ref}.`, error.message);
   }
+}
+
+/**
+ * A host that refused every connection from the first request on (refused, unknown name, TLS
+ * refused): the configured host is wrong or out of reach, which retrying later will not fix.
+ */
+function unreachableHost(error: RetriesExhaustedError, last: FeishuTransportError): ConnectorError {
+  return new ConfigError(
+    `Cannot reach ${last.target} (from config.base_url): ${last.detail}; ${error.attempts} attempt(s) over ${Math.round(error.elapsedMs / 1000)} s. ` +
+      'Check config.base_url (https://open.feishu.cn for Feishu, https://open.larksuite.com for Lark, or your private deployment), ' +
+      'its port, and any proxy or firewall between the connector and that host.',
+    error.message,
+    { cause: error },
+  );
 }
 
 /** The config field holding the budget of the endpoint in a client endpoint label. */
