@@ -80,7 +80,7 @@ describe('spec', () => {
 });
 
 describe('check and discover against the emulator', () => {
-  const emulator = emulatorForSuite({ seed: 1, codeCount: 2, instancesPerCode: 10 });
+  const emulator = emulatorForSuite({ seed: 1, codeCount: 2, instancesPerCode: 10, employeeIdScope: true });
 
   it('SUCCEEDED with a good config', async () => {
     assert.deepEqual(await check(emulatorConfig(emulator())), { status: 'SUCCEEDED' });
