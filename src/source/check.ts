@@ -50,8 +50,12 @@ export async function checkConnection(
     const probes: CheckFindings['probes'] = { ...codes.probes };
     let applicant;
     if (found !== undefined) {
-      const sample = codes.sample;
-      probes.list ??= await probeList(client, sample?.approvalCode ?? found, sample, Date.now(), config.windowMs);
+      let sample = codes.sample;
+      if (!probes.list) {
+        const list = await probeList(client, sample?.approvalCode ?? found, sample, Date.now(), config.windowMs);
+        probes.list = list.result;
+        sample = list.listed ?? sample;
+      }
       const detail = await probeDetail(client, sample);
       probes.detail = detail.result;
       applicant = detail.applicant;

@@ -21,7 +21,8 @@ export function enableVirtualClock(timers: MockTimers, nowMs: number = Date.now(
 
 /**
  * Awaits `work`, moving the mocked clock on `stepMs` at a time whenever every request is answered
- * and the code has settled on its timers. Resolves with its value and the virtual time it took.
+ * and the code has settled on its timers. Resolves with its value and the virtual time from its first
+ * HTTP request to its end (the files read before it take real I/O, which would move the clock too).
  */
 export async function onVirtualClock<T>(
   timers: MockTimers,
@@ -29,7 +30,11 @@ export async function onVirtualClock<T>(
   stepMs = 2,
 ): Promise<{ value: T; elapsedMs: number }> {
   const out = new Set<object>();
-  const started = ({ request }: { request: object }): void => void out.add(request);
+  let firstRequestMs: number | undefined;
+  const started = ({ request }: { request: object }): void => {
+    firstRequestMs ??= Date.now();
+    out.add(request);
+  };
   const ended = ({ request }: { request: object }): void => void out.delete(request);
   const channels = {
     'undici:request:create': started,
@@ -37,7 +42,6 @@ export async function onVirtualClock<T>(
     'undici:request:error': ended,
   } as Record<string, (message: unknown) => void>;
   for (const [name, handler] of Object.entries(channels)) diagnosticsChannel.subscribe(name, handler);
-  const startMs = Date.now();
   let finished = false;
   const running = work().finally(() => {
     finished = true;
@@ -50,7 +54,8 @@ export async function onVirtualClock<T>(
       if (out.size > 0) await realWait(1);
       else timers.tick(stepMs);
     }
-    return { value: await running, elapsedMs: Date.now() - startMs };
+    const value = await running;
+    return { value, elapsedMs: firstRequestMs === undefined ? 0 : Date.now() - firstRequestMs };
   } finally {
     for (const [name, handler] of Object.entries(channels)) diagnosticsChannel.unsubscribe(name, handler);
   }

@@ -13,14 +13,15 @@ export async function probeList(
   sample: SampleInstance | undefined,
   nowMs: number,
   windowMs: number,
-): Promise<ProbeResult> {
+): Promise<{ result: ProbeResult; listed?: SampleInstance }> {
   const around = sample?.approvalCode === approvalCode ? sample.createdMs : undefined;
   const [startMs, endMs] = around === undefined ? [nowMs - windowMs, nowMs] : [around - 60_000, around + 60_000];
   try {
-    await client.listInstanceCodes({ approvalCode, startMs, endMs, pageSize: 1 });
-    return OK;
+    const page = await client.listInstanceCodes({ approvalCode, startMs, endMs, pageSize: 1 });
+    const first = page.instance_code_list[0];
+    return { result: OK, ...(first !== undefined && { listed: { approvalCode, instanceCode: first } }) };
   } catch (error) {
-    return failure(error);
+    return { result: failure(error) };
   }
 }
 
@@ -37,7 +38,7 @@ export interface Applicant {
  */
 export const NO_SUCH_INSTANCE = 'feishu-approval-check-no-such-instance';
 
-/** One detail request, for an instance a lookup saw when there is one. */
+/** One detail request, for an instance the list probe listed (or a lookup saw) when there is one. */
 export async function probeDetail(
   client: FeishuClient,
   sample: SampleInstance | undefined,

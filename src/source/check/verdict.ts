@@ -97,10 +97,11 @@ function unknownCodes(codes: readonly string[]): string {
 function cannotSync(probes: readonly ProbeName[], results: CheckFindings['probes']): string {
   const streams = [...new Set(probes.flatMap((p) => ENDPOINT_USES[p].streams))];
   const scopes = [...new Set(probes.map((p) => ENDPOINT_USES[p].scope))];
-  const refusals = probes.map((p) => `${ENDPOINT_USES[p].endpoint} (${codeOf(results[p])})`).join(' and ');
+  const endpoints = probes.map((p) => ENDPOINT_USES[p].endpoint).join(' and ');
+  const codes = [...new Set(probes.map((p) => codeOf(results[p])))].join(', ');
   return (
-    `Stream${streams.length > 1 ? 's' : ''} ${streams.join(', ')} cannot sync: ${refusals} refused the app for a missing scope. ` +
-    `Grant ${scopes.join(' and ')}.`
+    `Stream${streams.length > 1 ? 's' : ''} ${streams.join(', ')} cannot sync: the app lacks ${scopes.join(' and ')}; ` +
+    `${endpoints} refused it (${codes}). Grant ${scopes.length > 1 ? 'them' : 'it'} to the app.`
   );
 }
 

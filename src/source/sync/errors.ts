@@ -130,7 +130,8 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): Co
  */
 function unreachableHost(error: RetriesExhaustedError, last: FeishuTransportError): ConnectorError {
   return new ConfigError(
-    `Cannot reach ${last.target} (from config.base_url): ${last.detail}; ${error.attempts} attempt(s) over ${Math.round(error.elapsedMs / 1000)} s. ` +
+    // No attempt counts here: every stream of the sync fails alike and is named once with this message (failures.ts).
+    `Cannot reach ${last.target} (from config.base_url): ${last.detail}, on every attempt since the first request. ` +
       'Check config.base_url (https://open.feishu.cn for Feishu, https://open.larksuite.com for Lark, or your private deployment), ' +
       'its port, and any proxy or firewall between the connector and that host.',
     error.message,

@@ -24,7 +24,7 @@ const RANK: Record<FailureType, number> = { config_error: 3, system_error: 2, tr
  * there is only one, and keeps that stream's stack.
  */
 export function streamsFailedError(failures: StreamFailure[]): ConnectorError {
-  const list = (text: (f: StreamFailure) => string) => failures.map((f) => `${f.stream}: ${text(f)}`).join('; ');
+  const list = (text: (f: StreamFailure) => string) => groupedByText(failures, text).join('; ');
   const type = failures.map((f) => f.error.failureType).reduce((a, b) => (RANK[b] > RANK[a] ? b : a));
   const error = new ConnectorError(
     type,
@@ -37,4 +37,17 @@ export function streamsFailedError(failures: StreamFailure[]): ConnectorError {
     if (failures[0]!.error.stack) error.stack = failures[0]!.error.stack;
   }
   return error;
+}
+
+/**
+ * "a, b: why" once for streams that failed alike (an unreachable host fails every stream with the
+ * same words), in the order the streams first appear.
+ */
+function groupedByText(failures: StreamFailure[], text: (f: StreamFailure) => string): string[] {
+  const streamsByText = new Map<string, string[]>();
+  for (const f of failures) {
+    const key = text(f);
+    streamsByText.set(key, [...(streamsByText.get(key) ?? []), f.stream]);
+  }
+  return [...streamsByText].map(([why, streams]) => `${streams.join(', ')}: ${why}`);
 }
