@@ -38,7 +38,7 @@ export interface ApiContext {
   onTokenIssued(): void;
 }
 
-/** `kind` doubles as the stats key ('token' | 'list' | 'query' | 'taskSearch' | 'approval' | 'detail' | 'other'). */
+/** `kind` doubles as the stats key ('token' | 'list' | 'query' | 'taskSearch' | 'approval' | 'detail' | 'users' | 'departments' | 'other'). */
 export type Route =
   | { kind: 'token' }
   | { kind: 'list' }
@@ -46,6 +46,8 @@ export type Route =
   | { kind: 'taskSearch' }
   | { kind: 'approval'; approvalCode: string }
   | { kind: 'detail'; instanceId: string }
+  | { kind: 'users' }
+  | { kind: 'departments' }
   | { kind: 'other' };
 
 export const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
@@ -54,6 +56,8 @@ const APPROVAL_PREFIX = '/open-apis/approval/v4/approvals/';
 const DETAIL_PREFIX = `${LIST_PATH}/`;
 const QUERY_PATH = `${LIST_PATH}/query`;
 const TASK_SEARCH_PATH = '/open-apis/approval/v4/tasks/search';
+const USERS_BATCH_PATH = '/open-apis/contact/v3/users/batch';
+const DEPARTMENTS_BATCH_PATH = '/open-apis/contact/v3/departments/batch';
 
 /** The single path segment after `prefix`, or undefined when there is none or more than one. */
 function tail(pathname: string, prefix: string): string | undefined {
@@ -73,6 +77,8 @@ export function matchRoute(method: string, pathname: string): Route {
   if (method === 'POST' && pathname === TASK_SEARCH_PATH) return { kind: 'taskSearch' };
   if (method !== 'GET') return { kind: 'other' };
   if (pathname === LIST_PATH) return { kind: 'list' };
+  if (pathname === USERS_BATCH_PATH) return { kind: 'users' };
+  if (pathname === DEPARTMENTS_BATCH_PATH) return { kind: 'departments' };
   const approvalCode = tail(pathname, APPROVAL_PREFIX);
   if (approvalCode !== undefined) return { kind: 'approval', approvalCode };
   const instanceId = tail(pathname, DETAIL_PREFIX);

@@ -8,12 +8,13 @@ import { parseArgs } from 'node:util';
 import { HOSTILE_PARSE_OPTIONS, HOSTILE_USAGE, parseHostileFlags } from './hostile-cli.js';
 import type {
   BoundSemantics,
+  ContactScope,
   DeniableEndpoint,
   EmulatorOptions,
   RateLimitOption,
   RateLimitSetting,
 } from './options.js';
-import { BOUND_SEMANTICS, DENIABLE_ENDPOINTS } from './options.js';
+import { BOUND_SEMANTICS, CONTACT_SCOPES, DENIABLE_ENDPOINTS } from './options.js';
 import { FeishuEmulator } from './server.js';
 
 const HOUR_MS = 3_600_000;
@@ -24,18 +25,24 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 const USAGE = `usage: node dist/emulator/cli.js [--port N] [--host 127.0.0.1] [--seed N] [--codes N]
   [--instances N] [--days N] [--latency-ms N] [--token-ttl-sec N]
   [--list-limit LIMIT] [--detail-limit LIMIT] [--approval-limit LIMIT] [--query-limit LIMIT]
-  [--task-search-limit LIMIT] [--query-lag-ms N] [--employee-id-scope] [--deny list,approval,detail,query,taskSearch]
+  [--task-search-limit LIMIT] [--users-limit LIMIT] [--departments-limit LIMIT] [--query-lag-ms N]
+  [--employee-id-scope] [--deny list,approval,detail,query,taskSearch] [--deny-scopes SCOPE,...]
+  [--out-of-range-ratio F]
   [--fault-rate F] [--html-fault-rate F] [--bounds inclusive|end_exclusive|start_exclusive]
   [--index-delay-ms N] [--page-token-ttl-ms N] [--edge-every-ms N] [--app-id S] [--app-secret S]
 
   LIMIT: sliding-window frequency limits, comma-separated, all must admit: N (per minute), N/min,
   N/s or N/<ms>ms; 0 or off = unlimited. Defaults (the documented ones): --list-limit 100/min,
   --detail-limit 1000/min,50/s, --approval-limit 100/min (apart from the list's),
-  --query-limit 1000/min,50/s, --task-search-limit 1000/min,50/s. A refused request answers 99991400 (HTTP 429, x-ogw-ratelimit-reset).
+  --query-limit 1000/min,50/s, --task-search-limit 1000/min,50/s, --users-limit 1000/min,50/s,
+  --departments-limit 1000/min,50/s (GET /contact/v3/users/batch and /departments/batch). A refused request answers 99991400 (HTTP 429, x-ogw-ratelimit-reset).
   --query-lag-ms N       the bulk query (POST /approval/v4/instances/query) and the task search
                          (POST /approval/v4/tasks/search) answer as of N ms ago (0)
   --employee-id-scope    the app has contact:user.employee_id:readonly: details carry user_id
   --deny E,...           these endpoints answer 1390009 (HTTP 403, no permission)
+  --deny-scopes S,...    the app lacks these contact scopes (${CONTACT_SCOPES.join(', ')}):
+                         the endpoints needing one answer 99991672 naming it
+  --out-of-range-ratio F share of the tenant's users outside the app's contact range (0.1)
   Admin API (no auth): GET /_emulator/truth, GET /_emulator/statuses, GET|POST /_emulator/config,
   POST /_emulator/instances, POST /_emulator/instances/:code/{status,revoke,finish,advance},
   DELETE /_emulator/instances/:code?mode=gone|status, DELETE /_emulator/approvals/:code,
@@ -105,6 +112,10 @@ function parse(argv: string[]): CliConfig {
       'approval-limit': { type: 'string' },
       'query-limit': { type: 'string' },
       'task-search-limit': { type: 'string' },
+      'users-limit': { type: 'string' },
+      'departments-limit': { type: 'string' },
+      'deny-scopes': { type: 'string' },
+      'out-of-range-ratio': { type: 'string' },
       'query-lag-ms': { type: 'string' },
       'employee-id-scope': { type: 'boolean' },
       deny: { type: 'string' },
@@ -154,6 +165,16 @@ function parse(argv: string[]): CliConfig {
   set('approvalRateLimit', parseLimit('approval-limit', values['approval-limit']));
   set('queryRateLimit', parseLimit('query-limit', values['query-limit']));
   set('taskSearchRateLimit', parseLimit('task-search-limit', values['task-search-limit']));
+  set('usersRateLimit', parseLimit('users-limit', values['users-limit']));
+  set('departmentsRateLimit', parseLimit('departments-limit', values['departments-limit']));
+  set('contactOutOfRangeRatio', fraction('out-of-range-ratio', values['out-of-range-ratio']));
+  if (values['deny-scopes'] !== undefined) {
+    const scopes = values['deny-scopes'].split(',').filter((e) => e !== '');
+    const unknown = scopes.find((e) => !CONTACT_SCOPES.includes(e as ContactScope));
+    if (unknown !== undefined)
+      throw new UsageError(`--deny-scopes takes ${CONTACT_SCOPES.join(', ')} (got '${unknown}')`);
+    options.deniedScopes = scopes as ContactScope[];
+  }
   set('queryLagMs', int('query-lag-ms', values['query-lag-ms']));
   if (values['employee-id-scope']) options.employeeIdScope = true;
   if (values.deny !== undefined) {

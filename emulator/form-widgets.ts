@@ -5,6 +5,7 @@
  * attachments as URLs with `ext` naming them, fieldList as rows of child widgets. `telephone` is a
  * real Feishu widget the connector does not type specially (its value is an object).
  */
+import { departmentAt, departmentIndexOf, userAt, userIndexOf } from './directory.js';
 import { randomHex, randomInt, type Random } from './random.js';
 
 export interface WidgetDefinition {
@@ -107,16 +108,21 @@ function valueOf(def: WidgetDefinition, rng: Random, createMs: number, rowTotal:
       return { value: (def.option ?? []).filter(() => rng.next() < 0.5).map((o) => o.text) };
     case 'contact': {
       const n = randomInt(rng, 0, 2);
-      const users = Array.from({ length: n }, () => ({
-        user: randomHex(rng, 1).toLowerCase(),
-        open: `ou_${randomHex(rng, 4).toLowerCase()}`,
-      }));
+      // The tenant's people (directory.ts), from the draws the random ids once took.
+      const users = Array.from({ length: n }, () => {
+        rng.nextUint32();
+        const user = userAt(userIndexOf(rng.nextUint32()));
+        randomHex(rng, 3);
+        return { user: user.user_id, open: user.open_id };
+      });
       return { value: users.map((u) => u.user), open_ids: users.map((u) => u.open) };
     }
-    case 'department':
-      return {
-        value: [{ name: `Department ${randomInt(rng, 1, 9)}`, open_id: `od-${randomHex(rng, 4).toLowerCase()}` }],
-      };
+    case 'department': {
+      randomInt(rng, 1, 9);
+      const department = departmentAt(departmentIndexOf(rng.nextUint32()));
+      randomHex(rng, 3);
+      return { value: [{ name: department.name, open_id: department.open_department_id }] };
+    }
     case 'attachmentV2': {
       const n = randomInt(rng, 1, 2);
       const files = Array.from({ length: n }, (_, i) => ({

@@ -1,14 +1,18 @@
 /** Public API of the embedded Feishu Open API emulator. */
-export { FeishuEmulator, startEmulator, type EmulatorRuntime } from './server.js';
+export { FeishuEmulator, startEmulator, type ContactUserTruth, type EmulatorRuntime } from './server.js';
 export { ManualClock, ShiftedClock, wallClock, type EmulatorClock } from './clock.js';
 export type {
   BoundSemantics,
+  ContactScope,
   DeniableEndpoint,
   EmulatorOptions,
   RateLimitOption,
   RateLimitSetting,
 } from './options.js';
-export { defaultOptions, OptionError } from './options.js';
+export { CONTACT_SCOPES, defaultOptions, OptionError } from './options.js';
+export { CONTACT_BATCH_MAX } from './contact-handler.js';
+export type { DirectoryDepartment, DirectoryUser } from './directory.js';
+export { DEPARTMENT_COUNT, USER_COUNT } from './directory.js';
 export type { AddInstancesRequest, InstanceStatus, InstanceTruth } from './dataset.js';
 export { DatasetError, generateApprovalCodes } from './dataset.js';
 export type { EmulatorStats } from './stats.js';

@@ -6,6 +6,7 @@
  * come from status-model.ts, forms from form-widgets.ts, tasks and timeline from process.ts.
  */
 import type { InstanceRecord, InstanceStatus } from './dataset.js';
+import { findUser, userAt } from './directory.js';
 import { instanceFormWidgets } from './form-widgets.js';
 import {
   buildProcess,
@@ -60,7 +61,9 @@ export function deriveFacts(record: InstanceRecord, pendingRatio: number): Deriv
   const rng = mulberry32(record.salt);
   const status = drawStatusFacts(record, pendingRatio, rng);
   const requester = person(rng);
-  const departmentId = `od-${randomHex(rng, 4).toLowerCase()}`;
+  randomHex(rng, 4);
+  // The applicant applies from their main department (the draw above is kept so the rest stays as it was).
+  const departmentId = requesterDepartment(requester);
   const uuid = randomHex(rng, 2).toLowerCase();
   const modified = rng.next() < 0.05;
   const modifiedCode = uuidLike(rng);
@@ -73,6 +76,11 @@ export function deriveFacts(record: InstanceRecord, pendingRatio: number): Deriv
     modifiedInstanceCode: modified ? modifiedCode : undefined,
     revertInstanceCode: revertCode,
   };
+}
+
+function requesterDepartment(requester: Person): string {
+  const index = findUser(requester.open_id, 'open_id');
+  return index === undefined ? '' : (userAt(index).department_ids[0] ?? '');
 }
 
 /** serial_number: the creation day and a 4-digit sequence. */

@@ -36,6 +36,25 @@ export type DeniableEndpoint = 'list' | 'approval' | 'detail' | 'query' | 'taskS
 
 export const DENIABLE_ENDPOINTS: readonly DeniableEndpoint[] = ['list', 'approval', 'detail', 'query', 'taskSearch'];
 
+/**
+ * The contact scopes the app may lack (feishu-api-notes.md). Without the base scope neither contact
+ * endpoint answers, without the user or department one its endpoint does not: each answers 99991672
+ * naming the scope. Without contact:user.department:readonly users come back without department_ids.
+ * (contact:user.employee_id:readonly is `employeeIdScope`, which also governs the details' user_id.)
+ */
+export type ContactScope =
+  | 'contact:contact.base:readonly'
+  | 'contact:user.base:readonly'
+  | 'contact:department.base:readonly'
+  | 'contact:user.department:readonly';
+
+export const CONTACT_SCOPES: readonly ContactScope[] = [
+  'contact:contact.base:readonly',
+  'contact:user.base:readonly',
+  'contact:department.base:readonly',
+  'contact:user.department:readonly',
+];
+
 /** Hostile-mode switches (hostile-options.ts) are behaviour knobs too, all off by default. */
 export interface EmulatorOptions extends HostileOptions {
   appId: string;
@@ -57,6 +76,14 @@ export interface EmulatorOptions extends HostileOptions {
   queryRateLimit: RateLimitSetting;
   /** POST /approval/v4/tasks/search. */
   taskSearchRateLimit: RateLimitSetting;
+  /** GET /contact/v3/users/batch. */
+  usersRateLimit: RateLimitSetting;
+  /** GET /contact/v3/departments/batch, counted apart from the users endpoint. */
+  departmentsRateLimit: RateLimitSetting;
+  /** Contact scopes the app lacks (see ContactScope). */
+  deniedScopes: ContactScope[];
+  /** Share of the tenant's users outside the app's contact range: the users endpoint leaves them out. */
+  contactOutOfRangeRatio: number;
   /** The bulk query and the task search answer as of this many ms ago (search-index lag). */
   queryLagMs: number;
   /** The app has contact:user.employee_id:readonly: details carry user_id (else it is ''). */
@@ -112,6 +139,10 @@ export const ALL_KEYS: readonly OptionKey[] = [
   'approvalRateLimit',
   'queryRateLimit',
   'taskSearchRateLimit',
+  'usersRateLimit',
+  'departmentsRateLimit',
+  'deniedScopes',
+  'contactOutOfRangeRatio',
   'queryLagMs',
   'employeeIdScope',
   'deniedEndpoints',
@@ -163,6 +194,16 @@ export function defaultOptions(nowMs: number = Date.now()): EmulatorOptions {
       { limit: 1000, windowMs: 60_000 },
       { limit: 50, windowMs: 1000 },
     ],
+    usersRateLimit: [
+      { limit: 1000, windowMs: 60_000 },
+      { limit: 50, windowMs: 1000 },
+    ],
+    departmentsRateLimit: [
+      { limit: 1000, windowMs: 60_000 },
+      { limit: 50, windowMs: 1000 },
+    ],
+    deniedScopes: [],
+    contactOutOfRangeRatio: 0.1,
     queryLagMs: 0,
     employeeIdScope: false,
     deniedEndpoints: [],
@@ -266,7 +307,19 @@ export function validateOption(key: OptionKey, value: unknown): void {
     case 'approvalRateLimit':
     case 'queryRateLimit':
     case 'taskSearchRateLimit':
+    case 'usersRateLimit':
+    case 'departmentsRateLimit':
       checkRateLimit(key, value);
+      return;
+    case 'deniedScopes':
+      if (!Array.isArray(value) || !value.every((e) => CONTACT_SCOPES.includes(e as ContactScope))) {
+        throw new OptionError(`deniedScopes must be a list of ${CONTACT_SCOPES.join(', ')}`);
+      }
+      return;
+    case 'contactOutOfRangeRatio':
+      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+        throw new OptionError('contactOutOfRangeRatio must be a number in [0, 1]');
+      }
       return;
     case 'queryLagMs':
       checkNonNegativeInt(key, value);
@@ -337,6 +390,9 @@ export function cloneOptions(options: EmulatorOptions): EmulatorOptions {
     approvalRateLimit: cloneRate(options.approvalRateLimit),
     queryRateLimit: cloneRate(options.queryRateLimit),
     taskSearchRateLimit: cloneRate(options.taskSearchRateLimit),
+    usersRateLimit: cloneRate(options.usersRateLimit),
+    departmentsRateLimit: cloneRate(options.departmentsRateLimit),
+    deniedScopes: [...options.deniedScopes],
     deniedEndpoints: [...options.deniedEndpoints],
   };
 }

@@ -7,6 +7,7 @@
  * "now" (later events hidden, tasks still open show PENDING with end_time "0"). So the tasks seen
  * while pending are the same tasks, with the same ids, once the instance is final.
  */
+import { userAt, userIndexOf } from './directory.js';
 import { mulberry32, randomHex, randomInt, type Random } from './random.js';
 
 export interface ApprovalNode {
@@ -157,8 +158,16 @@ export interface Process {
 
 const COMMENTS = ['OK', 'Approved, thanks', 'Please attach the invoice', 'Over budget', 'Fine by me'];
 
+/**
+ * One of the tenant's people (directory.ts). The draws are those of the random ids it once made
+ * (one word, then four), so the rest of an instance's story is drawn as before.
+ */
 export function person(rng: Random): Person {
-  return { user_id: randomHex(rng, 1).toLowerCase(), open_id: `ou_${randomHex(rng, 4).toLowerCase()}` };
+  rng.nextUint32();
+  const word = rng.nextUint32();
+  randomHex(rng, 3);
+  const user = userAt(userIndexOf(word));
+  return { user_id: user.user_id, open_id: user.open_id };
 }
 
 interface NodeDraws {

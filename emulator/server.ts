@@ -46,6 +46,16 @@ import {
   type ApiResult,
 } from './responses.js';
 import { StatsCollector, type EmulatorStats } from './stats.js';
+import { handleDepartmentsBatch, handleUsersBatch } from './contact-handler.js';
+import {
+  departmentAt,
+  findDepartment,
+  findUser,
+  outOfContactRange,
+  userAt,
+  type DirectoryDepartment,
+  type DirectoryUser,
+} from './directory.js';
 import { TokenStore } from './tokens.js';
 import {
   advanceInstance,
@@ -57,14 +67,19 @@ import {
 } from './transitions.js';
 
 /** Endpoints with their own frequency limit, and the option holding it. */
-type LimitedEndpoint = 'list' | 'detail' | 'approval' | 'query' | 'taskSearch';
+type LimitedEndpoint = 'list' | 'detail' | 'approval' | 'query' | 'taskSearch' | 'users' | 'departments';
 const LIMIT_OPTION = {
   list: 'listRateLimit',
   detail: 'detailRateLimit',
   approval: 'approvalRateLimit',
   query: 'queryRateLimit',
   taskSearch: 'taskSearchRateLimit',
+  users: 'usersRateLimit',
+  departments: 'departmentsRateLimit',
 } as const satisfies Record<LimitedEndpoint, keyof EmulatorOptions>;
+
+/** A directory user with every field, its current name, and whether the app's contact range holds it. */
+export type ContactUserTruth = Omit<DirectoryUser, 'index'> & { inContactRange: boolean };
 
 /** What is not an option (not JSON, not settable over HTTP): the clock a test drives. */
 export interface EmulatorRuntime {
@@ -79,6 +94,8 @@ export class FeishuEmulator implements AdminTarget {
   private readonly queryTokens = new PageTokenStore<QuerySnapshot>();
   private readonly taskTokens = new PageTokenStore<TaskSnapshot>();
   private readonly counters = new StatsCollector();
+  /** Names changed through renameUser / renameDepartment, by open id. */
+  private readonly renames = { users: new Map<string, string>(), departments: new Map<string, string>() };
   private readonly limiters: Record<LimitedEndpoint, SlidingWindowLimiter>;
   /** Fault draws come from the seed too, so a serial run injects faults at the same requests. */
   private readonly faultRng: Random;
@@ -107,6 +124,8 @@ export class FeishuEmulator implements AdminTarget {
       approval: limiter('approval'),
       query: limiter('query'),
       taskSearch: limiter('taskSearch'),
+      users: limiter('users'),
+      departments: limiter('departments'),
     };
     this.faultRng = mulberry32(deriveSeed(resolved.seed, 'faults'));
     const current = (): EmulatorOptions => this.current;
@@ -235,6 +254,38 @@ export class FeishuEmulator implements AdminTarget {
     return statusRows(this.dataset, approvalCode, this.clock.now());
   }
 
+  /** The contact directory's user as the users endpoint would answer with every scope, or undefined. */
+  contactUser(openId: string): ContactUserTruth | undefined {
+    const index = findUser(openId, 'open_id');
+    if (index === undefined) return undefined;
+    const { index: _index, ...user } = userAt(index);
+    return {
+      ...user,
+      name: this.renames.users.get(openId) ?? user.name,
+      inContactRange: !outOfContactRange(index, this.current.contactOutOfRangeRatio),
+    };
+  }
+
+  /** The directory's department by its open_department_id, or undefined. */
+  contactDepartment(openDepartmentId: string): Omit<DirectoryDepartment, 'index'> | undefined {
+    const index = findDepartment(openDepartmentId, 'open_department_id');
+    if (index === undefined) return undefined;
+    const { index: _index, ...department } = departmentAt(index);
+    return { ...department, name: this.renames.departments.get(openDepartmentId) ?? department.name };
+  }
+
+  /** The user's name changes from now on (a known open_id only). */
+  renameUser(openId: string, name: string): void {
+    if (findUser(openId, 'open_id') === undefined) throw new Error(`unknown user: ${openId}`);
+    this.renames.users.set(openId, name);
+  }
+
+  renameDepartment(openDepartmentId: string, name: string): void {
+    if (findDepartment(openDepartmentId, 'open_department_id') === undefined)
+      throw new Error(`unknown department: ${openDepartmentId}`);
+    this.renames.departments.set(openDepartmentId, name);
+  }
+
   stats(): EmulatorStats {
     return this.counters.snapshot();
   }
@@ -313,7 +364,7 @@ export class FeishuEmulator implements AdminTarget {
       if (u < options.faultRate + options.htmlFaultRate) return badGatewayHtml();
     }
 
-    if (options.deniedEndpoints.includes(route.kind)) return noPermission();
+    if ((options.deniedEndpoints as readonly string[]).includes(route.kind)) return noPermission();
 
     switch (route.kind) {
       case 'list':
@@ -326,6 +377,10 @@ export class FeishuEmulator implements AdminTarget {
         return handleApproval(this.ctx, route.approvalCode);
       case 'detail':
         return handleDetail(this.ctx, route.instanceId, this.clock.now());
+      case 'users':
+        return handleUsersBatch(options, this.renames, url.searchParams);
+      case 'departments':
+        return handleDepartmentsBatch(options, this.renames, url.searchParams);
     }
   }
 

@@ -1,9 +1,10 @@
 /** Request counters the tests and benchmarks read back (GET /_emulator/stats or stats()). */
 
-export type EndpointKind = 'token' | 'list' | 'query' | 'taskSearch' | 'approval' | 'detail' | 'other';
+export type EndpointKind =
+  'token' | 'list' | 'query' | 'taskSearch' | 'approval' | 'detail' | 'users' | 'departments' | 'other';
 
 export interface EmulatorStats {
-  /** By endpoint: 'token' | 'list' | 'query' | 'taskSearch' | 'approval' | 'detail' | 'other'. */
+  /** By endpoint: 'token' | 'list' | 'query' | 'taskSearch' | 'approval' | 'detail' | 'users' | 'departments' | 'other'. */
   requests: Record<string, number>;
   /** Body code (or 'html502') → count. */
   responsesByCode: Record<string, number>;

@@ -1,7 +1,7 @@
 import { RateLimiter, type RateWindow } from './rate-limiter.js';
 
 /** The endpoints that each have a frequency limit of their own. */
-export type BudgetedEndpoint = 'list' | 'approval' | 'detail' | 'query';
+export type BudgetedEndpoint = 'list' | 'approval' | 'detail' | 'query' | 'users' | 'departments';
 
 /** A frequency limit as Feishu documents it: per minute, and for some endpoints also per second. */
 export interface EndpointLimit {
@@ -18,6 +18,8 @@ export const DOCUMENTED_LIMITS: Readonly<Record<BudgetedEndpoint, EndpointLimit>
   approval: { perMinute: 100 },
   detail: { perMinute: 1000, perSecond: 50 },
   query: { perMinute: 1000, perSecond: 50 },
+  users: { perMinute: 1000, perSecond: 50 },
+  departments: { perMinute: 1000, perSecond: 50 },
 };
 
 /** The windows a limiter honours for one limit. */
@@ -43,6 +45,8 @@ const API_NAMES: Record<BudgetedEndpoint, string> = {
   approval: 'the approval definition API',
   detail: 'the detail API',
   query: 'the bulk query API',
+  users: 'the contact users API',
+  departments: 'the contact departments API',
 };
 
 /** One limiter per endpoint: Feishu counts each endpoint apart, so one's wait never slows another. */
@@ -56,5 +60,12 @@ export function createBudgets(
       name: `${API_NAMES[endpoint]} budget (${describeLimit(limit)})`,
     };
   };
-  return { list: budget('list'), approval: budget('approval'), detail: budget('detail'), query: budget('query') };
+  return {
+    list: budget('list'),
+    approval: budget('approval'),
+    detail: budget('detail'),
+    query: budget('query'),
+    users: budget('users'),
+    departments: budget('departments'),
+  };
 }

@@ -8,15 +8,19 @@ import { Transport, type TransportRequest } from './transport.js';
 import {
   isObject,
   narrowApprovalDefinition,
+  narrowDepartmentBatch,
   narrowInstanceCodePage,
   narrowInstanceDetail,
   narrowQueriedInstancePage,
+  narrowUserBatch,
   ResponseShapeError,
 } from './narrow.js';
 import { DEFAULT_SERVER_WAIT_LIMITS, ServerWaits, type ServerWait, type ServerWaitLimits } from './server-waits.js';
 import { WaitWatch } from './wait-watch.js';
 import type {
   ApprovalDefinition,
+  ContactDepartment,
+  ContactUser,
   FeishuEnvelope,
   InstanceCodePage,
   InstanceDetail,
@@ -232,6 +236,44 @@ export class FeishuClient {
     );
   }
 
+  /**
+   * Users by open_id, up to CONTACT_BATCH_MAX a call, under the users budget. Users outside the
+   * app's contact range (and unknown ids) are left out of the answer, silently: the caller compares.
+   */
+  async batchGetUsers(openIds: readonly string[], { signal, counters }: CallOptions = {}): Promise<ContactUser[]> {
+    checkBatch('batchGetUsers', openIds);
+    return this.call(
+      'users',
+      counters,
+      {
+        method: 'GET',
+        path: '/open-apis/contact/v3/users/batch',
+        query: { user_ids: openIds, user_id_type: 'open_id', department_id_type: 'open_department_id' },
+        signal,
+      },
+      narrowUserBatch,
+    );
+  }
+
+  /** Departments by open_department_id, up to CONTACT_BATCH_MAX a call, under the departments budget. */
+  async batchGetDepartments(
+    departmentIds: readonly string[],
+    { signal, counters }: CallOptions = {},
+  ): Promise<ContactDepartment[]> {
+    checkBatch('batchGetDepartments', departmentIds);
+    return this.call(
+      'departments',
+      counters,
+      {
+        method: 'GET',
+        path: '/open-apis/contact/v3/departments/batch',
+        query: { department_ids: departmentIds, department_id_type: 'open_department_id' },
+        signal,
+      },
+      narrowDepartmentBatch,
+    );
+  }
+
   close(): Promise<void> {
     this.waits.close();
     return this.transport.close();
@@ -351,6 +393,14 @@ export class FeishuClient {
   private neverReached(error: FeishuApiError | FeishuTransportError): boolean {
     return error instanceof FeishuTransportError && error.failure === 'connect' && !this.transport.reached;
   }
+}
+
+/** The most ids one contact batch call takes (documented: 50). */
+export const CONTACT_BATCH_MAX = 50;
+
+function checkBatch(method: string, ids: readonly string[]): void {
+  if (ids.length < 1 || ids.length > CONTACT_BATCH_MAX)
+    throw new RangeError(`${method}: 1-${CONTACT_BATCH_MAX} ids a call; got ${ids.length}`);
 }
 
 /** The bulk query's widest creation-time span (documented: 30 days). */

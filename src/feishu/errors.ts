@@ -77,11 +77,27 @@ export const FeishuCode = {
 } as const;
 
 /**
- * The permission scope an endpoint needs (1390009 and 99991672 name none):
- * the bulk query has a scope of its own.
+ * The permission scope an endpoint needs, when the answer names none (1390009 never does): the
+ * bulk query has a scope of its own, and each contact endpoint needs its own on top of the base one.
  */
 export function scopeFor(endpoint: string): string {
+  if (/\/contact\/v3\/users\//.test(endpoint)) return 'contact:user.base:readonly and contact:contact.base:readonly';
+  if (/\/contact\/v3\/departments\//.test(endpoint))
+    return 'contact:department.base:readonly and contact:contact.base:readonly';
   return /\/instances\/query$/.test(endpoint) ? 'approval:approval.list:readonly' : 'approval:approval:readonly';
+}
+
+/**
+ * The scope a permission error asks for: 99991672's msg names it ("One of the following scopes is
+ * required: [contact:user.base:readonly]"); otherwise the endpoint's own (scopeFor).
+ */
+export function missingScopeOf(error: FeishuApiError): string {
+  const named = /scopes? (?:is |are )?required:\s*\[([^\]]{1,300})\]/i.exec(error.msg)?.[1];
+  const scopes = named
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => /^[a-z][\w.:-]*$/i.test(s));
+  return scopes !== undefined && scopes.length > 0 ? scopes.join(' or ') : scopeFor(error.endpoint);
 }
 
 /** Codes after which a fresh tenant token is fetched and the request tried once more. */

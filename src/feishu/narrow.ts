@@ -1,5 +1,7 @@
 import type {
   ApprovalDefinition,
+  ContactDepartment,
+  ContactUser,
   InstanceCodePage,
   InstanceDetail,
   QueriedInstance,
@@ -140,6 +142,53 @@ function narrowQueriedInstance(item: unknown): QueriedInstance | undefined {
     status: text(instance['status'])?.toUpperCase(),
     approval_code: text(approval['code']),
   };
+}
+
+const USER_TEXTS = ['union_id', 'user_id', 'name', 'en_name', 'email'] as const;
+const DEPARTMENT_TEXTS = ['department_id', 'name', 'parent_department_id'] as const;
+
+/**
+ * The `items` of a contact batch call. Load-bearing: `items` itself (an array; absent only when
+ * nothing was found, as Feishu leaves it out then). An item without its id string is dropped (it
+ * cannot be keyed); descriptive fields of the wrong type are hidden, every other field kept.
+ */
+function narrowItems<T>(
+  data: Record<string, unknown>,
+  idKey: string,
+  narrowItem: (item: Record<string, unknown>, id: string) => T,
+): T[] {
+  const items = data['items'];
+  if (items === undefined) return [];
+  if (!Array.isArray(items)) throw new ResponseShapeError(`data.items is ${typeName(items)}, expected an array`);
+  const out: T[] = [];
+  for (const item of items) {
+    if (!isObject(item)) continue;
+    const id = text(item[idKey]);
+    if (id) out.push(narrowItem(item, id));
+  }
+  return out;
+}
+
+export function narrowUserBatch(data: Record<string, unknown>): ContactUser[] {
+  return narrowItems(data, 'open_id', (item, open_id) => {
+    const departments = list(item['department_ids'])?.filter((d): d is string => typeof d === 'string' && d !== '');
+    const status = item['status'];
+    return {
+      ...item,
+      ...pick(item, USER_TEXTS, text),
+      open_id,
+      department_ids: departments,
+      status: isObject(status) ? status : undefined,
+    };
+  });
+}
+
+export function narrowDepartmentBatch(data: Record<string, unknown>): ContactDepartment[] {
+  return narrowItems(data, 'open_department_id', (item, open_department_id) => ({
+    ...item,
+    ...pick(item, DEPARTMENT_TEXTS, text),
+    open_department_id,
+  }));
 }
 
 /** A short description of a value for a message: its type, and the value itself when it is short. */

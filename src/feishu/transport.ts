@@ -23,7 +23,8 @@ export const CONNECT_TIMEOUT_MS = 15_000;
 export interface TransportRequest {
   method: 'GET' | 'POST';
   path: string;
-  query?: Record<string, string | number | undefined>;
+  /** A list value repeats its key (`user_ids=a&user_ids=b`), as the contact batch calls take their ids. */
+  query?: Record<string, string | number | readonly string[] | undefined>;
   body?: unknown;
   token?: string;
   signal?: AbortSignal;
@@ -183,8 +184,10 @@ class Deadline {
 function queryString(query: TransportRequest['query']): string {
   if (!query) return '';
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query))
-    if (value !== undefined && value !== '') params.set(key, String(value));
+  for (const [key, value] of Object.entries(query)) {
+    if (Array.isArray(value)) for (const item of value as readonly string[]) params.append(key, item);
+    else if (value !== undefined && value !== '') params.set(key, String(value));
+  }
   const text = params.toString();
   return text ? '?' + text : '';
 }

@@ -63,6 +63,35 @@ export interface InstanceDetail {
   [extra: string]: unknown;
 }
 
+/**
+ * A user of `GET /contact/v3/users/batch` (user_id_type=open_id), as far as the connector types it;
+ * every other field is kept as sent. Fields the app's scopes do not cover come back empty or absent.
+ */
+export interface ContactUser {
+  open_id: string;
+  union_id?: string;
+  /** Only with contact:user.employee_id:readonly. */
+  user_id?: string;
+  /** Only with contact:user.base:readonly. */
+  name?: string;
+  en_name?: string;
+  email?: string;
+  /** open_department_ids; only with contact:user.department:readonly. */
+  department_ids?: string[];
+  status?: Record<string, unknown>;
+  [extra: string]: unknown;
+}
+
+/** A department of `GET /contact/v3/departments/batch` (department_id_type=open_department_id). */
+export interface ContactDepartment {
+  open_department_id: string;
+  department_id?: string;
+  name?: string;
+  /** "0" for a department directly under the root. */
+  parent_department_id?: string;
+  [extra: string]: unknown;
+}
+
 /** `instance_status` filter values of the bulk query (not the statuses it answers with). */
 export type InstanceQueryStatusFilter = 'PENDING' | 'RECALL' | 'REJECT' | 'DELETED' | 'APPROVED' | 'ALL';
 

@@ -22,7 +22,7 @@ export interface FeishuApprovalConfig {
   /** The list API's budget per minute. */
   requestsPerMinute: number;
   /** Every other endpoint's budget, as the spec's *_requests_per_* fields give it. */
-  limits: Record<'approval' | 'detail' | 'query', EndpointLimit>;
+  limits: Record<'approval' | 'detail' | 'query' | 'users' | 'departments', EndpointLimit>;
   maxConcurrency: number;
   maxRetries: number;
   timeoutMs: number;
@@ -69,6 +69,9 @@ export function parseConfig(raw: Record<string, unknown>): FeishuApprovalConfig 
       approval: { perMinute: spec.approval_requests_per_minute },
       detail: { perMinute: spec.detail_requests_per_minute, perSecond: spec.detail_requests_per_second },
       query: { perMinute: spec.query_requests_per_minute, perSecond: spec.query_requests_per_second },
+      // Feishu counts each contact endpoint apart; one setting gives each the same budget.
+      users: { perMinute: spec.contact_requests_per_minute, perSecond: spec.contact_requests_per_second },
+      departments: { perMinute: spec.contact_requests_per_minute, perSecond: spec.contact_requests_per_second },
     },
     maxConcurrency: spec.max_concurrency,
     maxRetries: spec.max_retries,

@@ -27,6 +27,8 @@ export const SPEC_FIELDS = {
   detail_max_concurrency: 'integer',
   query_requests_per_minute: 'integer',
   query_requests_per_second: 'integer',
+  contact_requests_per_minute: 'integer',
+  contact_requests_per_second: 'integer',
   status_recheck_days: 'integer',
   rate_limit_wait_max_seconds: 'integer',
   rate_limit_wait_total_seconds: 'integer',

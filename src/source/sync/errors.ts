@@ -1,5 +1,5 @@
 import { RetriesExhaustedError } from '../../feishu/client.js';
-import { FeishuApiError, FeishuCode, FeishuTransportError, scopeFor } from '../../feishu/errors.js';
+import { FeishuApiError, FeishuCode, FeishuTransportError, missingScopeOf, scopeFor } from '../../feishu/errors.js';
 import { ServerWaitLimitError } from '../../feishu/server-waits.js';
 import { ConfigError, ConnectorError, describe, TransientError } from '../../kit/errors.js';
 
@@ -89,7 +89,7 @@ export function toConnectorError(error: unknown, context: ErrorContext = {}): Co
     case FeishuCode.NO_PERMISSION:
     case FeishuCode.APPROVAL_NO_PERMISSION:
       return new ConfigError(
-        `The app lacks a permission scope for ${error.endpoint}: ${ref}. Grant ${scopeFor(error.endpoint)} to the app and publish a new version of it.`,
+        `The app lacks a permission scope for ${error.endpoint}: ${ref}. Grant ${missingScopeOf(error)} to the app and publish a new version of it.`,
         error.message,
       );
     case FeishuCode.NO_PERMISSION_USER:
@@ -142,6 +142,7 @@ function unreachableHost(error: RetriesExhaustedError, last: FeishuTransportErro
 /** The config field holding the budget of the endpoint in a client endpoint label. */
 function budgetFieldOf(endpoint: string): string {
   if (endpoint.endsWith('/instances/query')) return 'query_requests_per_minute';
+  if (endpoint.includes('/contact/v3/')) return 'contact_requests_per_minute';
   if (endpoint.endsWith('/instances/:code')) return 'detail_requests_per_minute';
   if (endpoint.includes('/approvals/')) return 'approval_requests_per_minute';
   return 'requests_per_minute';
