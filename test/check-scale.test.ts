@@ -37,6 +37,7 @@ describe('check with 300 approval codes at the documented limits', () => {
       assert.ok((stats.requests['approval'] ?? 0) >= 1, 'the definition API probed');
       assert.equal(stats.requests['list'], 1);
       assert.equal(stats.requests['detail'], 1);
+      assert.deepEqual([stats.requests['users'], stats.requests['departments']], [1, 1], 'the contact API probed');
       assert.equal(stats.responsesByCode['99991400'] ?? 0, 0, 'never refused for going too fast');
       const lines = logs(result.messages);
       const progress = lines.filter((l) => l.message.startsWith('Check: '));

@@ -42,7 +42,7 @@ const CASES: Case[] = [
     denial: {},
     status: 'SUCCEEDED',
     message: [],
-    requests: { token: 1, query: 2, approval: 2, list: 1, detail: 1 },
+    requests: { token: 1, query: 2, approval: 2, list: 1, detail: 1, users: 1, departments: 1 },
   },
   {
     name: 'approval:approval:readonly missing (list, definition and detail refused): FAILED naming every stream',
@@ -104,6 +104,42 @@ const CASES: Case[] = [
     denial: { employeeIdScope: false },
     status: 'SUCCEEDED',
     message: [/^Missing scope contact:user\.employee_id:readonly: no user_id/, PUBLISH],
+  },
+  {
+    name: 'contact:contact.base:readonly missing: SUCCEEDED, both contact streams named',
+    denial: { deniedScopes: ['contact:contact.base:readonly'] },
+    status: 'SUCCEEDED',
+    message: [
+      /^Missing scope contact:contact\.base:readonly \(contact users API refused, Feishu code 99991672\): no names of people/,
+      /Missing scope contact:contact\.base:readonly \(contact departments API refused, Feishu code 99991672\): no department names/,
+      PUBLISH,
+    ],
+  },
+  {
+    name: 'contact:user.base:readonly missing: SUCCEEDED, the users stream named, not departments',
+    denial: { deniedScopes: ['contact:user.base:readonly'] },
+    status: 'SUCCEEDED',
+    message: [
+      /^Missing scope contact:user\.base:readonly \(contact users API refused.*the users stream fails/,
+      PUBLISH,
+    ],
+    absent: [/departments/],
+  },
+  {
+    name: 'contact:department.base:readonly missing: SUCCEEDED, the departments stream named, not users',
+    denial: { deniedScopes: ['contact:department.base:readonly'] },
+    status: 'SUCCEEDED',
+    message: [
+      /^Missing scope contact:department\.base:readonly \(contact departments API refused.*the departments stream fails/,
+    ],
+    absent: [/users stream/],
+  },
+  {
+    name: 'contact:user.department:readonly missing: SUCCEEDED, users without department_ids',
+    // Every user in the contact range, so the probed applicant comes back and tells.
+    denial: { deniedScopes: ['contact:user.department:readonly'], contactOutOfRangeRatio: 0 },
+    status: 'SUCCEEDED',
+    message: [/^Missing scope contact:user\.department:readonly: users come without department_ids/, PUBLISH],
   },
   {
     name: 'bulk query and definition refused, an unknown code: the list API tells the codes apart',

@@ -12,7 +12,18 @@ const denied = (path: string) => ({
   error: new FeishuApiError(1390009, 'no permission to operate', 403, 'log-1', `GET ${path}`),
 });
 const OK = { kind: 'ok' as const };
-const ALL_OK = { list: OK, detail: OK, query: OK, definition: OK };
+const ALL_OK = { list: OK, detail: OK, query: OK, definition: OK, users: OK, departments: OK };
+/** 99991672 as the contact API words it: the scope named in the msg. */
+const scopeDenied = (scope: string, path: string) => ({
+  kind: 'denied' as const,
+  error: new FeishuApiError(
+    99991672,
+    `Access denied. One of the following scopes is required: [${scope}].`,
+    400,
+    'log-2',
+    `GET ${path}`,
+  ),
+});
 
 function findings(overrides: Partial<CheckFindings> = {}): CheckFindings {
   return {
@@ -20,6 +31,7 @@ function findings(overrides: Partial<CheckFindings> = {}): CheckFindings {
     codes: { total: 2, unknown: [], deleted: [], named: [{ code: 'A', name: 'Leave' }] },
     probes: ALL_OK,
     employeeId: 'granted',
+    userDepartments: 'granted',
     ...overrides,
   };
 }
@@ -49,6 +61,25 @@ describe('verdict', () => {
       findings: findings({ employeeId: 'missing' }),
       status: 'SUCCEEDED',
       message: [/^Missing scope contact:user\.employee_id:readonly: no user_id/, /publish a new version of the app/],
+      warnings: 1,
+    },
+    {
+      name: 'the users API refused naming contact:user.base:readonly: SUCCEEDED naming that scope and the users stream',
+      findings: findings({
+        probes: { ...ALL_OK, users: scopeDenied('contact:user.base:readonly', '/open-apis/contact/v3/users/batch') },
+      }),
+      status: 'SUCCEEDED',
+      message: [
+        /^Missing scope contact:user\.base:readonly \(contact users API refused, Feishu code 99991672\): no names of people: the users stream fails/,
+        /publish a new version/,
+      ],
+      warnings: 1,
+    },
+    {
+      name: 'users without department_ids: SUCCEEDED naming contact:user.department:readonly',
+      findings: findings({ userDepartments: 'missing' }),
+      status: 'SUCCEEDED',
+      message: [/^Missing scope contact:user\.department:readonly: users come without department_ids/],
       warnings: 1,
     },
     {
@@ -122,7 +153,7 @@ describe('verdict', () => {
     assert.equal(
       v.info,
       'Connected to open.feishu.cn:443: 300 of 300 approval code(s) found; 4 definition(s) read: ' +
-        'Leave (C0), Expense (C1), Trip (C2), …; endpoints answering: list, detail, bulk query, definition.',
+        'Leave (C0), Expense (C1), Trip (C2), …; endpoints answering: list, detail, bulk query, definition, contact users, contact departments.',
     );
   });
 });

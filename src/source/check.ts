@@ -12,7 +12,8 @@ import {
   type CodeLookup,
   type SampleInstance,
 } from './check/code-lookups.js';
-import { employeeIdScope, probeDetail, probeList } from './check/endpoint-probes.js';
+import { probeContact } from './check/contact-probes.js';
+import { employeeIdScope, probeDetail, probeList, type Applicant } from './check/endpoint-probes.js';
 import type { ProbeResult } from './check/probe.js';
 import { CheckProgress } from './check/progress.js';
 import type { ProbeName } from './check/scopes.js';
@@ -48,7 +49,7 @@ export async function checkConnection(
     if ('failure' in codes) return failed(codes.failure);
     const found = config.approvalCodes.find((c) => codes.answers.get(c)?.kind !== 'unknown');
     const probes: CheckFindings['probes'] = { ...codes.probes };
-    let applicant;
+    let applicant: Applicant | undefined;
     if (found !== undefined) {
       let sample = codes.sample;
       if (!probes.list) {
@@ -60,6 +61,10 @@ export async function checkConnection(
       probes.detail = detail.result;
       applicant = detail.applicant;
     }
+    // The users and departments streams name the people and departments the approvals reference.
+    const contact = await probeContact(client, applicant);
+    probes.users = contact.users;
+    probes.departments = contact.departments;
     const answers = config.approvalCodes.map((c) => codes.answers.get(c));
     const result = verdict({
       target: client.target,
@@ -73,6 +78,7 @@ export async function checkConnection(
       },
       probes,
       employeeId: employeeIdScope(applicant),
+      userDepartments: contact.userDepartments,
     });
     emitter.info(result.info);
     for (const warning of result.warnings) emitter.warn(warning);

@@ -4,7 +4,7 @@
  */
 
 /** The endpoints `check` probes after the token, each once. */
-export type ProbeName = 'list' | 'detail' | 'query' | 'definition';
+export type ProbeName = 'list' | 'detail' | 'query' | 'definition' | 'users' | 'departments';
 
 export interface EndpointUse {
   /** As a person finds it in Feishu's docs. */
@@ -50,12 +50,32 @@ export const ENDPOINT_USES: Readonly<Record<ProbeName, EndpointUse>> = {
     required: false,
     cost: 'the approval_definitions stream fails (deselect it, or grant the scope)',
   },
+  users: {
+    endpoint: 'the contact users API (GET /open-apis/contact/v3/users/batch)',
+    scope: 'contact:user.base:readonly and contact:contact.base:readonly',
+    streams: ['users'],
+    required: false,
+    cost: 'no names of people: the users stream fails (deselect it, or grant the scope)',
+  },
+  departments: {
+    endpoint: 'the contact departments API (GET /open-apis/contact/v3/departments/batch)',
+    scope: 'contact:department.base:readonly and contact:contact.base:readonly',
+    streams: ['departments'],
+    required: false,
+    cost: 'no department names: the departments stream fails (deselect it, or grant the scope)',
+  },
 };
 
 /** Without it the details, tasks and queried instances carry an empty user_id, silently (feishu-api-notes.md). */
 export const EMPLOYEE_ID_SCOPE = {
   scope: 'contact:user.employee_id:readonly',
   cost: 'no user_id: it is empty in every row (approval_instance_details, approval_tasks, approval_timeline); open_id is filled',
+} as const;
+
+/** Without it the users batch answers leave department_ids empty. */
+export const USER_DEPARTMENT_SCOPE = {
+  scope: 'contact:user.department:readonly',
+  cost: "users come without department_ids: departments holds only the applicants' departments",
 } as const;
 
 /** The step people forget: a scope granted in the console does nothing until a version that has it is published. */

@@ -1,8 +1,8 @@
-import { FeishuCode } from '../../feishu/errors.js';
+import { FeishuCode, missingScopeOf } from '../../feishu/errors.js';
 import type { AirbyteConnectionStatus } from '../../kit/protocol.js';
 import { toConnectorError } from '../sync/errors.js';
 import type { ProbeResult } from './probe.js';
-import { EMPLOYEE_ID_SCOPE, ENDPOINT_USES, PUBLISH_STEP, type ProbeName } from './scopes.js';
+import { EMPLOYEE_ID_SCOPE, ENDPOINT_USES, PUBLISH_STEP, USER_DEPARTMENT_SCOPE, type ProbeName } from './scopes.js';
 
 /** Everything `check` learned, once the token was granted and every code answered. */
 export interface CheckFindings {
@@ -16,6 +16,8 @@ export interface CheckFindings {
   };
   probes: Partial<Record<ProbeName, ProbeResult>>;
   employeeId: 'granted' | 'missing' | 'unknown';
+  /** Whether users come with department_ids (contact:user.department:readonly). */
+  userDepartments: 'granted' | 'missing' | 'unknown';
 }
 
 /** The status, one short INFO line, and a WARN per thing a sync will lack. */
@@ -25,12 +27,14 @@ export interface Verdict {
   warnings: string[];
 }
 
-const PROBE_ORDER: readonly ProbeName[] = ['list', 'detail', 'query', 'definition'];
+const PROBE_ORDER: readonly ProbeName[] = ['list', 'detail', 'query', 'definition', 'users', 'departments'];
 const SHORT_NAMES: Record<ProbeName, string> = {
   list: 'list',
   detail: 'detail',
   query: 'bulk query',
   definition: 'definition',
+  users: 'contact users',
+  departments: 'contact departments',
 };
 /** Codes named in a message before "and N more": enough to spot a pattern, short enough to read. */
 const NAMED_CODES = 20;
@@ -57,11 +61,17 @@ export function verdict(f: CheckFindings): Verdict {
   }
   for (const p of denied.filter((d) => !ENDPOINT_USES[d].required)) {
     const use = ENDPOINT_USES[p];
-    notes.push(`Missing scope ${use.scope} (${SHORT_NAMES[p]} API refused, ${codeOf(f.probes[p])}): ${use.cost}.`);
+    notes.push(
+      `Missing scope ${scopeOf(p, f.probes[p])} (${SHORT_NAMES[p]} API refused, ${codeOf(f.probes[p])}): ${use.cost}.`,
+    );
     scopeNamed = true;
   }
-  if (f.employeeId === 'missing') {
-    notes.push(`Missing scope ${EMPLOYEE_ID_SCOPE.scope}: ${EMPLOYEE_ID_SCOPE.cost}.`);
+  for (const [finding, { scope, cost }] of [
+    [f.employeeId, EMPLOYEE_ID_SCOPE],
+    [f.userDepartments, USER_DEPARTMENT_SCOPE],
+  ] as const) {
+    if (finding !== 'missing') continue;
+    notes.push(`Missing scope ${scope}: ${cost}.`);
     scopeNamed = true;
   }
   if (f.codes.deleted.length > 0) notes.push(deletedDefinitions(f.codes.deleted));
@@ -74,6 +84,11 @@ export function verdict(f: CheckFindings): Verdict {
     return { status: { status: 'FAILED', message: [...problems, ...also, ...publish].join(' ') }, info, warnings: [] };
   }
   return { status: { status: 'SUCCEEDED', message: [...notes, ...publish].join(' ') }, info, warnings: notes };
+}
+
+/** The scope the refusal names (99991672 does), else the one the endpoint is documented to need. */
+function scopeOf(probe: ProbeName, result: ProbeResult | undefined): string {
+  return result?.kind === 'denied' ? missingScopeOf(result.error) : ENDPOINT_USES[probe].scope;
 }
 
 function codeOf(result: ProbeResult | undefined): string {
@@ -96,7 +111,7 @@ function unknownCodes(codes: readonly string[]): string {
 /** The required endpoints refused: the streams that cannot sync, the endpoints, the scopes to grant. */
 function cannotSync(probes: readonly ProbeName[], results: CheckFindings['probes']): string {
   const streams = [...new Set(probes.flatMap((p) => ENDPOINT_USES[p].streams))];
-  const scopes = [...new Set(probes.map((p) => ENDPOINT_USES[p].scope))];
+  const scopes = [...new Set(probes.map((p) => scopeOf(p, results[p])))];
   const endpoints = probes.map((p) => ENDPOINT_USES[p].endpoint).join(' and ');
   const codes = [...new Set(probes.map((p) => codeOf(results[p])))].join(', ');
   return (
