@@ -9,6 +9,9 @@ import assert from 'node:assert/strict';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { createServer } from 'node:net';
 import { startEmulator } from '../emulator/index.js';
+import { RetriesExhaustedError } from '../src/feishu/client.js';
+import { FeishuTransportError } from '../src/feishu/errors.js';
+import { toConnectorError } from '../src/source/sync/errors.js';
 import { catalog, PRIMARY_KEYS, writeFiles } from '../harness/index.js';
 import { runCli, type RunResult } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
@@ -98,4 +101,44 @@ describe('a host that answered, then went away', () => {
       await emulator.stop();
     }
   });
+});
+
+describe('toConnectorError: a connection failure, by whether the host ever answered', () => {
+  const cases: { detail: string; unreached: boolean; type: string; message: RegExp }[] = [
+    {
+      detail: 'ECONNREFUSED',
+      unreached: true,
+      type: 'config_error',
+      message: /^Cannot reach h:443 \(from config\.base_url\): ECONNREFUSED, on every attempt/,
+    },
+    {
+      detail: 'ENOTFOUND',
+      unreached: true,
+      type: 'config_error',
+      message: /\(from config\.base_url\): ENOTFOUND.* Check config\.base_url/,
+    },
+    { detail: 'EAI_AGAIN', unreached: true, type: 'config_error', message: /\(from config\.base_url\): EAI_AGAIN/ },
+    {
+      detail: 'TLS handshake failed (CERT_HAS_EXPIRED)',
+      unreached: true,
+      type: 'config_error',
+      message: /TLS handshake failed \(CERT_HAS_EXPIRED\)/,
+    },
+    {
+      detail: 'ECONNREFUSED',
+      unreached: false,
+      type: 'transient_error',
+      message:
+        /^Feishu kept failing after 9 attempts .* Try again later; if it persists, check the network between the connector and h:443 \(config\.base_url\)\.$/,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.detail}, ${c.unreached ? 'never answered' : 'answered before'}: ${c.type}`, () => {
+      const last = new FeishuTransportError('connect', 'h:443', c.detail);
+      const error = toConnectorError(new RetriesExhaustedError('GET /x', 9, last, 20_000, c.unreached));
+      assert.equal(error.failureType, c.type);
+      assert.match(error.message, c.message);
+      assert.doesNotMatch(error.message, /lower requests_per_minute/);
+    });
+  }
 });
