@@ -47,24 +47,7 @@ export async function checkConnection(
     }
     const codes = await lookUpCodes(client, config, progress);
     if ('failure' in codes) return failed(codes.failure);
-    const found = config.approvalCodes.find((c) => codes.answers.get(c)?.kind !== 'unknown');
-    const probes: CheckFindings['probes'] = { ...codes.probes };
-    let applicant: Applicant | undefined;
-    if (found !== undefined) {
-      let sample = codes.sample;
-      if (!probes.list) {
-        const list = await probeList(client, sample?.approvalCode ?? found, sample, Date.now(), config.windowMs);
-        probes.list = list.result;
-        sample = list.listed ?? sample;
-      }
-      const detail = await probeDetail(client, sample);
-      probes.detail = detail.result;
-      applicant = detail.applicant;
-    }
-    // The users and departments streams name the people and departments the approvals reference.
-    const contact = await probeContact(client, applicant);
-    probes.users = contact.users;
-    probes.departments = contact.departments;
+    const endpoints = await probeEndpoints(client, config, codes);
     const answers = config.approvalCodes.map((c) => codes.answers.get(c));
     const result = verdict({
       target: client.target,
@@ -76,9 +59,7 @@ export async function checkConnection(
           a?.name === undefined ? [] : [{ code: a.code, name: a.name, ...(a.status && { status: a.status }) }],
         ),
       },
-      probes,
-      employeeId: employeeIdScope(applicant),
-      userDepartments: contact.userDepartments,
+      ...endpoints,
     });
     emitter.info(result.info);
     for (const warning of result.warnings) emitter.warn(warning);
@@ -87,6 +68,37 @@ export async function checkConnection(
     progress.stop();
     await client.close();
   }
+}
+
+/**
+ * The endpoints the code lookups did not already answer for, once each: the list (around an
+ * instance the lookups saw), the detail (an instance the list listed), the contact API (its applicant).
+ */
+async function probeEndpoints(
+  client: FeishuClient,
+  config: FeishuApprovalConfig,
+  codes: CodesFound,
+): Promise<Pick<CheckFindings, 'probes' | 'employeeId' | 'userDepartments'>> {
+  const probes: CheckFindings['probes'] = { ...codes.probes };
+  const found = config.approvalCodes.find((c) => codes.answers.get(c)?.kind !== 'unknown');
+  let applicant: Applicant | undefined;
+  // Every code unknown: there is nothing to list or fetch; the verdict names the codes.
+  if (found !== undefined) {
+    let sample = codes.sample;
+    if (!probes.list) {
+      const list = await probeList(client, sample?.approvalCode ?? found, sample, Date.now(), config.windowMs);
+      probes.list = list.result;
+      sample = list.listed ?? sample;
+    }
+    const detail = await probeDetail(client, sample);
+    probes.detail = detail.result;
+    applicant = detail.applicant;
+  }
+  // The users and departments streams name the people and departments the approvals reference.
+  const contact = await probeContact(client, applicant);
+  probes.users = contact.users;
+  probes.departments = contact.departments;
+  return { probes, employeeId: employeeIdScope(applicant), userDepartments: contact.userDepartments };
 }
 
 interface CodesFound {
