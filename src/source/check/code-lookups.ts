@@ -30,11 +30,32 @@ export interface CodeLookup {
   ask(code: string, signal: AbortSignal): Promise<CodeAnswer>;
 }
 
-/** 1390002 and 1390016 are answers about the code, not failures of the call. */
-function answerOf(code: string, error: unknown): CodeAnswer {
-  if (error instanceof FeishuApiError && error.code === FeishuCode.APPROVAL_NOT_FOUND) return { code, kind: 'unknown' };
-  if (isDefinitionDeleted(error)) return { code, kind: 'deleted' };
-  throw error;
+/** What a found code's answer adds: its definition's name and status, an instance seen. */
+type Found = Omit<CodeAnswer, 'code' | 'kind'>;
+
+/**
+ * A lookup through one endpoint: `found` is what the endpoint says of a code that exists; 1390002
+ * and 1390016 are answers about the code (unknown, deleted), not failures of the call.
+ */
+function lookup(
+  probe: ProbeName,
+  concurrency: number,
+  found: (code: string, signal: AbortSignal) => Promise<Found>,
+): CodeLookup {
+  return {
+    probe,
+    concurrency,
+    async ask(code, signal) {
+      try {
+        return { code, kind: 'found', ...(await found(code, signal)) };
+      } catch (error) {
+        if (error instanceof FeishuApiError && error.code === FeishuCode.APPROVAL_NOT_FOUND)
+          return { code, kind: 'unknown' };
+        if (isDefinitionDeleted(error)) return { code, kind: 'deleted' };
+        throw error;
+      }
+    },
+  };
 }
 
 /**
@@ -42,71 +63,36 @@ function answerOf(code: string, error: unknown): CodeAnswer {
  * does not (feishu-api-notes.md), and one of its instances for the other probes.
  */
 export function queryLookup(client: FeishuClient): CodeLookup {
-  return {
-    probe: 'query',
-    concurrency: 8,
-    async ask(code, signal) {
-      try {
-        const page = await client.queryInstances({ approvalCode: code, pageSize: 5 }, { signal });
-        const first = page.instance_list[0];
-        const createdMs = Number(first?.start_time);
-        return {
-          code,
-          kind: 'found',
-          ...(first && {
-            sample: {
-              approvalCode: code,
-              instanceCode: first.code,
-              ...(Number.isSafeInteger(createdMs) && createdMs > 0 ? { createdMs } : {}),
-            },
-          }),
-        };
-      } catch (error) {
-        return answerOf(code, error);
-      }
-    },
-  };
+  return lookup('query', 8, async (code, signal) => {
+    const first = (await client.queryInstances({ approvalCode: code, pageSize: 5 }, { signal })).instance_list[0];
+    if (!first) return {};
+    const createdMs = Number(first.start_time);
+    const known = Number.isSafeInteger(createdMs) && createdMs > 0;
+    return { sample: { approvalCode: code, instanceCode: first.code, ...(known && { createdMs }) } };
+  });
 }
 
 /** The definition API (100/min): slow, but it alone gives the name and tells a deleted definition apart. */
 export function definitionLookup(client: FeishuClient): CodeLookup {
-  return {
-    probe: 'definition',
-    concurrency: 2,
-    async ask(code, signal) {
-      try {
-        const definition = await client.getApproval(code, { signal });
-        return {
-          code,
-          kind: 'found',
-          name: definition.approval_name ?? 'unnamed',
-          ...(definition.status !== undefined && { status: definition.status }),
-        };
-      } catch (error) {
-        return answerOf(code, error);
-      }
-    },
-  };
+  return lookup('definition', 2, async (code, signal) => {
+    const definition = await client.getApproval(code, { signal });
+    return {
+      name: definition.approval_name ?? 'unnamed',
+      ...(definition.status !== undefined && { status: definition.status }),
+    };
+  });
 }
 
 /** The list API (100/min) over the latest window: the last resort when both others are refused. */
 export function listLookup(client: FeishuClient, nowMs: number, windowMs: number): CodeLookup {
-  return {
-    probe: 'list',
-    concurrency: 2,
-    async ask(code, signal) {
-      try {
-        const page = await client.listInstanceCodes(
-          { approvalCode: code, startMs: nowMs - windowMs, endMs: nowMs, pageSize: 1 },
-          { signal },
-        );
-        const first = page.instance_code_list[0];
-        return { code, kind: 'found', ...(first && { sample: { approvalCode: code, instanceCode: first } }) };
-      } catch (error) {
-        return answerOf(code, error);
-      }
-    },
-  };
+  return lookup('list', 2, async (code, signal) => {
+    const page = await client.listInstanceCodes(
+      { approvalCode: code, startMs: nowMs - windowMs, endMs: nowMs, pageSize: 1 },
+      { signal },
+    );
+    const first = page.instance_code_list[0];
+    return first === undefined ? {} : { sample: { approvalCode: code, instanceCode: first } };
+  });
 }
 
 /** A lookup over many codes as it goes: stop it early with stopAfterFirst(). */
