@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import type { AirbyteCatalog, ConnectorSpecification } from '../src/kit/protocol.js';
 import { PRIMARY_KEYS, writeFiles } from '../harness/index.js';
+import { freePort } from './helpers/free-port.js';
 import { runCli } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 import { protocolErrors } from './helpers/protocol-schema.js';
@@ -15,15 +15,6 @@ async function check(config: Record<string, unknown>) {
   const statuses = result.messages.filter((m) => m.type === 'CONNECTION_STATUS');
   assert.equal(statuses.length, 1);
   return (statuses[0] as Extract<(typeof statuses)[0], { type: 'CONNECTION_STATUS' }>).connectionStatus;
-}
-
-/** A port nobody listens on: bind one, note it, close it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('spec', () => {

@@ -7,12 +7,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { createServer } from 'node:net';
 import { startEmulator } from '../emulator/index.js';
 import { RetriesExhaustedError } from '../src/feishu/client.js';
 import { FeishuTransportError } from '../src/feishu/errors.js';
 import { toConnectorError } from '../src/source/sync/errors.js';
 import { catalog, PRIMARY_KEYS, writeFiles } from '../harness/index.js';
+import { freePort } from './helpers/free-port.js';
 import { runCli, type RunResult } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
 import { theErrorTrace } from './helpers/hostile.js';
@@ -20,15 +20,6 @@ import { enableVirtualClock, onVirtualClock } from './helpers/virtual-clock.js';
 
 const ALL_STREAMS = Object.keys(PRIMARY_KEYS);
 const BASE = { app_id: 'cli_25', app_secret: 'secret-25-abcdef', approval_codes: ['A', 'B'], start_date: '2024-01-01' };
-
-/** A port nobody listens on: bind one, note it, close it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function readOf(config: Record<string, unknown>): string[] {
   const files = writeFiles({ 'config.json': config, 'catalog.json': catalog('full_refresh', ALL_STREAMS) });
