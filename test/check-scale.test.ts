@@ -50,4 +50,36 @@ describe('check with 300 approval codes at the documented limits', () => {
       await emulator.stop();
     }
   });
+
+  it('the bulk query refused: every code through the definition API (3 minutes at 100/min), still saying how far it got', async (t) => {
+    enableVirtualClock(t.mock.timers);
+    const emulator = await startEmulator({
+      seed: 25,
+      codeCount: 300,
+      instancesPerCode: 2,
+      employeeIdScope: true,
+      deniedEndpoints: ['query'],
+    });
+    try {
+      const files = writeFiles({ 'config.json': connectionConfig(emulator) });
+      const { value: result, elapsedMs } = await onVirtualClock(t.mock.timers, () =>
+        runCli(['check', '--config', files['config.json']!], { timeoutMs: 600_000 }),
+      );
+      const status = connectionStatus(result.messages);
+      const stats = emulator.stats();
+      t.diagnostic(`check took ${elapsedMs} ms of limiter time; requests ${JSON.stringify(stats.requests)}`);
+      assert.equal(status.status, 'SUCCEEDED');
+      assert.match(status.message ?? '', /^Missing scope approval:approval\.list:readonly \(bulk query API refused/);
+      assert.equal(stats.requests['approval'], 300, 'each code asked once, through the definition API');
+      assert.equal(stats.responsesByCode['99991400'] ?? 0, 0, 'never refused for going too fast');
+      const progress = logs(result.messages).filter((l) => l.message.startsWith('Check: '));
+      assert.ok(progress.length >= Math.floor(elapsedMs / PROGRESS_EVERY_MS), `${progress.length} progress lines`);
+      assert.match(
+        progress.at(-1)!.message,
+        /^Check: 29\d of 300 approval codes answered, 29\d definitions read, 1\d\d s\.$/,
+      );
+    } finally {
+      await emulator.stop();
+    }
+  });
 });

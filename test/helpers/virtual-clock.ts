@@ -21,13 +21,14 @@ export function enableVirtualClock(timers: MockTimers, nowMs: number = Date.now(
 
 /**
  * Awaits `work`, moving the mocked clock on `stepMs` at a time whenever every request is answered
+ * (10 ms: the rate limiter lets a request leave up to 10 ms early, so its pace never drifts)
  * and the code has settled on its timers. Resolves with its value and the virtual time from its first
  * HTTP request to its end (the files read before it take real I/O, which would move the clock too).
  */
 export async function onVirtualClock<T>(
   timers: MockTimers,
   work: () => Promise<T>,
-  stepMs = 2,
+  stepMs = 10,
 ): Promise<{ value: T; elapsedMs: number }> {
   const out = new Set<object>();
   let firstRequestMs: number | undefined;
