@@ -7,7 +7,7 @@ import type {
   ConnectorSpecification,
 } from '../kit/protocol.js';
 import { checkConnection } from './check.js';
-import { parseConfig, type FeishuApprovalConfig } from './config/config.js';
+import { parseConfig, TEST_ONLY_PLAIN_HTTP_HOST, type FeishuApprovalConfig } from './config/config.js';
 import { readStreams } from './read.js';
 import { loadSpec } from './spec.js';
 import { ApprovalInstanceDetailsStream } from './streams/details/approval-instance-details.js';
@@ -28,6 +28,8 @@ export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
     new ApprovalTasksStream(),
     new ApprovalTimelineStream(),
   ];
+
+  readonly hiddenConfigKeys = [TEST_ONLY_PLAIN_HTTP_HOST];
 
   spec(): ConnectorSpecification {
     return loadSpec();
