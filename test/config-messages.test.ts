@@ -64,6 +64,15 @@ describe('config messages say what to type', () => {
     walk(join(REPO_ROOT, 'src'));
     const shown = files.filter((file) => /\$\{TEST_ONLY_PLAIN_HTTP_HOST\}/.test(readFileSync(file, 'utf8')));
     assert.deepEqual(shown, []);
+    // The key's name itself is written once, where the constant is defined.
+    const named = files.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(TEST_ONLY_KEY))
+        .map((line) => `${file}: ${line.trim()}`),
+    );
+    assert.equal(named.length, 1, named.join('\n'));
+    assert.match(named[0]!, /export const TEST_ONLY_PLAIN_HTTP_HOST = 'test_only_plain_http_host';/);
   });
 
   const dateCases: { field: string; value: string; says: RegExp }[] = [
