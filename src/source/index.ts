@@ -7,8 +7,9 @@ import type {
   ConnectorSpecification,
 } from '../kit/protocol.js';
 import { checkConnection } from './check.js';
-import { parseConfig, TEST_ONLY_PLAIN_HTTP_HOST, type FeishuApprovalConfig } from './config/config.js';
+import { parseConfig, type FeishuApprovalConfig } from './config/config.js';
 import { readStreams } from './read.js';
+import { TEST_ONLY_PLAIN_HTTP_HOST } from './config/config.js';
 import { loadSpec } from './spec.js';
 import { ApprovalInstanceDetailsStream } from './streams/details/approval-instance-details.js';
 import { ApprovalInstancesStream } from './streams/approval-instances.js';
