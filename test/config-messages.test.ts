@@ -108,6 +108,16 @@ describe('config messages say what to type', () => {
     }
   });
 
+  it('a required field typed under another name: the error says which key was meant', async () => {
+    const { start_date, ...rest } = emulatorConfig(emulator());
+    const { messages } = await answers({ ...rest, startDate: start_date });
+    assert.equal(messages.length, 3);
+    for (const message of messages) {
+      assert.match(message, /config\.start_date is required/);
+      assert.match(message, /'startDate' \(did you mean 'start_date'\?\)/);
+    }
+  });
+
   it('known keys, and the test-only key the acceptance configs carry, draw no WARN', async () => {
     for (const config of [
       emulatorConfig(emulator()),

@@ -7,16 +7,29 @@ import { createAjv, describeSchemaErrors } from './schema.js';
 /**
  * Reads the config and checks it against the connector's own spec; fills in
  * defaults. Values of properties marked `airbyte_secret` are handed to
- * `onSecret` before anything is validated, so no error can echo them.
+ * `onSecret` before anything is validated, so no error can echo them. Keys
+ * the spec does not know (but `hidden` ones) get one warning, or join the
+ * error when the config fails the spec.
  */
 export async function loadConfig(
   path: string,
   spec: ConnectorSpecification,
   onSecret: (secret: string) => void = () => {},
+  unknownKeys: { hidden?: readonly string[]; warn?: (message: string) => void } = {},
 ): Promise<Record<string, unknown>> {
   const raw = await readJsonFile(path, 'config');
   if (isJsonObject(raw)) for (const secret of secretValues(raw, spec)) onSecret(secret);
-  return validateConfig(raw, spec, `config file '${path}'`);
+  const unknown = isJsonObject(raw) ? unknownKeysWarning(raw, spec, unknownKeys.hidden) : undefined;
+  let config: Record<string, unknown>;
+  try {
+    config = validateConfig(raw, spec, `config file '${path}'`);
+  } catch (error) {
+    // A required field "missing" is often one typed under another name (startDate): say which.
+    if (unknown && error instanceof ConfigError) throw new ConfigError(`${error.message} ${unknown}`);
+    throw error;
+  }
+  if (unknown) unknownKeys.warn?.(unknown);
+  return config;
 }
 
 /**

@@ -2,7 +2,7 @@ import yargs from 'yargs';
 import type { Writable } from 'node:stream';
 import { Emitter } from './emitter.js';
 import { ConfigError, ConnectorError, describe, toErrorTrace } from './errors.js';
-import { loadCatalog, loadConfig, loadState, unknownKeysWarning } from './inputs.js';
+import { loadCatalog, loadConfig, loadState } from './inputs.js';
 import { configFieldRows, formatConfigTable } from './spec-table.js';
 import type { Source } from './source.js';
 import type { LogLevel } from './protocol.js';
@@ -121,11 +121,12 @@ async function check<Config>(source: Source<Config>, inv: Invocation, emitter: E
 }
 
 async function prepareConfig<Config>(source: Source<Config>, path: string, emitter: Emitter): Promise<Config> {
-  const raw = await loadConfig(path, source.spec(), (secret) => emitter.redactor.add(secret));
+  const raw = await loadConfig(path, source.spec(), (secret) => emitter.redactor.add(secret), {
+    hidden: source.hiddenConfigKeys ?? [],
+    warn: (message) => emitter.warn(message),
+  });
   const config = source.parseConfig(raw);
   for (const secret of source.secrets(config)) emitter.redactor.add(secret);
-  const unknownKeys = unknownKeysWarning(raw, source.spec(), source.hiddenConfigKeys);
-  if (unknownKeys) emitter.warn(unknownKeys);
   return config;
 }
 
