@@ -38,7 +38,13 @@ export async function runConnector<Config>(
 ): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const parsed = await parseArguments(argv, options.scriptName ?? 'source');
+  const parsed = await parseArguments(argv, options.scriptName ?? 'source').catch(
+    (error: unknown): ParsedArguments => ({
+      kind: 'usage',
+      text: `Invalid command line: ${describe(error)}`,
+      code: USAGE_EXIT_CODE,
+    }),
+  );
   if (parsed.kind === 'usage') {
     // A person typed this (the platform always passes a command and its files): the usage and the
     // problem on stderr, exit 2 as command-line tools do, and stdout left to protocol messages.
