@@ -101,12 +101,12 @@ describe('bad input: check says FAILED, discover and read say config_error, each
     {
       name: 'start_date unparseable',
       config: withValues({ start_date: 'last tuesday' }),
-      mention: /config\.start_date/,
+      mention: /config\.start_date 'last tuesday' must be written as YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ/,
     },
     {
       name: 'start_date not a real date',
       config: withValues({ start_date: '2024-02-31T00:00:00Z' }),
-      mention: /config\.start_date/,
+      mention: /config\.start_date '2024-02-31T00:00:00Z' is not a real date or time: write it as YYYY-MM-DD/,
     },
     {
       name: 'start_date after end_date',
@@ -245,11 +245,18 @@ describe('bad input: check says FAILED, discover and read say config_error, each
     assert.equal(result.code, 0);
   });
 
-  it('unknown command or option', async () => {
-    await expectConfigError(['sync'], /Unknown argument: sync/);
-    await expectConfigError(['spec', '--verbose'], /Unknown argument/);
-    await expectConfigError(['discover'], /Missing required argument: config/);
-    await expectConfigError([], /A command is required/);
+  it('unknown command or option: the usage and the problem on stderr, exit 2 (test/cli-usage.test.ts has more)', async () => {
+    for (const [args, says] of [
+      [['sync'], /Unknown argument: sync/],
+      [['spec', '--verbose'], /Unknown argument/],
+      [['discover'], /Missing required argument: config/],
+      [[], /A command is required/],
+    ] as const) {
+      const result = await run([...args]);
+      assert.equal(result.code, 2);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, says);
+    }
   });
 
   it('a sync that fails at Feishu (quota exhausted) stops at once with a clear trace and no retry storm', async () => {

@@ -1,5 +1,5 @@
 /**
- * The user docs' setup step 5 names, per stream, the sync mode and the primary key discover declares:
+ * The user docs' setup guide (Create the connection) names, per stream, the sync mode and the primary key discover declares:
  * incremental streams "Incremental | Append + Deduped" with their own keys, full-refresh-only ones
  * "Full refresh | Overwrite"; and the supported-streams table gives the same keys.
  */
@@ -27,8 +27,8 @@ function table(marker: string, header: string): string[][] {
 const streams = new FeishuApprovalSource().streams.map((s) => s.asAirbyteStream());
 const keyText = (key: string[][] | undefined): string => (key ?? []).map((p) => p.join('.')).join(', ');
 
-test('setup step 5: each stream with its sync mode and primary key, as discover declares them', () => {
-  const rows = table('### Step 5', '| Stream | Sync mode | Primary key | Cursor |');
+test('setup guide, Create the connection: each stream with its sync mode and primary key, as discover declares them', () => {
+  const rows = table('#### Create the connection', '| Stream | Sync mode | Primary key | Cursor |');
   assert.deepEqual(rows.map((r) => r[0]).sort(), streams.map((s) => s.name).sort());
   for (const stream of streams) {
     const row = rows.find((r) => r[0] === stream.name)!;
@@ -40,7 +40,7 @@ test('setup step 5: each stream with its sync mode and primary key, as discover 
 });
 
 test('supported streams: the same primary keys', () => {
-  const rows = table('## Supported streams', '| Stream | Primary key |');
+  const rows = table('## Supported Streams', '| Stream | Primary key |');
   for (const stream of streams)
     assert.equal(rows.find((r) => r[0] === stream.name)?.[1], keyText(stream.source_defined_primary_key), stream.name);
 });

@@ -1,7 +1,7 @@
 /**
  * Issue 13 §2: a STATE in every sync mode. A full refresh ends each stream with a STATE whose
  * recordCounts sum to its records, and an interrupted full refresh that the platform retries with
- * its last STATE resumes from it (resumable full refresh); a finished one starts over.
+ * its last STATE resumes from it (resumable full refresh); a finished one reads nothing (issue 25 §7).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,10 +16,12 @@ import {
   records,
   runConnectorUntilKilled,
   states,
+  traces,
   writeFiles,
 } from '../harness/index.js';
 import { runCli, runCutAt, withMessages } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
+import { startListDetailUnlimited } from './helpers/small-emulator.js';
 import { emulatorForSuite } from './helpers/suite-emulator.js';
 import { assertExactRecordCounts, assertResumedToTruth, assertSameSet, sync, truthCodes } from './helpers/sync.js';
 
@@ -111,17 +113,58 @@ describe('full refresh: STATE messages and resume', () => {
     });
   }
 
-  it('a finished full refresh given as state, or an incremental state, starts over from start_date', async () => {
+  it('an incremental state given to a full refresh starts over from start_date', async () => {
     const config = { approval_codes: [emulator().approvalCodes[0]] };
-    const first = await sync(emulator(), { mode: 'full_refresh', config });
     const incremental = await sync(emulator(), { mode: 'incremental', config });
-    for (const state of [lastState(first.messages)!, lastState(incremental.messages)!]) {
-      const again = await sync(emulator(), { mode: 'full_refresh', config, state: [state] });
-      assertSameSet(
-        again.codes,
-        truthCodes(emulator(), (t) => t.approvalCode === emulator().approvalCodes[0]),
-        'a new full refresh reads everything',
+    const again = await sync(emulator(), { mode: 'full_refresh', config, state: [lastState(incremental.messages)!] });
+    assertSameSet(
+      again.codes,
+      truthCodes(emulator(), (t) => t.approvalCode === emulator().approvalCodes[0]),
+      'a new full refresh reads everything',
+    );
+  });
+
+  // Issue 25 §7: the platform keeps a full refresh's STATE only between the attempts of one job, so a STATE
+  // marked complete means an earlier attempt delivered the stream; reading it again would write it twice.
+  it('a completed full refresh reads nothing for its stream (STATE sent again, 0 records) while the catalog’s other streams read normally', async () => {
+    const small = await startListDetailUnlimited({ seed: 44, codeCount: 2, instancesPerCode: 150 });
+    try {
+      const truth = truthCodes(small);
+      const first = await sync(small, { mode: 'full_refresh', streams: STREAMS });
+      const completed = lastState(first.messages, 'approval_instances')!;
+      assert.deepEqual(completed.stream!.stream_state!['full_refresh'], { complete: true });
+
+      small.resetStats();
+      const retry = await sync(small, { mode: 'full_refresh', streams: STREAMS, state: [completed] });
+      assert.deepEqual(instanceCodes(retry.messages, 'approval_instances'), [], 'the completed stream reads nothing');
+      assertSameSet(instanceCodes(retry.messages, 'approval_instance_details'), truth, 'the other stream reads all');
+      assert.ok((small.stats().requests['detail'] ?? 0) >= truth.length, 'the other stream fetched its details');
+      const own = states(retry.messages, 'approval_instances');
+      assert.equal(own.length, 1, 'one STATE for the completed stream');
+      assert.deepEqual(own[0]!.stream!.stream_state, completed.stream!.stream_state, 'its STATE sent again unchanged');
+      assert.equal(own[0]!.sourceStats!.recordCount, 0);
+      const statuses = traces(retry.messages, 'STREAM_STATUS')
+        .filter((t) => t.stream_status!.stream_descriptor.name === 'approval_instances')
+        .map((t) => t.stream_status!.status);
+      assert.deepEqual(statuses, ['STARTED', 'COMPLETE']);
+      assert.ok(
+        logs(retry.messages).some((l) => /approval_instances: its full refresh already completed/.test(l.message)),
       );
+      assertExactRecordCounts(retry);
+
+      // Every stream completed: nothing is read, and no list or detail request is made.
+      small.resetStats();
+      const all = await sync(small, {
+        mode: 'full_refresh',
+        streams: STREAMS,
+        state: STREAMS.map((name) => lastState(first.messages, name)!),
+      });
+      assert.equal(records(all.messages).length, 0);
+      assert.equal(small.stats().requests['list'] ?? 0, 0, 'no list request');
+      assert.equal(small.stats().requests['detail'] ?? 0, 0, 'no detail request');
+      assert.equal(states(all.messages).length, STREAMS.length, 'each stream sends its STATE again');
+    } finally {
+      await small.stop();
     }
   });
 

@@ -12,107 +12,37 @@ import {
 } from '../src/source/streams/pacing.js';
 import { StreamOutput } from '../src/source/streams/stream-output.js';
 
-describe('estimateRows: the rows so far + the codes still to come at the density of the finished windows', () => {
-  const cases: {
-    name: string;
-    rowsSoFar: number;
-    codesListed: number;
-    doneCodes: number;
-    doneSpanMs: number;
-    totalSpanMs: number;
-    expected: number | undefined;
-  }[] = [
-    {
-      name: 'no window finished yet: no estimate',
-      rowsSoFar: 5,
-      codesListed: 5,
-      doneCodes: 0,
-      doneSpanMs: 0,
-      totalSpanMs: 100,
-      expected: undefined,
-    },
-    {
-      name: 'an empty range: no estimate',
-      rowsSoFar: 0,
-      codesListed: 0,
-      doneCodes: 0,
-      doneSpanMs: 0,
-      totalSpanMs: 0,
-      expected: undefined,
-    },
-    {
-      name: 'a quarter finished with 50 codes, nothing open: 200',
-      rowsSoFar: 50,
-      codesListed: 50,
-      doneCodes: 50,
-      doneSpanMs: 25,
-      totalSpanMs: 100,
-      expected: 200,
-    },
-    {
-      name: 'open windows count by density, not by their codes so far',
-      rowsSoFar: 90,
-      codesListed: 90,
-      doneCodes: 50,
-      doneSpanMs: 25,
-      totalSpanMs: 100,
-      expected: 200,
-    },
-    {
-      name: 'a stream that lags the scan (details in flight) lags by as much',
-      rowsSoFar: 40,
-      codesListed: 50,
-      doneCodes: 50,
-      doneSpanMs: 25,
-      totalSpanMs: 100,
-      expected: 190,
-    },
-    {
-      name: 'rows beyond the codes (pending instances fetched again) are kept',
-      rowsSoFar: 60,
-      codesListed: 50,
-      doneCodes: 50,
-      doneSpanMs: 25,
-      totalSpanMs: 100,
-      expected: 210,
-    },
-    {
-      name: 'everything read: the rows themselves',
-      rowsSoFar: 123,
-      codesListed: 123,
-      doneCodes: 123,
-      doneSpanMs: 100,
-      totalSpanMs: 100,
-      expected: 123,
-    },
-    {
-      name: 'empty windows so far: the rows there are',
-      rowsSoFar: 3,
-      codesListed: 0,
-      doneCodes: 0,
-      doneSpanMs: 40,
-      totalSpanMs: 100,
-      expected: 3,
-    },
-    {
-      name: 'open windows already past the density: never below the rows',
-      rowsSoFar: 500,
-      codesListed: 500,
-      doneCodes: 10,
-      doneSpanMs: 50,
-      totalSpanMs: 100,
-      expected: 500,
-    },
-    {
-      name: 'rounded to whole rows',
-      rowsSoFar: 1,
-      codesListed: 1,
-      doneCodes: 1,
-      doneSpanMs: 3,
-      totalSpanMs: 10,
-      expected: 3,
-    },
+describe('estimateRows: rows so far + the instances still to come (density of the finished windows) × rows per instance', () => {
+  // [name, rowsSoFar, codesWritten, codesListed, doneCodes, doneSpanMs, totalSpanMs, expected]
+  const table: [string, number, number, number, number, number, number, number | undefined][] = [
+    ['no window finished yet: no estimate', 5, 5, 5, 0, 0, 100, undefined],
+    ['an empty range: no estimate', 0, 0, 0, 0, 0, 0, undefined],
+    // Issue 25 §6: these two once said 0 rows.
+    ['only empty windows finished: density unknown, no estimate', 3, 3, 3, 0, 40, 100, undefined],
+    ['nothing written yet (details in flight): no estimate', 0, 0, 50, 50, 25, 100, undefined],
+    ['a quarter finished with 50 codes, nothing open: 200', 50, 50, 50, 50, 25, 100, 200],
+    ['open windows count by density, not by their codes so far', 90, 90, 90, 50, 25, 100, 200],
+    ['a stream that lags the scan (details in flight) is not dragged down by it', 40, 40, 50, 50, 25, 100, 200],
+    ['three rows per instance (tasks): three times the instances', 120, 40, 50, 50, 25, 100, 600],
+    ['instances without rows so far (none per instance yet): 0 is an estimate now', 0, 10, 50, 50, 25, 100, 0],
+    ['rows beyond the codes (pending instances fetched again) scale with them', 60, 60, 50, 50, 25, 100, 200],
+    ['everything read: the rows themselves', 123, 123, 123, 123, 100, 100, 123],
+    ['everything read and empty: 0 rows, now known', 0, 1, 0, 0, 100, 100, 0],
+    ['open windows already past the density: never below the rows', 500, 500, 500, 10, 50, 100, 500],
+    ['rounded to whole rows', 1, 1, 1, 1, 3, 10, 3],
   ];
+  const cases = table.map(
+    ([name, rowsSoFar, codesWritten, codesListed, doneCodes, doneSpanMs, totalSpanMs, expected]) => ({
+      name,
+      rowsSoFar,
+      codesWritten,
+      codesListed,
+      doneCodes,
+      doneSpanMs,
+      totalSpanMs,
+      expected,
+    }),
+  );
   for (const c of cases) {
     it(c.name, () => assert.equal(estimateRows(c), c.expected));
   }
@@ -230,7 +160,12 @@ describe('StreamOutput pacing', () => {
 
   it('ESTIMATEs: from the progress, no more often than every ESTIMATE_GAP_MS', async () => {
     const { emitter, stream, lines } = output();
-    for (let i = 0; i < 10; i++) void stream.record({ instance_code: `c${i}` });
+    stream.progress({ doneSpanMs: 25, totalSpanMs: 100, doneCodes: 10, codesListed: 10 });
+    for (let i = 0; i < 10; i++) {
+      void stream.record({ instance_code: `c${i}` });
+      stream.codeWritten();
+    }
+    // The first progress came before any row: no basis, no ESTIMATE (issue 25 §6), and the next one may follow.
     stream.progress({ doneSpanMs: 25, totalSpanMs: 100, doneCodes: 10, codesListed: 10 });
     stream.progress({ doneSpanMs: 50, totalSpanMs: 100, doneCodes: 20, codesListed: 20 });
     await emitter.close();

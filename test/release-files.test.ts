@@ -98,7 +98,7 @@ describe('the user page', () => {
       'Prerequisites',
       'Setup guide',
       'Supported sync modes',
-      'Supported streams',
+      'Supported Streams',
       'Performance considerations',
       'Troubleshooting',
       'Changelog',
@@ -125,7 +125,7 @@ describe('the user page', () => {
     ]) {
       assert.ok(page.includes(`\`${scope}\``), `scope ${scope} is not named`);
     }
-    const streams = tableAfter(page, page.indexOf('## Supported streams'));
+    const streams = tableAfter(page, page.indexOf('## Supported Streams'));
     assert.deepEqual(streams.header.slice(0, 3), ['Stream', 'Primary key', 'Cursor']);
     const subsections = headings(page, '###');
     for (const [name] of streams.rows)

@@ -1,21 +1,58 @@
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog, ConnectorSpecification } from './protocol.js';
 import { ConfigError } from './errors.js';
+import { closestName } from './closest-name.js';
 import { isJsonObject, readJsonFile } from './json-files.js';
 import { createAjv, describeSchemaErrors } from './schema.js';
 
 /**
  * Reads the config and checks it against the connector's own spec; fills in
  * defaults. Values of properties marked `airbyte_secret` are handed to
- * `onSecret` before anything is validated, so no error can echo them.
+ * `onSecret` before anything is validated, so no error can echo them. Keys
+ * the spec does not know (but `hidden` ones) get one warning, or join the
+ * error when the config fails the spec.
  */
 export async function loadConfig(
   path: string,
   spec: ConnectorSpecification,
   onSecret: (secret: string) => void = () => {},
+  unknownKeys: { hidden?: readonly string[]; warn?: (message: string) => void } = {},
 ): Promise<Record<string, unknown>> {
   const raw = await readJsonFile(path, 'config');
   if (isJsonObject(raw)) for (const secret of secretValues(raw, spec)) onSecret(secret);
-  return validateConfig(raw, spec, `config file '${path}'`);
+  const unknown = isJsonObject(raw) ? unknownKeysWarning(raw, spec, unknownKeys.hidden) : undefined;
+  let config: Record<string, unknown>;
+  try {
+    config = validateConfig(raw, spec, `config file '${path}'`);
+  } catch (error) {
+    // A required field "missing" is often one typed under another name (startDate): say which.
+    if (unknown && error instanceof ConfigError) throw new ConfigError(`${error.message} ${unknown}`);
+    throw error;
+  }
+  if (unknown) unknownKeys.warn?.(unknown);
+  return config;
+}
+
+/**
+ * One warning naming every top-level key of `raw` that the spec does not know, each with the
+ * known key it most likely meant; undefined when there is none. The spec allows other keys (the
+ * platform may add its own), so they are ignored, but a mistyped optional field would otherwise
+ * fall back to its default without a word. `hidden` keys are known but never named: they are
+ * not in the spec, so a user is not meant to learn of them.
+ */
+export function unknownKeysWarning(
+  raw: Record<string, unknown>,
+  spec: ConnectorSpecification,
+  hidden: readonly string[] = [],
+): string | undefined {
+  const properties = spec.connectionSpecification['properties'];
+  const known = isJsonObject(properties) ? Object.keys(properties) : [];
+  const unknown = Object.keys(raw).filter((key) => !known.includes(key) && !hidden.includes(key));
+  if (unknown.length === 0) return undefined;
+  const described = unknown.map((key) => {
+    const meant = closestName(key, known);
+    return meant === undefined ? `'${key}'` : `'${key}' (did you mean '${meant}'?)`;
+  });
+  return `The config has ${unknown.length === 1 ? 'a key' : 'keys'} the connector does not know, ignored: ${described.join(', ')}.`;
 }
 
 function secretValues(raw: Record<string, unknown>, spec: ConnectorSpecification): string[] {

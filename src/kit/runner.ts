@@ -37,20 +37,24 @@ export async function runConnector<Config>(
   options: RunOptions = {},
 ): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
-  let invocation: Invocation | undefined;
-  try {
-    invocation = await parseArguments(argv, options.scriptName ?? 'source', options.stderr ?? process.stderr);
-  } catch (error) {
-    const emitter = new Emitter(stdout);
-    await emitter.errorTrace(toErrorTrace(error));
-    await emitter.close();
-    return 1;
+  const stderr = options.stderr ?? process.stderr;
+  const parsed = await parseArguments(argv, options.scriptName ?? 'source').catch(
+    (error: unknown): ParsedArguments => ({
+      kind: 'usage',
+      text: `Invalid command line: ${describe(error)}`,
+      code: USAGE_EXIT_CODE,
+    }),
+  );
+  if (parsed.kind === 'usage') {
+    // A person typed this (the platform always passes a command and its files): the usage and the
+    // problem on stderr, exit 2 as command-line tools do, and stdout left to protocol messages.
+    await writeText(stderr, `${parsed.text}\n`);
+    return parsed.code;
   }
-  if (!invocation) return 0; // --help or --version: answered on stderr
+  const invocation = parsed.invocation;
   if (invocation.command === 'spec' && invocation.pretty) {
     // Asked for by a person at a terminal, so plain text on stdout is what they want to see.
-    const table = formatConfigTable(configFieldRows(source.spec().connectionSpecification));
-    await new Promise<void>((resolve, reject) => stdout.write(table, (error) => (error ? reject(error) : resolve())));
+    await writeText(stdout, formatConfigTable(configFieldRows(source.spec().connectionSpecification)));
     return 0;
   }
   const emitter = new Emitter(stdout, { minLevel: invocation.logLevel });
@@ -123,7 +127,10 @@ async function check<Config>(source: Source<Config>, inv: Invocation, emitter: E
 }
 
 async function prepareConfig<Config>(source: Source<Config>, path: string, emitter: Emitter): Promise<Config> {
-  const raw = await loadConfig(path, source.spec(), (secret) => emitter.redactor.add(secret));
+  const raw = await loadConfig(path, source.spec(), (secret) => emitter.redactor.add(secret), {
+    hidden: source.hiddenConfigKeys ?? [],
+    warn: (message) => emitter.warn(message),
+  });
   const config = source.parseConfig(raw);
   for (const secret of source.secrets(config)) emitter.redactor.add(secret);
   return config;
@@ -134,32 +141,46 @@ function required(value: string | undefined, name: string): string {
   return value;
 }
 
-async function parseArguments(argv: string[], scriptName: string, stderr: Writable): Promise<Invocation | undefined> {
+function writeText(out: Writable, text: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+/** Exit code of a command line that cannot run: the usage was printed instead (as getopt-style tools do). */
+export const USAGE_EXIT_CODE = 2;
+
+/**
+ * The command line, parsed: an invocation to run, or text for stderr with the exit code (the help
+ * asked for, exit 0; or the usage and what is wrong, exit 2).
+ */
+type ParsedArguments = { kind: 'run'; invocation: Invocation } | { kind: 'usage'; text: string; code: number };
+
+async function parseArguments(argv: string[], scriptName: string): Promise<ParsedArguments> {
   const parser = yargs(argv)
     .scriptName(scriptName)
+    .usage(`Usage: ${scriptName} <command> [options]`)
     .command('spec', 'Print the connector specification', (y) =>
       y.option('pretty', {
         type: 'boolean',
         default: false,
-        describe: 'print the config fields as a table for a person instead',
+        describe: 'Print the config fields as a table for a person, not as a SPEC message',
       }),
     )
     .command('check', 'Check the connection', (y) =>
-      y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }),
+      y.option('config', { type: 'string', demandOption: true, describe: 'Config JSON file' }),
     )
     .command('discover', 'Print the catalog', (y) =>
-      y.option('config', { type: 'string', demandOption: true, describe: 'config JSON file' }),
+      y.option('config', { type: 'string', demandOption: true, describe: 'Config JSON file' }),
     )
     .command('read', 'Read records', (y) =>
       y
-        .option('config', { type: 'string', demandOption: true, describe: 'config JSON file' })
-        .option('catalog', { type: 'string', demandOption: true, describe: 'configured catalog JSON file' })
-        .option('state', { type: 'string', describe: 'state JSON file (array of state messages)' }),
+        .option('config', { type: 'string', demandOption: true, describe: 'Config JSON file' })
+        .option('catalog', { type: 'string', demandOption: true, describe: 'Configured catalog JSON file' })
+        .option('state', { type: 'string', describe: 'State JSON file (an array of state messages)' }),
     )
     .option('log-level', {
       choices: ['DEBUG', 'INFO', 'WARN', 'ERROR'],
       default: 'INFO',
-      describe: 'lowest LOG level printed',
+      describe: 'The lowest level of LOG messages printed',
     })
     .demandCommand(1, 1, 'A command is required: spec, check, discover or read.', 'Only one command at a time.')
     .strict()
@@ -174,21 +195,27 @@ async function parseArguments(argv: string[], scriptName: string, stderr: Writab
       resolve({ args: parsed, output: out, failure: err ?? undefined });
     });
   });
-  if (failure) throw new ConfigError(`Invalid command line: ${failure.message}`);
-  if (output) {
-    stderr.write(output + '\n');
-    return undefined;
-  }
+  // On a failure yargs gives the usage with the reason at its end; without one, `output` is the
+  // help or version that was asked for.
+  if (failure) return { kind: 'usage', text: output || failure.message, code: USAGE_EXIT_CODE };
+  if (output) return { kind: 'usage', text: output, code: 0 };
   const command = (args['_'] as unknown[])[0];
   if (command !== 'spec' && command !== 'check' && command !== 'discover' && command !== 'read') {
-    throw new ConfigError(`Unknown command '${String(command)}': use spec, check, discover or read.`);
+    return {
+      kind: 'usage',
+      text: `Unknown command '${String(command)}': use spec, check, discover or read.`,
+      code: USAGE_EXIT_CODE,
+    };
   }
   return {
-    command,
-    config: args['config'] as string | undefined,
-    catalog: args['catalog'] as string | undefined,
-    state: args['state'] as string | undefined,
-    logLevel: args['logLevel'] as LogLevel,
-    pretty: args['pretty'] === true,
+    kind: 'run',
+    invocation: {
+      command,
+      config: args['config'] as string | undefined,
+      catalog: args['catalog'] as string | undefined,
+      state: args['state'] as string | undefined,
+      logLevel: args['logLevel'] as LogLevel,
+      pretty: args['pretty'] === true,
+    },
   };
 }

@@ -34,7 +34,8 @@ export function isRfc3339Date(value: string): boolean {
  * Schema; `useDefaults` fills the spec's defaults into the config object.
  */
 export function createAjv(options: { useDefaults?: boolean } = {}): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: true, useDefaults: options.useDefaults ?? false });
+  // verbose: each error carries its schema and value, so a message can say what to type (pattern_descriptor).
+  const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, useDefaults: options.useDefaults ?? false });
   // As strict as the Airbyte server, which validates configs with format assertion.
   ajv.addFormat('date-time', { type: 'string', validate: isRfc3339DateTime });
   ajv.addFormat('date', { type: 'string', validate: isRfc3339Date });
@@ -54,6 +55,8 @@ export function describeSchemaErrors(errors: ErrorObject[] | null | undefined, r
       parts.add(`${field}.${String(error.params['missingProperty'])} is required`);
     } else if (error.keyword === 'additionalProperties') {
       parts.add(`${field} has an unknown property '${String(error.params['additionalProperty'])}'`);
+    } else if (error.keyword === 'pattern' && typeof error.parentSchema?.['pattern_descriptor'] === 'string') {
+      parts.add(describePatternError(field, error));
     } else if (error.keyword === 'enum') {
       parts.add(`${field} must be one of ${JSON.stringify(error.params['allowedValues'])}`);
     } else {
@@ -61,6 +64,19 @@ export function describeSchemaErrors(errors: ErrorObject[] | null | undefined, r
     }
   }
   return [...parts].join('; ');
+}
+
+/**
+ * A value that does not match its field's pattern, said as the form to type (Airbyte's
+ * `pattern_descriptor`) and an example, never as the regular expression. The value is shown
+ * unless the field is a secret.
+ */
+function describePatternError(field: string, error: ErrorObject): string {
+  const schema = error.parentSchema ?? {};
+  const examples: unknown = schema['examples'];
+  const example = Array.isArray(examples) && typeof examples[0] === 'string' ? ` (e.g. ${examples[0]})` : '';
+  const shown = schema['airbyte_secret'] !== true && typeof error.data === 'string' ? ` '${error.data}'` : '';
+  return `${field}${shown} must be written as ${String(schema['pattern_descriptor'])}${example}`;
 }
 
 export type { ValidateFunction };

@@ -15,6 +15,11 @@ import type { Emitter } from './emitter.js';
 export interface Source<Config> {
   spec(): ConnectorSpecification;
   /**
+   * Config keys the source reads that the spec does not show (test-only switches): no warning
+   * calls them unknown, and none suggests them for a mistyped key.
+   */
+  readonly hiddenConfigKeys?: readonly string[];
+  /**
    * Semantic checks the schema cannot express (dates in order, URL rules) and
    * conversion to the typed config. Throws ConfigError naming the field.
    */

@@ -9,6 +9,7 @@ import type {
 import { checkConnection } from './check.js';
 import { parseConfig, type FeishuApprovalConfig } from './config/config.js';
 import { readStreams } from './read.js';
+import { TEST_ONLY_PLAIN_HTTP_HOST } from './config/config.js';
 import { loadSpec } from './spec.js';
 import { ApprovalInstanceDetailsStream } from './streams/details/approval-instance-details.js';
 import { ApprovalInstancesStream } from './streams/approval-instances.js';
@@ -28,6 +29,8 @@ export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
     new ApprovalTasksStream(),
     new ApprovalTimelineStream(),
   ];
+
+  readonly hiddenConfigKeys = [TEST_ONLY_PLAIN_HTTP_HOST];
 
   spec(): ConnectorSpecification {
     return loadSpec();

@@ -39,7 +39,7 @@ export async function readStreams(
     const prepared: PreparedStream[] = catalog.streams.map(({ stream, sync_mode }) => ({
       name: stream.name,
       mode: sync_mode,
-      part: byName.get(stream.name)!.prepare(ctx, sync_mode, state),
+      part: byName.get(stream.name)!.part(ctx, sync_mode, state),
     }));
     const plan = planRead(prepared);
     emitter.info(describeSyncShape(config, Date.now(), [...plan.shapes]));

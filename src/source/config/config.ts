@@ -103,11 +103,16 @@ export function warnRepeatedCodes(config: FeishuApprovalConfig, logger: Logger):
     logger.warn(`config.approval_codes names '${code}' more than once; it is read once.`);
 }
 
+/** The forms start_date and end_date accept, as messages name them (the spec's pattern_descriptor). */
+export const UTC_FORMS = 'YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ';
+
 /** A date alone means midnight UTC; the pattern already forbids offsets other than Z. */
 export function parseUtc(value: string, field: string): number {
   const ms = Date.parse(/T/.test(value) ? value : `${value}T00:00:00Z`);
   if (Number.isNaN(ms) || !isRealDateTime(value))
-    throw new ConfigError(`config.${field} '${value}' is not a valid UTC date-time.`);
+    throw new ConfigError(
+      `config.${field} '${value}' is not a real date or time: write it as ${UTC_FORMS} (UTC), e.g. 2024-01-31 or 2024-01-31T08:00:00Z.`,
+    );
   return ms;
 }
 
@@ -130,7 +135,9 @@ function parseBaseUrl(value: string, plainHttpTestHost: unknown): string {
     (typeof plainHttpTestHost === 'string' && plainHttpTestHost.toLowerCase() === url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && plainHttpOk)) {
     throw new ConfigError(
-      `config.base_url '${shown}' must use https (plain http is allowed only for localhost / 127.0.0.1, or the host named by the test-only key ${TEST_ONLY_PLAIN_HTTP_HOST}).`,
+      // Never name the test-only key here: this message is what a user reads, and the key would teach them to
+      // send the app secret over plain http.
+      `config.base_url '${shown}' must use https: the app secret is sent to this host, and Feishu and Lark serve their Open API over https (e.g. https://open.feishu.cn). Change the URL to start with https://.`,
     );
   }
   if (url.search || url.hash) {

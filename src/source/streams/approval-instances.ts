@@ -56,7 +56,10 @@ export class ApprovalInstancesStream extends Stream {
           }
         : {}),
       handlers: {
-        onCode: (code, window) => out.recordFromTemplate(templateOf(window), code),
+        onCode: (code, window) => {
+          out.codeWritten();
+          return out.recordFromTemplate(templateOf(window), code);
+        },
         onCheckpoint: (cursors, final) => out.state(() => checkpointBlob(cursors, mode, final), final),
         onProgress: (progress) => out.progress(progress),
       },

@@ -41,6 +41,12 @@ export function nextStateAtMs(
 export interface EstimateInput {
   /** Rows the stream has emitted so far in this sync. */
   rowsSoFar: number;
+  /**
+   * Instances whose rows the stream has written so far: a listed code for approval_instances, a
+   * fetched detail (re-checked ones included) for a detail-based stream, which may write several
+   * rows per instance or none.
+   */
+  codesWritten: number;
   /** Codes the scan has listed so far, and those of its finished windows. */
   codesListed: number;
   doneCodes: number;
@@ -50,23 +56,31 @@ export interface EstimateInput {
 }
 
 /**
- * The rows a stream will have emitted at the end of the sync. The codes of
- * the finished windows over their span give a density; times the span still
- * to read it gives the codes to come (windows being read count by density,
- * not by the codes they have listed so far, which would inflate it while many
- * windows are open). The stream's rows so far plus the codes still to come
- * is its estimate: one row per code, and rows that are not (an instance
- * fetched again, one deleted) are kept as they are. Undefined until a window
- * has finished.
+ * The rows a stream will have emitted at the end of the sync, or undefined while there is no
+ * basis for one (issue 25: a first ESTIMATE of 0 rows, sent before anything was read, showed
+ * "0 rows expected"). Two bases are needed:
+ *  - how many instances there are: the codes of the finished windows over their span give a
+ *    density, times the span still to read the codes to come (windows being read count by
+ *    density, not by the codes they have listed so far, which would inflate it while many
+ *    windows are open; never fewer than the codes listed). While every finished window was empty
+ *    the density is unknown, not 0: no estimate until a window with codes finishes, or the
+ *    whole span is read (then the codes listed are all there are);
+ *  - how many rows an instance makes for this stream: its rows so far per instance written
+ *    (1 for approval_instances, about 3 for approval_tasks); unknown until it has written one.
+ * The estimate is the rows so far plus the instances still to write at that rate.
  */
 export function estimateRows({
   rowsSoFar,
+  codesWritten,
   codesListed,
   doneCodes,
   doneSpanMs,
   totalSpanMs,
 }: EstimateInput): number | undefined {
-  if (!(doneSpanMs > 0) || !(totalSpanMs > 0)) return undefined;
-  const expectedCodes = doneCodes + (doneCodes / doneSpanMs) * Math.max(0, totalSpanMs - doneSpanMs);
-  return Math.round(rowsSoFar + Math.max(0, expectedCodes - codesListed));
+  if (!(doneSpanMs > 0) || !(totalSpanMs > 0) || !(codesWritten > 0)) return undefined;
+  const finished = doneSpanMs >= totalSpanMs;
+  if (doneCodes === 0 && !finished) return undefined;
+  const byDensity = finished ? 0 : doneCodes + (doneCodes / doneSpanMs) * (totalSpanMs - doneSpanMs);
+  const expectedCodes = Math.max(codesListed, byDensity);
+  return Math.round(rowsSoFar + Math.max(0, expectedCodes - codesWritten) * (rowsSoFar / codesWritten));
 }

@@ -12,6 +12,8 @@ import { ESTIMATE_GAP_MS, estimateRows, nextStateAtMs, type SentState } from './
 export class StreamOutput {
   private sinceState = 0;
   private rows = 0;
+  /** Instances whose rows this stream has written (see `codeWritten`), for row estimates. */
+  private codesWritten = 0;
   private running = false;
   private lastState: SentState | undefined;
   /** The newest checkpoint that pacing held back; it covers every record written before it was asked for. */
@@ -71,11 +73,16 @@ export class StreamOutput {
     return held ? this.send(held()) : undefined;
   }
 
-  /** A TRACE ESTIMATE from the scan's progress, at most every ESTIMATE_GAP_MS. */
+  /** One instance's rows (none, one or many) are written: the estimate's rows per instance. */
+  codeWritten(): void {
+    this.codesWritten++;
+  }
+
+  /** A TRACE ESTIMATE from the scan's progress, at most every ESTIMATE_GAP_MS; none until there is a basis. */
   progress(progress: ScanProgress): void {
     const nowMs = Date.now();
     if (nowMs - this.lastEstimateMs < ESTIMATE_GAP_MS) return;
-    const rows = estimateRows({ rowsSoFar: this.rows, ...progress });
+    const rows = estimateRows({ rowsSoFar: this.rows, codesWritten: this.codesWritten, ...progress });
     if (rows === undefined) return;
     this.lastEstimateMs = nowMs;
     void this.emitter.estimate(this.stream, rows);

@@ -1,5 +1,7 @@
 import type { AirbyteStateMessage, AirbyteStream, JsonObject, SyncMode } from '../../kit/protocol.js';
+import { completedFullRefresh } from '../state/resumable-state.js';
 import { CURSOR_FIELD } from '../state/stream-state.js';
+import { completedFullRefreshPart } from './completed-part.js';
 import type { SyncContext } from '../sync/contract.js';
 import type { StreamPart } from './stream-part.js';
 
@@ -28,9 +30,18 @@ export abstract class Stream {
       source_defined_cursor: offersIncremental,
       ...(offersIncremental ? { default_cursor_field: this.cursorField } : {}),
       source_defined_primary_key: this.primaryKey,
-      // A full refresh checkpoints too and resumes from an unfinished one's STATE (resumable-state.ts).
+      // A full refresh checkpoints too, resumes from an unfinished one's STATE and skips a completed one (resumable-state.ts).
       is_resumable: this.resumable,
     };
+  }
+
+  /**
+   * The stream's part in a read, in the catalog's sync mode: `prepare`'s, except for a resumable
+   * stream in full refresh whose STATE says its full refresh completed, which reads nothing.
+   */
+  part(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): StreamPart {
+    const completed = mode === 'full_refresh' && this.resumable ? completedFullRefresh(state, this.name) : undefined;
+    return completed ? completedFullRefreshPart(ctx, this.name, completed) : this.prepare(ctx, mode, state);
   }
 
   /** The stream's part in a read, in the catalog's sync mode: its records and, in both sync modes, its STATE messages. */

@@ -12,7 +12,7 @@ import { definitionRecord, deletedDefinitionRecord } from './definition-record.j
 const OBJECTS = { type: ['array', 'null'], items: { type: 'object', additionalProperties: true } } as const;
 const WIDGET: JsonObject = {
   type: 'object',
-  additionalProperties: false,
+  additionalProperties: true,
   properties: {
     id: STRINGS,
     custom_id: STRINGS,
@@ -41,7 +41,7 @@ export class ApprovalDefinitionsStream extends Stream {
   readonly jsonSchema: JsonObject = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     type: 'object',
-    additionalProperties: false,
+    additionalProperties: true,
     required: ['approval_code'],
     properties: {
       approval_code: { type: 'string', description: 'Code of the approval definition (primary key).' },

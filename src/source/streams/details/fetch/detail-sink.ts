@@ -62,6 +62,12 @@ export class DetailSink {
    * rows emitted before that it no longer has.
    */
   async write(fetched: FetchedDetail, approvalCode: string, window: WindowFields): Promise<void> {
+    await this.writeRows(fetched, approvalCode, window);
+    // After its rows: an estimate's rows per instance never counts an instance whose rows are still to come.
+    this.out.codeWritten();
+  }
+
+  private async writeRows(fetched: FetchedDetail, approvalCode: string, window: WindowFields): Promise<void> {
     const { detail, fate } = fetched;
     const report = this.issues.about(`instance ${detail.instance_code}`);
     const child = this.spec.child;

@@ -1,7 +1,10 @@
 import type { JsonObject } from '../../../../kit/protocol.js';
 import { DELETED_AT, DELETED_AT_FIELD, NULLABLE_TIMESTAMP, STRINGS, TIMESTAMP } from '../../record-schema.js';
 
-/** Schema pieces of the detail-based row streams: every field declared, nothing undeclared allowed. */
+/**
+ * Schema pieces of the detail-based row streams: every field the connector writes is declared, and the
+ * schema stays open (additionalProperties true) so that a field added later is not a breaking change.
+ */
 export { NULLABLE_TIMESTAMP, STRINGS };
 export const STRING_LIST = { type: ['array', 'null'], items: { type: 'string' } } as const;
 /** A list of ids: an id Feishu sent empty is null, in its place. */
@@ -20,7 +23,9 @@ export function rowSchema(required: string[], properties: JsonObject): JsonObjec
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     type: 'object',
-    additionalProperties: false,
+    // Airbyte's acceptance tests require it (test_additional_properties_is_true): false would make any
+    // field added later a breaking change for the destination.
+    additionalProperties: true,
     required: ['approval_code', 'instance_code', ...required, 'created_after', 'created_before', DELETED_AT_FIELD],
     properties: {
       approval_code: { type: 'string', description: 'Code of the approval definition.' },
