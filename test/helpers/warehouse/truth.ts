@@ -98,7 +98,7 @@ export async function buildTruth(input: TruthInput): Promise<Truth> {
         const detail: InstanceDetail = dataOf(answer, `detail ${code}`);
         if (detail.status === 'DELETED') return deleted(approvalCode, code);
         if (detail.status === 'PENDING') pending++;
-        const ids = detailIds(detail as unknown as Record<string, unknown>);
+        const ids = detailIds(detail);
         ids.users.forEach((id) => people.add(id));
         ids.departments.forEach((id) => departments.add(id));
         for (const stream of detailStreams) push(stream.name, stream.rows(detail, ctxFor(approvalCode, code)));
