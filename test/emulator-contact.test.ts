@@ -93,7 +93,11 @@ describe('Emulator contact API', () => {
     assert.equal(((await res.json()) as Obj)['code'], 99992402);
     assert.deepEqual(await client.batchGetUsers(['ou_nobody']), []);
     const applicant = (await instanceDetailBody(emu, tok, emu.truth()[0]!.instanceCode)).data['open_id'] as string;
-    emu.renameUser(applicant, '新名字');
+    const renamed = await fetch(`${emu.baseUrl}/_emulator/users/${applicant}/rename`, {
+      method: 'POST',
+      body: JSON.stringify({ name: '新名字' }),
+    });
+    assert.equal(renamed.status, 200);
     emu.configure({ contactOutOfRangeRatio: 0 });
     assert.equal((await client.batchGetUsers([applicant]))[0]?.name, '新名字');
     emu.configure({ contactOutOfRangeRatio: 0.1 });
