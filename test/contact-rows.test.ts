@@ -1,12 +1,15 @@
 /**
  * The pure parts of users and departments, by tables of cases: the ids a detail names
  * (referencedIds), the rows made of the contact API's objects (odd values null, never a throw),
- * the narrowing of the batch answers, and the scope a 99991672 names.
+ * the narrowing of the batch answers, the scope a 99991672 names, and the contact budgets of the config.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FeishuApiError, missingScopeOf } from '../src/feishu/errors.js';
 import { narrowDepartmentBatch, narrowUserBatch, ResponseShapeError } from '../src/feishu/narrow.js';
+import { validateConfig } from '../src/kit/inputs.js';
+import { parseConfig } from '../src/source/config/config.js';
+import { loadSpec } from '../src/source/spec.js';
 import type { InstanceDetail } from '../src/feishu/types.js';
 import { departmentRow, userRow } from '../src/source/streams/contacts/contact-rows.js';
 import { referencedIds } from '../src/source/streams/contacts/referenced-ids.js';
@@ -179,4 +182,23 @@ describe('missingScopeOf', () => {
   ];
   for (const [name, msg, endpoint, expected] of cases)
     it(name, () => assert.equal(missingScopeOf(error(msg, endpoint)), expected));
+});
+
+describe('the contact budgets of the config', () => {
+  const base = { app_id: 'a', app_secret: 's', approval_codes: ['C'], start_date: '2024-01-01' };
+  const cases: Array<[string, Record<string, unknown>, { perMinute: number; perSecond: number }]> = [
+    ['the documented limits by default', {}, { perMinute: 1000, perSecond: 50 }],
+    [
+      'one setting pair, each endpoint its own budget',
+      { contact_requests_per_minute: 600, contact_requests_per_second: 10 },
+      { perMinute: 600, perSecond: 10 },
+    ],
+  ];
+  for (const [name, fields, expected] of cases)
+    it(name, () => {
+      const config = parseConfig(validateConfig({ ...base, ...fields }, loadSpec()));
+      assert.deepEqual(config.limits.users, expected);
+      assert.deepEqual(config.limits.departments, expected);
+      assert.notEqual(config.limits.users, config.limits.departments);
+    });
 });
