@@ -234,6 +234,33 @@ describe('users and departments', () => {
     assert.ok(resumedWithPending > 0, 'some cut resumes from a STATE that still owed ids');
   });
 
+  it('read in different scan groups: departments, added later, scans alone and writes nothing before it starts', async () => {
+    const first = await sync(emu, { streams: ['approval_instance_details', 'users'] });
+    emu.resetStats();
+    const later = await sync(emu, {
+      streams: ['approval_instance_details', 'users', 'departments'],
+      state: lastStates(first.messages),
+    });
+    const expected = expectedOf(emu, full);
+    // The caught-up group reads nothing new; departments reads every instance from start_date.
+    assert.equal(rows(later.messages, 'users').length, 0);
+    assert.deepEqual(
+      rows(later.messages, 'departments')
+        .map((r) => r['open_department_id'] as string)
+        .sort(),
+      [...expected.departments].sort(),
+    );
+    assert.equal(emu.stats().requests['users'], Math.ceil(expected.users.size / BATCH));
+    const started = later.messages.findIndex(
+      (m) =>
+        m.type === 'TRACE' &&
+        m.trace.stream_status?.stream_descriptor.name === 'departments' &&
+        m.trace.stream_status.status === 'STARTED',
+    );
+    const firstRow = later.messages.findIndex((m) => m.type === 'RECORD' && m.record.stream === 'departments');
+    assert.ok(started >= 0 && started < firstRow, `STARTED at ${started}, first record at ${firstRow}`);
+  });
+
   it("a renamed person's new name arrives with the next read of an approval naming them", async () => {
     const someone = rows(full.messages, 'users')[0]!['open_id'] as string;
     emu.renameUser(someone, '改名后');

@@ -96,12 +96,17 @@ export class ContactFetcher {
       else this.resolveUser(id, known);
     }
     if (kind === 'departments') for (const id of ids.departments) this.enqueueDepartment(id);
-    await this.sendFull();
+    await this.sendFull(kind);
   }
 
-  /** Every id still queued, asked for now (the final checkpoint's partial batches). */
-  async drain(): Promise<void> {
+  /**
+   * Every id still queued, asked for now (the final checkpoint's partial batches). Departments are
+   * asked for only from `departments`' own calls, so none is written before that stream has started
+   * (the two may read in different scan groups).
+   */
+  async drain(kind: ContactKind): Promise<void> {
     while (this.userQueue.size > 0 && !this.usersDown) await this.fetchUsers(this.take(this.userQueue.size));
+    if (kind !== 'departments') return;
     while (this.departmentQueue.size > 0 && !this.departmentsDown) await this.fetchDepartments(this.takeDepartments());
   }
 
@@ -148,9 +153,10 @@ export class ContactFetcher {
     this.departmentQueue.add(id);
   }
 
-  private async sendFull(): Promise<void> {
+  private async sendFull(kind: ContactKind): Promise<void> {
     while (this.userQueue.size >= CONTACT_BATCH_MAX && !this.usersDown)
       await this.fetchUsers(this.take(CONTACT_BATCH_MAX));
+    if (kind !== 'departments') return;
     while (this.departmentQueue.size >= CONTACT_BATCH_MAX && !this.departmentsDown)
       await this.fetchDepartments(this.takeDepartments());
   }

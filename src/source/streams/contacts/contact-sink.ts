@@ -53,7 +53,7 @@ export class ContactSink implements DetailConsumer, ContactOutput {
     if (this.failed) return undefined;
     const withPending = (): JsonObject => ({ ...blob(), ...this.fetcher.pendingOf(this.kind) });
     if (!final) return this.out.state(withPending, false);
-    return this.fetcher.drain().then(() => (this.failed ? undefined : this.out.state(withPending, true)));
+    return this.fetcher.drain(this.kind).then(() => (this.failed ? undefined : this.out.state(withPending, true)));
   }
 
   flushState(): Promise<void> | undefined {
