@@ -1,7 +1,8 @@
 /**
  * Admin endpoints under /_emulator/ for out-of-process users (the CLI, the demo, benchmarks): the
  * truth and status oracles, run-time configuration, adding/deleting instances, status changes
- * after the fact (revoke, delete, finish, advance: a PENDING instance moved on to its next node), deleting a definition, stats and token expiry. They
+ * after the fact (revoke, delete, finish, advance: a PENDING instance moved on to its next node), deleting a definition,
+ * renaming a user or department of the contact directory, stats and token expiry. They
  * take no auth and are exempt from latency, quota, limits and faults — they are the test harness,
  * not the emulated API.
  */
@@ -23,6 +24,8 @@ export interface AdminTarget {
   finishInstance(instanceCode: string, status: InstanceStatus): void;
   advanceInstance(instanceCode: string, atMs?: number): InstanceStatus;
   deleteDefinition(approvalCode: string): void;
+  renameUser(openId: string, name: string): void;
+  renameDepartment(openDepartmentId: string, name: string): void;
   statuses(
     approvalCode?: string,
   ): Array<{ instanceCode: string; status: InstanceStatus; endMs: number; reverted: boolean }>;
@@ -136,6 +139,16 @@ export function handleAdmin(target: AdminTarget, method: string, url: URL, rawBo
     const approvalMatch = /^\/_emulator\/approvals\/([^/]+)$/.exec(path);
     if (method === 'DELETE' && approvalMatch) {
       target.deleteDefinition(decodeURIComponent(approvalMatch[1] as string));
+      return okResult({ ok: true });
+    }
+    // Body {"name": "..."}: the contact API answers the new name from now on.
+    const renameMatch = /^\/_emulator\/(users|departments)\/([^/]+)\/rename$/.exec(path);
+    if (method === 'POST' && renameMatch) {
+      const name = parseObject(rawBody)['name'];
+      if (typeof name !== 'string' || name === '') throw new TypeError('name must be a non-empty string');
+      const id = decodeURIComponent(renameMatch[2] as string);
+      if (renameMatch[1] === 'users') target.renameUser(id, name);
+      else target.renameDepartment(id, name);
       return okResult({ ok: true });
     }
     if (method === 'GET' && path === '/_emulator/statuses') {

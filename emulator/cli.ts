@@ -46,6 +46,7 @@ const USAGE = `usage: node dist/emulator/cli.js [--port N] [--host 127.0.0.1] [-
   Admin API (no auth): GET /_emulator/truth, GET /_emulator/statuses, GET|POST /_emulator/config,
   POST /_emulator/instances, POST /_emulator/instances/:code/{status,revoke,finish,advance},
   DELETE /_emulator/instances/:code?mode=gone|status, DELETE /_emulator/approvals/:code,
+  POST /_emulator/users/:open_id/rename, POST /_emulator/departments/:open_department_id/rename,
   GET /_emulator/stats[?times=1], POST /_emulator/stats/reset, POST /_emulator/tokens/expire
 ${HOSTILE_USAGE}`;
 

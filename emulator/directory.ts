@@ -8,6 +8,7 @@
  * DEPARTMENT_COUNT departments. Everything is derived from the index alone (no seed, nothing
  * stored), so a user's ids and name are the same in every emulator and for any instance count.
  */
+import { permute32 } from './instance-codes.js';
 
 export const USER_COUNT = 500;
 export const DEPARTMENT_COUNT = 40;
@@ -37,17 +38,6 @@ export interface DirectoryDepartment {
   parent_department_id: string;
   member_count: number;
   status: { is_deleted: boolean };
-}
-
-/** A 32-bit finaliser (murmur3's): distinct inputs give well spread, distinct outputs. */
-export function mix32(value: number): number {
-  let h = value >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 function hex8(word: number): string {
@@ -107,7 +97,7 @@ const TITLES = ['Engineer', 'Analyst', 'Manager', 'Accountant', 'Sales lead', 'D
 /** 32 hex digits, as Feishu's open ids carry, from an index and a salt. */
 function hex32(index: number, salt: number): string {
   let out = '';
-  for (let word = 0; word < 4; word++) out += hex8(mix32(mix32(index + salt) + word * 0x9e3779b9));
+  for (let word = 0; word < 4; word++) out += hex8(permute32(permute32(index + salt) + word * 0x9e3779b9));
   return out;
 }
 
@@ -121,7 +111,7 @@ export function departmentOpenId(index: number): string {
 }
 
 export function userAt(index: number): DirectoryUser {
-  const h = mix32(index ^ 0x9e3779b9);
+  const h = permute32(index ^ 0x9e3779b9);
   const [surname, surnameEn] = SURNAMES[h % SURNAMES.length] as readonly [string, string];
   const [given, givenEn] = GIVEN[(h >>> 8) % GIVEN.length] as readonly [string, string];
   const main = index % DEPARTMENT_COUNT;
@@ -129,7 +119,7 @@ export function userAt(index: number): DirectoryUser {
   // One user in eight also belongs to a second department.
   if ((h >>> 16) % 8 === 0) departments.push(departmentOpenId((main + 1 + ((h >>> 20) % 7)) % DEPARTMENT_COUNT));
   const resigned = (h >>> 24) % 50 === 0;
-  const user_id = hex8(mix32(index + 0x1b873593));
+  const user_id = hex8(permute32(index + 0x1b873593));
   return {
     index,
     open_id: userOpenId(index),
@@ -179,7 +169,7 @@ export function departmentIndexOf(word: number): number {
  * answer, silently. `outRatio` of the users (by a hash of the index, so the same ones each time).
  */
 export function outOfContactRange(index: number, outRatio: number): boolean {
-  return mix32(index ^ 0x68e31da4) / 4_294_967_296 < outRatio;
+  return permute32(index ^ 0x68e31da4) / 4_294_967_296 < outRatio;
 }
 
 const byOpenId = new Map<string, number>();

@@ -35,6 +35,8 @@ export const PRIMARY_KEYS: Readonly<Record<string, string[][]>> = {
   approval_tasks: [['instance_code'], ['task_index']],
   approval_timeline: [['instance_code'], ['seq']],
   approval_definitions: [['approval_code']],
+  users: [['open_id']],
+  departments: [['open_department_id']],
 };
 
 /** A configured catalog of `streams`, all in one sync mode, as the platform sends it. */

@@ -17,6 +17,7 @@ import {
 import { departmentAt, DEPARTMENT_COUNT, USER_COUNT, userAt } from '../emulator/directory.js';
 import type { FeishuClient } from '../src/feishu/client.js';
 import { FeishuApiError, missingScopeOf } from '../src/feishu/errors.js';
+import { detailIds } from './helpers/contact-ids.js';
 import { clientFor } from './helpers/emulator-client.js';
 import { emulatorToken, instanceDetailBody } from './helpers/emulator-token.js';
 
@@ -25,28 +26,6 @@ const HOUR = 3_600_000;
 
 function fastClient(emu: FeishuEmulator): FeishuClient {
   return clientFor(emu, { requestsPerMinute: 100, maxRetries: 0, retryBaseMs: 1, timeoutMs: 5_000 });
-}
-
-/** Every open_id and department id one detail names (applicant, tasks, timeline, comments, widgets). */
-function referencedIds(detail: Obj): { users: Set<string>; departments: Set<string> } {
-  const users = new Set<string>();
-  const departments = new Set<string>();
-  const add = (id: unknown): void => {
-    if (typeof id === 'string' && id !== '') users.add(id);
-  };
-  add(detail['open_id']);
-  if (typeof detail['department_id'] === 'string') departments.add(detail['department_id']);
-  for (const t of detail['task_list'] as Obj[]) add(t['open_id']);
-  for (const c of detail['comment_list'] as Obj[]) add(c['open_id']);
-  for (const e of detail['timeline'] as Obj[]) {
-    add(e['open_id']);
-    for (const id of (e['open_id_list'] as unknown[] | undefined) ?? []) add(id);
-  }
-  for (const w of JSON.parse(detail['form'] as string) as Obj[]) {
-    if (w['type'] === 'contact') for (const id of w['open_ids'] as unknown[]) add(id);
-    if (w['type'] === 'department') for (const d of w['value'] as Obj[]) departments.add(d['open_id'] as string);
-  }
-  return { users, departments };
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -73,7 +52,7 @@ describe('Emulator contact API', () => {
     const users = new Set<string>();
     const departments = new Set<string>();
     for (const truth of emu.truth()) {
-      const ids = referencedIds((await instanceDetailBody(emu, tok, truth.instanceCode)).data);
+      const ids = detailIds((await instanceDetailBody(emu, tok, truth.instanceCode)).data);
       ids.users.forEach((id) => users.add(id));
       ids.departments.forEach((id) => departments.add(id));
     }
@@ -114,7 +93,11 @@ describe('Emulator contact API', () => {
     assert.equal(((await res.json()) as Obj)['code'], 99992402);
     assert.deepEqual(await client.batchGetUsers(['ou_nobody']), []);
     const applicant = (await instanceDetailBody(emu, tok, emu.truth()[0]!.instanceCode)).data['open_id'] as string;
-    emu.renameUser(applicant, '新名字');
+    const renamed = await fetch(`${emu.baseUrl}/_emulator/users/${applicant}/rename`, {
+      method: 'POST',
+      body: JSON.stringify({ name: '新名字' }),
+    });
+    assert.equal(renamed.status, 200);
     emu.configure({ contactOutOfRangeRatio: 0 });
     assert.equal((await client.batchGetUsers([applicant]))[0]?.name, '新名字');
     emu.configure({ contactOutOfRangeRatio: 0.1 });

@@ -96,6 +96,11 @@ describe('Emulator frequency limits over HTTP', { concurrency: true }, () => {
       { limit: 1000, windowMs: 60_000 },
       { limit: 50, windowMs: 1000 },
     ]);
+    for (const contact of [o.usersRateLimit, o.departmentsRateLimit])
+      assert.deepEqual(contact, [
+        { limit: 1000, windowMs: 60_000 },
+        { limit: 50, windowMs: 1000 },
+      ]);
   });
 
   test('detail at the default limits: exactly 50 of a burst pass within a second, 429 with reset; the window slides', async () => {

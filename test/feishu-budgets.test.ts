@@ -1,6 +1,6 @@
 /**
  * Issue 14 point 1: each endpoint has a budget of its own, as Feishu counts them. With the list
- * budget spent (1 per minute), the definition, detail and bulk query calls still go at once, and a
+ * budget spent (1 per minute), the definition, detail, bulk query and contact calls still go at once, and a
  * second list call is the one that waits.
  */
 import assert from 'node:assert/strict';
@@ -45,6 +45,8 @@ describe('one budget per endpoint', () => {
       client.getApproval(code),
       client.getInstance(instance),
       client.queryInstances({ approvalCode: code, pageSize: 5 }),
+      client.batchGetUsers(['ou_someone']),
+      client.batchGetDepartments(['od-somewhere']),
     ]);
     assert.equal(others[1].instance_code, instance);
     assert.equal(secondListDone, false, 'the second list call still waits for its turn (61 s at 1/min)');
@@ -54,8 +56,10 @@ describe('one budget per endpoint', () => {
         emulator.stats().requests['approval'],
         emulator.stats().requests['detail'],
         emulator.stats().requests['query'],
+        emulator.stats().requests['users'],
+        emulator.stats().requests['departments'],
       ],
-      [1, 1, 1, 1],
+      [1, 1, 1, 1, 1, 1],
     );
     controller.abort();
     await secondList;

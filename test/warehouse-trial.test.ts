@@ -64,6 +64,8 @@ describe('warehouse trial: 3 codes x 300 instances (270 over ten days, 30 recent
     'approval_form_fields',
     'approval_tasks',
     'approval_timeline',
+    'users',
+    'departments',
   ]) {
     it(`${table} equals the truth: no missing, stale or wrong row`, () => {
       const diff = result().diffs.find((d) => d.table === table);

@@ -17,6 +17,7 @@ import { ApprovalDefinitionsStream } from './streams/definitions/approval-defini
 import { ApprovalFormFieldsStream } from './streams/details/approval-form-fields.js';
 import { ApprovalTasksStream } from './streams/details/approval-tasks.js';
 import { ApprovalTimelineStream } from './streams/details/approval-timeline.js';
+import { DepartmentsStream, UsersStream } from './streams/contacts/contact-streams.js';
 import type { Stream } from './streams/stream.js';
 
 /** The Feishu approval source: the kit's Source contract over this connector's streams. */
@@ -28,6 +29,8 @@ export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
     new ApprovalFormFieldsStream(),
     new ApprovalTasksStream(),
     new ApprovalTimelineStream(),
+    new UsersStream(),
+    new DepartmentsStream(),
   ];
 
   readonly hiddenConfigKeys = [TEST_ONLY_PLAIN_HTTP_HOST];

@@ -148,11 +148,15 @@ async function readScanGroup(
   for (const name of step.names) {
     const reader = step.readers.find((r) => (r.kind === 'listed' ? r.name === name : r.names.includes(name)))!;
     const failed = fates.failed(fateName(reader));
-    if (failed) failures.push(await streamFailed(ctx, name, failed.error));
-    else {
-      if (reader.kind === 'details' && reader.names[0] === name) fanOutOf(reader).summary();
-      await emitter.streamStatus(name, 'COMPLETE');
+    if (failed) {
+      failures.push(await streamFailed(ctx, name, failed.error));
+      continue;
     }
+    if (reader.kind === 'details' && reader.names[0] === name) fanOutOf(reader).summary();
+    // A stream of a fan-out can fail alone (a contact stream's missing scope) while the fan-out reads on.
+    const own = reader.kind === 'details' ? reader.parts[reader.names.indexOf(name)]?.sink.failure : undefined;
+    if (own !== undefined) failures.push(await streamFailed(ctx, name, own));
+    else await emitter.streamStatus(name, 'COMPLETE');
   }
   return failures;
 }

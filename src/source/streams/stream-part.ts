@@ -1,7 +1,7 @@
 import type { SyncMode } from '../../kit/protocol.js';
 import type { PartitionCursors } from '../state/stream-state.js';
 import type { ScanHandlers, WindowFields } from '../sync/contract.js';
-import type { DetailSink } from './details/fetch/detail-sink.js';
+import type { DetailConsumer } from './details/fetch/detail-sink.js';
 
 /**
  * What one selected stream brings to a read (Stream.prepare). The read plan
@@ -39,7 +39,7 @@ export interface DetailPart {
   readonly saved: PartitionCursors;
   readonly mode: SyncMode;
   /** The stream's output: its rows from each fetched detail, its STATEs. */
-  readonly sink: DetailSink;
+  readonly sink: DetailConsumer;
 }
 
 /** An instance found removed entirely (its detail answered 1390003) in `window` at `seenAt`. */

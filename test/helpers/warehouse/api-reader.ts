@@ -72,6 +72,35 @@ export class ApiReader {
     return this.call<InstanceDetail>(`/open-apis/approval/v4/instances/${encodeURIComponent(instanceCode)}`);
   }
 
+  /** Users by open_id, as the contact API answers them (50 a call; those it leaves out are absent). */
+  async users(openIds: readonly string[]): Promise<Record<string, unknown>[]> {
+    return this.batches('users', 'user_ids', openIds, 'user_id_type=open_id');
+  }
+
+  async departments(ids: readonly string[]): Promise<Record<string, unknown>[]> {
+    return this.batches('departments', 'department_ids', ids, 'department_id_type=open_department_id');
+  }
+
+  private async batches(
+    endpoint: string,
+    key: string,
+    ids: readonly string[],
+    idType: string,
+  ): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    for (let i = 0; i < ids.length; i += 50) {
+      const query = ids
+        .slice(i, i + 50)
+        .map((id) => `${key}=${encodeURIComponent(id)}`)
+        .join('&');
+      const answer = await this.call<{ items?: Record<string, unknown>[] }>(
+        `/open-apis/contact/v3/${endpoint}/batch?${query}&${idType}`,
+      );
+      out.push(...(dataOf(answer, `${endpoint} batch`).items ?? []));
+    }
+    return out;
+  }
+
   definition(approvalCode: string): Promise<Answer<ApprovalDefinition>> {
     return this.call<ApprovalDefinition>(`/open-apis/approval/v4/approvals/${encodeURIComponent(approvalCode)}`);
   }

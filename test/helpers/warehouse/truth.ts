@@ -24,6 +24,9 @@ import {
 import { deletedDetail } from '../../../src/source/streams/details/rows/detail-record.js';
 import type { DetailRowContext } from '../../../src/source/streams/details/rows/detail-rows.js';
 import { DetailBasedStream } from '../../../src/source/streams/details/detail-stream.js';
+import type { ContactDepartment, ContactUser } from '../../../src/feishu/types.js';
+import { departmentRow, userRow } from '../../../src/source/streams/contacts/contact-rows.js';
+import { detailIds } from '../contact-ids.js';
 import { dataOf, type ApiReader } from './api-reader.js';
 
 /** Window columns are bookkeeping, left out of every comparison; the truth fills them with a placeholder. */
@@ -74,6 +77,9 @@ export async function buildTruth(input: TruthInput): Promise<Truth> {
 
   let listed = 0;
   let pending = 0;
+  // The people and departments the live instances name (the tests' own reading of the details).
+  const people = new Set<string>();
+  const departments = new Set<string>();
   for (const approvalCode of input.approvalCodes) {
     const codes = await input.reader.listCodes(approvalCode, input.startMs, input.endMs);
     listed += codes.length;
@@ -92,11 +98,28 @@ export async function buildTruth(input: TruthInput): Promise<Truth> {
         const detail: InstanceDetail = dataOf(answer, `detail ${code}`);
         if (detail.status === 'DELETED') return deleted(approvalCode, code);
         if (detail.status === 'PENDING') pending++;
+        const ids = detailIds(detail);
+        ids.users.forEach((id) => people.add(id));
+        ids.departments.forEach((id) => departments.add(id));
         for (const stream of detailStreams) push(stream.name, stream.rows(detail, ctxFor(approvalCode, code)));
       });
     }
   }
   for (const { approvalCode, instanceCode } of input.gone) deleted(approvalCode, instanceCode);
+
+  // users: each person named, as the contact API answers now (those outside the contact range have
+  // no row); departments: each department named, and each of those people's departments.
+  const users = (await input.reader.users([...people])) as ContactUser[];
+  push(
+    'users',
+    users.map((u) => userRow(u, WINDOW.created_after)),
+  );
+  for (const u of users) for (const d of u.department_ids ?? []) departments.add(d);
+  const named = (await input.reader.departments([...departments])) as ContactDepartment[];
+  push(
+    'departments',
+    named.map((d) => departmentRow(d, WINDOW.created_after)),
+  );
 
   if (streams.some((s) => s instanceof ApprovalDefinitionsStream)) {
     for (const approvalCode of input.approvalCodes) {

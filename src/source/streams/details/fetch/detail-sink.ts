@@ -27,10 +27,30 @@ export interface DetailSinkSpec {
 }
 
 /**
+ * What a detail fan-out hands each fetched detail to: one stream's output in a shared detail
+ * scan. DetailSink below makes rows of the detail itself; the contact streams (streams/contacts/)
+ * look up the people and departments it names.
+ */
+export interface DetailConsumer {
+  readonly stream: string;
+  readonly mode: SyncMode;
+  readonly rowsWhenGone: boolean;
+  /** Tombstones written in this sync (for the closing log line). */
+  readonly tombstones: number;
+  /** Set when this stream failed on its own: the fan-out reads on for the others, and it writes no more STATE. */
+  readonly failure?: unknown;
+  write(fetched: FetchedDetail, approvalCode: string, window: WindowFields): Promise<void>;
+  state(blob: () => JsonObject, final: boolean): Promise<void> | undefined;
+  flushState(): Promise<void> | undefined;
+  progress(progress: ScanProgress): void;
+  summary(): void;
+}
+
+/**
  * One detail-based stream's output in a shared detail scan: its records, its
  * STATE messages (each counting its own records) and its unreadable values.
  */
-export class DetailSink {
+export class DetailSink implements DetailConsumer {
   private readonly out: StreamOutput;
   private readonly issues: ValueIssues;
   /** Tombstones written in this sync (for the closing log line). */
@@ -115,7 +135,7 @@ export class DetailSink {
 
 /** The detail-based streams one detail fan-out serves: each fetched detail goes to all of them. */
 export class DetailSinks {
-  constructor(private readonly all: readonly DetailSink[]) {}
+  constructor(private readonly all: readonly DetailConsumer[]) {}
 
   /** The stream names, for log lines. */
   get names(): string {
