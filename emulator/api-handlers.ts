@@ -6,6 +6,7 @@
 import type { Dataset } from './dataset.js';
 import { rangeIndices } from './dataset.js';
 import type { DefinitionForms } from './definition-forms.js';
+import { definitionForm } from './form-widgets.js';
 import { buildInstanceDetail } from './instance-detail.js';
 import { NODES } from './process.js';
 import type { EmulatorOptions } from './options.js';
@@ -203,7 +204,7 @@ export function handleApproval(ctx: ApiContext, approvalCode: string): ApiResult
   return ok({
     approval_name: approvalName(ctx, approvalCode),
     status: 'ACTIVE',
-    form: JSON.stringify(ctx.forms.current(approvalCode)),
+    form: definitionForm(ctx.forms.current(approvalCode)),
     node_list: NODES,
     viewers: [{ type: 'TENANT', id: '', user_id: '' }],
   });

@@ -63,6 +63,11 @@ export const FORM_WIDGETS: readonly WidgetDefinition[] = [
   widget(14, 'phone', 'Phone', 'telephone'),
 ];
 
+/** A form as a definition serves it (`form`, a JSON string); the first code's by default. */
+export function definitionForm(widgets: readonly WidgetDefinition[] = FORM_WIDGETS): string {
+  return JSON.stringify(widgets);
+}
+
 /** RFC 3339 in China time (+08:00), as Feishu writes form dates. */
 export function rfc3339(ms: number): string {
   return `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
