@@ -90,7 +90,8 @@ async function readDefinitions(
     read++;
     if (Date.now() - reportedAt >= PROGRESS_EVERY_MS && read < codes.length) {
       reportedAt = Date.now();
-      emitter.info(`Discover: ${read} of ${codes.length} approval definitions read.`);
+      const left = humanDuration(discoverDurationMs(codes.length - read + 1, perMinute));
+      emitter.info(`Discover: ${read} of ${codes.length} approval definitions read, about ${left} left.`);
     }
   });
   queue.push(...codes.map((_, i) => i));
