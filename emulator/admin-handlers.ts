@@ -1,7 +1,8 @@
 /**
  * Admin endpoints under /_emulator/ for out-of-process users (the CLI, the demo, benchmarks): the
  * truth and status oracles, run-time configuration, adding/deleting instances, status changes
- * after the fact (revoke, delete, finish, advance: a PENDING instance moved on to its next node), deleting a definition, stats and token expiry. They
+ * after the fact (revoke, delete, finish, advance: a PENDING instance moved on to its next node), deleting a definition,
+ * adding or removing a form widget, stats and token expiry. They
  * take no auth and are exempt from latency, quota, limits and faults — they are the test harness,
  * not the emulated API.
  */
@@ -9,6 +10,7 @@ import type { AddInstancesRequest, InstanceStatus, InstanceTruth } from './datas
 import { INSTANCE_STATUSES } from './dataset.js';
 import type { EmulatorOptions } from './options.js';
 import type { EmulatorStats } from './stats.js';
+import type { WidgetDefinition } from './form-widgets.js';
 import { DELETE_MODES, type DeleteMode } from './transitions.js';
 
 /** The slice of FeishuEmulator the admin endpoints drive. */
@@ -23,6 +25,8 @@ export interface AdminTarget {
   finishInstance(instanceCode: string, status: InstanceStatus): void;
   advanceInstance(instanceCode: string, atMs?: number): InstanceStatus;
   deleteDefinition(approvalCode: string): void;
+  addWidget(approvalCode: string, widget: unknown): readonly WidgetDefinition[];
+  removeWidget(approvalCode: string, widgetId: string): readonly WidgetDefinition[];
   statuses(
     approvalCode?: string,
   ): Array<{ instanceCode: string; status: InstanceStatus; endMs: number; reverted: boolean }>;
@@ -137,6 +141,17 @@ export function handleAdmin(target: AdminTarget, method: string, url: URL, rawBo
     if (method === 'DELETE' && approvalMatch) {
       target.deleteDefinition(decodeURIComponent(approvalMatch[1] as string));
       return okResult({ ok: true });
+    }
+    // Body: the widget ({id, name, type, custom_id?, option?, children?}); answers {form: the widgets now}.
+    const widgetsMatch = /^\/_emulator\/approvals\/([^/]+)\/widgets$/.exec(path);
+    if (method === 'POST' && widgetsMatch) {
+      const code = decodeURIComponent(widgetsMatch[1] as string);
+      return okResult({ form: target.addWidget(code, parseObject(rawBody)) });
+    }
+    const widgetMatch = /^\/_emulator\/approvals\/([^/]+)\/widgets\/([^/]+)$/.exec(path);
+    if (method === 'DELETE' && widgetMatch) {
+      const code = decodeURIComponent(widgetMatch[1] as string);
+      return okResult({ form: target.removeWidget(code, decodeURIComponent(widgetMatch[2] as string)) });
     }
     if (method === 'GET' && path === '/_emulator/statuses') {
       const rows = target.statuses(url.searchParams.get('approval_code') ?? undefined);

@@ -16,6 +16,7 @@ export type { InstanceDetail } from './instance-detail.js';
 export type { CommentItem, TaskItem, TimelineItem } from './process.js';
 export type { WidgetDefinition } from './form-widgets.js';
 export { FORM_WIDGETS } from './form-widgets.js';
+export { HOSTILE_FORM, LEAVE_FORM, LONG_CUSTOM_ID, formTemplate } from './form-templates.js';
 export type { DeleteMode } from './transitions.js';
 export type { HostileOptions, InstanceTarget } from './hostile-options.js';
 export { HOSTILE_SPECS, isTargeted } from './hostile-options.js';

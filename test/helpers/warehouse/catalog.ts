@@ -6,8 +6,9 @@
 import type { AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../../../src/kit/protocol.js';
 import { FeishuApprovalSource } from '../../../src/source/index.js';
 
-export async function discoveredStreams(): Promise<AirbyteStream[]> {
-  return (await new FeishuApprovalSource().discover()).streams;
+/** The static streams discover lists first (the form tables, after them, depend on the config). */
+export function discoveredStreams(): Promise<AirbyteStream[]> {
+  return Promise.resolve(new FeishuApprovalSource().streams.map((s) => s.asAirbyteStream()));
 }
 
 export function warehouseCatalog(streams: AirbyteStream[]): ConfiguredAirbyteCatalog {
