@@ -1,15 +1,24 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ajv } from 'ajv';
-import { WRONG_AMOUNT, WRONG_DATE, type FeishuEmulator } from '../emulator/index.js';
-import type { AirbyteMessage, JsonObject } from '../src/kit/protocol.js';
+import { formTemplate, WRONG_AMOUNT, WRONG_DATE, type FeishuEmulator } from '../emulator/index.js';
+import type {
+  AirbyteMessage,
+  AirbyteStateMessage,
+  AirbyteStream,
+  ConfiguredAirbyteCatalog,
+  JsonObject,
+} from '../src/kit/protocol.js';
 import {
   formColumns,
   formStreamName,
   formTableSchema,
   parseDefinitionForm,
+  type FormColumn,
 } from '../src/source/streams/forms/form-columns.js';
-import { logs, records, states, traces } from '../harness/index.js';
+import { logs, records, states, traces, writeFiles } from '../harness/index.js';
+import { emulatorConfig } from './helpers/fixtures.js';
+import { runCli } from './helpers/connector.js';
 import { sync, truthCodes } from './helpers/sync.js';
 import { startListDetailUnlimited } from './helpers/small-emulator.js';
 
@@ -29,37 +38,36 @@ afterEach(() => emulator?.stop());
 const data = (messages: AirbyteMessage[], stream: string): JsonObject[] => records(messages, stream).map((r) => r.data);
 const day = (rfc3339: unknown): string => (rfc3339 as string).slice(0, 10);
 
-/** The typed value a column holds for an emulator widget's raw value (the emulator's form: every column name is its custom_id). */
-function expectedCells(form: JsonObject[]): JsonObject {
+/** The typed value each column holds for an instance's raw form (the columns found by widget id). */
+function expectedCells(form: JsonObject[], columns: readonly FormColumn[]): JsonObject {
   const out: JsonObject = {};
-  for (const w of form) {
-    const name = w['custom_id'] as string;
-    const v = w['value'];
-    switch (w['type']) {
+  for (const column of columns) {
+    const v = form.find((w) => w['id'] === column.widgetId)?.['value'];
+    switch (column.widgetType) {
       case 'date':
-        out[name] = day(v);
+        out[column.name] = v === undefined ? null : day(v);
         break;
       case 'dateInterval':
-        out[`${name}_start`] = day((v as JsonObject)['start']);
-        out[`${name}_end`] = day((v as JsonObject)['end']);
+        out[column.name] = day((v as JsonObject)[column.kind === 'days_start' ? 'start' : 'end']);
         break;
       case 'fieldList':
-        out[name] = (v as JsonObject[][]).map((row) => expectedCells(row));
+        out[column.name] = (v as JsonObject[][]).map((row) => expectedCells(row, column.children));
         break;
       default:
-        out[name] = v ?? null;
+        out[column.name] = v ?? null;
     }
   }
   return out;
 }
 
+/** The emulator's codes in config order: code i+1 serves form template i+1. */
 function codesOf(e: FeishuEmulator): string[] {
-  return [...new Set(e.truth().map((t) => t.approvalCode))];
+  return e.approvalCodes;
 }
 
 describe('form tables: a row per instance, a column per widget', () => {
   it('every row equals its detail’s form values, typed (the calendar day kept); every stream costs the detail requests of the details stream alone', async () => {
-    emulator = await startListDetailUnlimited({ seed: 61, codeCount: 2, instancesPerCode: 30, pendingRatio: 0.3 });
+    emulator = await startListDetailUnlimited({ seed: 61, codeCount: 3, instancesPerCode: 12, pendingRatio: 0.3 });
     const forms = codesOf(emulator).map(formStreamName);
 
     await sync(emulator, { config: FAST, mode: 'incremental', streams: [DETAILS] });
@@ -82,11 +90,12 @@ describe('form tables: a row per instance, a column per widget', () => {
         rows.map((r) => r['instance_code']).sort(),
         truthCodes(emulator, (t) => t.approvalCode === code).sort(),
       );
-      const someDetail = [...details.values()][0]!;
-      const validate = ajv.compile(formTableSchema(formColumns(parseDefinitionForm(someDetail['form']))));
+      // The emulator's code i+1 serves template i+1 (form-templates.ts): every widget type, awkward names, a small form.
+      const columns = formColumns(parseDefinitionForm(JSON.stringify(formTemplate(i + 1))));
+      const validate = ajv.compile(formTableSchema(columns));
       for (const row of rows) {
         const detail = details.get(row['instance_code'] as string)!;
-        const expected = expectedCells(JSON.parse(detail['form'] as string) as JsonObject[]);
+        const expected = expectedCells(JSON.parse(detail['form'] as string) as JsonObject[], columns);
         for (const [column, value] of Object.entries(expected))
           assert.deepEqual(row[column], value, `${row['instance_code'] as string} ${column}`);
         for (const field of [
@@ -171,5 +180,65 @@ describe('form tables: a row per instance, a column per widget', () => {
     // One scan for both: the list requests of one scan of two codes.
     const detailRows = data(second.messages, DETAILS).map((r) => r['instance_code']);
     assert.ok(detailRows.includes(victim));
+  });
+
+  it('a widget added between two discovers adds a column the next sync fills; a removed one stays declared, null', async () => {
+    emulator = await startListDetailUnlimited({ seed: 65, codeCount: 1, instancesPerCode: 4, pendingRatio: 0 });
+    const e = emulator;
+    const form = formStreamName(e.approvalCodes[0]!);
+    const config = writeFiles({ 'config.json': emulatorConfig(e, FAST) })['config.json']!;
+    const discoverForm = async (): Promise<AirbyteStream> => {
+      const run = await runCli(['discover', '--config', config]);
+      const catalog = run.messages.find((m) => m.type === 'CATALOG');
+      assert.ok(catalog && catalog.type === 'CATALOG');
+      return catalog.catalog.streams.find((s) => s.name === form)!;
+    };
+    const readWith = async (stream: AirbyteStream, state?: AirbyteStateMessage[]): Promise<JsonObject[]> => {
+      const configured: ConfiguredAirbyteCatalog = {
+        streams: [
+          {
+            stream,
+            sync_mode: 'incremental',
+            destination_sync_mode: 'append_dedup',
+            cursor_field: ['created_before'],
+            primary_key: [['instance_code']],
+          },
+        ],
+      };
+      const files = writeFiles({ 'catalog.json': configured, ...(state ? { 'state.json': state } : {}) });
+      const args = ['read', '--config', config, '--catalog', files['catalog.json']!];
+      if (state) args.push('--state', files['state.json']!);
+      const run = await runCli(args);
+      assert.equal(run.code, 0, run.stderr.slice(-500));
+      lastRun = run.messages;
+      return data(run.messages, form);
+    };
+    let lastRun: AirbyteMessage[] = [];
+    const before = await discoverForm();
+    assert.equal((before.json_schema['properties'] as JsonObject)['project'], undefined);
+    assert.equal((await readWith(before)).length, 4);
+    const state = [states(lastRun, form).at(-1)!];
+
+    e.addWidget(e.approvalCodes[0]!, { id: 'widget99', custom_id: 'project', name: 'Project', type: 'input' });
+    e.removeWidget(e.approvalCodes[0]!, 'widget4');
+    const fresh = e.addInstances({ approvalCode: e.approvalCodes[0]!, count: 2 }).map((t) => t.instanceCode);
+    const after = await discoverForm();
+    assert.deepEqual((after.json_schema['properties'] as JsonObject)['project'], {
+      type: ['string', 'null'],
+      title: 'Project',
+      description: 'Project',
+    });
+    const rows = (await readWith(after, state)).filter((r) => fresh.includes(r['instance_code'] as string));
+    assert.equal(rows.length, 2);
+    for (const row of rows) assert.equal(typeof row['project'], 'string');
+    // The catalog still declaring the removed widget's column (no schema refresh yet): null, never stale.
+    const old = (await readWith(before, state)).filter((r) => fresh.includes(r['instance_code'] as string));
+    assert.deepEqual(
+      old.map((r) => [r['amount'], 'project' in r]),
+      [
+        [null, false],
+        [null, false],
+      ],
+    );
   });
 });
