@@ -21,4 +21,13 @@ export type { DeleteMode } from './transitions.js';
 export type { HostileOptions, InstanceTarget } from './hostile-options.js';
 export { HOSTILE_SPECS, isTargeted } from './hostile-options.js';
 export { CYCLE_TOKEN_PREFIX, ENDLESS_TOKEN_PREFIX, NON_STRING_CODE } from './hostile.js';
-export { FORM_DEPTH, HUGE_TIME, KEPT_FIELDS, NOT_JSON_FORM, TEXT_TIME, UNKNOWN_STATUS } from './hostile-detail.js';
+export {
+  FORM_DEPTH,
+  HUGE_TIME,
+  KEPT_FIELDS,
+  NOT_JSON_FORM,
+  TEXT_TIME,
+  UNKNOWN_STATUS,
+  WRONG_AMOUNT,
+  WRONG_DATE,
+} from './hostile-detail.js';

@@ -24,6 +24,10 @@ export interface DetailSinkSpec {
   child?: ChildKey;
   /** The schema's properties, in order: a tombstone names each (null). */
   fields: readonly string[];
+  /** The approval codes whose instances the stream has rows for (a form table: its one code); undefined: all. */
+  codes?: readonly string[];
+  /** A one-row-per-instance stream whose deleted or gone instance's row gets a tombstone (a form table). */
+  tombstoneWhenGone?: boolean;
 }
 
 /**
@@ -54,6 +58,16 @@ export class DetailSink {
     return this.spec.rowsWhenGone;
   }
 
+  /** The approval codes the stream has rows for; undefined: every configured one. */
+  get codes(): readonly string[] | undefined {
+    return this.spec.codes;
+  }
+
+  /** Whether the stream has rows for instances of this approval code. */
+  covers(approvalCode: string): boolean {
+    return this.spec.codes === undefined || this.spec.codes.includes(approvalCode);
+  }
+
   /**
    * One fetched detail's rows. A deleted or gone instance: its DELETED stub's
    * row in approval_instance_details; tombstones, in an incremental sync, for
@@ -63,9 +77,16 @@ export class DetailSink {
    */
   async write(fetched: FetchedDetail, approvalCode: string, window: WindowFields): Promise<void> {
     const { detail, fate } = fetched;
+    if (!this.covers(approvalCode)) return;
     const report = this.issues.about(`instance ${detail.instance_code}`);
     const child = this.spec.child;
     if (!child) {
+      if (fate !== 'live' && this.spec.tombstoneWhenGone) {
+        if (this.mode !== 'incremental') return;
+        const keys = { approval_code: detail.approval_code ?? approvalCode, instance_code: detail.instance_code };
+        this.tombstones++;
+        return this.emit(tombstoneRow(this.spec.fields, keys, undefined, 0, window, fetched.seenAt));
+      }
       if (fate !== 'live' && !this.spec.rowsWhenGone) return;
       const shown =
         fate === 'live' ? detail : deletedDetail(detail.instance_code, detail.approval_code ?? approvalCode);
@@ -88,7 +109,7 @@ export class DetailSink {
     if (written) await written;
   }
 
-  /** A checkpoint, paced by the stream's output; `blob` is built when the STATE leaves. */
+  /** A checkpoint, paced by the stream's output; `blob` is built when the STATE leaves (the caller keeps it to the stream's codes). */
   state(blob: () => JsonObject, final: boolean): Promise<void> | undefined {
     return this.out.state(blob, final);
   }
@@ -133,14 +154,23 @@ export class DetailSinks {
       .join(', ');
   }
 
-  /** Every stream's checkpoint, in its own sync mode; each blob is built once, when a STATE first needs it. */
-  async state(blobFor: (mode: SyncMode) => JsonObject, final: boolean): Promise<void> {
-    const built = new Map<SyncMode, JsonObject>();
-    const blob = (mode: SyncMode): JsonObject => {
-      if (!built.has(mode)) built.set(mode, blobFor(mode));
-      return built.get(mode)!;
+  /** Every stream's checkpoint, in its own sync mode and of its own codes; each blob is built once, when a STATE first needs it. */
+  async state(
+    blobFor: (mode: SyncMode, codes: readonly string[] | undefined) => JsonObject,
+    final: boolean,
+  ): Promise<void> {
+    const built = new Map<string, JsonObject>();
+    const blob = (sink: DetailSink): JsonObject => {
+      const key = `${sink.mode} ${JSON.stringify(sink.codes ?? null)}`;
+      if (!built.has(key)) built.set(key, blobFor(sink.mode, sink.codes));
+      return built.get(key)!;
     };
-    for (const sink of this.all) await sink.state(() => blob(sink.mode), final);
+    for (const sink of this.all) await sink.state(() => blob(sink), final);
+  }
+
+  /** Whether any of them has rows for this approval code (the fan-out fetches no detail none of them needs). */
+  covers(approvalCode: string): boolean {
+    return this.all.some((s) => s.covers(approvalCode));
   }
 
   async flushState(): Promise<void> {
