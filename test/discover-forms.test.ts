@@ -176,6 +176,21 @@ describe('discover: a form table per approval code, from its definition', () => 
     });
   });
 
+  it('the definition API denied to the app (1390009 for every code): each table left out with its WARN, the static streams discovered', async () => {
+    await withEmulator({ codeCount: 2, deniedEndpoints: ['approval'] }, async (emu) => {
+      const { catalog, warnings } = await discover(emu);
+      assert.deepEqual(
+        catalog.streams.map((s) => s.name),
+        STATIC,
+      );
+      assert.deepEqual(
+        warnings.map((w) => /'([^']+)'/.exec(w)?.[1]),
+        emu.approvalCodes,
+      );
+      assert.ok(warnings.every((w) => /1390009.*Grant approval:approval:readonly/.test(w)));
+    });
+  });
+
   it('a widget added to a definition between two discovers adds its column; nothing else changes', async () => {
     await withEmulator({ codeCount: 2 }, async (emu) => {
       const code = emu.approvalCodes[1]!;
