@@ -160,8 +160,8 @@ describe('form tables: a row per instance, a column per widget', () => {
     assert.match(JSON.stringify(error), new RegExp(`approval code '${gone}'`));
   });
 
-  it('an incremental sync with state: the form table rejoins the shared scan; a deleted instance gets a tombstone', async () => {
-    emulator = await startListDetailUnlimited({ seed: 64, codeCount: 2, instancesPerCode: 10, pendingRatio: 0 });
+  it('an incremental sync with state: the form table shares the scan and the fetches; refetched instances get their row again, a deleted one a tombstone', async () => {
+    emulator = await startListDetailUnlimited({ seed: 64, codeCount: 2, instancesPerCode: 10, pendingRatio: 0.5 });
     const code = codesOf(emulator)[0]!;
     const form = formStreamName(code);
     const first = await sync(emulator, { config: FAST, mode: 'incremental', streams: [DETAILS, form] });
@@ -169,17 +169,32 @@ describe('form tables: a row per instance, a column per widget', () => {
     const victim = truthCodes(emulator, (t) => t.approvalCode === code)[0]!;
     emulator.deleteInstance(victim, 'status');
     emulator.resetStats();
+    await sync(emulator, { config: FAST, mode: 'incremental', streams: [DETAILS], state: [state[0]!] });
+    const alone = emulator.stats().requests;
+    emulator.resetStats();
     const second = await sync(emulator, { config: FAST, mode: 'incremental', streams: [form, DETAILS], state });
-    const shape = logs(second.messages).find((l) => l.message.startsWith('Sync shape'));
-    assert.ok(shape);
-    const tombstones = data(second.messages, form).filter((r) => r['_ab_cdc_deleted_at'] !== null);
+    const both = emulator.stats().requests;
+    // The same list and detail requests as the details stream alone: one scan, one fan-out.
+    assert.deepEqual([both['list'], both['detail']], [alone['list'], alone['detail']]);
+    assert.ok((both['detail'] ?? 0) > 0, 'PENDING instances are fetched again');
+    const rows = data(second.messages, form);
+    const tombstones = rows.filter((r) => r['_ab_cdc_deleted_at'] !== null);
     assert.deepEqual(
       tombstones.map((r) => r['instance_code']),
       [victim],
     );
-    // One scan for both: the list requests of one scan of two codes.
-    const detailRows = data(second.messages, DETAILS).map((r) => r['instance_code']);
-    assert.ok(detailRows.includes(victim));
+    // Every detail of the form's code fetched again gives its row again.
+    const refetched = data(second.messages, DETAILS)
+      .filter((r) => r['approval_code'] === code && r['status'] !== 'DELETED')
+      .map((r) => r['instance_code'] as string);
+    assert.ok(refetched.length > 0);
+    assert.deepEqual(
+      rows
+        .filter((r) => r['_ab_cdc_deleted_at'] === null)
+        .map((r) => r['instance_code'] as string)
+        .sort(),
+      refetched.sort(),
+    );
   });
 
   it('a widget added between two discovers adds a column the next sync fills; a removed one stays declared, null', async () => {
