@@ -79,7 +79,7 @@ async function readDefinitions(
   const outcomes: DefinitionOutcome[] = new Array<DefinitionOutcome>(codes.length);
   let read = 0;
   let reportedAt = Date.now();
-  const queue = new WorkQueue<number>(Math.min(config.maxConcurrency, codes.length), async (i, signal) => {
+  const queue = new WorkQueue<number>(Math.max(1, Math.min(config.maxConcurrency, codes.length)), async (i, signal) => {
     const approvalCode = codes[i] as string;
     try {
       outcomes[i] = { approvalCode, form: (await client.getApproval(approvalCode, { signal })).form };
@@ -90,7 +90,8 @@ async function readDefinitions(
     read++;
     if (Date.now() - reportedAt >= PROGRESS_EVERY_MS && read < codes.length) {
       reportedAt = Date.now();
-      emitter.info(`Discover: ${read} of ${codes.length} approval definitions read.`);
+      const left = humanDuration(discoverDurationMs(codes.length - read + 1, perMinute));
+      emitter.info(`Discover: ${read} of ${codes.length} approval definitions read, about ${left} left.`);
     }
   });
   queue.push(...codes.map((_, i) => i));

@@ -3,7 +3,6 @@ import type { Source } from '../kit/source.js';
 import type {
   AirbyteCatalog,
   AirbyteStateMessage,
-  AirbyteStream,
   ConfiguredAirbyteCatalog,
   ConnectorSpecification,
 } from '../kit/protocol.js';
@@ -19,7 +18,7 @@ import { ApprovalFormFieldsStream } from './streams/details/approval-form-fields
 import { ApprovalTasksStream } from './streams/details/approval-tasks.js';
 import { ApprovalTimelineStream } from './streams/details/approval-timeline.js';
 import type { Stream } from './streams/stream.js';
-import { formStreamName, formTableSchema, type FormColumn } from './streams/forms/form-columns.js';
+import { FormTableStream } from './streams/forms/form-stream.js';
 
 /** The Feishu approval source: the kit's Source contract over this connector's streams. */
 export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
@@ -50,7 +49,9 @@ export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
 
   /** The static streams, then a form table per approval code whose definition can be read (discover.ts). */
   discover(config: FeishuApprovalConfig, emitter: Emitter): Promise<AirbyteCatalog> {
-    return discoverCatalog(config, emitter, this.streams, formTableEntry);
+    return discoverCatalog(config, emitter, this.streams, (code, columns) =>
+      new FormTableStream(code, columns).asAirbyteStream(),
+    );
   }
 
   read(
@@ -61,17 +62,4 @@ export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
   ): Promise<void> {
     return readStreams(config, catalog, state, emitter, this.streams);
   }
-}
-
-/** A form table's catalog entry: incremental on the instance window, keyed by instance, as the detail streams. */
-function formTableEntry(approvalCode: string, columns: readonly FormColumn[]): AirbyteStream {
-  return {
-    name: formStreamName(approvalCode),
-    json_schema: formTableSchema(columns),
-    supported_sync_modes: ['full_refresh', 'incremental'],
-    source_defined_cursor: true,
-    default_cursor_field: ['created_before'],
-    source_defined_primary_key: [['instance_code']],
-    is_resumable: true,
-  };
 }
