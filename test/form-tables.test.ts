@@ -197,6 +197,33 @@ describe('form tables: a row per instance, a column per widget', () => {
     );
   });
 
+  it('a form table alone, resumed from its own STATE: the recheck and the fetches of its code only', async () => {
+    emulator = await startListDetailUnlimited({ seed: 66, codeCount: 2, instancesPerCode: 10, pendingRatio: 0.5 });
+    const [code, other] = codesOf(emulator) as [string, string];
+    const form = formStreamName(code);
+    const first = await sync(emulator, { config: FAST, mode: 'incremental', streams: [DETAILS, form] });
+    const pendingOf = (c: string): string[] =>
+      emulator!
+        .statuses(c)
+        .filter((s) => s.status === 'PENDING')
+        .map((s) => s.instanceCode);
+    const finished = pendingOf(code)[0]!;
+    emulator.finishInstance(finished, 'APPROVED');
+    emulator.resetStats();
+    const second = await sync(emulator, {
+      config: FAST,
+      mode: 'incremental',
+      streams: [form],
+      state: [states(first.messages, form).at(-1)!],
+    });
+    // Its code's PENDING instances (the finished one among them) and nothing of the other code.
+    assert.equal(emulator.stats().requests['detail'], pendingOf(code).length + 1);
+    const rows = data(second.messages, form);
+    assert.ok(rows.some((r) => r['instance_code'] === finished && r['status'] === 'APPROVED'));
+    assert.ok(rows.every((r) => r['approval_code'] === code));
+    assert.equal(pendingOf(other).length > 0, true);
+  });
+
   it('a widget added between two discovers adds a column the next sync fills; a removed one stays declared, null', async () => {
     emulator = await startListDetailUnlimited({ seed: 65, codeCount: 1, instancesPerCode: 4, pendingRatio: 0 });
     const e = emulator;
