@@ -143,21 +143,24 @@ describe('form tables: a row per instance, a column per widget', () => {
     assert.ok(warns.some((w) => w.message.includes('needed_on')));
   });
 
-  it('a form table whose definition cannot be read fails alone, naming its code', async () => {
+  it('a form table whose definition cannot be read, or whose code is no longer configured, fails alone, naming its code', async () => {
     emulator = await startListDetailUnlimited({ seed: 63, codeCount: 2, instancesPerCode: 5, pendingRatio: 0 });
     const [gone, kept] = codesOf(emulator) as [string, string];
     emulator.deleteDefinition(gone);
     const run = await sync(emulator, {
       config: FAST,
       mode: 'incremental',
-      streams: [formStreamName(gone), formStreamName(kept), DETAILS],
+      streams: [formStreamName(gone), formStreamName(kept), DETAILS, 'approval_form_dropped_code'],
       expectExit: null,
     });
-    assert.notEqual(run.code, 0);
+    assert.equal(run.code, 1);
     assert.equal(data(run.messages, formStreamName(kept)).length, 5);
     assert.equal(data(run.messages, DETAILS).length, 10);
     const [error] = traces(run.messages, 'ERROR');
-    assert.match(JSON.stringify(error), new RegExp(`approval code '${gone}'`));
+    const text = JSON.stringify(error);
+    assert.match(text, new RegExp(`approval code '${gone}' could not be read`));
+    assert.match(text, /No configured approval code gives the form table 'approval_form_dropped_code'/);
+    assert.match(text, /"failure_type":"config_error"/);
   });
 
   it('an incremental sync with state: the form table shares the scan and the fetches; refetched instances get their row again, a deleted one a tombstone', async () => {
