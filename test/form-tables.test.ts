@@ -143,25 +143,28 @@ describe('form tables: a row per instance, a column per widget', () => {
     assert.ok(warns.some((w) => w.message.includes('needed_on')));
   });
 
-  it('a form table whose definition cannot be read fails alone, naming its code', async () => {
+  it('a form table whose definition cannot be read, or whose code is no longer configured, fails alone, naming its code', async () => {
     emulator = await startListDetailUnlimited({ seed: 63, codeCount: 2, instancesPerCode: 5, pendingRatio: 0 });
     const [gone, kept] = codesOf(emulator) as [string, string];
     emulator.deleteDefinition(gone);
     const run = await sync(emulator, {
       config: FAST,
       mode: 'incremental',
-      streams: [formStreamName(gone), formStreamName(kept), DETAILS],
+      streams: [formStreamName(gone), formStreamName(kept), DETAILS, 'approval_form_dropped_code'],
       expectExit: null,
     });
-    assert.notEqual(run.code, 0);
+    assert.equal(run.code, 1);
     assert.equal(data(run.messages, formStreamName(kept)).length, 5);
     assert.equal(data(run.messages, DETAILS).length, 10);
     const [error] = traces(run.messages, 'ERROR');
-    assert.match(JSON.stringify(error), new RegExp(`approval code '${gone}'`));
+    const text = JSON.stringify(error);
+    assert.match(text, new RegExp(`approval code '${gone}' could not be read`));
+    assert.match(text, /No configured approval code gives the form table 'approval_form_dropped_code'/);
+    assert.match(text, /"failure_type":"config_error"/);
   });
 
-  it('an incremental sync with state: the form table rejoins the shared scan; a deleted instance gets a tombstone', async () => {
-    emulator = await startListDetailUnlimited({ seed: 64, codeCount: 2, instancesPerCode: 10, pendingRatio: 0 });
+  it('an incremental sync with state: the form table shares the scan and the fetches; refetched instances get their row again, a deleted one a tombstone', async () => {
+    emulator = await startListDetailUnlimited({ seed: 64, codeCount: 2, instancesPerCode: 10, pendingRatio: 0.5 });
     const code = codesOf(emulator)[0]!;
     const form = formStreamName(code);
     const first = await sync(emulator, { config: FAST, mode: 'incremental', streams: [DETAILS, form] });
@@ -169,17 +172,59 @@ describe('form tables: a row per instance, a column per widget', () => {
     const victim = truthCodes(emulator, (t) => t.approvalCode === code)[0]!;
     emulator.deleteInstance(victim, 'status');
     emulator.resetStats();
+    await sync(emulator, { config: FAST, mode: 'incremental', streams: [DETAILS], state: [state[0]!] });
+    const alone = emulator.stats().requests;
+    emulator.resetStats();
     const second = await sync(emulator, { config: FAST, mode: 'incremental', streams: [form, DETAILS], state });
-    const shape = logs(second.messages).find((l) => l.message.startsWith('Sync shape'));
-    assert.ok(shape);
-    const tombstones = data(second.messages, form).filter((r) => r['_ab_cdc_deleted_at'] !== null);
+    const both = emulator.stats().requests;
+    // The same list and detail requests as the details stream alone: one scan, one fan-out.
+    assert.deepEqual([both['list'], both['detail']], [alone['list'], alone['detail']]);
+    assert.ok((both['detail'] ?? 0) > 0, 'PENDING instances are fetched again');
+    const rows = data(second.messages, form);
+    const tombstones = rows.filter((r) => r['_ab_cdc_deleted_at'] !== null);
     assert.deepEqual(
       tombstones.map((r) => r['instance_code']),
       [victim],
     );
-    // One scan for both: the list requests of one scan of two codes.
-    const detailRows = data(second.messages, DETAILS).map((r) => r['instance_code']);
-    assert.ok(detailRows.includes(victim));
+    // Every detail of the form's code fetched again gives its row again.
+    const refetched = data(second.messages, DETAILS)
+      .filter((r) => r['approval_code'] === code && r['status'] !== 'DELETED')
+      .map((r) => r['instance_code'] as string);
+    assert.ok(refetched.length > 0);
+    assert.deepEqual(
+      rows
+        .filter((r) => r['_ab_cdc_deleted_at'] === null)
+        .map((r) => r['instance_code'] as string)
+        .sort(),
+      refetched.sort(),
+    );
+  });
+
+  it('a form table alone, resumed from its own STATE: the recheck and the fetches of its code only', async () => {
+    emulator = await startListDetailUnlimited({ seed: 66, codeCount: 2, instancesPerCode: 10, pendingRatio: 0.5 });
+    const [code, other] = codesOf(emulator) as [string, string];
+    const form = formStreamName(code);
+    const first = await sync(emulator, { config: FAST, mode: 'incremental', streams: [DETAILS, form] });
+    const pendingOf = (c: string): string[] =>
+      emulator!
+        .statuses(c)
+        .filter((s) => s.status === 'PENDING')
+        .map((s) => s.instanceCode);
+    const finished = pendingOf(code)[0]!;
+    emulator.finishInstance(finished, 'APPROVED');
+    emulator.resetStats();
+    const second = await sync(emulator, {
+      config: FAST,
+      mode: 'incremental',
+      streams: [form],
+      state: [states(first.messages, form).at(-1)!],
+    });
+    // Its code's PENDING instances (the finished one among them) and nothing of the other code.
+    assert.equal(emulator.stats().requests['detail'], pendingOf(code).length + 1);
+    const rows = data(second.messages, form);
+    assert.ok(rows.some((r) => r['instance_code'] === finished && r['status'] === 'APPROVED'));
+    assert.ok(rows.every((r) => r['approval_code'] === code));
+    assert.equal(pendingOf(other).length > 0, true);
   });
 
   it('a widget added between two discovers adds a column the next sync fills; a removed one stays declared, null', async () => {

@@ -85,7 +85,10 @@ export function planRead(prepared: readonly PreparedStream[]): ReadPlan {
       readers: readersOf(group),
     };
   });
-  return { steps: [...groups, ...alone], shapes: scanned.map(({ name, mode, saved }) => ({ name, mode, saved })) };
+  return {
+    steps: [...groups, ...alone],
+    shapes: scanned.map(({ name, mode, saved, codes }) => ({ name, mode, saved, codes })),
+  };
 }
 
 function codesOf(part: ListedPart | DetailPart): readonly string[] | undefined {

@@ -24,6 +24,8 @@ import {
 import { deletedDetail } from '../../../src/source/streams/details/rows/detail-record.js';
 import type { DetailRowContext } from '../../../src/source/streams/details/rows/detail-rows.js';
 import { DetailBasedStream } from '../../../src/source/streams/details/detail-stream.js';
+import { FormTableStream } from '../../../src/source/streams/forms/form-stream.js';
+import { formColumns, parseDefinitionForm } from '../../../src/source/streams/forms/form-columns.js';
 import { dataOf, type ApiReader } from './api-reader.js';
 
 /** Window columns are bookkeeping, left out of every comparison; the truth fills them with a placeholder. */
@@ -41,6 +43,8 @@ export interface TruthInput {
   endMs: number;
   /** Instances removed entirely (1390003) whose codes the connector can learn; not listed any more. */
   gone: ReadonlyArray<{ approvalCode: string; instanceCode: string }>;
+  /** Build the form tables (approval_form_<code>) too, each from its definition now. */
+  formTables?: boolean;
 }
 
 export interface Truth {
@@ -53,7 +57,7 @@ export interface Truth {
 }
 
 export async function buildTruth(input: TruthInput): Promise<Truth> {
-  const streams = new FeishuApprovalSource().streams;
+  const streams = [...new FeishuApprovalSource().streams, ...(input.formTables ? await formTables(input) : [])];
   const rows = new Map<string, JsonObject[]>(streams.map((s) => [s.name, []]));
   const issues: string[] = [];
   const push = (stream: string, more: JsonObject[]): void => void (rows.get(stream) as JsonObject[]).push(...more);
@@ -92,7 +96,9 @@ export async function buildTruth(input: TruthInput): Promise<Truth> {
         const detail: InstanceDetail = dataOf(answer, `detail ${code}`);
         if (detail.status === 'DELETED') return deleted(approvalCode, code);
         if (detail.status === 'PENDING') pending++;
-        for (const stream of detailStreams) push(stream.name, stream.rows(detail, ctxFor(approvalCode, code)));
+        for (const stream of detailStreams)
+          if (stream.codes === undefined || stream.codes.includes(approvalCode))
+            push(stream.name, stream.rows(detail, ctxFor(approvalCode, code)));
       });
     }
   }
@@ -113,4 +119,16 @@ export async function buildTruth(input: TruthInput): Promise<Truth> {
     }
   }
   return { rows, listed, pending, issues };
+}
+
+/** Each code's form table, its columns from the definition as the API answers now (a deleted definition: none). */
+async function formTables(input: TruthInput): Promise<FormTableStream[]> {
+  const out: FormTableStream[] = [];
+  for (const approvalCode of input.approvalCodes) {
+    const answer = await input.reader.definition(approvalCode);
+    if (answer.code !== 0) continue;
+    const form = dataOf(answer, `definition ${approvalCode}`).form;
+    out.push(new FormTableStream(approvalCode, formColumns(parseDefinitionForm(form))));
+  }
+  return out;
 }

@@ -2,15 +2,8 @@ import type { JsonObject } from '../../../kit/protocol.js';
 import { hash53 } from '../../values/hashes.js';
 import { isProblem, parseJsonText } from '../../values/safe-parse.js';
 import type { ReportIssue } from '../../values/value-issues.js';
-import {
-  DELETED_AT,
-  DELETED_AT_FIELD,
-  NULLABLE_TIMESTAMP,
-  recordSchema,
-  STRINGS,
-  TIMESTAMP,
-} from '../record-schema.js';
-import { ANY_JSON, CALENDAR_DAY } from '../details/rows/row-schema.js';
+import { DELETED_AT, DELETED_AT_FIELD, recordSchema, TIMESTAMP } from '../record-schema.js';
+import { ANY_JSON, CALENDAR_DAY, NULLABLE_TIMESTAMP, STRINGS } from '../details/rows/row-schema.js';
 import { LIST_WIDGET_TYPE, widgetKind, type ValueKind } from '../details/rows/widget-types.js';
 
 /**

@@ -39,6 +39,8 @@ export class DetailSink {
   private readonly issues: ValueIssues;
   /** Tombstones written in this sync (for the closing log line). */
   tombstones = 0;
+  /** The last checkpoint asked for, as JSON (streams of some codes only, see state). */
+  private lastAsked: string | undefined;
 
   constructor(
     emitter: Emitter,
@@ -109,9 +111,21 @@ export class DetailSink {
     if (written) await written;
   }
 
-  /** A checkpoint, paced by the stream's output; `blob` is built when the STATE leaves (the caller keeps it to the stream's codes). */
+  /**
+   * A checkpoint, paced by the stream's output; `blob` is built when the
+   * STATE leaves (the caller keeps it to the stream's codes). A stream of some
+   * codes only (a form table) skips a checkpoint that moves nothing of its
+   * own: no record since its last STATE and the same blob. The scan
+   * checkpoints whenever any code's cursor moves, and hundreds of form tables
+   * would each send a STATE a second, every one alike.
+   */
   state(blob: () => JsonObject, final: boolean): Promise<void> | undefined {
-    return this.out.state(blob, final);
+    if (this.spec.codes === undefined || final) return this.out.state(blob, final);
+    const built = blob();
+    const text = JSON.stringify(built);
+    if (text === this.lastAsked && this.out.recordsSinceState === 0) return undefined;
+    this.lastAsked = text;
+    return this.out.state(() => built, final);
   }
 
   flushState(): Promise<void> | undefined {
