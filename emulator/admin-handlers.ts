@@ -2,7 +2,8 @@
  * Admin endpoints under /_emulator/ for out-of-process users (the CLI, the demo, benchmarks): the
  * truth and status oracles, run-time configuration, adding/deleting instances, status changes
  * after the fact (revoke, delete, finish, advance: a PENDING instance moved on to its next node), deleting a definition,
- * renaming a user or department of the contact directory, stats and token expiry. They
+ * renaming a user or department of the contact directory, adding or removing a form widget,
+ * stats and token expiry. They
  * take no auth and are exempt from latency, quota, limits and faults — they are the test harness,
  * not the emulated API.
  */
@@ -10,6 +11,7 @@ import type { AddInstancesRequest, InstanceStatus, InstanceTruth } from './datas
 import { INSTANCE_STATUSES } from './dataset.js';
 import type { EmulatorOptions } from './options.js';
 import type { EmulatorStats } from './stats.js';
+import type { WidgetDefinition } from './form-widgets.js';
 import { DELETE_MODES, type DeleteMode } from './transitions.js';
 
 /** The slice of FeishuEmulator the admin endpoints drive. */
@@ -26,6 +28,8 @@ export interface AdminTarget {
   deleteDefinition(approvalCode: string): void;
   renameUser(openId: string, name: string): void;
   renameDepartment(openDepartmentId: string, name: string): void;
+  addWidget(approvalCode: string, widget: unknown): readonly WidgetDefinition[];
+  removeWidget(approvalCode: string, widgetId: string): readonly WidgetDefinition[];
   statuses(
     approvalCode?: string,
   ): Array<{ instanceCode: string; status: InstanceStatus; endMs: number; reverted: boolean }>;
@@ -150,6 +154,17 @@ export function handleAdmin(target: AdminTarget, method: string, url: URL, rawBo
       if (renameMatch[1] === 'users') target.renameUser(id, name);
       else target.renameDepartment(id, name);
       return okResult({ ok: true });
+    }
+    // Body: the widget ({id, name, type, custom_id?, option?, children?}); answers {form: the widgets now}.
+    const widgetsMatch = /^\/_emulator\/approvals\/([^/]+)\/widgets$/.exec(path);
+    if (method === 'POST' && widgetsMatch) {
+      const code = decodeURIComponent(widgetsMatch[1] as string);
+      return okResult({ form: target.addWidget(code, parseObject(rawBody)) });
+    }
+    const widgetMatch = /^\/_emulator\/approvals\/([^/]+)\/widgets\/([^/]+)$/.exec(path);
+    if (method === 'DELETE' && widgetMatch) {
+      const code = decodeURIComponent(widgetMatch[1] as string);
+      return okResult({ form: target.removeWidget(code, decodeURIComponent(widgetMatch[2] as string)) });
     }
     if (method === 'GET' && path === '/_emulator/statuses') {
       const rows = target.statuses(url.searchParams.get('approval_code') ?? undefined);

@@ -5,6 +5,7 @@
  */
 import type { Dataset } from './dataset.js';
 import { rangeIndices } from './dataset.js';
+import type { DefinitionForms } from './definition-forms.js';
 import { definitionForm } from './form-widgets.js';
 import { buildInstanceDetail } from './instance-detail.js';
 import { NODES } from './process.js';
@@ -19,6 +20,7 @@ import {
   invalidAppSecret,
   invalidToken,
   missingToken,
+  noPermission,
   ok,
   paramInvalid,
   type ApiResult,
@@ -32,6 +34,8 @@ export interface ApiContext {
   readonly dataset: Dataset;
   readonly tokens: TokenStore;
   readonly pageTokens: PageTokenStore;
+  /** Each code's form, now and as each batch of instances was submitted with it. */
+  readonly forms: DefinitionForms;
   /** The emulator's clock (clock.ts): token issue and expiry are decided by it. */
   now(): number;
   /** Called when the token endpoint mints a new token (stats). */
@@ -195,14 +199,18 @@ export function approvalName(ctx: ApiContext, approvalCode: string): string {
   return `Emulated approval ${ctx.dataset.approvalNumber(approvalCode) ?? 0}`;
 }
 
-/** GET /open-apis/approval/v4/approvals/:approval_code (no approval_code in `data`, as documented). */
+/**
+ * GET /open-apis/approval/v4/approvals/:approval_code (no approval_code in `data`, as documented).
+ * A code in `deniedDefinitions` answers 1390009: a definition this app may not read.
+ */
 export function handleApproval(ctx: ApiContext, approvalCode: string): ApiResult {
   if (!ctx.dataset.hasApprovalCode(approvalCode)) return approvalNotFound();
   if (ctx.dataset.isDefinitionDeleted(approvalCode)) return definitionDeleted();
+  if (ctx.options.deniedDefinitions.includes(approvalCode)) return noPermission();
   return ok({
     approval_name: approvalName(ctx, approvalCode),
     status: 'ACTIVE',
-    form: definitionForm(),
+    form: definitionForm(ctx.forms.current(approvalCode)),
     node_list: NODES,
     viewers: [{ type: 'TENANT', id: '', user_id: '' }],
   });
@@ -219,6 +227,7 @@ export function handleDetail(ctx: ApiContext, instanceId: string, nowMs: number 
       approvalName: approvalName(ctx, record.approvalCode),
       pendingRatio: ctx.dataset.pendingRatio,
       employeeIdScope: ctx.options.employeeIdScope,
+      form: ctx.forms.forBatch(record.approvalCode, record.batch),
     },
     nowMs,
   );

@@ -47,6 +47,9 @@ const USAGE = `usage: node dist/emulator/cli.js [--port N] [--host 127.0.0.1] [-
   POST /_emulator/instances, POST /_emulator/instances/:code/{status,revoke,finish,advance},
   DELETE /_emulator/instances/:code?mode=gone|status, DELETE /_emulator/approvals/:code,
   POST /_emulator/users/:open_id/rename, POST /_emulator/departments/:open_department_id/rename,
+  POST /_emulator/approvals/:code/widgets, DELETE /_emulator/approvals/:code/widgets/:widget_id
+  (a code's form; instances added later follow it), POST /_emulator/config {"deniedDefinitions": [code]}
+  (that definition answers 1390009),
   GET /_emulator/stats[?times=1], POST /_emulator/stats/reset, POST /_emulator/tokens/expire
 ${HOSTILE_USAGE}`;
 

@@ -60,6 +60,8 @@ export interface InstanceRecord extends InstanceTruth {
   serial: number;
   /** The latest status change made through the admin API, if any. */
   override: StatusOverride | undefined;
+  /** The batch it was created in (0: the seeded set; then one per addInstances call): its form's version. */
+  batch: number;
   /** Every admin status change, oldest first (the query API may look at the past). */
   history: readonly StatusOverride[];
 }
@@ -214,6 +216,11 @@ export class Dataset {
     return this.live;
   }
 
+  /** The batch number the next addInstances call gets (see definition-forms.ts). */
+  get nextBatch(): number {
+    return this.batches.length;
+  }
+
   hasApprovalCode(code: string): boolean {
     return this.entries.has(code);
   }
@@ -264,6 +271,7 @@ export class Dataset {
       anchorMs: batch.anchorMs,
       serial: cols.serials[id] as number,
       override: history[history.length - 1],
+      batch: cols.batches[id] as number,
       history,
     };
   }

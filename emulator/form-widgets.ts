@@ -4,13 +4,15 @@
  * with an offset, dateInterval as {start, end, interval}, contacts as user ids plus `open_ids`,
  * attachments as URLs with `ext` naming them, fieldList as rows of child widgets. `telephone` is a
  * real Feishu widget the connector does not type specially (its value is an object).
+ * Which widgets a code's form has is form-templates.ts's and definition-forms.ts's business.
  */
 import { departmentAt, departmentIndexOf, userAt, userIndexOf } from './directory.js';
 import { randomHex, randomInt, type Random } from './random.js';
 
 export interface WidgetDefinition {
   id: string;
-  custom_id: string;
+  /** Absent on a widget the form designer gave no custom id (Feishu then omits it). */
+  custom_id?: string;
   name: string;
   type: string;
   required: boolean;
@@ -38,7 +40,7 @@ function widget(
   return { id: `widget${n}`, custom_id: custom, name, type, required: n <= 3, printable: true, ...extra };
 }
 
-/** The same widgets for every approval code (ids are stable, so analysts can join on them). */
+/** The first approval code's form (every widget type, plain names); other codes: form-templates.ts. */
 export const FORM_WIDGETS: readonly WidgetDefinition[] = [
   widget(1, 'title', 'Title', 'input'),
   widget(2, 'reason', 'Reason', 'textarea'),
@@ -62,9 +64,9 @@ export const FORM_WIDGETS: readonly WidgetDefinition[] = [
   widget(14, 'phone', 'Phone', 'telephone'),
 ];
 
-/** The definition's `form` string. */
-export function definitionForm(): string {
-  return JSON.stringify(FORM_WIDGETS);
+/** A form as a definition serves it (`form`, a JSON string); the first code's by default. */
+export function definitionForm(widgets: readonly WidgetDefinition[] = FORM_WIDGETS): string {
+  return JSON.stringify(widgets);
 }
 
 /** RFC 3339 in China time (+08:00), as Feishu writes form dates. */
@@ -140,26 +142,41 @@ function valueOf(def: WidgetDefinition, rng: Random, createMs: number, rowTotal:
   }
 }
 
-/** One instance's form widgets with values; `rng` is the instance's own stream. */
-export function instanceFormWidgets(rng: Random, createMs: number): Value[] {
-  const rows = randomInt(rng, 1, 3);
-  const items: Value[][] = [];
+/** A widget as an instance carries it: the definition's id, custom_id (when it has one), name and type. */
+function identity(def: WidgetDefinition): Value {
+  const base: Value = { id: def.id };
+  if (def.custom_id !== undefined) base['custom_id'] = def.custom_id;
+  return { ...base, name: def.name, type: def.type };
+}
+
+/**
+ * One instance's form widgets with values, following `widgets` (its code's form when the instance
+ * was created); `rng` is the instance's own stream. Each list widget's rows are drawn first (its row
+ * count, then its children's values), then the top-level widgets in order; a formula is the total
+ * of the list rows' amounts.
+ */
+export function instanceFormWidgets(widgets: readonly WidgetDefinition[], rng: Random, createMs: number): Value[] {
+  const rowsOf = new Map<string, Value[][]>();
   let total = 0;
-  const list = FORM_WIDGETS.find((w) => w.type === 'fieldList') as WidgetDefinition;
-  for (let r = 0; r < rows; r++) {
-    items.push(
-      (list.children ?? []).map((child) => {
-        const v = valueOf(child, rng, createMs, 0);
-        if (child.type === 'amount') total += v['value'] as number;
-        return { id: child.id, custom_id: child.custom_id, name: child.name, type: child.type, ...v };
-      }),
-    );
+  for (const list of widgets.filter((w) => w.type === 'fieldList')) {
+    const rows = randomInt(rng, 1, 3);
+    const items: Value[][] = [];
+    for (let r = 0; r < rows; r++) {
+      items.push(
+        (list.children ?? []).map((child) => {
+          const v = valueOf(child, rng, createMs, 0);
+          if (child.type === 'amount') total += v['value'] as number;
+          if (v['option'] === undefined) delete v['option'];
+          return { ...identity(child), ...v };
+        }),
+      );
+    }
+    rowsOf.set(list.id, items);
   }
-  return FORM_WIDGETS.map((def) => {
-    const base = { id: def.id, custom_id: def.custom_id, name: def.name, type: def.type };
-    if (def.type === 'fieldList') return { ...base, value: items };
+  return widgets.map((def) => {
+    if (def.type === 'fieldList') return { ...identity(def), value: rowsOf.get(def.id) ?? [] };
     const v = valueOf(def, rng, createMs, total);
     if (v['option'] === undefined) delete v['option'];
-    return { ...base, ...v };
+    return { ...identity(def), ...v };
   });
 }

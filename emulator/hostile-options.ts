@@ -49,6 +49,8 @@ export interface HostileOptions {
   hostilePoisonUnknownStatus: InstanceTarget;
   /** Detail keeps only `instance_code` and `approval_code`; every other field is missing. */
   hostilePoisonMissingFields: InstanceTarget;
+  /** Detail form: the amount widget holds "about 12 yuan" and the date widget "soon" (values of the wrong type). */
+  hostilePoisonWidgetValue: InstanceTarget;
   /** 0 = off; else every 99991400 answer says `x-ogw-ratelimit-reset: N` (seconds). */
   hostileRateLimitResetSec: number;
   /** 0 = off; else every Nth list/detail/approval request is refused with 99991400. */
@@ -162,6 +164,12 @@ export const HOSTILE_SPECS: readonly HostileSpec[] = [
     kind: 'target',
     flag: 'hostile-poison-missing-fields',
     help: 'only instance/approval code left',
+  },
+  {
+    key: 'hostilePoisonWidgetValue',
+    kind: 'target',
+    flag: 'hostile-poison-widget-value',
+    help: 'amount widget "about 12 yuan", date widget "soon"',
   },
   {
     key: 'hostileRateLimitResetSec',

@@ -20,8 +20,18 @@ export type { InstanceDetail } from './instance-detail.js';
 export type { CommentItem, TaskItem, TimelineItem } from './process.js';
 export type { WidgetDefinition } from './form-widgets.js';
 export { FORM_WIDGETS } from './form-widgets.js';
+export { HOSTILE_FORM, LEAVE_FORM, LONG_CUSTOM_ID, formTemplate } from './form-templates.js';
 export type { DeleteMode } from './transitions.js';
 export type { HostileOptions, InstanceTarget } from './hostile-options.js';
 export { HOSTILE_SPECS, isTargeted } from './hostile-options.js';
 export { CYCLE_TOKEN_PREFIX, ENDLESS_TOKEN_PREFIX, NON_STRING_CODE } from './hostile.js';
-export { FORM_DEPTH, HUGE_TIME, KEPT_FIELDS, NOT_JSON_FORM, TEXT_TIME, UNKNOWN_STATUS } from './hostile-detail.js';
+export {
+  FORM_DEPTH,
+  HUGE_TIME,
+  KEPT_FIELDS,
+  NOT_JSON_FORM,
+  TEXT_TIME,
+  UNKNOWN_STATUS,
+  WRONG_AMOUNT,
+  WRONG_DATE,
+} from './hostile-detail.js';

@@ -7,7 +7,7 @@
  */
 import type { InstanceRecord, InstanceStatus } from './dataset.js';
 import { findUser, userAt } from './directory.js';
-import { instanceFormWidgets } from './form-widgets.js';
+import { instanceFormWidgets, type WidgetDefinition } from './form-widgets.js';
 import {
   buildProcess,
   movesLeft,
@@ -141,6 +141,8 @@ export interface DetailContext {
   pendingRatio: number;
   /** The app may read employee ids (user_id filled). */
   employeeIdScope: boolean;
+  /** The form the instance was submitted with (its code's, as of its batch). */
+  form: readonly WidgetDefinition[];
 }
 
 /** The `data` object of GET /open-apis/approval/v4/instances/:instance_id. */
@@ -182,7 +184,7 @@ export function buildInstanceDetail(record: InstanceRecord, ctx: DetailContext, 
     open_id: facts.requester.open_id,
     department_id: facts.departmentId,
     uuid: facts.uuid,
-    form: JSON.stringify(instanceFormWidgets(formRng, record.createTimeMs)),
+    form: JSON.stringify(instanceFormWidgets(ctx.form, formRng, record.createTimeMs)),
     task_list: hide ? process.task_list.map(hideUserIds) : process.task_list,
     comment_list: hide ? process.comment_list.map(hideUserIds) : process.comment_list,
     timeline: hide ? process.timeline.map(hideUserIds) : process.timeline,

@@ -90,6 +90,8 @@ export interface EmulatorOptions extends HostileOptions {
   employeeIdScope: boolean;
   /** Endpoints answering 1390009 (HTTP 403, no permission). */
   deniedEndpoints: DeniableEndpoint[];
+  /** Approval codes whose definition (GET /approvals/:code) answers 1390009: a form the app may not read. */
+  deniedDefinitions: string[];
   faultRate: number;
   htmlFaultRate: number;
   bounds: BoundSemantics;
@@ -146,6 +148,7 @@ export const ALL_KEYS: readonly OptionKey[] = [
   'queryLagMs',
   'employeeIdScope',
   'deniedEndpoints',
+  'deniedDefinitions',
   'faultRate',
   'htmlFaultRate',
   'bounds',
@@ -207,6 +210,7 @@ export function defaultOptions(nowMs: number = Date.now()): EmulatorOptions {
     queryLagMs: 0,
     employeeIdScope: false,
     deniedEndpoints: [],
+    deniedDefinitions: [],
     faultRate: 0,
     htmlFaultRate: 0,
     bounds: 'inclusive',
@@ -332,6 +336,11 @@ export function validateOption(key: OptionKey, value: unknown): void {
         throw new OptionError(`deniedEndpoints must be a list of ${DENIABLE_ENDPOINTS.join(', ')}`);
       }
       return;
+    case 'deniedDefinitions':
+      if (!Array.isArray(value) || !value.every((c) => typeof c === 'string' && c.length > 0)) {
+        throw new OptionError('deniedDefinitions must be a list of approval codes');
+      }
+      return;
     case 'faultRate':
     case 'htmlFaultRate':
       checkRate(key, value);
@@ -394,6 +403,7 @@ export function cloneOptions(options: EmulatorOptions): EmulatorOptions {
     departmentsRateLimit: cloneRate(options.departmentsRateLimit),
     deniedScopes: [...options.deniedScopes],
     deniedEndpoints: [...options.deniedEndpoints],
+    deniedDefinitions: [...options.deniedDefinitions],
   };
 }
 

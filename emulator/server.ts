@@ -25,6 +25,8 @@ import {
   type Route,
 } from './api-handlers.js';
 import { Dataset, type AddInstancesRequest, type InstanceStatus, type InstanceTruth } from './dataset.js';
+import { DefinitionForms } from './definition-forms.js';
+import type { WidgetDefinition } from './form-widgets.js';
 import { readBody, writeHtml, writeJson, BodyTooLargeError } from './http-io.js';
 import { HostileMode } from './hostile.js';
 import { writeSlowly } from './hostile-io.js';
@@ -89,6 +91,8 @@ export interface EmulatorRuntime {
 export class FeishuEmulator implements AdminTarget {
   private current: EmulatorOptions;
   private readonly dataset: Dataset;
+  /** Each code's form (form-templates.ts), changed by addWidget / removeWidget. */
+  private readonly forms: DefinitionForms;
   private readonly tokens = new TokenStore();
   private readonly pageTokens = new PageTokenStore();
   private readonly queryTokens = new PageTokenStore<QuerySnapshot>();
@@ -115,6 +119,7 @@ export class FeishuEmulator implements AdminTarget {
     const resolved = resolveOptions(options, this.clock.now());
     this.dataset = new Dataset(resolved, this.clock.now());
     resolved.approvalCodes = [...this.dataset.approvalCodes];
+    this.forms = new DefinitionForms((code) => this.dataset.approvalNumber(code));
     this.current = resolved;
     const limiter = (endpoint: LimitedEndpoint): SlidingWindowLimiter =>
       new SlidingWindowLimiter(() => this.current[LIMIT_OPTION[endpoint]]);
@@ -136,6 +141,7 @@ export class FeishuEmulator implements AdminTarget {
       dataset: this.dataset,
       tokens: this.tokens,
       pageTokens: this.pageTokens,
+      forms: this.forms,
       now: () => this.clock.now(),
       onTokenIssued: () => this.counters.tokenIssued(),
     };
@@ -247,6 +253,25 @@ export class FeishuEmulator implements AdminTarget {
   /** The definition endpoint answers 1390016 from now on; list and query keep its instances. */
   deleteDefinition(approvalCode: string): void {
     this.dataset.deleteDefinition(approvalCode);
+  }
+
+  /**
+   * Appends a widget to a code's form (`widget` as JSON: id, name, type, optional custom_id, option,
+   * children): the definition serves it at once, instances added from now on carry a value for it.
+   * Returns the form now.
+   */
+  addWidget(approvalCode: string, widget: unknown): readonly WidgetDefinition[] {
+    return this.forms.addWidget(approvalCode, widget, this.dataset.nextBatch);
+  }
+
+  /** Removes a widget (or a list widget's child) by id: from the definition now, from instances added from now on. */
+  removeWidget(approvalCode: string, widgetId: string): readonly WidgetDefinition[] {
+    return this.forms.removeWidget(approvalCode, widgetId, this.dataset.nextBatch);
+  }
+
+  /** A code's form as its definition serves it now. */
+  formOf(approvalCode: string): readonly WidgetDefinition[] {
+    return this.forms.current(approvalCode);
   }
 
   /** Current status of every instance (or one code's), in truth order: the status oracle. */

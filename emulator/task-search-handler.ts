@@ -115,7 +115,12 @@ function takeSnapshot(
     const name = approvalName(ctx, record.approvalCode);
     const detail = buildInstanceDetail(
       record,
-      { approvalName: name, pendingRatio: dataset.pendingRatio, employeeIdScope: true },
+      {
+        approvalName: name,
+        pendingRatio: dataset.pendingRatio,
+        employeeIdScope: true,
+        form: ctx.forms.forBatch(record.approvalCode, record.batch),
+      },
       asOfMs,
     );
     for (const task of detail.task_list) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FeishuEmulator } from '../emulator/index.js';
 import type { ConfiguredAirbyteCatalog, SyncMode } from '../src/kit/protocol.js';
+import { formStreamName } from '../src/source/streams/forms/form-columns.js';
 
 export const HOUR_MS = 3_600_000;
 
@@ -38,6 +39,14 @@ export const PRIMARY_KEYS: Readonly<Record<string, string[][]>> = {
   users: [['open_id']],
   departments: [['open_department_id']],
 };
+
+/** Discover's form tables (after the streams of PRIMARY_KEYS), one per approval code whose definition it read. */
+export function formTableNames(approvalCodes: readonly string[]): string[] {
+  return approvalCodes.map(formStreamName);
+}
+
+/** A form table's primary key: one row per instance. */
+export const FORM_TABLE_KEY: readonly string[][] = [['instance_code']];
 
 /** A configured catalog of `streams`, all in one sync mode, as the platform sends it. */
 export function catalog(mode: SyncMode = 'full_refresh', streams = ['approval_instances']): ConfiguredAirbyteCatalog {

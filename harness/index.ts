@@ -3,7 +3,16 @@
  * emulator: paths, read inputs, the CLI in a child process, and what its messages hold.
  */
 export { CONNECTOR_BIN, HAVE_SHARED, REPO_ROOT, SHARED_REFERENCE } from './paths.js';
-export { HOUR_MS, PRIMARY_KEYS, catalog, connectionConfig, hourFloor, writeFiles } from './fixtures.js';
+export {
+  FORM_TABLE_KEY,
+  HOUR_MS,
+  PRIMARY_KEYS,
+  catalog,
+  connectionConfig,
+  formTableNames,
+  hourFloor,
+  writeFiles,
+} from './fixtures.js';
 export { collectOutput, runConnectorCli, runConnectorUntilKilled, spawnConnector, type CliOutput } from './spawn.js';
 export { cutAfterRecords, runConnectorInProcess } from './in-process.js';
 export { committedPrefix, cursors, instanceCodes, lastState, logs, records, states, traces } from './messages.js';

@@ -16,7 +16,7 @@ import { loadSpec } from '../src/source/spec.js';
 import { validateConfig } from '../src/kit/inputs.js';
 import { sampleEmulatorOptions } from '../scripts/sample-dataset.js';
 import { readWithState, runCli } from './helpers/connector.js';
-import { records, traces, writeFiles } from '../harness/index.js';
+import { formTableNames, records, traces, writeFiles } from '../harness/index.js';
 import { REPO_ROOT } from '../harness/index.js';
 
 const read = (path: string): string => readFileSync(join(REPO_ROOT, path), 'utf8');
@@ -67,8 +67,15 @@ describe('acceptance-test-config.yml', () => {
       const files = writeFiles({ 'config.json': config, 'state.json': read('integration_tests/abnormal_state.json') });
       const discover = await runCli(['discover', '--config', files['config.json']!]);
       const discovered = (discover.messages.find((m) => m.type === 'CATALOG') as { catalog: AirbyteCatalog }).catalog;
-      // A future state is for incremental streams (approval_definitions is full refresh only).
+      // A future state is for incremental streams (approval_definitions is full refresh only), the form tables included.
+      const forms = formTableNames(
+        json<{ approval_codes: string[] }>('integration_tests/sample_config.json').approval_codes,
+      );
       const catalog = { streams: discovered.streams.filter((s) => s.supported_sync_modes.includes('incremental')) };
+      assert.ok(
+        forms.every((name) => catalog.streams.some((s) => s.name === name)),
+        'every form table',
+      );
       const state = json<AirbyteStateMessage[]>('integration_tests/abnormal_state.json');
       assert.deepEqual(
         state.map((s) => s.stream?.stream_descriptor.name).sort(),

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JsonObject, SyncMode } from '../src/kit/protocol.js';
 import { Checkpoints } from '../src/source/streams/details/fetch/checkpoints.js';
-import type { DetailSinks } from '../src/source/streams/details/fetch/detail-sink.js';
+import { DetailSink, type DetailSinks } from '../src/source/streams/details/fetch/detail-sink.js';
 
 /** Sinks of one incremental and one full-refresh stream that record each STATE's blob, by mode. */
 function recordingSinks(): {
@@ -70,5 +70,36 @@ describe('Checkpoints: the detail streams STATEs', () => {
     await assert.rejects(checkpoint, /detail failed/);
     await checkpoints.settle();
     assert.deepEqual([out.written.length, out.flushed], [0, 1]);
+  });
+});
+
+describe('DetailSink of a form table: a checkpoint that moves nothing of its own is skipped', () => {
+  it('the same blob with no record since: no STATE; a record since: a STATE', async () => {
+    const sent: JsonObject[] = [];
+    const emitter = {
+      state: (m: { stream: { stream_state: JsonObject } }) => void sent.push(m.stream.stream_state),
+      record: () => undefined,
+      streamStatus: () => undefined,
+      estimate: () => undefined,
+      warn: () => undefined,
+      info: () => undefined,
+    };
+    const spec = { stream: 'approval_form_a', rows: () => [], rowsWhenGone: false, fields: [], codes: ['A'] };
+    const sink = new DetailSink(emitter as never, spec, 'incremental');
+    const blob = { cursor_groups: [{ created_before: '2026-01-01T00:00:00.000Z', approval_codes: ['A'] }] };
+    await sink.state(() => blob, false);
+    await sink.state(() => ({ ...blob }), false);
+    await sink.flushState();
+    assert.equal(sent.length, 1, 'the second, alike and covering no record, is skipped');
+    const live = { detail: { instance_code: 'I' }, fate: 'live' as const, previous: undefined, seenAt: '' };
+    const rowsSpec = { ...spec, rows: () => [{ instance_code: 'I' }] };
+    const withRows = new DetailSink(emitter as never, rowsSpec, 'incremental');
+    await withRows.state(() => blob, false);
+    await withRows.write(live, 'A', { created_after: '', created_before: '' });
+    await withRows.state(() => blob, false);
+    await withRows.flushState();
+    assert.equal(sent.length, 3, 'a record since the last STATE: the alike blob leaves, to count it');
+    await sink.state(() => blob, true);
+    assert.equal(sent.length, 4, 'the final STATE always leaves');
   });
 });

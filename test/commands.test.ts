@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AirbyteCatalog, ConnectorSpecification } from '../src/kit/protocol.js';
-import { PRIMARY_KEYS, writeFiles } from '../harness/index.js';
+import { FORM_TABLE_KEY, PRIMARY_KEYS, formTableNames, writeFiles } from '../harness/index.js';
 import { freePort } from './helpers/free-port.js';
 import { runCli } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
@@ -143,7 +143,8 @@ describe('check and discover against the emulator', () => {
     const result = await runCli(['discover', '--config', files['config.json']!]);
     const catalog = (result.messages.find((m) => m.type === 'CATALOG') as { catalog: AirbyteCatalog }).catalog;
     const keys = Object.fromEntries(catalog.streams.map((s) => [s.name, s.source_defined_primary_key]));
-    assert.deepEqual(keys, PRIMARY_KEYS);
+    const forms = formTableNames(emulator().approvalCodes);
+    assert.deepEqual(keys, { ...PRIMARY_KEYS, ...Object.fromEntries(forms.map((name) => [name, FORM_TABLE_KEY])) });
     for (const stream of catalog.streams.filter((s) => s.supported_sync_modes.includes('incremental'))) {
       const deletedAt = (stream.json_schema as { properties: Record<string, Record<string, unknown>> }).properties[
         '_ab_cdc_deleted_at'

@@ -17,6 +17,8 @@ import {
   NOT_JSON_FORM,
   TEXT_TIME,
   UNKNOWN_STATUS,
+  WRONG_AMOUNT,
+  WRONG_DATE,
   isTargeted,
   type EmulatorOptions,
 } from '../emulator/index.js';
@@ -69,6 +71,16 @@ describe('hostile details', () => {
     ],
     ['hostilePoisonUnknownStatus', (d) => assert.equal(d['status'], UNKNOWN_STATUS)],
     ['hostilePoisonMissingFields', (d) => assert.deepEqual(Object.keys(d).sort(), [...KEPT_FIELDS].sort())],
+    [
+      'hostilePoisonWidgetValue',
+      (d) => {
+        const form = JSON.parse(d['form'] as string) as Body[];
+        assert.deepEqual(
+          form.filter((w) => w['type'] === 'amount' || w['type'] === 'date').map((w) => w['value']),
+          [WRONG_AMOUNT, WRONG_DATE],
+        );
+      },
+    ],
   ];
   for (const [key, check] of poisons) {
     test(`${key}: only the chosen instance is poisoned`, async () => {

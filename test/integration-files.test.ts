@@ -23,7 +23,16 @@ import {
   SAMPLE_SPAN_START_MS,
   sampleEmulatorOptions,
 } from '../scripts/sample-dataset.js';
-import { REPO_ROOT, SHARED_REFERENCE, cursors, records, states, traces, writeFiles } from '../harness/index.js';
+import {
+  REPO_ROOT,
+  SHARED_REFERENCE,
+  cursors,
+  formTableNames,
+  records,
+  states,
+  traces,
+  writeFiles,
+} from '../harness/index.js';
 import { runCli } from './helpers/connector.js';
 
 const STREAM = 'approval_instances';
@@ -140,6 +149,12 @@ describe('integration_tests/ files', { concurrency: true }, () => {
       assert.equal(run.code, 0, run.stderr);
       const discovered = (run.messages.find((m) => m.type === 'CATALOG') as { catalog: AirbyteCatalog }).catalog;
       const configured = repoJson<ConfiguredAirbyteCatalog>('integration_tests/configured_catalog.json');
+      // The form tables come last, one per sample code.
+      const forms = formTableNames(configFor(emulator)['approval_codes'] as string[]);
+      assert.deepEqual(
+        discovered.streams.slice(-forms.length).map((s) => s.name),
+        forms,
+      );
       assert.deepEqual(
         configured.streams.map((s) => s.stream),
         discovered.streams,

@@ -88,6 +88,6 @@ describe('layers within src/source (docs/architecture.md)', () => {
       .filter((e) => e.isFile())
       .map((e) => e.name)
       .sort();
-    assert.deepEqual(files, ['check.ts', 'index.ts', 'read.ts', 'spec.ts']);
+    assert.deepEqual(files, ['check.ts', 'discover.ts', 'index.ts', 'read.ts', 'spec.ts']);
   });
 });

@@ -12,6 +12,7 @@ function prepared(
   kind: StreamPart['kind'],
   saved: [string, number][] = [],
   mode: SyncMode = 'incremental',
+  codes?: string[],
 ): PreparedStream {
   const cursors = new Map(saved);
   const part: StreamPart =
@@ -19,7 +20,7 @@ function prepared(
       ? { kind, read: () => Promise.resolve() }
       : kind === 'listed'
         ? { kind, saved: cursors, handlers, finish: () => Promise.resolve() }
-        : { kind, saved: cursors, mode, sink: { stream: name } as DetailSink };
+        : { kind, saved: cursors, mode, codes, sink: { stream: name } as DetailSink };
   return { name, mode, part };
 }
 
@@ -27,7 +28,8 @@ function prepared(
 function show(step: PlanStep): string {
   if (step.kind === 'records') return `records:${step.name}`;
   const readers = step.readers.map((r) => (r.kind === 'listed' ? r.name : r.names.join('+')));
-  return `scan[${step.names.join(',')} | ${readers.join(',')}]`;
+  const codes = step.codes ? ` of ${step.codes.join(',')}` : '';
+  return `scan${codes}[${step.names.join(',')} | ${readers.join(',')}]`;
 }
 
 describe('planRead: the read plan of the selected streams', () => {
@@ -57,6 +59,32 @@ describe('planRead: the read plan of the selected streams', () => {
       steps: ['scan[instances | instances]'],
     },
     { name: 'only a records stream: no scan', streams: [prepared('defs', 'records')], steps: ['records:defs'] },
+    {
+      name: 'form tables join the fan-out of the stream of every code, which leads it (its state resumes the recheck)',
+      streams: [
+        prepared('form_a', 'detail', [['A', 1]], 'incremental', ['A']),
+        prepared('details', 'detail', [
+          ['A', 1],
+          ['B', 2],
+        ]),
+        prepared('form_b', 'detail', [['B', 2]], 'incremental', ['B']),
+      ],
+      steps: ['scan[form_a,details,form_b | details+form_a+form_b]'],
+    },
+    {
+      name: 'form tables with approval_instances and no other detail stream: a fan-out per code in the one scan',
+      streams: [
+        prepared('instances', 'listed'),
+        prepared('form_a', 'detail', [], 'incremental', ['A']),
+        prepared('form_b', 'detail', [], 'incremental', ['B']),
+      ],
+      steps: ['scan[instances,form_a,form_b | instances,form_a,form_b]'],
+    },
+    {
+      name: 'a form table added later: a scan of its code alone',
+      streams: [prepared('details', 'detail', [['A', 1]]), prepared('form_a', 'detail', [], 'incremental', ['A'])],
+      steps: ['scan[details | details]', 'scan of A[form_a | form_a]'],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {

@@ -109,3 +109,61 @@ describe('StreamFates', () => {
     assert.equal(new StreamFates([only]).handlers(), only.handlers);
   });
 });
+
+describe('groupByCursors per partition: a stream of some codes joins the scan of its codes', () => {
+  const every = (i: number, entries: [string, number][]) => ({ i, saved: cursors(entries), codes: undefined });
+  const some = (i: number, codes: string[], entries: [string, number][]) => ({ i, saved: cursors(entries), codes });
+  const cases: { name: string; items: ReturnType<typeof every | typeof some>[]; groups: number[][] }[] = [
+    {
+      name: 'first sync: every stream in one scan',
+      items: [every(0, []), some(1, ['A'], []), some(2, ['B'], [])],
+      groups: [[0, 1, 2]],
+    },
+    {
+      name: 'a form table listed first still joins the scan of every code',
+      items: [
+        some(0, ['A'], [['A', 5]]),
+        every(1, [
+          ['A', 5],
+          ['B', 7],
+        ]),
+      ],
+      groups: [[0, 1]],
+    },
+    {
+      name: 'the same cursor on its code, whatever the other codes',
+      items: [
+        every(0, [
+          ['A', 5],
+          ['B', 7],
+        ]),
+        some(1, ['B'], [['B', 7]]),
+        some(2, ['A'], [['A', 4]]),
+      ],
+      groups: [[0, 1], [2]],
+    },
+    {
+      name: 'a form table added later (no cursor yet): a scan of its code alone',
+      items: [every(0, [['A', 5]]), some(1, ['A'], []), some(2, ['A'], [])],
+      groups: [[0], [1, 2]],
+    },
+    {
+      name: 'streams of every code still need equal cursors on all codes',
+      items: [every(0, [['A', 5]]), every(1, [['A', 6]]), some(2, ['A'], [['A', 6]])],
+      groups: [[0], [1, 2]],
+    },
+    {
+      name: 'two form tables of two codes and no stream of every code: two scans',
+      items: [some(0, ['A'], [['A', 1]]), some(1, ['B'], [['B', 1]])],
+      groups: [[0], [1]],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.deepEqual(
+        groupByCursors(c.items).map((g) => g.map((x) => x.i)),
+        c.groups,
+      );
+    });
+  }
+});

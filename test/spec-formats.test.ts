@@ -1,12 +1,13 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ajv } from 'ajv';
+import { startEmulator } from '../emulator/index.js';
 import { ConfigError } from '../src/kit/errors.js';
 import type { ConnectorSpecification, JsonObject } from '../src/kit/protocol.js';
 import { createAjv, isRfc3339Date, isRfc3339DateTime } from '../src/kit/schema.js';
 import { parseUtc } from '../src/source/config/config.js';
 import { runCli } from './helpers/connector.js';
-import { traces, writeFiles } from '../harness/index.js';
+import { connectionConfig, traces, writeFiles } from '../harness/index.js';
 import { isDateTime, isFullDate } from './helpers/rfc3339.js';
 
 /** Keywords of Airbyte's spec UI: declared, so that every other unknown keyword fails the strict compile. */
@@ -162,14 +163,21 @@ describe('spec: examples, formats, patterns and parsing agree', () => {
   it('every start_date × end_date example is a config the CLI accepts', async () => {
     const starts = properties['start_date']!['examples'] as string[];
     const ends = properties['end_date']!['examples'] as string[];
-    for (const start_date of starts) {
-      for (const end_date of ends) {
-        const files = writeFiles({ 'config.json': { ...GOOD_CONFIG, start_date, end_date } });
-        const result = await runCli(['discover', '--config', files['config.json']!]);
-        const errors = traces(result.messages, 'ERROR').map((t) => t.error?.message);
-        assert.equal(result.code, 0, `${start_date} → ${end_date}: ${errors.join('; ')}`);
-        assert.ok(result.messages.some((m) => m.type === 'CATALOG'));
+    // discover reads each code's definition (its form table): an emulator stands in for Feishu.
+    const emulator = await startEmulator({ codeCount: 1, instancesPerCode: 1, approvalRateLimit: null });
+    try {
+      for (const start_date of starts) {
+        for (const end_date of ends) {
+          const config = { ...GOOD_CONFIG, ...connectionConfig(emulator), start_date, end_date };
+          const files = writeFiles({ 'config.json': config });
+          const result = await runCli(['discover', '--config', files['config.json']!]);
+          const errors = traces(result.messages, 'ERROR').map((t) => t.error?.message);
+          assert.equal(result.code, 0, `${start_date} → ${end_date}: ${errors.join('; ')}`);
+          assert.ok(result.messages.some((m) => m.type === 'CATALOG'));
+        }
       }
+    } finally {
+      await emulator.stop();
     }
   });
 });

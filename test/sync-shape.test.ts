@@ -40,6 +40,13 @@ describe('describeSyncShape', () => {
       ],
     },
     {
+      name: 'a form table: its one code only',
+      config: {},
+      streams: [{ name: 'approval_form_b', mode: 'incremental', saved: new Map([['B', START + 2 * H]]), codes: ['B'] }],
+      includes: ['approval_form_b (incremental): B (cursor 2024-01-01T02:00:00.000Z) from 2024-01-01T01:50:00.000Z.'],
+      excludes: ['A (no cursor)'],
+    },
+    {
       name: 'incremental: each partition from its cursor less the lookback; a code without one from start_date; a cursor at end_date reads nothing',
       config: {
         approval_codes: ['A', 'B', 'C'],

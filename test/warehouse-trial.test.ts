@@ -78,6 +78,21 @@ describe('warehouse trial: 3 codes x 300 instances (270 over ten days, 30 recent
     });
   }
 
+  it('every form table (approval_form_<code>, one per code) equals the truth: no missing, stale or wrong row', () => {
+    const forms = result().diffs.filter(
+      (d) => d.table.startsWith('approval_form_') && d.table !== 'approval_form_fields',
+    );
+    assert.equal(forms.length, 3, 'discover gave a form table per code');
+    for (const diff of forms) {
+      assert.ok(diff.truth > 0, `${diff.table} has rows`);
+      assert.deepEqual(
+        { table: diff.table, missing: diff.missing, stale: diff.stale, wrong: diff.wrong },
+        { table: diff.table, missing: 0, stale: 0, wrong: 0 },
+        JSON.stringify(diff.samples),
+      );
+    }
+  });
+
   describe('every sql block of the user docs gives the same answer on the synced tables as on the truth', () => {
     const blocks = sqlBlocks(DOCS);
     it('the docs have sql blocks', () => assert.ok(blocks.length >= 4, `found ${blocks.length}`));

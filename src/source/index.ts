@@ -7,6 +7,7 @@ import type {
   ConnectorSpecification,
 } from '../kit/protocol.js';
 import { checkConnection } from './check.js';
+import { discoverCatalog } from './discover.js';
 import { parseConfig, type FeishuApprovalConfig } from './config/config.js';
 import { readStreams } from './read.js';
 import { TEST_ONLY_PLAIN_HTTP_HOST } from './config/config.js';
@@ -19,6 +20,7 @@ import { ApprovalTasksStream } from './streams/details/approval-tasks.js';
 import { ApprovalTimelineStream } from './streams/details/approval-timeline.js';
 import { DepartmentsStream, UsersStream } from './streams/contacts/contact-streams.js';
 import type { Stream } from './streams/stream.js';
+import { FormTableStream } from './streams/forms/form-stream.js';
 
 /** The Feishu approval source: the kit's Source contract over this connector's streams. */
 export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
@@ -51,8 +53,11 @@ export class FeishuApprovalSource implements Source<FeishuApprovalConfig> {
     return checkConnection(config, emitter);
   }
 
-  discover(): Promise<AirbyteCatalog> {
-    return Promise.resolve({ streams: this.streams.map((s) => s.asAirbyteStream()) });
+  /** The static streams, then a form table per approval code whose definition can be read (discover.ts). */
+  discover(config: FeishuApprovalConfig, emitter: Emitter): Promise<AirbyteCatalog> {
+    return discoverCatalog(config, emitter, this.streams, (code, columns) =>
+      new FormTableStream(code, columns).asAirbyteStream(),
+    );
   }
 
   read(

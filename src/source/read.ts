@@ -8,6 +8,7 @@ import { streamsFailedError, type StreamFailure } from './sync/failures.js';
 import type { Stream } from './streams/stream.js';
 import type { SyncContext } from './sync/contract.js';
 import { SyncLog } from './sync/log.js';
+import { formTablesOf, isFormTableName } from './streams/forms/form-streams.js';
 import { describeSyncShape } from './plan/shape.js';
 
 /**
@@ -24,18 +25,23 @@ export async function readStreams(
   emitter: Emitter,
   streams: Stream[],
 ): Promise<void> {
-  checkCatalog(
-    catalog,
-    streams.map((s) => s.asAirbyteStream()),
-  );
+  // Form tables are the config's: checked by name here, built from their definitions below.
+  const formTables = catalog.streams.filter(({ stream }) => isFormTableName(stream.name));
+  checkCatalog({ ...catalog, streams: catalog.streams.filter((s) => !formTables.includes(s)) }, [
+    ...streams.map((s) => s.asAirbyteStream()),
+  ]);
   warnRepeatedCodes(config, emitter);
-  const byName = new Map(streams.map((s) => [s.name, s]));
   const log = new SyncLog(emitter);
   const client = createClient(config, emitter, log);
   const ctx: SyncContext = { config, client, emitter, log };
   const started = Date.now();
   let failures: StreamFailure[] = [];
   try {
+    const byName = new Map([...streams, ...(await formTablesOf(ctx, catalog))].map((s) => [s.name, s]));
+    checkCatalog(
+      catalog,
+      [...byName.values()].map((s) => s.asAirbyteStream()),
+    );
     const prepared: PreparedStream[] = catalog.streams.map(({ stream, sync_mode }) => ({
       name: stream.name,
       mode: sync_mode,

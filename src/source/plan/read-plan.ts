@@ -5,7 +5,7 @@ import { DetailFanOut } from '../streams/details/fetch/detail-fan-out.js';
 import type { DetailPart, ListedPart, RecordsPart, StreamPart } from '../streams/stream-part.js';
 import type { SyncContext } from '../sync/contract.js';
 import { streamFailure, type StreamFailure } from '../sync/failures.js';
-import { groupByCursors } from './scan-groups.js';
+import { founderOf, groupByCursors } from './scan-groups.js';
 import type { StreamShape } from './shape.js';
 import { StreamFates } from './stream-fates.js';
 
@@ -40,6 +40,8 @@ export type GroupReader =
 export interface ScanStep {
   readonly kind: 'scan';
   readonly saved: PartitionCursors;
+  /** The approval codes the scan lists; undefined: every configured code. */
+  readonly codes: readonly string[] | undefined;
   readonly names: readonly string[];
   readonly readers: readonly GroupReader[];
 }
@@ -59,7 +61,11 @@ export interface ReadPlan {
   readonly shapes: readonly StreamShape[];
 }
 
-type ScannedStream = PreparedStream & { readonly part: ListedPart | DetailPart; readonly saved: PartitionCursors };
+type ScannedStream = PreparedStream & {
+  readonly part: ListedPart | DetailPart;
+  readonly saved: PartitionCursors;
+  readonly codes: readonly string[] | undefined;
+};
 
 /** Pure: the plan of the prepared streams, in the catalog's order. */
 export function planRead(prepared: readonly PreparedStream[]): ReadPlan {
@@ -67,24 +73,53 @@ export function planRead(prepared: readonly PreparedStream[]): ReadPlan {
   const alone: PlanStep[] = [];
   for (const p of prepared) {
     if (p.part.kind === 'records') alone.push({ kind: 'records', name: p.name, part: p.part });
-    else scanned.push({ ...p, part: p.part, saved: p.part.saved });
+    else scanned.push({ ...p, part: p.part, saved: p.part.saved, codes: codesOf(p.part) });
   }
-  const groups: PlanStep[] = groupByCursors(scanned).map((group) => ({
-    kind: 'scan',
-    saved: group[0]!.saved,
-    names: group.map((s) => s.name),
-    readers: readersOf(group),
-  }));
-  return { steps: [...groups, ...alone], shapes: scanned.map(({ name, mode, saved }) => ({ name, mode, saved })) };
+  const groups: PlanStep[] = groupByCursors(scanned).map((group) => {
+    const founder = founderOf(group);
+    return {
+      kind: 'scan',
+      saved: founder.saved,
+      codes: founder.codes,
+      names: group.map((s) => s.name),
+      readers: readersOf(group),
+    };
+  });
+  return {
+    steps: [...groups, ...alone],
+    shapes: scanned.map(({ name, mode, saved, codes }) => ({ name, mode, saved, codes })),
+  };
 }
 
+function codesOf(part: ListedPart | DetailPart): readonly string[] | undefined {
+  return part.kind === 'detail' ? part.codes : undefined;
+}
+
+type DetailStream = ScannedStream & { part: DetailPart };
+
+/**
+ * The group's readers in catalog order. Its detail streams share one fan-out
+ * when one of them reads every code (its state leads the recheck; the
+ * others' codes are among its); else (form tables without a stream of every
+ * code) one fan-out per set of codes. Either way each instance is fetched once.
+ */
 function readersOf(group: readonly ScannedStream[]): GroupReader[] {
+  const details = group.filter((s): s is DetailStream => s.part.kind === 'detail');
+  const fanOuts = new Map<string, DetailStream[]>();
+  const everyCode = details.some((d) => d.codes === undefined);
+  for (const d of details) {
+    const key = everyCode ? '*' : JSON.stringify(d.codes);
+    fanOuts.set(key, [...(fanOuts.get(key) ?? []), d]);
+  }
   const readers: GroupReader[] = [];
-  const details = group.filter((s): s is ScannedStream & { part: DetailPart } => s.part.kind === 'detail');
   for (const s of group) {
     if (s.part.kind === 'listed') readers.push({ kind: 'listed', name: s.name, part: s.part });
-    else if (s === details[0])
-      readers.push({ kind: 'details', names: details.map((d) => d.name), parts: details.map((d) => d.part) });
+    const fanOut = [...fanOuts.values()].find((f) => f[0] === s);
+    if (!fanOut) continue;
+    // The fan-out resumes from its leader's state: a stream of every code when there is one.
+    const leader = founderOf(fanOut);
+    const ordered = [leader, ...fanOut.filter((d) => d !== leader)];
+    readers.push({ kind: 'details', names: ordered.map((d) => d.name), parts: ordered.map((d) => d.part) });
   }
   return readers;
 }
@@ -138,7 +173,7 @@ async function readScanGroup(
     }
   }
   try {
-    if (!fates.allFailed) await scanInstanceCodes(ctx, step.saved, fates.handlers());
+    if (!fates.allFailed) await scanInstanceCodes(withCodes(ctx, step.codes), step.saved, fates.handlers());
   } catch (error) {
     fates.failRemaining(error);
   }
@@ -159,6 +194,11 @@ async function readScanGroup(
     else await emitter.streamStatus(name, 'COMPLETE');
   }
   return failures;
+}
+
+/** The sync context kept to `codes` (a scan or a fan-out of some codes only); as it is when undefined. */
+export function withCodes(ctx: SyncContext, codes: readonly string[] | undefined): SyncContext {
+  return codes === undefined ? ctx : { ...ctx, config: { ...ctx.config, approvalCodes: [...codes] } };
 }
 
 /** A stream that reads on its own (no list scan). */

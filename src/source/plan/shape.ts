@@ -9,6 +9,8 @@ export interface StreamShape {
   name: string;
   mode: SyncMode;
   saved: PartitionCursors;
+  /** The approval codes the stream reads (a form table: its one code); undefined: every configured code. */
+  codes?: readonly string[] | undefined;
 }
 
 /** Partitions listed per stream before the rest are only counted: one line stays readable with many codes. */
@@ -27,14 +29,21 @@ export function describeSyncShape(config: FeishuApprovalConfig, nowMs: number, s
     `list API ${config.requestsPerMinute} request(s)/min with ${config.maxConcurrency} concurrent, ` +
       `detail API ${describeLimit(config.limits.detail)} with ${config.detailConcurrency} concurrent, bulk query API ${describeLimit(config.limits.query)}, ` +
       `${config.maxRetries} retries`,
-    ...streams.map((stream) => `${stream.name} (${stream.mode}): ${describeStarts(config, nowMs, stream.saved)}`),
+    ...streams.map(
+      (stream) => `${stream.name} (${stream.mode}): ${describeStarts(config, nowMs, stream.saved, stream.codes)}`,
+    ),
   ];
   return parts.join('; ') + '.';
 }
 
 /** Where each code of a stream starts: its saved cursor and the first creation time read (after the lookback). */
-function describeStarts(config: FeishuApprovalConfig, nowMs: number, saved: PartitionCursors): string {
-  const starts = config.approvalCodes.map((code) => {
+function describeStarts(
+  config: FeishuApprovalConfig,
+  nowMs: number,
+  saved: PartitionCursors,
+  codes: readonly string[] = config.approvalCodes,
+): string {
+  const starts = codes.map((code) => {
     const cursorMs = saved.get(code);
     const range = codeRange(config, cursorMs, nowMs);
     const from = range ? `from ${iso(range.startMs)}` : 'nothing to read';

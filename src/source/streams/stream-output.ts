@@ -37,6 +37,11 @@ export class StreamOutput {
     return this.emitter.recordLine(template, value);
   }
 
+  /** Records written since the last STATE (what the next one will count). */
+  get recordsSinceState(): number {
+    return this.sinceState;
+  }
+
   private count(): void {
     if (!this.running) {
       this.running = true;

@@ -38,6 +38,8 @@ export interface DetailPart {
   readonly kind: 'detail';
   readonly saved: PartitionCursors;
   readonly mode: SyncMode;
+  /** The approval codes the stream reads (a form table: its one code); undefined: every configured code. */
+  readonly codes?: readonly string[] | undefined;
   /** The stream's output: its rows from each fetched detail, its STATEs. */
   readonly sink: DetailConsumer;
 }

@@ -5,9 +5,21 @@
  */
 import type { AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../../../src/kit/protocol.js';
 import { FeishuApprovalSource } from '../../../src/source/index.js';
+import { runConnectorCli, writeFiles } from '../../../harness/index.js';
+import { withMessages } from '../connector.js';
 
-export async function discoveredStreams(): Promise<AirbyteStream[]> {
-  return (await new FeishuApprovalSource().discover()).streams;
+/** The static streams discover lists first (the form tables, after them, depend on the config). */
+export function discoveredStreams(): Promise<AirbyteStream[]> {
+  return Promise.resolve(new FeishuApprovalSource().streams.map((s) => s.asAirbyteStream()));
+}
+
+/** Every stream the CLI's discover lists for `config`: the static ones and a form table per readable definition. */
+export async function discoveredWithForms(config: Record<string, unknown>): Promise<AirbyteStream[]> {
+  const files = writeFiles({ 'config.json': config });
+  const run = withMessages(await runConnectorCli(['discover', '--config', files['config.json']!]));
+  const catalog = run.messages.find((m) => m.type === 'CATALOG');
+  if (run.code !== 0 || catalog?.type !== 'CATALOG') throw new Error(`discover exited ${run.code}: ${run.stderr}`);
+  return catalog.catalog.streams;
 }
 
 export function warehouseCatalog(streams: AirbyteStream[]): ConfiguredAirbyteCatalog {

@@ -18,7 +18,7 @@ import { runConnectorCli, writeFiles } from '../../../harness/index.js';
 import { withMessages, type RunResult } from '../connector.js';
 import { emulatorConfig } from '../fixtures.js';
 import { ApiReader } from './api-reader.js';
-import { discoveredStreams, warehouseCatalog } from './catalog.js';
+import { discoveredWithForms, warehouseCatalog } from './catalog.js';
 import { ident } from './columns.js';
 import { compareTables, type TableDiff } from './compare.js';
 import { WarehouseLoader } from './loader.js';
@@ -86,17 +86,21 @@ export function finalStates(messages: AirbyteMessage[]): AirbyteStateMessage[] {
   return [...last.values()];
 }
 
+function trialConfig(emulator: FeishuEmulator): Record<string, unknown> {
+  return emulatorConfig(emulator, {
+    detail_requests_per_second: 5_000,
+    query_requests_per_second: 5_000,
+    detail_max_concurrency: 16,
+  });
+}
+
 async function read(
   emulator: FeishuEmulator,
   catalog: ConfiguredAirbyteCatalog,
   state?: AirbyteStateMessage[],
 ): Promise<RunResult> {
   const files = writeFiles({
-    'config.json': emulatorConfig(emulator, {
-      detail_requests_per_second: 5_000,
-      query_requests_per_second: 5_000,
-      detail_max_concurrency: 16,
-    }),
+    'config.json': trialConfig(emulator),
     'catalog.json': catalog,
     ...(state ? { 'state.json': state } : {}),
   });
@@ -173,7 +177,8 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
         createdToMs: t1 - 10 * MINUTE_MS,
       });
     }
-    const catalog = warehouseCatalog(await discoveredStreams());
+    // Discover through the CLI, as the platform does: the static streams and each code's form table.
+    const catalog = warehouseCatalog(await discoveredWithForms(trialConfig(emulator)));
     const loader = new WarehouseLoader(catalog);
     const statusesAtT1 = new Map(emulator.statuses().map((s) => [s.instanceCode, s.status]));
 
@@ -256,6 +261,7 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
       startMs: spanStartMs,
       endMs: t2,
       gone: [],
+      formTables: true,
     });
     await writeTables(db, 'truth', loader.streams, truth.rows);
     phase('truth');

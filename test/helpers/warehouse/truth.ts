@@ -27,6 +27,8 @@ import { DetailBasedStream } from '../../../src/source/streams/details/detail-st
 import type { ContactDepartment, ContactUser } from '../../../src/feishu/types.js';
 import { departmentRow, userRow } from '../../../src/source/streams/contacts/contact-rows.js';
 import { detailIds } from '../contact-ids.js';
+import { FormTableStream } from '../../../src/source/streams/forms/form-stream.js';
+import { formColumns, parseDefinitionForm } from '../../../src/source/streams/forms/form-columns.js';
 import { dataOf, type ApiReader } from './api-reader.js';
 
 /** Window columns are bookkeeping, left out of every comparison; the truth fills them with a placeholder. */
@@ -44,6 +46,8 @@ export interface TruthInput {
   endMs: number;
   /** Instances removed entirely (1390003) whose codes the connector can learn; not listed any more. */
   gone: ReadonlyArray<{ approvalCode: string; instanceCode: string }>;
+  /** Build the form tables (approval_form_<code>) too, each from its definition now. */
+  formTables?: boolean;
 }
 
 export interface Truth {
@@ -56,7 +60,7 @@ export interface Truth {
 }
 
 export async function buildTruth(input: TruthInput): Promise<Truth> {
-  const streams = new FeishuApprovalSource().streams;
+  const streams = [...new FeishuApprovalSource().streams, ...(input.formTables ? await formTables(input) : [])];
   const rows = new Map<string, JsonObject[]>(streams.map((s) => [s.name, []]));
   const issues: string[] = [];
   const push = (stream: string, more: JsonObject[]): void => void (rows.get(stream) as JsonObject[]).push(...more);
@@ -101,7 +105,9 @@ export async function buildTruth(input: TruthInput): Promise<Truth> {
         const ids = detailIds(detail);
         ids.users.forEach((id) => people.add(id));
         ids.departments.forEach((id) => departments.add(id));
-        for (const stream of detailStreams) push(stream.name, stream.rows(detail, ctxFor(approvalCode, code)));
+        for (const stream of detailStreams)
+          if (stream.codes === undefined || stream.codes.includes(approvalCode))
+            push(stream.name, stream.rows(detail, ctxFor(approvalCode, code)));
       });
     }
   }
@@ -136,4 +142,16 @@ export async function buildTruth(input: TruthInput): Promise<Truth> {
     }
   }
   return { rows, listed, pending, issues };
+}
+
+/** Each code's form table, its columns from the definition as the API answers now (a deleted definition: none). */
+async function formTables(input: TruthInput): Promise<FormTableStream[]> {
+  const out: FormTableStream[] = [];
+  for (const approvalCode of input.approvalCodes) {
+    const answer = await input.reader.definition(approvalCode);
+    if (answer.code !== 0) continue;
+    const form = dataOf(answer, `definition ${approvalCode}`).form;
+    out.push(new FormTableStream(approvalCode, formColumns(parseDefinitionForm(form))));
+  }
+  return out;
 }

@@ -15,6 +15,8 @@ import { referencedIds } from './referenced-ids.js';
  */
 export class ContactSink implements DetailConsumer, ContactOutput {
   readonly rowsWhenGone = false;
+  /** The people and departments of every configured approval code's instances. */
+  readonly codes = undefined;
   readonly tombstones = 0;
   failure: unknown = undefined;
   private readonly out: StreamOutput;
@@ -44,6 +46,10 @@ export class ContactSink implements DetailConsumer, ContactOutput {
   }
 
   /** A deleted or gone instance names nobody new: its people were looked up when it was live. */
+  covers(): boolean {
+    return true;
+  }
+
   async write(fetched: FetchedDetail, _approvalCode: string, _window: WindowFields): Promise<void> {
     if (this.failed || fetched.fate !== 'live') return;
     await this.fetcher.offer(this.kind, referencedIds(fetched.detail));

@@ -19,6 +19,10 @@ export abstract class DetailBasedStream extends Stream {
   readonly rowsWhenGone: boolean = false;
   /** A child stream's positional key (the rest of its primary key is instance_code): its rows that vanish get tombstones. */
   readonly childKey: ChildKey | undefined = undefined;
+  /** The approval codes the stream reads (a form table: its one code); undefined: every configured code. */
+  readonly codes: readonly string[] | undefined = undefined;
+  /** A stream of one row per instance whose deleted or gone instance's row gets a tombstone (a form table). */
+  readonly tombstoneWhenGone: boolean = false;
 
   prepare(ctx: SyncContext, mode: SyncMode, state: AirbyteStateMessage[]): DetailPart {
     const fields = Object.keys(this.jsonSchema['properties'] ?? {});
@@ -28,8 +32,9 @@ export abstract class DetailBasedStream extends Stream {
       rowsWhenGone: this.rowsWhenGone,
       fields,
       ...(this.childKey ? { child: this.childKey } : {}),
+      ...(this.codes ? { codes: this.codes, tombstoneWhenGone: this.tombstoneWhenGone } : {}),
     };
-    const saved = startingCursors(state, this.name, mode, ctx.config.approvalCodes, ctx.emitter);
-    return { kind: 'detail', saved, mode, sink: new DetailSink(ctx.emitter, spec, mode) };
+    const saved = startingCursors(state, this.name, mode, this.codes ?? ctx.config.approvalCodes, ctx.emitter);
+    return { kind: 'detail', saved, mode, codes: this.codes, sink: new DetailSink(ctx.emitter, spec, mode) };
   }
 }

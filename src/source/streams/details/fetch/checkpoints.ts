@@ -1,7 +1,7 @@
 import type { JsonObject, SyncMode } from '../../../../kit/protocol.js';
 import { checkpointBlob } from '../../../state/resumable-state.js';
 import type { PartitionCursors } from '../../../state/stream-state.js';
-import { DIGEST_KEY } from '../recheck/digest-state.js';
+import { DIGEST_KEY, digestOfCodes } from '../recheck/digest-state.js';
 import type { DetailSinks } from './detail-sink.js';
 
 /**
@@ -35,7 +35,7 @@ export class Checkpoints {
 
   /** Writes every stream's STATE now (the caller knows its details are written). */
   write(cursors: PartitionCursors, final: boolean): Promise<void> {
-    return this.sinks.state((mode) => this.blobOf(cursors, final, mode), final);
+    return this.sinks.state((mode, codes) => this.blobOf(only(cursors, codes), final, mode, codes), final);
   }
 
   /** Waits for the checkpoints asked for, then sends a STATE held back by pacing; never rejects. */
@@ -44,10 +44,25 @@ export class Checkpoints {
     await this.sinks.flushState();
   }
 
-  /** The STATE's blob in a stream's sync mode; only an incremental sync keeps the digest (a full refresh starts over without one). */
-  private blobOf(cursors: PartitionCursors, final: boolean, mode: SyncMode): JsonObject {
+  /**
+   * The STATE's blob in a stream's sync mode and of its codes (a form table
+   * keeps its one code's cursor and digest); only an incremental sync keeps
+   * the digest (a full refresh starts over without one).
+   */
+  private blobOf(
+    cursors: PartitionCursors,
+    final: boolean,
+    mode: SyncMode,
+    codes: readonly string[] | undefined,
+  ): JsonObject {
     if (mode !== 'incremental') return checkpointBlob(cursors, 'full_refresh', final);
-    const digest = this.digest();
+    const whole = this.digest();
+    const digest = codes === undefined ? whole : digestOfCodes(whole, codes);
     return { ...checkpointBlob(cursors, 'incremental', final), ...(digest ? { [DIGEST_KEY]: digest } : {}) };
   }
+}
+
+/** The cursors of `codes` only; all of them when undefined. */
+function only(cursors: PartitionCursors, codes: readonly string[] | undefined): PartitionCursors {
+  return codes === undefined ? cursors : new Map([...cursors].filter(([code]) => codes.includes(code)));
 }

@@ -21,9 +21,10 @@ import { DetailSinks } from './detail-sink.js';
  * writes its rows; STATE messages, one per stream, only once the details they
  * cover are written (checkpoints.ts), each with the digest of emitted statuses.
  *
- * The group guarantees equal saved cursors, so the first stream's state
- * (cursors, digest) is the one to resume and to write to every incremental
- * stream. A full-refresh stream has no cursors, so a stream of the other mode
+ * The group guarantees equal saved cursors on each stream's codes, and the
+ * plan puts first a stream of every code the others read, so the first
+ * stream's state (cursors, digest) is the one to resume and to write to every
+ * incremental stream (each kept to its own codes). A full-refresh stream has no cursors, so a stream of the other mode
  * in its group has none either: nothing to re-check for it.
  */
 export class DetailFanOut {
@@ -46,13 +47,19 @@ export class DetailFanOut {
    * `goneListeners`: streams of the group told of an instance found gone
    * (approval_instances, for its tombstone).
    */
+  private readonly ctx: SyncContext;
+
   constructor(
-    private readonly ctx: SyncContext,
+    syncCtx: SyncContext,
     parts: readonly DetailPart[],
     state: AirbyteStateMessage[],
     private readonly goneListeners: readonly GoneListener[],
   ) {
     this.first = parts[0]!;
+    // Form tables read one code each: a fan-out of those alone rechecks and fetches their codes only.
+    const codes = parts.some((p) => p.codes === undefined) ? undefined : [...new Set(parts.flatMap((p) => p.codes!))];
+    this.ctx = codes === undefined ? syncCtx : { ...syncCtx, config: { ...syncCtx.config, approvalCodes: codes } };
+    const ctx = this.ctx;
     this.sinks = new DetailSinks(parts.map((p) => p.sink));
     this.pipeline = new DetailPipeline(ctx.config.detailConcurrency);
     this.fetcher = new DetailFetcher(ctx.client);
@@ -95,7 +102,8 @@ export class DetailFanOut {
   }
 
   private onCode(code: string, window: WindowFields, approvalCode: string): Promise<void> | undefined {
-    if (this.rechecker.isRechecked(code)) return undefined;
+    // The scan may list codes for other streams of its group (approval_instances): no detail nobody needs.
+    if (this.rechecker.isRechecked(code) || !this.sinks.covers(approvalCode)) return undefined;
     return this.pipeline.submit(() => this.fetchAndEmit(code, window, approvalCode));
   }
 

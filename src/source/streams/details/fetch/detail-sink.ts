@@ -24,6 +24,10 @@ export interface DetailSinkSpec {
   child?: ChildKey;
   /** The schema's properties, in order: a tombstone names each (null). */
   fields: readonly string[];
+  /** The approval codes whose instances the stream has rows for (a form table: its one code); undefined: all. */
+  codes?: readonly string[];
+  /** A one-row-per-instance stream whose deleted or gone instance's row gets a tombstone (a form table). */
+  tombstoneWhenGone?: boolean;
 }
 
 /**
@@ -39,6 +43,10 @@ export interface DetailConsumer {
   readonly tombstones: number;
   /** Set when this stream failed on its own: the fan-out reads on for the others, and it writes no more STATE. */
   readonly failure?: unknown;
+  /** The approval codes the stream has rows for (a form table: its one code); undefined: every configured one. */
+  readonly codes: readonly string[] | undefined;
+  /** Whether the stream has rows for this approval code. */
+  covers(approvalCode: string): boolean;
   write(fetched: FetchedDetail, approvalCode: string, window: WindowFields): Promise<void>;
   state(blob: () => JsonObject, final: boolean): Promise<void> | undefined;
   flushState(): Promise<void> | undefined;
@@ -55,6 +63,8 @@ export class DetailSink implements DetailConsumer {
   private readonly issues: ValueIssues;
   /** Tombstones written in this sync (for the closing log line). */
   tombstones = 0;
+  /** The last checkpoint asked for, as JSON (streams of some codes only, see state). */
+  private lastAsked: string | undefined;
 
   constructor(
     emitter: Emitter,
@@ -74,6 +84,16 @@ export class DetailSink implements DetailConsumer {
     return this.spec.rowsWhenGone;
   }
 
+  /** The approval codes the stream has rows for; undefined: every configured one. */
+  get codes(): readonly string[] | undefined {
+    return this.spec.codes;
+  }
+
+  /** Whether the stream has rows for instances of this approval code. */
+  covers(approvalCode: string): boolean {
+    return this.spec.codes === undefined || this.spec.codes.includes(approvalCode);
+  }
+
   /**
    * One fetched detail's rows. A deleted or gone instance: its DELETED stub's
    * row in approval_instance_details; tombstones, in an incremental sync, for
@@ -89,9 +109,16 @@ export class DetailSink implements DetailConsumer {
 
   private async writeRows(fetched: FetchedDetail, approvalCode: string, window: WindowFields): Promise<void> {
     const { detail, fate } = fetched;
+    if (!this.covers(approvalCode)) return;
     const report = this.issues.about(`instance ${detail.instance_code}`);
     const child = this.spec.child;
     if (!child) {
+      if (fate !== 'live' && this.spec.tombstoneWhenGone) {
+        if (this.mode !== 'incremental') return;
+        const keys = { approval_code: detail.approval_code ?? approvalCode, instance_code: detail.instance_code };
+        this.tombstones++;
+        return this.emit(tombstoneRow(this.spec.fields, keys, undefined, 0, window, fetched.seenAt));
+      }
       if (fate !== 'live' && !this.spec.rowsWhenGone) return;
       const shown =
         fate === 'live' ? detail : deletedDetail(detail.instance_code, detail.approval_code ?? approvalCode);
@@ -114,9 +141,21 @@ export class DetailSink implements DetailConsumer {
     if (written) await written;
   }
 
-  /** A checkpoint, paced by the stream's output; `blob` is built when the STATE leaves. */
+  /**
+   * A checkpoint, paced by the stream's output; `blob` is built when the
+   * STATE leaves (the caller keeps it to the stream's codes). A stream of some
+   * codes only (a form table) skips a checkpoint that moves nothing of its
+   * own: no record since its last STATE and the same blob. The scan
+   * checkpoints whenever any code's cursor moves, and hundreds of form tables
+   * would each send a STATE a second, every one alike.
+   */
   state(blob: () => JsonObject, final: boolean): Promise<void> | undefined {
-    return this.out.state(blob, final);
+    if (this.spec.codes === undefined || final) return this.out.state(blob, final);
+    const built = blob();
+    const text = JSON.stringify(built);
+    if (text === this.lastAsked && this.out.recordsSinceState === 0) return undefined;
+    this.lastAsked = text;
+    return this.out.state(() => built, final);
   }
 
   flushState(): Promise<void> | undefined {
@@ -159,14 +198,23 @@ export class DetailSinks {
       .join(', ');
   }
 
-  /** Every stream's checkpoint, in its own sync mode; each blob is built once, when a STATE first needs it. */
-  async state(blobFor: (mode: SyncMode) => JsonObject, final: boolean): Promise<void> {
-    const built = new Map<SyncMode, JsonObject>();
-    const blob = (mode: SyncMode): JsonObject => {
-      if (!built.has(mode)) built.set(mode, blobFor(mode));
-      return built.get(mode)!;
+  /** Every stream's checkpoint, in its own sync mode and of its own codes; each blob is built once, when a STATE first needs it. */
+  async state(
+    blobFor: (mode: SyncMode, codes: readonly string[] | undefined) => JsonObject,
+    final: boolean,
+  ): Promise<void> {
+    const built = new Map<string, JsonObject>();
+    const blob = (sink: DetailConsumer): JsonObject => {
+      const key = `${sink.mode} ${JSON.stringify(sink.codes ?? null)}`;
+      if (!built.has(key)) built.set(key, blobFor(sink.mode, sink.codes));
+      return built.get(key)!;
     };
-    for (const sink of this.all) await sink.state(() => blob(sink.mode), final);
+    for (const sink of this.all) await sink.state(() => blob(sink), final);
+  }
+
+  /** Whether any of them has rows for this approval code (the fan-out fetches no detail none of them needs). */
+  covers(approvalCode: string): boolean {
+    return this.all.some((s) => s.covers(approvalCode));
   }
 
   async flushState(): Promise<void> {

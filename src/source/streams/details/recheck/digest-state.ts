@@ -111,3 +111,18 @@ export function packedField(packed: Map<string, string>, baseMinute: number): Js
     return { version: DIGEST_VERSION, base_minute: baseMinute, partitions: sorted(byHash) };
   return { version: DIGEST_VERSION, base_minute: baseMinute, codes: sorted(packed) };
 }
+
+/**
+ * A version 3 digest field kept to `codes` (a form table's STATE holds its one
+ * code's partition, not every code's); any other field is returned as it is.
+ */
+export function digestOfCodes(field: unknown, codes: readonly string[]): unknown {
+  if (typeof field !== 'object' || field === null || (field as JsonObject)['version'] !== DIGEST_VERSION) return field;
+  const { partitions, codes: byCode } = field as JsonObject;
+  const keep = (map: unknown, keys: readonly string[]): JsonObject =>
+    Object.fromEntries(Object.entries(map as JsonObject).filter(([key]) => keys.includes(key)));
+  if (typeof byCode === 'object' && byCode !== null) return { ...(field as JsonObject), codes: keep(byCode, codes) };
+  if (typeof partitions === 'object' && partitions !== null)
+    return { ...(field as JsonObject), partitions: keep(partitions, codes.map(codeHash)) };
+  return field;
+}

@@ -1,9 +1,10 @@
 import type { InstanceDetail } from '../../../../feishu/types.js';
 import type { JsonObject } from '../../../../kit/protocol.js';
-import { isProblem, parseCalendarDay, parseJsonText, parseNumber, type Parsed } from '../../../values/safe-parse.js';
+import { isProblem, parseJsonText, type Parsed } from '../../../values/safe-parse.js';
 import type { ReportIssue } from '../../../values/value-issues.js';
 import { DELETED_AT_FIELD } from '../../record-schema.js';
 import { idOrNull, itemObject, rowBase, type DetailRowContext } from './detail-rows.js';
+import { isKnownWidgetType, LIST_WIDGET_TYPE, readDay, readDayRange, readNumber, widgetKind } from './widget-types.js';
 
 /**
  * approval_form_fields rows: one per widget of an instance's form and one per
@@ -16,32 +17,6 @@ import { idOrNull, itemObject, rowBase, type DetailRowContext } from './detail-r
  * cannot be read as is reported, and kept raw in value_json.
  */
 
-const NUMBER_TYPES = new Set(['number', 'amount', 'formula']);
-/** Widget types whose value is described by the rules above; any other type also keeps its value in value_json. */
-const KNOWN_TYPES = new Set([
-  ...NUMBER_TYPES,
-  'date',
-  'dateInterval',
-  'input',
-  'textarea',
-  'radio',
-  'radioV2',
-  'checkbox',
-  'checkboxV2',
-  'contact',
-  'department',
-  'attachment',
-  'attachmentV2',
-  'image',
-  'imageV2',
-  'fieldList',
-  'telephone',
-  'text',
-  'mail',
-  'address',
-  'serialNumber',
-]);
-const LIST_TYPE = 'fieldList';
 /** Widget fields with columns of their own; the rest go to widget_extra. */
 const OWN_FIELDS = new Set(['id', 'custom_id', 'name', 'type', 'value']);
 
@@ -93,7 +68,7 @@ function walkForm(
     if (!widget) return;
     const id = widgetId(widget, `#${i}`);
     visit(widget, id, { path: id, parent: null, row: null });
-    if (widget['type'] === LIST_TYPE) walkListChildren(widget['value'], id, report, visit);
+    if (widget['type'] === LIST_WIDGET_TYPE) walkListChildren(widget['value'], id, report, visit);
   });
 }
 
@@ -175,28 +150,24 @@ export function typedValue(type: string | null, value: unknown, report: ReportIs
     out.value_json = value;
     return null;
   };
-  if (type !== null && NUMBER_TYPES.has(type)) {
-    out.value_number = keep(parseNumber(value), 'value_number');
-  } else if (type === 'date') {
-    out.value_date = keep(parseCalendarDay(value), 'value_date');
-  } else if (type === 'dateInterval') {
-    if (value === undefined || value === null) return out;
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      report(
-        'value_date',
-        value,
-        'is not a date interval ({start, end, interval}); null, the value kept in value_json',
-        where,
-      );
+  const kind = widgetKind(type);
+  if (kind === 'number') {
+    out.value_number = keep(readNumber(value), 'value_number');
+  } else if (kind === 'day') {
+    out.value_date = keep(readDay(value), 'value_date');
+  } else if (kind === 'days') {
+    const range = readDayRange(value);
+    if (isProblem(range)) {
+      report('value_date', value, `${range.problem}; null, the value kept in value_json`, where);
       return { ...out, value_json: value };
     }
-    const interval = value as Record<string, unknown>;
-    out.value_date = keep(parseCalendarDay(interval['start']), 'value_date');
-    out.value_end = keep(parseCalendarDay(interval['end']), 'value_end');
-    out.value_number = keep(parseNumber(interval['interval']), 'value_number');
+    if (range.value === null) return out;
+    out.value_date = keep(range.value.start, 'value_date');
+    out.value_end = keep(range.value.end, 'value_end');
+    out.value_number = keep(range.value.interval, 'value_number');
   } else {
     if (typeof value === 'string') out.value_text = value;
-    if (typeof value !== 'string' || type === null || !KNOWN_TYPES.has(type)) out.value_json = value ?? null;
+    if (typeof value !== 'string' || !isKnownWidgetType(type)) out.value_json = value ?? null;
   }
   return out;
 }

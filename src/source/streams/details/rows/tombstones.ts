@@ -66,17 +66,19 @@ export function tombstoneIndexes(previous: number | undefined, emitted: readonly
 /**
  * A tombstone row: the stream's keys, approval_code, the window and
  * `_ab_cdc_deleted_at`; every other field of the schema null (`fields`: the
- * schema's properties, in order).
+ * schema's properties, in order). A stream keyed on instance_code alone (a
+ * form table) has no `indexField`.
  */
 export function tombstoneRow(
   fields: readonly string[],
   keys: { approval_code: string; instance_code: string },
-  indexField: string,
+  indexField: string | undefined,
   index: number,
   window: WindowFields,
   seenAt: string,
 ): JsonObject {
   const row: JsonObject = {};
   for (const field of fields) row[field] = null;
-  return { ...row, ...keys, [indexField]: index, ...window, [DELETED_AT_FIELD]: seenAt };
+  const position = indexField === undefined ? {} : { [indexField]: index };
+  return { ...row, ...keys, ...position, ...window, [DELETED_AT_FIELD]: seenAt };
 }
