@@ -1,4 +1,4 @@
-# Airbyte source connector image: `docker build -t airbyte/source-feishu-approval:0.4.0 .`
+# Airbyte source connector image: `docker build -t airbyte/source-feishu-approval:0.5.0 .`
 # The platform launches it as `sh -c "$AIRBYTE_ENTRYPOINT <command> <args>"`; plain
 # `docker run IMAGE spec` goes through ENTRYPOINT, which is the same command.
 #
@@ -31,6 +31,6 @@ ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/src/main.js"
 ENTRYPOINT ["node", "/airbyte/integration_code/dist/src/main.js"]
 
 LABEL io.airbyte.name=airbyte/source-feishu-approval
-LABEL io.airbyte.version=0.4.0
+LABEL io.airbyte.version=0.5.0
 
 USER node
