@@ -78,8 +78,13 @@ describe('form tables: a row per instance, a column per widget', () => {
     assert.equal(aloneStats['detail'], truthCodes(emulator).length);
     assert.equal(everyStats['detail'], aloneStats['detail'], 'detail requests');
     assert.equal(everyStats['list'], aloneStats['list'], 'list requests');
-    // Each form table's definition, read once per sync.
+    // Each form table's definition, read once per sync, and the log says so before the scan starts.
     assert.equal(everyStats['approval'], forms.length);
+    assert.ok(
+      logs(every.messages).some(
+        (l) => l.message === `Form tables: reading the definitions of ${forms.length} form table(s), one request each.`,
+      ),
+    );
 
     const details = new Map(data(every.messages, DETAILS).map((d) => [d['instance_code'] as string, d]));
     const ajv = new Ajv({ strict: false, validateFormats: false });
