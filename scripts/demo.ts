@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { startEmulator, type EmulatorStats, type FeishuEmulator } from '../emulator/index.js';
 import {
   REPO_ROOT,
-  catalog,
   connectionConfig,
   cursors,
   instanceCodes,
@@ -20,7 +19,7 @@ import {
   records,
   runConnectorCli,
 } from '../harness/index.js';
-import type { AirbyteMessage } from '../src/kit/protocol.js';
+import type { AirbyteMessage, AirbyteStream, ConfiguredAirbyteCatalog } from '../src/kit/protocol.js';
 
 const OUT_DIR = join(REPO_ROOT, 'demo-output');
 
@@ -36,6 +35,9 @@ const DETAILS = 'approval_instance_details';
 /** The streams made from the same instance detail: one detail request per instance feeds them all. */
 const DETAIL_BASED = [DETAILS, 'approval_form_fields', 'approval_tasks', 'approval_timeline'];
 const DEFINITIONS = 'approval_definitions';
+const CONTACT_STREAMS = ['users', 'departments'];
+/** Discover names each approval code's form table approval_form_<code>. */
+const FORM_TABLE_PREFIX = 'approval_form_';
 /** The demo raises the detail budget (Feishu's is 50/s) so that 4,000 details take seconds. */
 const DETAIL_REQUESTS_PER_SECOND = 1000;
 
@@ -84,13 +86,6 @@ async function run(emulator: FeishuEmulator): Promise<void> {
     max_concurrency: 4,
   });
   const configFile = writeJson('config.json', config);
-  const incrementalStreams = catalog('incremental', [STREAM, ...DETAIL_BASED]).streams;
-  const definitions = catalog('full_refresh', [DEFINITIONS]).streams.map((s) => ({
-    ...s,
-    stream: { ...s.stream, supported_sync_modes: ['full_refresh' as const] },
-    primary_key: [['approval_code']],
-  }));
-  const catalogFile = writeJson('configured_catalog.json', { streams: [...incrementalStreams, ...definitions] });
   const steps: Step[] = [];
 
   const spec = await step(emulator, 'spec', 'spec.jsonl', ['spec']);
@@ -115,6 +110,14 @@ async function run(emulator: FeishuEmulator): Promise<void> {
     discovered?.catalog.streams.some((s) => s.name === STREAM),
     `discover did not list the stream ${STREAM}`,
   );
+  // Every stream discover offers, as a user selecting all of them would configure it: incremental + append_dedup where
+  // the stream offers it (users, departments and each approval code's form table included), else full refresh.
+  const streams = discovered?.catalog.streams ?? [];
+  const formTables = streams
+    .map((s) => s.name)
+    .filter((name) => name.startsWith(FORM_TABLE_PREFIX) && !DETAIL_BASED.includes(name));
+  expect(formTables.length === CODES, `discover offered ${formTables.length} form tables for ${CODES} approval codes`);
+  const catalogFile = writeJson('configured_catalog.json', configuredCatalog(streams));
 
   const full = await step(emulator, 'read (first, no state)', 'read-1.jsonl', [
     'read',
@@ -141,15 +144,30 @@ async function run(emulator: FeishuEmulator): Promise<void> {
     full.requests['detail'] === seeded.size,
     `first read made ${full.requests['detail']} detail requests for ${seeded.size} instances and four detail-based streams`,
   );
+  for (const name of formTables) {
+    const rows = records(full.messages, name);
+    const code = rows[0]?.data['approval_code'];
+    const ofCode = emulator.truth().filter((t) => t.approvalCode === code).length;
+    expect(
+      rows.length === ofCode && ofCode > 0,
+      `first read gave ${rows.length} rows of ${name} for ${ofCode} instances of its code`,
+    );
+  }
+  for (const name of CONTACT_STREAMS)
+    expect(
+      records(full.messages, name).length > 0,
+      `first read gave no ${name} rows for the people the approvals name`,
+    );
   expect(
     records(full.messages, DEFINITIONS).length === CODES,
     `first read gave ${records(full.messages, DEFINITIONS).length} definitions for ${CODES} approval codes`,
   );
   const firstState = lastState(full.messages, STREAM);
-  const detailStates = DETAIL_BASED.map((name) => lastState(full.messages, name));
-  expect(firstState && detailStates.every(Boolean), 'first read emitted no STATE message for a stream');
+  const incrementalNames = streams.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => s.name);
+  const latestStates = incrementalNames.map((name) => lastState(full.messages, name));
+  expect(latestStates.every(Boolean), 'first read emitted no STATE message for a stream');
   // The platform hands back the latest state per stream, as an array of state messages.
-  const stateFile = writeJson('state-after-read-1.json', [firstState, ...detailStates]);
+  const stateFile = writeJson('state-after-read-1.json', latestStates);
 
   const added = emulator.approvalCodes.flatMap((approvalCode) =>
     emulator.addInstances({ approvalCode, count: NEW_INSTANCES_PER_CODE }),
@@ -286,4 +304,20 @@ try {
     `Demo FAILED: ${error instanceof DemoFailure ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
   );
   process.exitCode = 1;
+}
+
+/** The configured catalog a user selecting every discovered stream gets from the platform. */
+function configuredCatalog(streams: AirbyteStream[]): ConfiguredAirbyteCatalog {
+  return {
+    streams: streams.map((stream) => {
+      const incremental = stream.supported_sync_modes.includes('incremental');
+      return {
+        stream,
+        sync_mode: incremental ? ('incremental' as const) : ('full_refresh' as const),
+        destination_sync_mode: incremental ? ('append_dedup' as const) : ('overwrite' as const),
+        ...(incremental && stream.default_cursor_field ? { cursor_field: stream.default_cursor_field } : {}),
+        ...(stream.source_defined_primary_key ? { primary_key: stream.source_defined_primary_key } : {}),
+      };
+    }),
+  };
 }
