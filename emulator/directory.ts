@@ -110,7 +110,35 @@ export function departmentOpenId(index: number): string {
   return `od-${hex32(index, 0x2545f491)}`;
 }
 
+/**
+ * The directory's entries, built once per process: an emulator reads them for every person of
+ * every instance it builds, and each is a pure function of its index. Frozen, so a caller that
+ * changed one would fail loudly rather than change the tenant for every later caller.
+ */
+const userCache: DirectoryUser[] = [];
+const departmentCache: DirectoryDepartment[] = [];
+
+function inRange(index: number, count: number): boolean {
+  return Number.isInteger(index) && index >= 0 && index < count;
+}
+
 export function userAt(index: number): DirectoryUser {
+  if (!inRange(index, USER_COUNT)) return buildUser(index);
+  return (userCache[index] ??= frozen(buildUser(index)));
+}
+
+export function departmentAt(index: number): DirectoryDepartment {
+  if (!inRange(index, DEPARTMENT_COUNT)) return buildDepartment(index);
+  return (departmentCache[index] ??= frozen(buildDepartment(index)));
+}
+
+function frozen<T extends { status: object }>(entry: T): T {
+  Object.freeze(entry.status);
+  if ('department_ids' in entry) Object.freeze(entry.department_ids);
+  return Object.freeze(entry);
+}
+
+function buildUser(index: number): DirectoryUser {
   const h = permute32(index ^ 0x9e3779b9);
   const [surname, surnameEn] = SURNAMES[h % SURNAMES.length] as readonly [string, string];
   const [given, givenEn] = GIVEN[(h >>> 8) % GIVEN.length] as readonly [string, string];
@@ -135,7 +163,7 @@ export function userAt(index: number): DirectoryUser {
   };
 }
 
-export function departmentAt(index: number): DirectoryDepartment {
+function buildDepartment(index: number): DirectoryDepartment {
   const top = index < TOP_DEPARTMENTS;
   const parent = top ? '0' : departmentOpenId(index % TOP_DEPARTMENTS);
   const name = top

@@ -2,7 +2,7 @@ import type { AirbyteStateMessage, ConfiguredAirbyteCatalog, ConnectorSpecificat
 import { ConfigError } from './errors.js';
 import { closestName } from './closest-name.js';
 import { isJsonObject, readJsonFile } from './json-files.js';
-import { createAjv, describeSchemaErrors } from './schema.js';
+import { compiledValidator, describeSchemaErrors } from './schema.js';
 
 /**
  * Reads the config and checks it against the connector's own spec; fills in
@@ -68,7 +68,7 @@ function secretValues(raw: Record<string, unknown>, spec: ConnectorSpecification
 export function validateConfig(raw: unknown, spec: ConnectorSpecification, where = 'config'): Record<string, unknown> {
   if (!isJsonObject(raw)) throw new ConfigError(`The ${where} must hold a JSON object.`);
   const config = structuredClone(raw);
-  const validate = createAjv({ useDefaults: true }).compile(spec.connectionSpecification);
+  const validate = compiledValidator(spec.connectionSpecification, { useDefaults: true });
   if (!validate(config)) {
     throw new ConfigError(
       `The ${where} does not match the connector's spec: ${describeSchemaErrors(validate.errors, 'config')}.`,
@@ -109,7 +109,7 @@ const CATALOG_SCHEMA = {
 
 export async function loadCatalog(path: string): Promise<ConfiguredAirbyteCatalog> {
   const raw = await readJsonFile(path, 'catalog');
-  const validate = createAjv().compile(CATALOG_SCHEMA);
+  const validate = compiledValidator<ConfiguredAirbyteCatalog>(CATALOG_SCHEMA);
   if (!validate(raw)) {
     throw new ConfigError(
       `The catalog file '${path}' is not a configured catalog: ${describeSchemaErrors(validate.errors, 'catalog')}.`,

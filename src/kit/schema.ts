@@ -43,6 +43,27 @@ export function createAjv(options: { useDefaults?: boolean } = {}): Ajv {
   return ajv;
 }
 
+/** Validators by options and schema text (compiledValidator). */
+const compiled = new Map<string, ValidateFunction>();
+
+/**
+ * A validator for `schema`, compiled once per process for each schema text: a fresh ajv and its
+ * compile cost tens of ms, paid on every config and catalog read otherwise (many reads in one
+ * process under tests and tools). Same options, same schema text: the same validator.
+ */
+export function compiledValidator<T = unknown>(
+  schema: object,
+  options: { useDefaults?: boolean } = {},
+): ValidateFunction<T> {
+  const key = `${options.useDefaults === true ? 'defaults' : 'plain'}:${JSON.stringify(schema)}`;
+  let validate = compiled.get(key);
+  if (!validate) {
+    validate = createAjv(options).compile(schema);
+    compiled.set(key, validate);
+  }
+  return validate as ValidateFunction<T>;
+}
+
 /** Turns ajv's errors into one sentence that names each field at fault. */
 export function describeSchemaErrors(errors: ErrorObject[] | null | undefined, root: string): string {
   if (!errors || errors.length === 0) return `${root} is invalid`;

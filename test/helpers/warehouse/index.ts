@@ -3,6 +3,7 @@ export { ApiReader } from './api-reader.js';
 export { discoveredStreams, warehouseCatalog } from './catalog.js';
 export { columnsOf, ident, sqlTypeOf } from './columns.js';
 export { compareTables, formatDiffs, type TableDiff } from './compare.js';
+export { freshDatabase } from './fresh-db.js';
 export { resultDiff, runBlock, sqlBlocks, type SqlBlock } from './docs-sql.js';
 export { DELETED_AT, keyOf, WarehouseLoader } from './loader.js';
 export { writeTables } from './tables.js';

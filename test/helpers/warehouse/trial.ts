@@ -11,7 +11,7 @@
  * past of the real clock, so every instance is inside the connector's window.
  */
 import { mock } from 'node:test';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { startEmulator, type FeishuEmulator, type InstanceStatus } from '../../../emulator/index.js';
 import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../../../src/kit/protocol.js';
 import { runConnectorCli, writeFiles } from '../../../harness/index.js';
@@ -21,6 +21,7 @@ import { ApiReader } from './api-reader.js';
 import { discoveredWithForms, warehouseCatalog } from './catalog.js';
 import { ident } from './columns.js';
 import { compareTables, type TableDiff } from './compare.js';
+import { freshDatabase } from './fresh-db.js';
 import { WarehouseLoader } from './loader.js';
 import { writeTables } from './tables.js';
 import { buildTruth, type Truth } from './truth.js';
@@ -247,7 +248,7 @@ export async function runTrial(size: TrialSize = TRIAL_SIZE, seed = 2323): Promi
     const sync2 = await read(emulator, catalog, finalStates(sync1.messages));
     const detail2 = emulator.stats().requests['detail'] ?? 0;
     phase('sync2');
-    db = await PGlite.create();
+    db = await freshDatabase();
     loader.applySync(sync2.messages);
     await loader.materialise(db, 'synced');
     phase('load');

@@ -2,6 +2,7 @@ import type { InstanceDetail } from '../../../../feishu/types.js';
 import type { JsonObject } from '../../../../kit/protocol.js';
 import type { WindowFields } from '../../../sync/contract.js';
 import type { ReportIssue } from '../../../values/value-issues.js';
+import { DELETED_AT_FIELD } from '../../record-schema.js';
 
 /**
  * What every detail-based stream's mapper gets besides the detail: the
@@ -23,6 +24,17 @@ export function rowBase(
   ctx: DetailRowContext,
 ): { approval_code: string; instance_code: string } {
   return { approval_code: detail.approval_code ?? ctx.approvalCode, instance_code: detail.instance_code };
+}
+
+/**
+ * Ends a row with the window fields and the tombstone column, as every detail-based row ends.
+ * Mappers build the rest as one literal with approval_code and instance_code written out: a
+ * literal that begins with a spread (`...rowBase()`) takes V8's slow path, several µs a row.
+ */
+export function endRow(row: JsonObject, ctx: DetailRowContext): JsonObject {
+  for (const key of Object.keys(ctx.window)) row[key] = ctx.window[key as keyof WindowFields];
+  row[DELETED_AT_FIELD] = null;
+  return row;
 }
 
 /** An item of a list in the detail as an object, or undefined after reporting it. */

@@ -2,8 +2,7 @@ import type { InstanceDetail } from '../../../../feishu/types.js';
 import type { JsonObject } from '../../../../kit/protocol.js';
 import { parseMsTimestamp } from '../../../values/safe-parse.js';
 import { take } from '../../../values/value-issues.js';
-import { DELETED_AT_FIELD } from '../../record-schema.js';
-import { detailList, idField, itemObject, rowBase, textField, type DetailRowContext } from './detail-rows.js';
+import { detailList, endRow, idField, itemObject, rowBase, textField, type DetailRowContext } from './detail-rows.js';
 
 /**
  * approval_tasks rows: one per item of the detail's task_list, keyed by its
@@ -21,8 +20,10 @@ export function taskRows(detail: InstanceDetail, ctx: DetailRowContext): JsonObj
     if (!task) return;
     const start = take(parseMsTimestamp(task['start_time']), report, 'start_time', task['start_time'], where);
     const end = take(parseMsTimestamp(task['end_time']), report, 'end_time', task['end_time'], where);
-    rows.push({
-      ...rowBase(detail, ctx),
+    const base = rowBase(detail, ctx);
+    const row: JsonObject = {
+      approval_code: base.approval_code,
+      instance_code: base.instance_code,
       task_index: i,
       task_id: idField(task, 'id', report, where),
       node_id: idField(task, 'node_id', report, where),
@@ -35,9 +36,8 @@ export function taskRows(detail: InstanceDetail, ctx: DetailRowContext): JsonObj
       start_time: start,
       end_time: end,
       duration_seconds: durationSeconds(start, end, report, where),
-      ...ctx.window,
-      [DELETED_AT_FIELD]: null,
-    });
+    };
+    rows.push(endRow(row, ctx));
   });
   return rows;
 }

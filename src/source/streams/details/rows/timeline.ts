@@ -4,6 +4,7 @@ import { checkDepth, isProblem, parseJsonText, parseMsTimestamp } from '../../..
 import { take, type ReportIssue } from '../../../values/value-issues.js';
 import {
   detailList,
+  endRow,
   idField,
   idListField,
   itemObject,
@@ -11,7 +12,6 @@ import {
   textField,
   type DetailRowContext,
 } from './detail-rows.js';
-import { DELETED_AT_FIELD } from '../../record-schema.js';
 
 /**
  * approval_timeline rows: one per timeline event, `seq` its position in
@@ -35,23 +35,28 @@ export function timelineRows(detail: InstanceDetail, ctx: DetailRowContext): Jso
         seq,
       });
   });
-  return events.map(({ event, at, where, seq }) => ({
-    ...rowBase(detail, ctx),
-    seq,
-    type: textField(event, 'type', report, where),
-    create_time: at,
-    user_id: idField(event, 'user_id', report, where),
-    open_id: idField(event, 'open_id', report, where),
-    user_id_list: idListField(event, 'user_id_list', report, where),
-    open_id_list: idListField(event, 'open_id_list', report, where),
-    task_id: idField(event, 'task_id', report, where),
-    node_key: idField(event, 'node_key', report, where),
-    comment: textField(event, 'comment', report, where),
-    cc_user_list: ccUsers(event['cc_user_list'], report, where),
-    ext: parseExt(event['ext'], report, where),
-    ...ctx.window,
-    [DELETED_AT_FIELD]: null,
-  }));
+  const base = rowBase(detail, ctx);
+  return events.map(({ event, at, where, seq }) =>
+    endRow(
+      {
+        approval_code: base.approval_code,
+        instance_code: base.instance_code,
+        seq,
+        type: textField(event, 'type', report, where),
+        create_time: at,
+        user_id: idField(event, 'user_id', report, where),
+        open_id: idField(event, 'open_id', report, where),
+        user_id_list: idListField(event, 'user_id_list', report, where),
+        open_id_list: idListField(event, 'open_id_list', report, where),
+        task_id: idField(event, 'task_id', report, where),
+        node_key: idField(event, 'node_key', report, where),
+        comment: textField(event, 'comment', report, where),
+        cc_user_list: ccUsers(event['cc_user_list'], report, where),
+        ext: parseExt(event['ext'], report, where),
+      },
+      ctx,
+    ),
+  );
 }
 
 /**
