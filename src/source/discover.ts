@@ -15,12 +15,11 @@ import {
 } from './streams/forms/form-discovery.js';
 import type { Stream } from './streams/stream.js';
 import { toConnectorError } from './sync/errors.js';
+import { SyncLog } from './sync/log.js';
 import { WorkQueue } from './sync/work-queue.js';
 
 /** A person waits for discover: a definition still failing after these retries is left out, with a WARN. */
 const DISCOVER_MAX_RETRIES = 3;
-/** How often a long discover says how far it got. */
-const PROGRESS_EVERY_MS = 10_000;
 
 /** The catalog entry of one code's form table, from its columns. */
 export type FormStreamEntry = (approvalCode: string, columns: readonly FormColumn[]) => AirbyteStream;
@@ -78,7 +77,8 @@ async function readDefinitions(
   );
   const outcomes: DefinitionOutcome[] = new Array<DefinitionOutcome>(codes.length);
   let read = 0;
-  let reportedAt = Date.now();
+  // The sync's progress pacing (every 10 s) serves a long discover too.
+  const log = new SyncLog(emitter);
   const queue = new WorkQueue<number>(Math.max(1, Math.min(config.maxConcurrency, codes.length)), async (i, signal) => {
     const approvalCode = codes[i] as string;
     try {
@@ -88,11 +88,11 @@ async function readDefinitions(
       outcomes[i] = { approvalCode, error };
     }
     read++;
-    if (Date.now() - reportedAt >= PROGRESS_EVERY_MS && read < codes.length) {
-      reportedAt = Date.now();
-      const left = humanDuration(discoverDurationMs(codes.length - read + 1, perMinute));
-      emitter.info(`Discover: ${read} of ${codes.length} approval definitions read, about ${left} left.`);
-    }
+    if (read < codes.length)
+      log.progress(() => {
+        const left = humanDuration(discoverDurationMs(codes.length - read + 1, perMinute));
+        return `Discover: ${read} of ${codes.length} approval definitions read, about ${left} left.`;
+      });
   });
   queue.push(...codes.map((_, i) => i));
   try {

@@ -3,6 +3,7 @@ import type { SyncMode } from '../../kit/protocol.js';
 import type { FeishuApprovalConfig } from '../config/config.js';
 import type { PartitionCursors } from '../state/stream-state.js';
 import { codeRange } from '../scan/partition.js';
+import { firstOf } from '../sync/log.js';
 
 /** A stream as the sync will read it: its mode and the cursors it starts from. */
 export interface StreamShape {
@@ -49,9 +50,7 @@ function describeStarts(
     const from = range ? `from ${iso(range.startMs)}` : 'nothing to read';
     return `${code} (${cursorMs === undefined ? 'no cursor' : `cursor ${iso(cursorMs)}`}) ${from}`;
   });
-  const listed = starts.slice(0, MAX_PARTITIONS_LISTED).join(', ');
-  const more = starts.length - MAX_PARTITIONS_LISTED;
-  return more > 0 ? `${listed} and ${more} more code(s)` : listed;
+  return firstOf(starts, MAX_PARTITIONS_LISTED, 'code(s)');
 }
 
 function iso(ms: number): string {

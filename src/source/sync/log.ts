@@ -46,3 +46,13 @@ export class SyncLog {
     this.flushRetries();
   }
 }
+
+/**
+ * The first `max` items, then a count of the rest ("a, b and 3 more code(s)"), so a line stays
+ * short at 300 approval codes.
+ */
+export function firstOf(items: readonly string[], max: number, noun = ''): string {
+  const named = items.slice(0, max).join(', ');
+  const more = items.length - max;
+  return more > 0 ? `${named} and ${more} more${noun ? ` ${noun}` : ''}` : named;
+}

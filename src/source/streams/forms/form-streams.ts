@@ -2,13 +2,12 @@ import type { ConfiguredAirbyteCatalog, JsonObject } from '../../../kit/protocol
 import { ConfigError, ConnectorError } from '../../../kit/errors.js';
 import { toConnectorError } from '../../sync/errors.js';
 import type { SyncContext } from '../../sync/contract.js';
+import { firstOf } from '../../sync/log.js';
 import { ValueIssues } from '../../values/value-issues.js';
 import type { Stream } from '../stream.js';
 import { formColumns, formStreamName, parseDefinitionForm } from './form-columns.js';
 import { FormTableStream, UnreadableFormTable } from './form-stream.js';
 
-/** How often building many form tables says how far it got (one definition request each, 100/min by default). */
-const PROGRESS_EVERY_MS = 10_000;
 /** Codes named in a message about a table no code gives; the rest are counted. */
 const CODES_NAMED = 5;
 
@@ -35,17 +34,13 @@ export async function formTablesOf(ctx: SyncContext, catalog: ConfiguredAirbyteC
   if (selected.length === 0) return streams;
   // At the definition API's default 100/min, 300 tables take 3 minutes before any list request: say so, then how far.
   ctx.emitter.info(`Form tables: reading the definitions of ${selected.length} form table(s), one request each.`);
-  let lastProgressMs = Date.now();
   for (const { stream } of selected) {
-    if (Date.now() - lastProgressMs >= PROGRESS_EVERY_MS) {
-      lastProgressMs = Date.now();
-      ctx.emitter.info(`Form tables: ${streams.length} of ${selected.length} definitions read.`);
-    }
+    ctx.log.progress(() => `Form tables: ${streams.length} of ${selected.length} definitions read.`);
     const declared = stream.json_schema as JsonObject | undefined;
     const code = ctx.config.approvalCodes.find((c) => formStreamName(c) === stream.name);
     if (code === undefined) {
       const error = new ConfigError(
-        `No configured approval code gives the form table '${stream.name}' (approval_codes: ${namedCodes(ctx.config.approvalCodes)}). ` +
+        `No configured approval code gives the form table '${stream.name}' (approval_codes: ${firstOf(ctx.config.approvalCodes, CODES_NAMED)}). ` +
           'Refresh the source schema, or add the code back to approval_codes.',
       );
       streams.push(new UnreadableFormTable(stream.name, error, declared));
@@ -70,10 +65,4 @@ export async function formTablesOf(ctx: SyncContext, catalog: ConfiguredAirbyteC
     }
   }
   return streams;
-}
-
-/** The first few codes, then a count: a message stays short at 300 codes. */
-function namedCodes(codes: readonly string[]): string {
-  const named = codes.slice(0, CODES_NAMED).join(', ');
-  return codes.length > CODES_NAMED ? `${named} and ${codes.length - CODES_NAMED} more` : named;
 }
