@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { startEmulator, type EmulatorOptions, type FeishuEmulator, type WidgetDefinition } from '../emulator/index.js';
+import { type EmulatorOptions, type FeishuEmulator, type WidgetDefinition } from '../emulator/index.js';
 import type { AirbyteCatalog, AirbyteMessage, AirbyteStream, JsonObject } from '../src/kit/protocol.js';
 import { FeishuApprovalSource } from '../src/source/index.js';
 import { formTableNames, logs, traces, writeFiles } from '../harness/index.js';
@@ -22,6 +22,7 @@ function logLines(messages: AirbyteMessage[], level: 'INFO' | 'WARN'): string[] 
 }
 import { runCli, type RunResult } from './helpers/connector.js';
 import { emulatorConfig } from './helpers/fixtures.js';
+import { withStartedEmulator } from './helpers/small-emulator.js';
 
 const STATIC = new FeishuApprovalSource().streams.map((s) => s.name);
 /** The instance columns every form table has before its widgets' (9) and after them (4). */
@@ -117,13 +118,8 @@ function widgetColumns(stream: AirbyteStream | undefined): Record<string, JsonOb
   return Object.fromEntries(all.slice(BEFORE, -AFTER.length));
 }
 
-async function withEmulator(options: Partial<EmulatorOptions>, body: (emu: FeishuEmulator) => Promise<void>) {
-  const emu = await startEmulator({ ...QUICK, ...options });
-  try {
-    await body(emu);
-  } finally {
-    await emu.stop();
-  }
+function withEmulator(options: Partial<EmulatorOptions>, body: (emu: FeishuEmulator) => Promise<void>) {
+  return withStartedEmulator({ ...QUICK, ...options }, body);
 }
 
 describe('discover: a form table per approval code, from its definition', () => {

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FORM_WIDGETS, startEmulator, type EmulatorOptions, type FeishuEmulator } from '../emulator/index.js';
+import { FORM_WIDGETS, type EmulatorOptions, type FeishuEmulator } from '../emulator/index.js';
+import { withStartedEmulator } from './helpers/small-emulator.js';
 
 const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 const SPAN_START = Date.UTC(2024, 0, 1);
@@ -65,16 +66,14 @@ async function details(emu: FeishuEmulator, tok: string, count = Number.POSITIVE
   return out;
 }
 
-async function withEmulator(
+function withEmulator(
   options: Partial<EmulatorOptions>,
   body: (emu: FeishuEmulator, tok: string) => Promise<void>,
 ): Promise<void> {
-  const emu = await startEmulator({ spanStartMs: SPAN_START, spanEndMs: SPAN_END, detailRateLimit: null, ...options });
-  try {
-    await body(emu, await token(emu));
-  } finally {
-    await emu.stop();
-  }
+  return withStartedEmulator(
+    { spanStartMs: SPAN_START, spanEndMs: SPAN_END, detailRateLimit: null, ...options },
+    async (emu) => body(emu, await token(emu)),
+  );
 }
 
 function checkWidgetValue(w: Obj, where: string): void {

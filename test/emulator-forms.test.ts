@@ -13,11 +13,12 @@ import {
   HOSTILE_FORM,
   LEAVE_FORM,
   ManualClock,
-  startEmulator,
   type FeishuEmulator,
   type WidgetDefinition,
+  type EmulatorOptions,
 } from '../emulator/index.js';
 import { emulatorToken, instanceDetailBody } from './helpers/emulator-token.js';
+import { withStartedEmulator } from './helpers/small-emulator.js';
 
 type Obj = Record<string, unknown>;
 
@@ -40,21 +41,16 @@ const EVERY_TYPE = [
   'fieldList',
 ];
 
-async function withEmulator(
-  options: Parameters<typeof startEmulator>[0],
+function withEmulator(
+  options: Partial<EmulatorOptions>,
   body: (emu: FeishuEmulator, tok: string) => Promise<void>,
   clock?: ManualClock,
 ): Promise<void> {
-  const emu = await startEmulator(
+  return withStartedEmulator(
     { spanStartMs: SPAN_START, spanEndMs: SPAN_END, ...options },
-    0,
-    clock ? { clock } : {},
+    async (emu) => body(emu, await emulatorToken(emu)),
+    clock,
   );
-  try {
-    await body(emu, await emulatorToken(emu));
-  } finally {
-    await emu.stop();
-  }
 }
 
 async function definition(emu: FeishuEmulator, tok: string, code: string): Promise<{ code: number; data?: Obj }> {

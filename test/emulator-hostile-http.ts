@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { get as httpGet } from 'node:http';
-import { startEmulator, type EmulatorOptions, type FeishuEmulator } from '../emulator/index.js';
+import { type EmulatorOptions, type FeishuEmulator } from '../emulator/index.js';
+import { withStartedEmulator } from './helpers/small-emulator.js';
 
 const HOUR = 3_600_000;
 export const SPAN_START = Date.UTC(2024, 0, 1, 0, 0, 0);
@@ -20,25 +21,12 @@ export interface Reply {
   body: Body;
 }
 
-export async function withEmulator(
+export function withEmulator(
   options: Partial<EmulatorOptions>,
   fn: (emu: FeishuEmulator) => Promise<void>,
 ): Promise<void> {
-  const emu = await startEmulator({
-    seed: 17,
-    codeCount: 1,
-    instancesPerCode: INSTANCES,
-    spanStartMs: SPAN_START,
-    spanEndMs: SPAN_END,
-    listRateLimit: null,
-    detailRateLimit: null,
-    ...options,
-  });
-  try {
-    await fn(emu);
-  } finally {
-    await emu.stop();
-  }
+  const base = { seed: 17, codeCount: 1, instancesPerCode: INSTANCES, spanStartMs: SPAN_START, spanEndMs: SPAN_END };
+  return withStartedEmulator({ ...base, listRateLimit: null, detailRateLimit: null, ...options }, fn);
 }
 
 export async function call(url: string, init: RequestInit = {}): Promise<Reply> {

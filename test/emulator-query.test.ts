@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ManualClock, startEmulator, type EmulatorOptions, type FeishuEmulator } from '../emulator/index.js';
+import { ManualClock, type EmulatorOptions, type FeishuEmulator } from '../emulator/index.js';
+import { withStartedEmulator } from './helpers/small-emulator.js';
 
 const DAY = 86_400_000;
 const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
@@ -105,29 +106,18 @@ async function detail(emu: FeishuEmulator, tok: string, code: string): Promise<R
   return call(emu, `/open-apis/approval/v4/instances/${code}`, { headers: { Authorization: `Bearer ${tok}` } });
 }
 
-async function withEmulator(
+function withEmulator(
   options: Partial<EmulatorOptions>,
   body: (emu: FeishuEmulator, tok: string) => Promise<void>,
   clock?: ManualClock,
 ): Promise<void> {
   const now = clock?.now() ?? Date.now();
-  const emu = await startEmulator(
-    {
-      spanStartMs: now - 20 * DAY,
-      spanEndMs: now - 60_000,
-      listRateLimit: null,
-      detailRateLimit: null,
-      queryRateLimit: null,
-      ...options,
-    },
-    0,
-    clock ? { clock } : {},
+  const unlimited = { listRateLimit: null, detailRateLimit: null, queryRateLimit: null };
+  return withStartedEmulator(
+    { spanStartMs: now - 20 * DAY, spanEndMs: now - 60_000, ...unlimited, ...options },
+    async (emu) => body(emu, await token(emu)),
+    clock,
   );
-  try {
-    await body(emu, await token(emu));
-  } finally {
-    await emu.stop();
-  }
 }
 
 describe('Emulator bulk query and status changes', { concurrency: true }, () => {

@@ -10,13 +10,8 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import {
-  FeishuEmulator,
-  ManualClock,
-  startEmulator,
-  type EmulatorOptions,
-  type InstanceTruth,
-} from '../emulator/index.js';
+import { FeishuEmulator, ManualClock, type EmulatorOptions, type InstanceTruth } from '../emulator/index.js';
+import { withStartedEmulator } from './helpers/small-emulator.js';
 
 const HOUR = 3_600_000;
 /** A fixed, hour-aligned span so ranges and edge instances are predictable. */
@@ -104,21 +99,12 @@ function codesIn(truth: InstanceTruth[], keep: (t: number) => boolean): string[]
   return truth.filter((t) => keep(t.createTimeMs)).map((t) => t.instanceCode);
 }
 
-async function withEmulator(
+function withEmulator(
   options: Partial<EmulatorOptions>,
   body: (emu: FeishuEmulator) => Promise<void>,
   clock?: ManualClock,
 ): Promise<void> {
-  const emu = await startEmulator(
-    { spanStartMs: SPAN_START, spanEndMs: SPAN_END, ...options },
-    0,
-    clock ? { clock } : {},
-  );
-  try {
-    await body(emu);
-  } finally {
-    await emu.stop();
-  }
+  return withStartedEmulator({ spanStartMs: SPAN_START, spanEndMs: SPAN_END, ...options }, body, clock);
 }
 
 describe('Feishu emulator', { concurrency: true }, () => {

@@ -1,4 +1,4 @@
-import { startEmulator, type EmulatorOptions, type FeishuEmulator } from '../../emulator/index.js';
+import { startEmulator, type EmulatorClock, type EmulatorOptions, type FeishuEmulator } from '../../emulator/index.js';
 
 /** An emulator with one approval code and ten instances, for client tests; `options` set what they exercise. */
 export function startTenInstances(seed: number, options: Partial<EmulatorOptions> = {}): Promise<FeishuEmulator> {
@@ -18,4 +18,18 @@ export function startSpanAgo(
 /** An emulator with the list and detail rate limits off (the other limits as documented). */
 export function startListDetailUnlimited(options: Partial<EmulatorOptions>): Promise<FeishuEmulator> {
   return startEmulator({ ...options, listRateLimit: null, detailRateLimit: null });
+}
+
+/** Starts an emulator with `options` (on `clock` when given), runs `body` against it, and stops it whatever happens. */
+export async function withStartedEmulator<T>(
+  options: Partial<EmulatorOptions>,
+  body: (emu: FeishuEmulator) => Promise<T>,
+  clock?: EmulatorClock,
+): Promise<T> {
+  const emu = await startEmulator(options, 0, clock ? { clock } : {});
+  try {
+    return await body(emu);
+  } finally {
+    await emu.stop();
+  }
 }
